@@ -1,0 +1,122 @@
+/**
+ * One error root for the whole core. Every error carries a stable `code` and serializes to
+ * `{name, code, message}` so it can cross the worker's MessagePort, IPC and the browser WebSocket
+ * and still be shown to a person as the sentence it was written as.
+ */
+
+export interface SerializedError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export class DlmsError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  toJSON(): SerializedError {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** Bytes that cannot be what they claim to be: truncated, bad CRC, impossible length, unknown tag. */
+export class DecodeError extends DlmsError {
+  /** Offset in the buffer being decoded where the problem was seen. */
+  readonly offset: number;
+
+  constructor(message: string, offset: number, code = 'decode') {
+    super(code, `${message} (at byte ${offset})`);
+    this.offset = offset;
+  }
+}
+
+/** The peer broke the protocol: an answer that does not fit the question, a wrong invoke id, ... */
+export class RemoteProtocolError extends DlmsError {
+  constructor(message: string, code = 'remote-protocol') {
+    super(code, message);
+  }
+}
+
+/** We were asked to do something the protocol or the current state does not allow. */
+export class LocalProtocolError extends DlmsError {
+  constructor(message: string, code = 'local-protocol') {
+    super(code, message);
+  }
+}
+
+/** The meter refused the association (AARE result and diagnostic). */
+export class AssociationError extends DlmsError {
+  readonly result: number;
+  readonly diagnosticSource: 'acse-service-user' | 'acse-service-provider' | 'none';
+  readonly diagnostic: number;
+
+  constructor(
+    message: string,
+    result: number,
+    diagnosticSource: 'acse-service-user' | 'acse-service-provider' | 'none',
+    diagnostic: number,
+    code = 'association-rejected',
+  ) {
+    super(code, message);
+    this.result = result;
+    this.diagnosticSource = diagnosticSource;
+    this.diagnostic = diagnostic;
+  }
+}
+
+/** The meter answered a GET/SET/ACTION/READ/WRITE with an error result. */
+export class AccessError extends DlmsError {
+  /** The data-access-result or action-result number the meter sent. */
+  readonly result: number;
+
+  constructor(message: string, result: number, code = 'access-denied') {
+    super(code, message);
+    this.result = result;
+  }
+}
+
+/** Ciphering, deciphering or authentication-tag problems (security issue). */
+export class CipheringError extends DlmsError {
+  constructor(message: string, code = 'ciphering') {
+    super(code, message);
+  }
+}
+
+/** The link below the application layer failed: DM, FRMR, disconnect, too many retries. */
+export class TransportError extends DlmsError {
+  constructor(message: string, code = 'transport') {
+    super(code, message);
+  }
+}
+
+/** No answer in time. Raised by the session when `tick(now)` passes a deadline. */
+export class TimeoutError extends DlmsError {
+  constructor(message: string, code = 'timeout') {
+    super(code, message);
+  }
+}
+
+/** A value given by a person or a configuration that does not fit the field's rule. */
+export class InputError extends DlmsError {
+  readonly field: string;
+  readonly value: string;
+
+  constructor(field: string, value: unknown, rule: string, code = 'invalid-input') {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    super(code, `${field}: ${shown} is not valid: ${rule}`);
+    this.field = field;
+    this.value = shown;
+  }
+}
+
+/** Turn anything thrown into the serialized form that crosses process boundaries. */
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof DlmsError) return err.toJSON();
+  if (err instanceof Error) return { name: err.name, code: 'internal', message: err.message };
+  return { name: 'Error', code: 'internal', message: String(err) };
+}
