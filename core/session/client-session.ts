@@ -1,0 +1,516 @@
+/**
+ * The client side of a DLMS/COSEM conversation as a sans-IO state machine.
+ *
+ *   const s = new ClientSession(link, options);
+ *   const op = s.open(now);             // SNRM/UA on HDLC, then AARQ/AARE
+ *   for (;;) { const e = s.nextEvent(); ... }   // 'transmit' bytes, 'need-data', 'completed', 'failed'
+ *   s.receive(bytesFromTheWire, now);   // whatever arrived, in any chunking
+ *   s.tick(now);                        // time passed: retransmit or time out
+ *
+ * It never touches a socket, a serial port or a timer. One operation runs at a time; an operation may
+ * take many exchanges (block transfer, HDLC segments and RRs, list fallbacks), all driven from here.
+ */
+import { encodeApdu, decodeApdu } from '../apdu/codec.js';
+import { decodeUserInformation, encodeUserInformation } from '../apdu/acse.js';
+import { hasConformance } from '../apdu/conformance.js';
+import { invokeIdAndPriority, nextInvokeId, readInvokeIdAndPriority } from '../apdu/invoke-id.js';
+import type { Aare, Apdu, MechanismName } from '../apdu/types.js';
+import type { DataLink, LinkParameters } from '../datalink.js';
+import {
+  AssociationError,
+  DlmsError,
+  LocalProtocolError,
+  RemoteProtocolError,
+  TimeoutError,
+  TransportError,
+} from '../errors.js';
+import { describeAareFailure, errorFromUnexpected } from './errors.js';
+import { resolveSessionOptions, type ClientSessionOptions, type ResolvedSessionOptions } from './options.js';
+import {
+  ActionProcedure,
+  GetListProcedure,
+  GetProcedure,
+  ReadObjectListProcedure,
+  SetProcedure,
+  type Procedure,
+  type ProcedureContext,
+  type Step,
+} from './procedures.js';
+import { transition, type SessionState, type SessionTransition } from './state.js';
+import type {
+  AssociationInfo,
+  AttributeRef,
+  MethodRef,
+  OperationResult,
+  SessionEvent,
+  ShortNameObject,
+} from './types.js';
+import type { DlmsValue } from '../axdr/types.js';
+
+type Pending =
+  | { readonly id: number; readonly kind: 'open'; phase: 'link' | 'aarq' }
+  | { readonly id: number; readonly kind: 'procedure'; readonly procedure: Procedure }
+  | { readonly id: number; readonly kind: 'release' }
+  | { readonly id: number; readonly kind: 'close' };
+
+export class ClientSession implements ProcedureContext {
+  readonly options: ResolvedSessionOptions;
+  private readonly link: DataLink;
+  private stateValue: SessionState = 'closed';
+  private readonly outbox: Uint8Array[] = [];
+  private readonly events: SessionEvent[] = [];
+  private pending: Pending | null = null;
+  private nextOperationId = 1;
+  private invokeId: number;
+  private now = 0;
+  private deadline: number | null = null;
+  private retries = 0;
+  private linkParameters: LinkParameters | null = null;
+  private associationValue: AssociationInfo | null = null;
+  /** The meter refused GET-with-list once: read one attribute at a time from then on. */
+  private listRefused = false;
+  private shortNames: Map<string, ShortNameObject> | null = null;
+
+  constructor(link: DataLink, options: ClientSessionOptions = {}) {
+    this.link = link;
+    this.options = resolveSessionOptions(options);
+    this.invokeId = this.options.firstInvokeId;
+  }
+
+  get state(): SessionState {
+    return this.stateValue;
+  }
+
+  get association(): AssociationInfo | null {
+    return this.associationValue;
+  }
+
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  // ------------------------------------------------------------------ operations
+
+  /** Open the link (HDLC) and associate. */
+  open(now: number): number {
+    this.now = now;
+    const id = this.begin();
+    const snrm = this.stateValue === 'closed' ? this.link.open() : null;
+    if (snrm !== null) {
+      this.move('open-link');
+      this.pending = { id, kind: 'open', phase: 'link' };
+      this.transmit([snrm]);
+    } else {
+      this.pending = { id, kind: 'open', phase: 'aarq' };
+      this.sendAarq();
+    }
+    return id;
+  }
+
+  /** GET one attribute (READ with short names), with block transfer and selective access. */
+  get(attribute: AttributeRef, now: number): number {
+    return this.run(now, new GetProcedure(attribute));
+  }
+
+  /** GET several attributes: GET-with-list where the meter allows it, single GETs otherwise. */
+  getList(attributes: readonly AttributeRef[], now: number): number {
+    return this.run(now, new GetListProcedure(attributes));
+  }
+
+  set(attribute: AttributeRef, value: DlmsValue, now: number): number {
+    return this.run(now, new SetProcedure(attribute, value));
+  }
+
+  action(method: MethodRef, parameters: DlmsValue | undefined, now: number): number {
+    return this.run(now, new ActionProcedure(method, parameters));
+  }
+
+  /** Read the Association SN object list (short-name sessions) and keep it for OBIS -> base name. */
+  readObjectList(now: number): number {
+    return this.run(now, new ReadObjectListProcedure());
+  }
+
+  /** RLRQ / RLRE. */
+  release(now: number): number {
+    this.now = now;
+    const id = this.begin();
+    this.move('release');
+    this.pending = { id, kind: 'release' };
+    this.transmit(this.link.sendApdu(encodeApdu({ kind: 'rlrq', reason: 0 })));
+    return id;
+  }
+
+  /** DISC / UA on HDLC; on the wrapper the link just ends. */
+  close(now: number): number {
+    this.now = now;
+    const id = this.begin();
+    const disc = this.stateValue === 'closed' ? null : this.link.close();
+    this.move('close-link');
+    if (disc === null) {
+      if (this.stateValue !== 'closed') this.move('link-closed');
+      this.associationValue = null;
+      this.events.push({ kind: 'completed', operation: id, result: { kind: 'closed' } });
+      return id;
+    }
+    this.pending = { id, kind: 'close' };
+    this.transmit([disc]);
+    return id;
+  }
+
+  // ------------------------------------------------------------------ input
+
+  /** Bytes from the wire. */
+  receive(chunk: Uint8Array, now: number): void {
+    this.now = now;
+    this.link.receive(chunk);
+    this.drainLink();
+  }
+
+  /** Time passed. Retransmits (HDLC) or fails the operation when the meter stays silent. */
+  tick(now: number): void {
+    this.now = now;
+    if (this.deadline === null || now < this.deadline || this.pending === null) return;
+    if (this.retries < this.options.maxRetries) {
+      const again = this.link.retransmit();
+      if (again.length > 0) {
+        this.retries++;
+        this.outbox.push(...again);
+        this.deadline = now + this.options.responseTimeoutMs;
+        return;
+      }
+    }
+    const tries = this.retries + 1;
+    const seconds = this.options.responseTimeoutMs / 1000;
+    this.fail(
+      new TimeoutError(
+        `No answer from the meter after ${tries} ${tries === 1 ? 'try' : 'tries'} of ${seconds} s: check the cable or probe, the baud rate, the addresses and that the meter is powered`,
+      ),
+      true,
+    );
+  }
+
+  /** Milliseconds until `tick` has something to do, or null when nothing is awaited. */
+  msUntilDeadline(now: number): number | null {
+    if (this.deadline === null) return null;
+    return Math.max(0, this.deadline - now);
+  }
+
+  // ------------------------------------------------------------------ output
+
+  nextEvent(): SessionEvent {
+    const bytes = this.outbox.shift();
+    if (bytes !== undefined) return { kind: 'transmit', bytes };
+    const event = this.events.shift();
+    if (event !== undefined) return event;
+    return this.pending === null ? { kind: 'idle' } : { kind: 'need-data' };
+  }
+
+  // ------------------------------------------------------------------ ProcedureContext
+
+  get referencing(): 'ln' | 'sn' {
+    return this.options.referencing;
+  }
+
+  get negotiated(): AssociationInfo {
+    if (this.associationValue === null) throw new LocalProtocolError('there is no association', 'not-associated');
+    return this.associationValue;
+  }
+
+  get multipleReferencesAllowed(): boolean {
+    return (
+      !this.listRefused &&
+      this.associationValue !== null &&
+      hasConformance(this.associationValue.negotiatedConformance, 'multiple-references')
+    );
+  }
+
+  refuseLists(): void {
+    this.listRefused = true;
+  }
+
+  takeInvokeId(): number {
+    const octet = invokeIdAndPriority(this.invokeId, { highPriority: this.options.highPriority });
+    this.invokeId = nextInvokeId(this.invokeId);
+    return octet;
+  }
+
+  get shortNameObjects(): ReadonlyMap<string, ShortNameObject> | null {
+    return this.shortNames;
+  }
+
+  setShortNameObjects(objects: readonly ShortNameObject[]): void {
+    this.shortNames = new Map(objects.map((o) => [shortNameKey(o.logicalName), o]));
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private begin(): number {
+    if (this.pending !== null) {
+      throw new LocalProtocolError('another operation is still running on this session; wait for it to finish', 'busy');
+    }
+    return this.nextOperationId++;
+  }
+
+  private run(now: number, procedure: Procedure): number {
+    this.now = now;
+    const id = this.begin();
+    this.move('request');
+    this.pending = { id, kind: 'procedure', procedure };
+    this.apply(procedure.start(this));
+    return id;
+  }
+
+  private move(event: SessionTransition): void {
+    this.stateValue = transition(this.stateValue, event);
+  }
+
+  private transmit(frames: readonly Uint8Array[]): void {
+    this.outbox.push(...frames);
+    this.retries = 0;
+    this.deadline = this.now + this.options.responseTimeoutMs;
+  }
+
+  private sendApdu(apdu: Apdu): void {
+    this.transmit(this.link.sendApdu(encodeApdu(apdu)));
+  }
+
+  private sendAarq(): void {
+    this.move('associate');
+    const o = this.options;
+    const mechanism: MechanismName | undefined = o.authentication === 'low' ? 'low' : undefined;
+    this.sendApdu({
+      kind: 'aarq',
+      applicationContextName: o.referencing === 'ln' ? 'logical-name' : 'short-name',
+      ...(o.callingApTitle !== undefined ? { callingApTitle: o.callingApTitle } : {}),
+      ...(mechanism !== undefined
+        ? {
+            acseRequirements: { authentication: true },
+            mechanismName: mechanism,
+            callingAuthenticationValue: o.password!,
+          }
+        : {}),
+      userInformation: encodeUserInformation({
+        kind: 'initiate-request',
+        proposedDlmsVersionNumber: o.dlmsVersion,
+        proposedConformance: o.proposedConformance,
+        clientMaxReceivePduSize: o.maxReceivePduSize,
+      }),
+    });
+  }
+
+  private drainLink(): void {
+    for (;;) {
+      const e = this.link.nextEvent();
+      switch (e.kind) {
+        case 'need-data':
+          return;
+        case 'send':
+          this.outbox.push(e.bytes);
+          // The peer is talking (segments): restart the wait, it is alive.
+          this.deadline = this.now + this.options.responseTimeoutMs;
+          this.retries = 0;
+          break;
+        case 'opened':
+          this.onLinkOpened(e.info);
+          break;
+        case 'apdu':
+          this.onApdu(e.apdu);
+          break;
+        case 'closed':
+          this.onLinkClosed(e.reason);
+          break;
+        case 'error':
+          this.events.push({ kind: 'warning', error: e.error });
+          break;
+        default: {
+          const never: never = e;
+          throw new Error(`unhandled link event ${(never as { kind: string }).kind}`);
+        }
+      }
+    }
+  }
+
+  private onLinkOpened(info: LinkParameters | null): void {
+    const p = this.pending;
+    // The wrapper has nothing to negotiate and reports its link up as soon as it is asked.
+    if (p !== null && p.kind === 'open' && p.phase === 'aarq' && info === null) return;
+    if (p === null || p.kind !== 'open' || p.phase !== 'link') {
+      this.events.push({ kind: 'warning', error: new RemoteProtocolError('the meter confirmed a link nobody asked for', 'unexpected-ua') });
+      return;
+    }
+    this.linkParameters = info;
+    this.move('link-opened');
+    p.phase = 'aarq';
+    this.sendAarq();
+  }
+
+  private onLinkClosed(reason: string): void {
+    const p = this.pending;
+    this.associationValue = null;
+    this.deadline = null;
+    if (p !== null && p.kind === 'close') {
+      this.pending = null;
+      this.stateValue = 'closed';
+      this.events.push({ kind: 'completed', operation: p.id, result: { kind: 'closed' } });
+      return;
+    }
+    this.stateValue = 'closed';
+    if (p !== null) {
+      this.pending = null;
+      this.events.push({ kind: 'failed', operation: p.id, error: new TransportError(reason, 'link-closed') });
+    }
+  }
+
+  private onApdu(bytes: Uint8Array): void {
+    let apdu: Apdu;
+    try {
+      apdu = decodeApdu(bytes);
+    } catch (e) {
+      this.fail(e instanceof DlmsError ? e : new RemoteProtocolError(String(e)), false);
+      return;
+    }
+    const p = this.pending;
+    if (p === null) {
+      this.events.push({ kind: 'warning', error: new RemoteProtocolError(`the meter sent ${apdu.kind} when nothing was asked`, 'unsolicited') });
+      return;
+    }
+    switch (p.kind) {
+      case 'open':
+        this.onAssociationAnswer(p.id, apdu);
+        return;
+      case 'release':
+        if (apdu.kind === 'rlre') {
+          this.move('released');
+          this.associationValue = null;
+          this.finish(p.id, { kind: 'released' });
+        } else {
+          this.fail(errorFromUnexpected(apdu, 'the release (RLRQ)'), false);
+        }
+        return;
+      case 'close':
+        // An answer that crossed our DISC; the link is going away anyway.
+        return;
+      case 'procedure':
+        this.apply(p.procedure.onApdu(apdu, this));
+        return;
+      default: {
+        const never: never = p;
+        throw new Error(`unhandled pending ${(never as Pending).kind}`);
+      }
+    }
+  }
+
+  private onAssociationAnswer(id: number, apdu: Apdu): void {
+    if (apdu.kind !== 'aare') {
+      this.fail(errorFromUnexpected(apdu, 'the association request (AARQ)'), false);
+      return;
+    }
+    const failure = this.checkAare(apdu);
+    if (failure !== null) {
+      this.move('association-rejected');
+      this.pending = null;
+      this.deadline = null;
+      this.events.push({ kind: 'failed', operation: id, error: failure });
+      return;
+    }
+    this.move('associated');
+    this.finish(id, { kind: 'opened', association: this.associationValue! });
+  }
+
+  /** Null when the association stands; the error to report otherwise. */
+  private checkAare(aare: Aare): DlmsError | null {
+    if (aare.result !== 0) return describeAareFailure(aare);
+    if (aare.resultSourceDiagnostic.source === 'acse-service-user' && aare.resultSourceDiagnostic.diagnostic === 14) {
+      return new AssociationError(
+        'The meter wants high-level authentication (AARE diagnostic 14, authentication-required): set the Access security the meter is configured for',
+        aare.result,
+        'acse-service-user',
+        14,
+        'authentication-required',
+      );
+    }
+    if (aare.userInformation === undefined) {
+      return new RemoteProtocolError('The meter accepted the association but sent no xDLMS InitiateResponse', 'no-initiate-response');
+    }
+    const info = decodeUserInformation(aare.userInformation);
+    if (info.kind === 'confirmed-service-error') {
+      return new AssociationError(
+        `The meter refused the xDLMS context (${info.service}: ${info.errorType} error ${info.error}): check the DLMS version, the PDU size and the conformance it supports`,
+        aare.result,
+        'none',
+        info.error,
+        'initiate-refused',
+      );
+    }
+    if (info.kind !== 'initiate-response') {
+      return new AssociationError(
+        'The meter answered with a ciphered InitiateResponse: set the Transport security the meter is configured for',
+        aare.result,
+        'none',
+        0,
+        'ciphering-required',
+      );
+    }
+    this.associationValue = {
+      referencing: this.options.referencing,
+      negotiatedConformance: info.negotiatedConformance,
+      serverMaxReceivePduSize: info.serverMaxReceivePduSize,
+      dlmsVersion: info.negotiatedDlmsVersionNumber,
+      vaaName: info.vaaName,
+      respondingApTitle: aare.respondingApTitle,
+      link: this.linkParameters,
+    };
+    return null;
+  }
+
+  private apply(step: Step): void {
+    const p = this.pending;
+    if (p === null) return;
+    switch (step.kind) {
+      case 'send':
+        this.sendApdu(step.apdu);
+        return;
+      case 'wait':
+        return;
+      case 'done':
+        this.move('response');
+        this.finish(p.id, step.result);
+        return;
+      case 'fail':
+        this.move('response');
+        this.pending = null;
+        this.deadline = null;
+        this.events.push({ kind: 'failed', operation: p.id, error: step.error });
+        return;
+      default: {
+        const never: never = step;
+        throw new Error(`unhandled step ${(never as Step).kind}`);
+      }
+    }
+  }
+
+  private finish(id: number, result: OperationResult): void {
+    this.pending = null;
+    this.deadline = null;
+    this.events.push({ kind: 'completed', operation: id, result });
+  }
+
+  /** Fail the running operation. `fatal` leaves the session unusable until it is closed. */
+  private fail(error: DlmsError, fatal: boolean): void {
+    const p = this.pending;
+    this.pending = null;
+    this.deadline = null;
+    if (fatal) this.stateValue = 'failed';
+    else if (this.stateValue === 'busy') this.move('response');
+    else if (this.stateValue === 'associating') this.move('association-rejected');
+    else if (this.stateValue === 'releasing') this.stateValue = 'link-open';
+    if (p !== null) this.events.push({ kind: 'failed', operation: p.id, error });
+    else this.events.push({ kind: 'warning', error });
+  }
+}
+
+export function shortNameKey(logicalName: Uint8Array): string {
+  return Array.from(logicalName).join('.');
+}
+
+export { readInvokeIdAndPriority };

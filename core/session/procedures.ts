@@ -1,0 +1,582 @@
+/**
+ * The multi-exchange services of the client: each procedure turns one request of the caller into the
+ * APDUs the meter needs (block transfer, list batching and fallback, short-name mapping) and turns
+ * the meter's answers back into one result. They never see bytes of the link layer.
+ */
+import { hasConformance } from '../apdu/conformance.js';
+import type {
+  AccessSelection,
+  Apdu,
+  AttributeWithSelection,
+  GetDataResult,
+  VariableAccess,
+} from '../apdu/types.js';
+import { decodeData, decodeDataBytes, encodeDataBytes } from '../axdr/codec.js';
+import type { DlmsValue } from '../axdr/types.js';
+import { ByteReader, ByteWriter, concatBytes } from '../bytes.js';
+import { AccessError, DecodeError, DlmsError, LocalProtocolError, RemoteProtocolError } from '../errors.js';
+import { accessErrorFor, actionErrorFor, describeRef, errorFromUnexpected } from './errors.js';
+import type { ResolvedSessionOptions } from './options.js';
+import type {
+  AssociationInfo,
+  AttributeRef,
+  ItemResult,
+  MethodRef,
+  OperationResult,
+  ShortNameObject,
+} from './types.js';
+
+export interface ProcedureContext {
+  readonly options: ResolvedSessionOptions;
+  readonly referencing: 'ln' | 'sn';
+  readonly negotiated: AssociationInfo;
+  readonly multipleReferencesAllowed: boolean;
+  refuseLists(): void;
+  /** The next invoke-id-and-priority octet. */
+  takeInvokeId(): number;
+  readonly shortNameObjects: ReadonlyMap<string, ShortNameObject> | null;
+  setShortNameObjects(objects: readonly ShortNameObject[]): void;
+}
+
+export type Step =
+  | { readonly kind: 'send'; readonly apdu: Apdu }
+  /** Not for us (a stale answer); keep waiting. */
+  | { readonly kind: 'wait' }
+  | { readonly kind: 'done'; readonly result: OperationResult }
+  | { readonly kind: 'fail'; readonly error: DlmsError };
+
+export interface Procedure {
+  start(ctx: ProcedureContext): Step;
+  onApdu(apdu: Apdu, ctx: ProcedureContext): Step;
+}
+
+const send = (apdu: Apdu): Step => ({ kind: 'send', apdu });
+const done = (result: OperationResult): Step => ({ kind: 'done', result });
+const fail = (error: DlmsError): Step => ({ kind: 'fail', error });
+const WAIT: Step = { kind: 'wait' };
+
+/** The Association SN object list: base name 0xFA00, attribute 2 at 0xFA08. */
+export const SN_ASSOCIATION_OBJECT_LIST = 0xfa08;
+
+function descriptor(ref: AttributeRef): AttributeWithSelection {
+  return {
+    classId: ref.classId,
+    instanceId: ref.logicalName,
+    attributeId: ref.attributeId,
+    ...(ref.access !== undefined ? { accessSelection: ref.access } : {}),
+  };
+}
+
+/** Answers to a confirmed request carry its invoke id; anything else is a stale answer. */
+function sameInvoke(apdu: { readonly invokeIdAndPriority: number }, invoke: number): boolean {
+  return (apdu.invokeIdAndPriority & 0x0f) === (invoke & 0x0f);
+}
+
+/** Collects the raw data of GET/READ block transfer and checks the numbering. */
+class BlockCollector {
+  private readonly parts: Uint8Array[] = [];
+  private expected = 1;
+  private total = 0;
+
+  constructor(private readonly what: string) {}
+
+  add(blockNumber: number, data: Uint8Array): DlmsError | null {
+    if (blockNumber !== this.expected) {
+      return new RemoteProtocolError(
+        `The meter sent block ${blockNumber} of ${this.what} where block ${this.expected} was due`,
+        'block-sequence',
+      );
+    }
+    this.parts.push(data);
+    this.total += data.length;
+    this.expected++;
+    return null;
+  }
+
+  get lastBlockNumber(): number {
+    return this.expected - 1;
+  }
+
+  bytes(): Uint8Array {
+    return this.parts.length === 1 ? this.parts[0]! : concatBytes(this.parts);
+  }
+}
+
+function decodeValue(bytes: Uint8Array, what: string): DlmsValue | DlmsError {
+  try {
+    return decodeDataBytes(bytes);
+  } catch (e) {
+    if (e instanceof DlmsError) return new DecodeError(`${what}: ${e.message}`, e instanceof DecodeError ? e.offset : 0, e.code);
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------- short names
+
+/** Base name of an attribute in a short-name association. */
+function shortNameFor(ref: AttributeRef, ctx: ProcedureContext): number | DlmsError {
+  const objects = ctx.shortNameObjects;
+  if (objects === null) return new LocalProtocolError('the short-name object list has not been read', 'no-object-list');
+  const object = objects.get(Array.from(ref.logicalName).join('.'));
+  if (object === undefined) {
+    return new AccessError(`${describeRef(ref)}: the meter's short-name object list has no such object`, 4, 'object-undefined');
+  }
+  if (object.classId !== ref.classId) {
+    return new AccessError(
+      `${describeRef(ref)}: the meter has this object as class ${object.classId}, not ${ref.classId}`,
+      9,
+      'object-class-inconsistent',
+    );
+  }
+  return (object.baseName + (ref.attributeId - 1) * 8) & 0xffff;
+}
+
+function variableAccess(baseName: number, access: AccessSelection | undefined): VariableAccess {
+  if (access === undefined) return { kind: 'variable-name', variableName: baseName };
+  return { kind: 'parameterized-access', variableName: baseName, selector: access.selector, parameter: access.parameters };
+}
+
+export function shortNameObjectsFromValue(v: DlmsValue): ShortNameObject[] {
+  if (v.type !== 'array') throw new DecodeError(`the short-name object list is ${v.type}, not an array`, 0, 'bad-object-list');
+  return v.items.map((item, i) => {
+    if (item.type !== 'structure' || item.items.length < 4) {
+      throw new DecodeError(`entry ${i + 1} of the short-name object list is not a 4-element structure`, 0, 'bad-object-list');
+    }
+    const [bn, cls, ver, ln] = item.items as [DlmsValue, DlmsValue, DlmsValue, DlmsValue];
+    const num = (x: DlmsValue): number => ('value' in x && typeof x.value === 'number' ? x.value : NaN);
+    if (ln.type !== 'octet-string' || ln.value.length !== 6 || Number.isNaN(num(bn)) || Number.isNaN(num(cls))) {
+      throw new DecodeError(`entry ${i + 1} of the short-name object list has unexpected types`, 0, 'bad-object-list');
+    }
+    return { baseName: num(bn) & 0xffff, classId: num(cls), version: Number.isNaN(num(ver)) ? 0 : num(ver), logicalName: ln.value };
+  });
+}
+
+/** One READ of one variable, with block transfer. */
+class ShortNameRead {
+  private blocks: BlockCollector | null = null;
+
+  constructor(
+    private readonly variable: VariableAccess,
+    private readonly what: string,
+  ) {}
+
+  start(): Step {
+    return send({ kind: 'read-request', variables: [this.variable] });
+  }
+
+  /** A value, an error, or a step (next block). */
+  onApdu(apdu: Apdu): DlmsValue | DlmsError | Step {
+    if (apdu.kind !== 'read-response') return errorFromUnexpected(apdu, `reading ${this.what}`);
+    const result = apdu.results[0];
+    if (result === undefined || apdu.results.length !== 1) {
+      return new RemoteProtocolError(`The meter answered reading ${this.what} with ${apdu.results.length} results instead of 1`, 'bad-read-response');
+    }
+    switch (result.kind) {
+      case 'data':
+        return result.data;
+      case 'data-access-error':
+        return accessErrorFor(result.result, `Reading ${this.what}`);
+      case 'data-block-result': {
+        this.blocks ??= new BlockCollector(this.what);
+        const bad = this.blocks.add(result.blockNumber, result.rawData);
+        if (bad !== null) return bad;
+        if (!result.lastBlock) {
+          return send({ kind: 'read-request', variables: [{ kind: 'block-number-access', blockNumber: result.blockNumber }] });
+        }
+        return decodeValue(this.blocks.bytes(), `reading ${this.what}`);
+      }
+      case 'block-number':
+        return new RemoteProtocolError(`The meter answered reading ${this.what} with a block number only`, 'bad-read-response');
+      default: {
+        const never: never = result;
+        return new RemoteProtocolError(`unknown read result ${(never as { kind: string }).kind}`);
+      }
+    }
+  }
+}
+
+/** Reads the object list when a short-name session needs it, then hands over. */
+export class ReadObjectListProcedure implements Procedure {
+  private readonly read = new ShortNameRead({ kind: 'variable-name', variableName: SN_ASSOCIATION_OBJECT_LIST }, 'the short-name object list (0xFA08)');
+
+  start(ctx: ProcedureContext): Step {
+    if (ctx.referencing !== 'sn') {
+      return fail(new LocalProtocolError('the short-name object list exists only with short-name referencing', 'not-sn'));
+    }
+    return this.read.start();
+  }
+
+  onApdu(apdu: Apdu, ctx: ProcedureContext): Step {
+    const r = this.read.onApdu(apdu);
+    if (r instanceof DlmsError) return fail(r);
+    if ('kind' in r && (r.kind === 'send' || r.kind === 'wait' || r.kind === 'done' || r.kind === 'fail')) return r as Step;
+    try {
+      const objects = shortNameObjectsFromValue(r as DlmsValue);
+      ctx.setShortNameObjects(objects);
+      return done({ kind: 'objects', objects });
+    } catch (e) {
+      return fail(e instanceof DlmsError ? e : new DecodeError(String(e), 0));
+    }
+  }
+}
+
+function isStep(x: unknown): x is Step {
+  if (typeof x !== 'object' || x === null || !('kind' in x)) return false;
+  const k = (x as { kind: unknown }).kind;
+  return k === 'send' || k === 'wait' || k === 'done' || k === 'fail';
+}
+
+/**
+ * Runs `inner` in a short-name session after making sure the object list is known.
+ * LN sessions go straight to `inner`.
+ */
+abstract class ShortNameAware implements Procedure {
+  private loadingList: ReadObjectListProcedure | null = null;
+
+  start(ctx: ProcedureContext): Step {
+    if (ctx.referencing === 'sn' && ctx.shortNameObjects === null) {
+      this.loadingList = new ReadObjectListProcedure();
+      return this.loadingList.start(ctx);
+    }
+    return this.begin(ctx);
+  }
+
+  onApdu(apdu: Apdu, ctx: ProcedureContext): Step {
+    if (this.loadingList !== null) {
+      const step = this.loadingList.onApdu(apdu, ctx);
+      if (step.kind === 'done') {
+        this.loadingList = null;
+        return this.begin(ctx);
+      }
+      return step;
+    }
+    return this.continue(apdu, ctx);
+  }
+
+  protected abstract begin(ctx: ProcedureContext): Step;
+  protected abstract continue(apdu: Apdu, ctx: ProcedureContext): Step;
+}
+
+// ---------------------------------------------------------------------------- GET
+
+/** GET.request-normal with GET.request-next block transfer (LN); READ with blocks (SN). */
+export class GetProcedure extends ShortNameAware {
+  private invoke = 0;
+  private blocks: BlockCollector | null = null;
+  private snRead: ShortNameRead | null = null;
+
+  constructor(private readonly ref: AttributeRef) {
+    super();
+  }
+
+  protected begin(ctx: ProcedureContext): Step {
+    if (ctx.referencing === 'sn') {
+      const bn = shortNameFor(this.ref, ctx);
+      if (bn instanceof DlmsError) return fail(bn);
+      this.snRead = new ShortNameRead(variableAccess(bn, this.ref.access), describeRef(this.ref));
+      return this.snRead.start();
+    }
+    this.invoke = ctx.takeInvokeId();
+    return send({ kind: 'get-request-normal', invokeIdAndPriority: this.invoke, ...descriptor(this.ref) });
+  }
+
+  protected continue(apdu: Apdu): Step {
+    if (this.snRead !== null) {
+      const r = this.snRead.onApdu(apdu);
+      if (r instanceof DlmsError) return fail(r);
+      if (isStep(r)) return r;
+      return done({ kind: 'value', value: r });
+    }
+    const what = describeRef(this.ref);
+    switch (apdu.kind) {
+      case 'get-response-normal':
+        if (!sameInvoke(apdu, this.invoke)) return WAIT;
+        return this.result(apdu.result, what);
+      case 'get-response-with-datablock': {
+        if (!sameInvoke(apdu, this.invoke)) return WAIT;
+        if (apdu.result.kind === 'data-access-result') return fail(accessErrorFor(apdu.result.result, `Reading ${what}`));
+        this.blocks ??= new BlockCollector(what);
+        const bad = this.blocks.add(apdu.blockNumber, apdu.result.rawData);
+        if (bad !== null) return fail(bad);
+        if (!apdu.lastBlock) {
+          return send({ kind: 'get-request-next', invokeIdAndPriority: this.invoke, blockNumber: apdu.blockNumber });
+        }
+        const value = decodeValue(this.blocks.bytes(), `reading ${what}`);
+        return value instanceof DlmsError ? fail(value) : done({ kind: 'value', value });
+      }
+      default:
+        return fail(errorFromUnexpected(apdu, `reading ${what}`));
+    }
+  }
+
+  private result(result: GetDataResult, what: string): Step {
+    if (result.kind === 'data') return done({ kind: 'value', value: result.data });
+    return fail(accessErrorFor(result.result, `Reading ${what}`));
+  }
+}
+
+/** Estimated encoded size of one attribute descriptor in a GET-with-list. */
+function descriptorSize(ref: AttributeRef): number {
+  return 10 + (ref.access === undefined ? 0 : 1 + encodeDataBytes(ref.access.parameters).length);
+}
+
+/** Decode the reassembled raw data of a with-list answer: SEQUENCE OF Get-Data-Result. */
+function decodeGetDataResults(bytes: Uint8Array): GetDataResult[] {
+  const r = new ByteReader(bytes);
+  const count = r.berLength('result count');
+  const out: GetDataResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const choice = r.u8('Get-Data-Result choice');
+    if (choice === 0) out.push({ kind: 'data', data: decodeData(r) });
+    else if (choice === 1) out.push({ kind: 'data-access-result', result: r.u8('data-access-result') });
+    else throw new DecodeError(`Get-Data-Result choice ${choice} is neither data (0) nor data-access-result (1)`, r.offset - 1);
+  }
+  return out;
+}
+
+/**
+ * Several attributes at once. With multiple-references negotiated: GET-with-list in batches that fit
+ * the meter's PDU size and the item cap; if the meter refuses a list, it is asked one by one from then on.
+ */
+export class GetListProcedure extends ShortNameAware {
+  private readonly results: (ItemResult | undefined)[];
+  private batch: number[] = [];
+  private invoke = 0;
+  private blocks: BlockCollector | null = null;
+  private single: { index: number; get: GetProcedure } | null = null;
+
+  constructor(private readonly refs: readonly AttributeRef[]) {
+    super();
+    this.results = new Array(refs.length).fill(undefined);
+  }
+
+  protected begin(ctx: ProcedureContext): Step {
+    return this.next(ctx);
+  }
+
+  private nextIndex(): number {
+    return this.results.findIndex((r) => r === undefined);
+  }
+
+  private next(ctx: ProcedureContext): Step {
+    const first = this.nextIndex();
+    if (first < 0) return done({ kind: 'values', results: this.results as ItemResult[] });
+    const remaining = this.results.filter((r) => r === undefined).length;
+    if (ctx.referencing === 'ln' && ctx.multipleReferencesAllowed && remaining > 1) {
+      const budget = ctx.negotiated.serverMaxReceivePduSize - 4;
+      let size = 0;
+      this.batch = [];
+      for (let i = first; i < this.refs.length && this.batch.length < ctx.options.maxListItems; i++) {
+        if (this.results[i] !== undefined) continue;
+        const s = descriptorSize(this.refs[i]!);
+        if (this.batch.length > 0 && size + s > budget) break;
+        size += s;
+        this.batch.push(i);
+      }
+      if (this.batch.length > 1) {
+        this.invoke = ctx.takeInvokeId();
+        this.blocks = null;
+        return send({
+          kind: 'get-request-with-list',
+          invokeIdAndPriority: this.invoke,
+          attributes: this.batch.map((i) => descriptor(this.refs[i]!)),
+        });
+      }
+    }
+    this.batch = [];
+    const get = new GetProcedure(this.refs[first]!);
+    this.single = { index: first, get };
+    return get.start(ctx);
+  }
+
+  protected continue(apdu: Apdu, ctx: ProcedureContext): Step {
+    if (this.single !== null) {
+      const step = this.single.get.onApdu(apdu, ctx);
+      if (step.kind === 'send' || step.kind === 'wait') return step;
+      const index = this.single.index;
+      this.single = null;
+      if (step.kind === 'done' && step.result.kind === 'value') this.results[index] = { ok: true, value: step.result.value };
+      else if (step.kind === 'fail') {
+        // A refused item is that item's result; a broken conversation ends the whole read.
+        if (!(step.error instanceof AccessError)) return step;
+        this.results[index] = { ok: false, error: step.error };
+      }
+      return this.next(ctx);
+    }
+    switch (apdu.kind) {
+      case 'get-response-with-list':
+        if (!sameInvoke(apdu, this.invoke)) return WAIT;
+        return this.take(apdu.results, ctx);
+      case 'get-response-with-datablock': {
+        if (!sameInvoke(apdu, this.invoke)) return WAIT;
+        if (apdu.result.kind === 'data-access-result') return this.fallBack(ctx);
+        this.blocks ??= new BlockCollector('the list of attributes');
+        const bad = this.blocks.add(apdu.blockNumber, apdu.result.rawData);
+        if (bad !== null) return fail(bad);
+        if (!apdu.lastBlock) return send({ kind: 'get-request-next', invokeIdAndPriority: this.invoke, blockNumber: apdu.blockNumber });
+        try {
+          return this.take(decodeGetDataResults(this.blocks.bytes()), ctx);
+        } catch (e) {
+          return fail(e instanceof DlmsError ? e : new DecodeError(String(e), 0));
+        }
+      }
+      case 'get-response-normal':
+        if (!sameInvoke(apdu, this.invoke)) return WAIT;
+        // Some meters answer a list they do not support with a single error result.
+        return this.fallBack(ctx);
+      case 'exception-response':
+      case 'confirmed-service-error':
+        return this.fallBack(ctx);
+      default:
+        return fail(errorFromUnexpected(apdu, 'reading a list of attributes'));
+    }
+  }
+
+  private take(results: readonly GetDataResult[], ctx: ProcedureContext): Step {
+    if (results.length !== this.batch.length) {
+      return fail(new RemoteProtocolError(`The meter answered ${results.length} results to a list of ${this.batch.length} attributes`, 'bad-list-response'));
+    }
+    results.forEach((r, k) => {
+      const index = this.batch[k]!;
+      this.results[index] =
+        r.kind === 'data'
+          ? { ok: true, value: r.data }
+          : { ok: false, error: accessErrorFor(r.result, `Reading ${describeRef(this.refs[index]!)}`) };
+    });
+    return this.next(ctx);
+  }
+
+  private fallBack(ctx: ProcedureContext): Step {
+    ctx.refuseLists();
+    return this.next(ctx);
+  }
+}
+
+// ---------------------------------------------------------------------------- SET
+
+/** Bytes of a SET.request-normal around the value: tag, choice, invoke, descriptor, access flag. */
+const SET_NORMAL_OVERHEAD = 13;
+/** A datablock also carries last-block, block-number and the raw-data length. */
+const SET_BLOCK_OVERHEAD = 24;
+
+export class SetProcedure extends ShortNameAware {
+  private invoke = 0;
+  private chunks: Uint8Array[] = [];
+  private sentBlocks = 0;
+  private snWrite = false;
+
+  constructor(
+    private readonly ref: AttributeRef,
+    private readonly value: DlmsValue,
+  ) {
+    super();
+  }
+
+  protected begin(ctx: ProcedureContext): Step {
+    if (ctx.referencing === 'sn') {
+      const bn = shortNameFor(this.ref, ctx);
+      if (bn instanceof DlmsError) return fail(bn);
+      this.snWrite = true;
+      return send({ kind: 'write-request', variables: [variableAccess(bn, this.ref.access)], values: [this.value] });
+    }
+    this.invoke = ctx.takeInvokeId();
+    const data = encodeDataBytes(this.value);
+    const maxPdu = ctx.negotiated.serverMaxReceivePduSize;
+    const accessSize = this.ref.access === undefined ? 0 : 1 + encodeDataBytes(this.ref.access.parameters).length;
+    if (data.length + SET_NORMAL_OVERHEAD + accessSize <= maxPdu) {
+      return send({ kind: 'set-request-normal', invokeIdAndPriority: this.invoke, ...descriptor(this.ref), value: this.value });
+    }
+    if (!hasConformance(ctx.negotiated.negotiatedConformance, 'block-transfer-with-set-or-write')) {
+      return fail(
+        new LocalProtocolError(
+          `Writing ${describeRef(this.ref)} needs ${data.length + SET_NORMAL_OVERHEAD} bytes but the meter takes at most ${maxPdu} and did not agree to block transfer with SET`,
+          'value-too-long',
+        ),
+      );
+    }
+    const room = Math.max(1, maxPdu - SET_BLOCK_OVERHEAD - accessSize);
+    for (let at = 0; at < data.length; at += room) this.chunks.push(data.subarray(at, at + room));
+    this.sentBlocks = 1;
+    return send({
+      kind: 'set-request-with-first-datablock',
+      invokeIdAndPriority: this.invoke,
+      ...descriptor(this.ref),
+      datablock: { lastBlock: this.chunks.length === 1, blockNumber: 1, rawData: this.chunks[0]! },
+    });
+  }
+
+  protected continue(apdu: Apdu): Step {
+    const what = describeRef(this.ref);
+    if (this.snWrite) {
+      if (apdu.kind !== 'write-response') return fail(errorFromUnexpected(apdu, `writing ${what}`));
+      const r = apdu.results[0];
+      if (r === undefined) return fail(new RemoteProtocolError(`The meter answered writing ${what} with no result`, 'bad-write-response'));
+      if (r.kind === 'success') return done({ kind: 'written' });
+      if (r.kind === 'data-access-error') return fail(accessErrorFor(r.result, `Writing ${what}`));
+      return fail(new RemoteProtocolError(`The meter answered writing ${what} with a block number`, 'bad-write-response'));
+    }
+    switch (apdu.kind) {
+      case 'set-response-normal':
+      case 'set-response-last-datablock':
+        if (!sameInvoke(apdu, this.invoke)) return WAIT;
+        if (apdu.result === 0) return done({ kind: 'written' });
+        return fail(accessErrorFor(apdu.result, `Writing ${what}`));
+      case 'set-response-datablock': {
+        if (!sameInvoke(apdu, this.invoke)) return WAIT;
+        if (apdu.blockNumber !== this.sentBlocks || this.sentBlocks >= this.chunks.length) {
+          return fail(new RemoteProtocolError(`The meter acknowledged block ${apdu.blockNumber} while writing ${what}; block ${this.sentBlocks} was sent`, 'block-sequence'));
+        }
+        this.sentBlocks++;
+        return send({
+          kind: 'set-request-with-datablock',
+          invokeIdAndPriority: this.invoke,
+          datablock: { lastBlock: this.sentBlocks === this.chunks.length, blockNumber: this.sentBlocks, rawData: this.chunks[this.sentBlocks - 1]! },
+        });
+      }
+      default:
+        return fail(errorFromUnexpected(apdu, `writing ${what}`));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------- ACTION
+
+export class ActionProcedure implements Procedure {
+  private invoke = 0;
+
+  constructor(
+    private readonly method: MethodRef,
+    private readonly parameters: DlmsValue | undefined,
+  ) {}
+
+  start(ctx: ProcedureContext): Step {
+    if (ctx.referencing === 'sn') {
+      return fail(
+        new LocalProtocolError(
+          'Methods (ACTION) are available with logical name referencing only: switch Logical name referencing on for this device',
+          'sn-action',
+        ),
+      );
+    }
+    this.invoke = ctx.takeInvokeId();
+    return send({
+      kind: 'action-request-normal',
+      invokeIdAndPriority: this.invoke,
+      classId: this.method.classId,
+      instanceId: this.method.logicalName,
+      methodId: this.method.methodId,
+      ...(this.parameters !== undefined ? { methodInvocationParameters: this.parameters } : {}),
+    });
+  }
+
+  onApdu(apdu: Apdu): Step {
+    const what = describeRef(this.method);
+    if (apdu.kind !== 'action-response-normal') return fail(errorFromUnexpected(apdu, `invoking ${what}`));
+    if (!sameInvoke(apdu, this.invoke)) return WAIT;
+    if (apdu.result !== 0) return fail(actionErrorFor(apdu.result, `Invoking ${what}`));
+    const ret = apdu.returnParameters;
+    if (ret === undefined) return done({ kind: 'action', returned: undefined });
+    if (ret.kind === 'data-access-result') return fail(accessErrorFor(ret.result, `The answer of ${what}`));
+    return done({ kind: 'action', returned: ret.data });
+  }
+}
