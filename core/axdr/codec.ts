@@ -176,9 +176,24 @@ export function readTime(r: ByteReader): DlmsTime {
 
 export function readDateTime(r: ByteReader): DlmsDateTime {
   r.need(12, 'date-time');
-  const date = readDate(r);
-  const time = readTime(r);
-  return { ...date, ...time, deviation: r.i16(), clockStatus: r.u8() };
+  return dateTimeAt(r.bytes(12), 0);
+}
+
+/** The 12 date-time bytes at `at` (the caller has checked they are there). Runs once per profile row. */
+export function dateTimeAt(b: Uint8Array, at: number): DlmsDateTime {
+  const deviation = (b[at + 9]! << 8) | b[at + 10]!;
+  return {
+    year: (b[at]! << 8) | b[at + 1]!,
+    month: b[at + 2]!,
+    dayOfMonth: b[at + 3]!,
+    dayOfWeek: b[at + 4]!,
+    hour: b[at + 5]!,
+    minute: b[at + 6]!,
+    second: b[at + 7]!,
+    hundredths: b[at + 8]!,
+    deviation: deviation >= 0x8000 ? deviation - 0x10000 : deviation,
+    clockStatus: b[at + 11]!,
+  };
 }
 
 // ---------------------------------------------------------------- encode

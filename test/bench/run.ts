@@ -1,0 +1,93 @@
+/**
+ * Benchmarks: `npm run bench` prints a table; `npm run bench -- --json` prints, as its last line, one
+ * JSON object of named figures. Each figure is the median of several runs after a warm-up.
+ *
+ *   profile_decode_ms_10k  decode one GET.response carrying a 10,000-row x 6-column profile buffer
+ *                          (clock + 5 registers) and turn it into named, scaled, timestamped rows.
+ */
+import { decodeApdu, encodeApdu } from '../../core/apdu/codec.js';
+import type { DlmsValue } from '../../core/axdr/types.js';
+import { profileRows, type CaptureObject } from '../../core/cosem/profile.js';
+import { dateTimeFromEpochMs, dateTimeToBytes } from '../../core/axdr/datetime.js';
+import { obisKey, parseObis } from '../../core/obis.js';
+
+interface Figure {
+  readonly name: string;
+  readonly unit: string;
+  readonly target?: string;
+  readonly value: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function measure(runs: number, fn: () => void): number {
+  for (let i = 0; i < 3; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const CAPTURE_OBJECTS: CaptureObject[] = [
+  { classId: 8, logicalName: parseObis('0-0:1.0.0.255'), attributeIndex: 2, dataIndex: 0 },
+  { classId: 3, logicalName: parseObis('1-0:1.8.0.255'), attributeIndex: 2, dataIndex: 0 },
+  { classId: 3, logicalName: parseObis('1-0:2.8.0.255'), attributeIndex: 2, dataIndex: 0 },
+  { classId: 3, logicalName: parseObis('1-0:3.8.0.255'), attributeIndex: 2, dataIndex: 0 },
+  { classId: 3, logicalName: parseObis('1-0:4.8.0.255'), attributeIndex: 2, dataIndex: 0 },
+  { classId: 3, logicalName: parseObis('1-0:1.7.0.255'), attributeIndex: 2, dataIndex: 0 },
+];
+
+/** A GET.response-normal as a meter sends it for a 15-minute load profile of `rows` entries. */
+function profileResponse(rows: number): Uint8Array {
+  const start = Date.UTC(2026, 0, 1);
+  const entries: DlmsValue[] = [];
+  for (let i = 0; i < rows; i++) {
+    const dt = dateTimeFromEpochMs(start + i * 900_000, 0);
+    entries.push({
+      type: 'structure',
+      items: [
+        { type: 'octet-string', value: dateTimeToBytes(dt) },
+        { type: 'double-long-unsigned', value: 1_000_000 + i * 37 },
+        { type: 'double-long-unsigned', value: 20_000 + i * 3 },
+        { type: 'double-long-unsigned', value: 400_000 + i * 11 },
+        { type: 'double-long-unsigned', value: 90_000 + i * 2 },
+        { type: 'double-long', value: 1500 + (i % 300) },
+      ],
+    });
+  }
+  return encodeApdu({
+    kind: 'get-response-normal',
+    invokeIdAndPriority: 0xc1,
+    result: { kind: 'data', data: { type: 'array', items: entries } },
+  });
+}
+
+function profileDecode10k(): Figure {
+  const bytes = profileResponse(10_000);
+  const scalerUnits = new Map(CAPTURE_OBJECTS.slice(1).map((c) => [obisKey(c.logicalName), { scaler: 0, unit: 30 }]));
+  let rows = 0;
+  const ms = measure(9, () => {
+    const apdu = decodeApdu(bytes);
+    if (apdu.kind !== 'get-response-normal' || apdu.result.kind !== 'data') throw new Error('not a data response');
+    const table = profileRows(CAPTURE_OBJECTS, apdu.result.data, { scalerUnits, capturePeriodSeconds: 900, omitRaw: true });
+    rows = table.rows.length;
+  });
+  if (rows !== 10_000) throw new Error(`decoded ${rows} rows instead of 10000`);
+  return { name: 'profile_decode_ms_10k', unit: 'ms', target: '< 50', value: Math.round(ms * 100) / 100 };
+}
+
+const figures: Figure[] = [profileDecode10k()];
+
+const json = process.argv.includes('--json');
+for (const f of figures) {
+  const target = f.target ? `   (target ${f.target} ${f.unit})` : '';
+  console.log(`${f.name.padEnd(28)} ${String(f.value).padStart(10)} ${f.unit}${target}`);
+}
+if (json) console.log(JSON.stringify(Object.fromEntries(figures.map((f) => [f.name, f.value]))));
