@@ -151,6 +151,29 @@ export function shortNameObjectsFromValue(v: DlmsValue): ShortNameObject[] {
   });
 }
 
+/**
+ * The reassembled raw data of a short-name READ. Meters send the encoded list of Read-Results
+ * (count, then per variable a choice: 0 data, 1 data-access-error); some send the bare value. The list
+ * form is taken only when it accounts for every byte, so the two cannot be confused.
+ */
+function decodeReadBlocks(bytes: Uint8Array, what: string): DlmsValue | DlmsError {
+  try {
+    const r = new ByteReader(bytes);
+    if (r.berLength('result count') === 1) {
+      const choice = r.u8('Read-Result choice');
+      if (choice === 0) {
+        const value = decodeData(r);
+        if (r.atEnd) return value;
+      } else if (choice === 1 && r.remaining === 1) {
+        return accessErrorFor(r.u8(), `Reading ${what}`);
+      }
+    }
+  } catch {
+    // Not the list form: try the bare value below.
+  }
+  return decodeValue(bytes, `reading ${what}`);
+}
+
 /** One READ of one variable, with block transfer. */
 class ShortNameRead {
   private blocks: BlockCollector | null = null;
@@ -183,7 +206,7 @@ class ShortNameRead {
         if (!result.lastBlock) {
           return send({ kind: 'read-request', variables: [{ kind: 'block-number-access', blockNumber: result.blockNumber }] });
         }
-        return decodeValue(this.blocks.bytes(), `reading ${this.what}`);
+        return decodeReadBlocks(this.blocks.bytes(), this.what);
       }
       case 'block-number':
         return new RemoteProtocolError(`The meter answered reading ${this.what} with a block number only`, 'bad-read-response');

@@ -1,0 +1,75 @@
+/**
+ * A ByteTransport that talks to a server in the same process (the virtual meter) on a virtual
+ * clock: the app's demo mode, the benchmarks and the integration tests use it. Waiting for bytes
+ * that will never come advances the clock by the whole timeout at once, so a silent meter costs
+ * no real time.
+ */
+import type { ByteTransport } from './client.js';
+
+/** The server side as the transport sees it: bytes in, the answers out (a MeterConnection fits). */
+export interface InMemoryPeer {
+  receive(chunk: Uint8Array, nowMs: number): Uint8Array[];
+  tick?(nowMs: number): void;
+}
+
+export interface InMemoryTransportOptions {
+  /** Virtual start time (ms since 1970 UTC). */
+  readonly startMs?: number;
+  /**
+   * Decide what gets lost on the way, to exercise retransmission: return true to drop a chunk.
+   * `index` counts chunks in that direction from 0.
+   */
+  readonly drop?: (direction: 'to-meter' | 'from-meter', index: number, bytes: Uint8Array) => boolean;
+  /** Virtual milliseconds one exchange takes (latency); default 0. */
+  readonly latencyMs?: number;
+  /** Deliver answers in pieces of at most this many bytes (serial links do); default whole. */
+  readonly chunkSize?: number;
+}
+
+export class InMemoryTransport implements ByteTransport {
+  private clock: number;
+  private readonly inbox: Uint8Array[] = [];
+  private sent = 0;
+  private received = 0;
+  /** Every chunk that crossed, in order, for tests that look at the wire. */
+  readonly wire: { readonly direction: 'to-meter' | 'from-meter'; readonly bytes: Uint8Array }[] = [];
+
+  constructor(
+    private readonly peer: InMemoryPeer,
+    private readonly options: InMemoryTransportOptions = {},
+  ) {
+    this.clock = options.startMs ?? 0;
+  }
+
+  write(bytes: Uint8Array): void {
+    const index = this.sent++;
+    if (this.options.drop?.('to-meter', index, bytes)) return;
+    this.wire.push({ direction: 'to-meter', bytes });
+    this.clock += this.options.latencyMs ?? 0;
+    for (const answer of this.peer.receive(bytes, this.clock)) {
+      const i = this.received++;
+      if (this.options.drop?.('from-meter', i, answer)) continue;
+      this.wire.push({ direction: 'from-meter', bytes: answer });
+      const size = this.options.chunkSize ?? answer.length;
+      for (let at = 0; at < answer.length; at += size) this.inbox.push(answer.subarray(at, at + size));
+    }
+  }
+
+  async read(timeoutMs: number): Promise<Uint8Array | null> {
+    const next = this.inbox.shift();
+    if (next !== undefined) return next;
+    this.clock += Math.max(1, timeoutMs);
+    this.peer.tick?.(this.clock);
+    return null;
+  }
+
+  now(): number {
+    return this.clock;
+  }
+
+  /** Let virtual time pass (the meter's clock moves with it). */
+  advance(ms: number): void {
+    this.clock += ms;
+    this.peer.tick?.(this.clock);
+  }
+}
