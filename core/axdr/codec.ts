@@ -47,9 +47,14 @@ function decodeTagged(r: ByteReader, depth: number): DlmsValue {
   }
   if (type === 'compact-array') {
     if (depth >= MAX_DEPTH) throw new DecodeError(`data nested deeper than ${MAX_DEPTH} levels`, at, 'too-deep');
+    const descriptionAt = r.offset;
     const description = decodeTypeDescription(r, depth + 1);
     const len = r.berLength('compact-array contents length');
     const body = r.sub(len, 'compact-array contents');
+    // Elements that take no bytes would never use the contents up: refuse rather than loop.
+    if (len > 0 && minimumSize(description) === 0) {
+      throw new DecodeError('compact-array elements of this type description take no bytes', descriptionAt, 'bad-description');
+    }
     const items: DlmsValue[] = [];
     while (!body.atEnd) items.push(decodeUntagged(body, description, depth + 1));
     return { type, description, items };
@@ -67,7 +72,11 @@ function decodeTypeDescription(r: ByteReader, depth: number): TypeDescription {
   }
   if (type === 'array') {
     const count = r.u16('array element count');
-    return { type, count, element: decodeTypeDescription(r, depth + 1) };
+    const element = decodeTypeDescription(r, depth + 1);
+    if (minimumSize(element) === 0) {
+      throw new DecodeError('array elements of this type description take no bytes', at, 'bad-description');
+    }
+    return { type, count, element };
   }
   if (type === 'structure') {
     const n = r.berLength('structure element count');
@@ -76,6 +85,21 @@ function decodeTypeDescription(r: ByteReader, depth: number): TypeDescription {
     return { type, elements };
   }
   return { type };
+}
+
+/** The fewest bytes one element of a description takes; 0 means its count could not be bounded. */
+function minimumSize(d: TypeDescription): number {
+  switch (d.type) {
+    case 'null-data':
+    case 'dont-care':
+      return 0;
+    case 'array':
+      return d.count * minimumSize(d.element);
+    case 'structure':
+      return d.elements.reduce((n, e) => n + minimumSize(e), 0);
+    default:
+      return 1;
+  }
 }
 
 /** A value whose type is known from the tag already read or from a compact-array description. */
@@ -245,8 +269,12 @@ function encodeUntagged(w: ByteWriter, v: DlmsValue, d: TypeDescription): void {
     case 'dont-care':
       return;
     case 'array': {
-      const el = (d as Extract<TypeDescription, { type: 'array' }>).element;
-      for (const item of v.items) encodeUntagged(w, item, el);
+      const ad = d as Extract<TypeDescription, { type: 'array' }>;
+      // The count travels in the description only: a different count would decode differently.
+      if (v.items.length !== ad.count) {
+        throw new TypeError(`compact-array element has ${v.items.length} items but its description says ${ad.count}`);
+      }
+      for (const item of v.items) encodeUntagged(w, item, ad.element);
       return;
     }
     case 'structure': {
@@ -276,7 +304,11 @@ function encodeUntagged(w: ByteWriter, v: DlmsValue, d: TypeDescription): void {
       return;
     case 'visible-string': {
       w.berLength(v.value.length);
-      for (let i = 0; i < v.value.length; i++) w.u8(v.value.charCodeAt(i));
+      for (let i = 0; i < v.value.length; i++) {
+        const c = v.value.charCodeAt(i);
+        if (c > 0xff) throw new TypeError(`visible-string holds ${JSON.stringify(v.value[i])}, which is not a single byte; use utf8-string`);
+        w.u8(c);
+      }
       return;
     }
     case 'utf8-string': {
