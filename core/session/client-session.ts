@@ -14,7 +14,8 @@ import { encodeApdu, decodeApdu } from '../apdu/codec.js';
 import { decodeUserInformation, encodeUserInformation } from '../apdu/acse.js';
 import { hasConformance } from '../apdu/conformance.js';
 import { invokeIdAndPriority, nextInvokeId, readInvokeIdAndPriority } from '../apdu/invoke-id.js';
-import type { Aare, Apdu, MechanismName } from '../apdu/types.js';
+import type { Aare, Apdu, GeneralBlockTransfer, MechanismName } from '../apdu/types.js';
+import { concatBytes } from '../bytes.js';
 import type { DataLink, LinkParameters } from '../datalink.js';
 import {
   AssociationError,
@@ -70,6 +71,10 @@ export class ClientSession implements ProcedureContext {
   /** The meter refused GET-with-list once: read one attribute at a time from then on. */
   private listRefused = false;
   private shortNames: Map<string, ShortNameObject> | null = null;
+  /** An answer arriving in general blocks. */
+  private gbt: { parts: Uint8Array[]; expected: number; size: number } | null = null;
+  /** Our own block numbers in general block transfer acknowledgements. */
+  private gbtOwnBlock = 1;
 
   constructor(link: DataLink, options: ClientSessionOptions = {}) {
     this.link = link;
@@ -254,6 +259,7 @@ export class ClientSession implements ProcedureContext {
   private run(now: number, procedure: Procedure): number {
     this.now = now;
     const id = this.begin();
+    this.gbt = null;
     this.move('request');
     this.pending = { id, kind: 'procedure', procedure };
     this.apply(procedure.start(this));
@@ -374,6 +380,10 @@ export class ClientSession implements ProcedureContext {
       this.events.push({ kind: 'warning', error: new RemoteProtocolError(`the meter sent ${apdu.kind} when nothing was asked`, 'unsolicited') });
       return;
     }
+    if (apdu.kind === 'general-block-transfer') {
+      this.onGeneralBlock(apdu);
+      return;
+    }
     switch (p.kind) {
       case 'open':
         this.onAssociationAnswer(p.id, apdu);
@@ -397,6 +407,47 @@ export class ClientSession implements ProcedureContext {
         const never: never = p;
         throw new Error(`unhandled pending ${(never as Pending).kind}`);
       }
+    }
+  }
+
+  /**
+   * General block transfer: the meter cuts a long answer into numbered blocks. A block sent without
+   * the streaming bit waits for our acknowledgement; the last block completes the inner APDU, which is
+   * then handled as if it had come whole.
+   */
+  private onGeneralBlock(block: GeneralBlockTransfer): void {
+    const gbt = (this.gbt ??= { parts: [], expected: 1, size: 0 });
+    if (block.blockNumber !== gbt.expected) {
+      this.gbt = null;
+      this.fail(
+        new RemoteProtocolError(`The meter sent general block ${block.blockNumber} where block ${gbt.expected} was due`, 'block-sequence'),
+        false,
+      );
+      return;
+    }
+    gbt.parts.push(block.blockData);
+    gbt.size += block.blockData.length;
+    gbt.expected++;
+    if (gbt.size > this.options.maxReceivePduSize * 64) {
+      this.gbt = null;
+      this.fail(new RemoteProtocolError('The meter sent more general blocks than any answer needs', 'too-long'), false);
+      return;
+    }
+    if (block.lastBlock) {
+      this.gbt = null;
+      this.onApdu(concatBytes(gbt.parts));
+      return;
+    }
+    if (!block.streaming) {
+      this.sendApdu({
+        kind: 'general-block-transfer',
+        lastBlock: true,
+        streaming: false,
+        windowSize: 1,
+        blockNumber: this.gbtOwnBlock++,
+        blockNumberAcknowledged: block.blockNumber,
+        blockData: new Uint8Array(0),
+      });
     }
   }
 
