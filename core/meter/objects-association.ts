@@ -1,0 +1,152 @@
+/**
+ * The association objects: Association LN (class 15) at 0-0:40.0.0.255 for logical-name clients
+ * and Association SN (class 12) for short-name clients. Both describe the association a request
+ * arrives on: the objects it may see with its access rights, the partners, the negotiated context.
+ */
+import { encodeDataBytes } from '../axdr/codec.js';
+import type { DlmsValue } from '../axdr/types.js';
+import type { MeterState } from './meter-state.js';
+import {
+  DataAccessResult,
+  EncodedData,
+  MANAGEMENT_WRITE,
+  defineObject,
+  lockedMethod,
+  readOnly,
+  type AttributeAccess,
+  type ClientRole,
+  type CosemObject,
+} from './object-model.js';
+import { array, bits, enm, i16, i8, lnValue, nul, octets, struct, u16, u8, visible } from './values.js';
+
+export const ASSOCIATION_OBIS = '0-0:40.0.0.255';
+export const SECURITY_SETUP_OBIS = '0-0:43.0.0.255';
+
+/** The objects an association can list, with their SN base names (0 for an LN-only view). */
+export interface ListedObject {
+  readonly object: CosemObject;
+  readonly baseName: number;
+}
+
+const ACCESS_MODE: Readonly<Record<AttributeAccess, number>> = { none: 0, read: 1, write: 2, 'read-write': 3 };
+
+/** BER object identifiers 2.16.756.5.8.{1|2}.x as their contents octets. */
+function dlmsOid(arc: number, id: number): Uint8Array {
+  return Uint8Array.of(0x60, 0x85, 0x74, 0x05, 0x08, arc, id);
+}
+
+function attributeAccess(object: CosemObject, role: ClientRole): DlmsValue {
+  return array(object.attributes.map((a) => struct(
+    i8(a.id),
+    enm(ACCESS_MODE[a.access[role]]),
+    a.selectors === undefined ? nul : array(a.selectors.map((s) => i8(s))),
+  )));
+}
+
+function methodAccess(object: CosemObject, role: ClientRole): DlmsValue {
+  return array(object.methods.map((m) => struct(i8(m.id), enm(m.access[role] ? 1 : 0))));
+}
+
+/** An SN base name travels as `long` (Integer16). */
+function baseNameValue(baseName: number): DlmsValue {
+  return i16(baseName > 0x7fff ? baseName - 0x10000 : baseName);
+}
+
+export function associationLnObject(state: MeterState, listed: () => readonly ListedObject[]): CosemObject {
+  const cache = new Map<ClientRole, EncodedData>();
+  const objectList = (role: ClientRole): EncodedData => {
+    let hit = cache.get(role);
+    if (hit === undefined) {
+      hit = new EncodedData(encodeDataBytes(array(listed().map(({ object }) => struct(
+        u16(object.classId),
+        u8(object.version),
+        octets(object.logicalName),
+        struct(attributeAccess(object, role), methodAccess(object, role)),
+      )))));
+      cache.set(role, hit);
+    }
+    return hit;
+  };
+  return defineObject({
+    classId: 15,
+    version: 2,
+    obis: ASSOCIATION_OBIS,
+    description: 'Current association (logical name referencing)',
+    attributes: [
+      readOnly(2, 'object_list', (ctx) => objectList(ctx.association.role)),
+      readOnly(3, 'associated_partners_id', (ctx) => struct(i8(ctx.association.clientAddress), u16(ctx.association.serverAddress))),
+      readOnly(4, 'application_context_name', () => octets(dlmsOid(1, 1))),
+      readOnly(5, 'xDLMS_context_info', (ctx) => {
+        const a = ctx.association;
+        return struct(
+          bits(a.conformance.toString(2).padStart(24, '0')),
+          u16(a.serverMaxReceivePduSize),
+          u16(a.clientMaxReceivePduSize),
+          u8(a.dlmsVersion),
+          i8(0),
+          octets(new Uint8Array(0)),
+        );
+      }),
+      readOnly(6, 'authentication_mechanism_name', (ctx) => octets(dlmsOid(2, ctx.association.mechanism === 'low' ? 1 : 0))),
+      {
+        id: 7,
+        name: 'secret',
+        access: MANAGEMENT_WRITE,
+        read: () => ({ refused: DataAccessResult.readWriteDenied }),
+        write: (_ctx, v) => {
+          if (v.type !== 'octet-string') return DataAccessResult.typeUnmatched;
+          if (v.value.length === 0 || v.value.length > 64) return DataAccessResult.otherReason;
+          let text = '';
+          for (const b of v.value) text += String.fromCharCode(b);
+          state.password = text;
+          return DataAccessResult.success;
+        },
+      },
+      readOnly(8, 'association_status', () => enm(2)),
+      readOnly(9, 'security_setup_reference', () => lnValue(SECURITY_SETUP_OBIS)),
+      readOnly(10, 'user_list', () => array([])),
+      readOnly(11, 'current_user', () => struct(u8(0), visible(''))),
+    ],
+    methods: [
+      lockedMethod(1, 'reply_to_HLS_authentication'),
+      lockedMethod(2, 'change_HLS_secret'),
+      lockedMethod(3, 'add_object'),
+      lockedMethod(4, 'remove_object'),
+      lockedMethod(5, 'add_user'),
+      lockedMethod(6, 'remove_user'),
+    ],
+  });
+}
+
+export function associationSnObject(listed: () => readonly ListedObject[]): CosemObject {
+  const objectList = new Map<ClientRole, EncodedData>();
+  const rightsList = new Map<ClientRole, EncodedData>();
+  const once = (cache: Map<ClientRole, EncodedData>, role: ClientRole, build: () => DlmsValue): EncodedData => {
+    let hit = cache.get(role);
+    if (hit === undefined) {
+      hit = new EncodedData(encodeDataBytes(build()));
+      cache.set(role, hit);
+    }
+    return hit;
+  };
+  return defineObject({
+    classId: 12,
+    version: 2,
+    obis: ASSOCIATION_OBIS,
+    description: 'Current association (short name referencing)',
+    attributes: [
+      readOnly(2, 'object_list', (ctx) => once(objectList, ctx.association.role, () => array(listed().map(({ object, baseName }) =>
+        struct(baseNameValue(baseName), u16(object.classId), u8(object.version), octets(object.logicalName)))))),
+      readOnly(3, 'access_rights_list', (ctx) => once(rightsList, ctx.association.role, () => array(listed().map(({ object, baseName }) =>
+        struct(baseNameValue(baseName), attributeAccess(object, ctx.association.role), methodAccess(object, ctx.association.role)))))),
+      readOnly(4, 'security_setup_reference', () => lnValue(SECURITY_SETUP_OBIS)),
+    ],
+    methods: [
+      lockedMethod(3, 'read_by_logicalname'),
+      lockedMethod(4, 'get_attributes&methods'),
+      lockedMethod(5, 'change_LLS_secret'),
+      lockedMethod(6, 'change_HLS_secret'),
+      lockedMethod(8, 'reply_to_HLS_authentication'),
+    ],
+  });
+}

@@ -1,0 +1,236 @@
+/**
+ * Serves a virtual meter on loopback TCP: HDLC frames on one port (default 4061), wrapper
+ * messages on another (default 4059), each accepted socket a conversation of its own with the one
+ * shared meter. The meter is core's sans-IO one; this file only moves bytes and reads the clock.
+ *
+ *   npm run meter -- --hdlc-port 4061 --wrapper-port 4059 --serial 12345678 --password 00000000
+ */
+import net from 'node:net';
+import { pathToFileURL } from 'node:url';
+import {
+  createVirtualMeter,
+  METER_PRESETS,
+  type MeterPreset,
+  type MeterTransport,
+  type VirtualMeter,
+  type VirtualMeterConfig,
+} from '../../core/meter/index.js';
+import { InputError } from '../../core/errors.js';
+
+export const DEFAULT_HDLC_PORT = 4061;
+export const DEFAULT_WRAPPER_PORT = 4059;
+const HOST = '127.0.0.1';
+/** How often idle links are checked against the HDLC inactivity timeout. */
+const TICK_MS = 1000;
+
+export interface VirtualMeterServerOptions {
+  /** The meter to serve, or the configuration of a new one. */
+  readonly meter?: VirtualMeter | VirtualMeterConfig;
+  /** TCP port for HDLC; 0 picks a free one; null serves no HDLC. Default 4061. */
+  readonly hdlcPort?: number | null;
+  /** TCP port for the wrapper; 0 picks a free one; null serves no wrapper. Default 4059. */
+  readonly wrapperPort?: number | null;
+  /** Host time in ms; default Date.now. */
+  readonly clock?: () => number;
+  /** Where a line about each client goes; default nowhere. */
+  readonly log?: (line: string) => void;
+}
+
+export interface VirtualMeterServer {
+  readonly meter: VirtualMeter;
+  /** The ports actually bound (null when not served). */
+  readonly hdlcPort: number | null;
+  readonly wrapperPort: number | null;
+  /** Stop listening and drop every client. */
+  close(): Promise<void>;
+}
+
+function isMeter(m: VirtualMeter | VirtualMeterConfig | undefined): m is VirtualMeter {
+  return m !== undefined && typeof (m as VirtualMeter).connection === 'function';
+}
+
+function checkPort(field: string, port: number | null): number | null {
+  if (port === null) return null;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InputError(field, port, 'a TCP port from 1 to 65535 is allowed (0 picks a free one)');
+  }
+  return port;
+}
+
+export async function startVirtualMeterServer(options: VirtualMeterServerOptions = {}): Promise<VirtualMeterServer> {
+  const meter = isMeter(options.meter) ? options.meter : createVirtualMeter(options.meter ?? {});
+  const clock = options.clock ?? Date.now;
+  const log = options.log ?? (() => {});
+  const hdlcPort = checkPort('hdlcPort', options.hdlcPort === undefined ? DEFAULT_HDLC_PORT : options.hdlcPort);
+  const wrapperPort = checkPort('wrapperPort', options.wrapperPort === undefined ? DEFAULT_WRAPPER_PORT : options.wrapperPort);
+  if (hdlcPort === null && wrapperPort === null) {
+    throw new InputError('ports', 'none', 'serve HDLC, the wrapper or both: give at least one port');
+  }
+
+  const sockets = new Set<net.Socket>();
+  const ticks = new Set<(now: number) => void>();
+
+  const serve = (transport: MeterTransport) => (socket: net.Socket): void => {
+    const who = `${transport} client ${socket.remoteAddress}:${socket.remotePort}`;
+    log(`${who} connected`);
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const connection = meter.connection(transport);
+    const tick = (now: number): void => connection.tick(now);
+    ticks.add(tick);
+    socket.on('data', (chunk: Buffer) => {
+      const out = connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), clock());
+      for (const bytes of out) socket.write(bytes);
+    });
+    const done = (): void => {
+      sockets.delete(socket);
+      ticks.delete(tick);
+    };
+    socket.on('close', () => {
+      done();
+      log(`${who} disconnected`);
+    });
+    socket.on('error', (err) => log(`${who}: ${err.message}`));
+  };
+
+  const listen = (transport: MeterTransport, port: number): Promise<net.Server> =>
+    new Promise((resolve, reject) => {
+      const server = net.createServer(serve(transport));
+      server.once('error', reject);
+      server.listen(port, HOST, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+
+  const servers: net.Server[] = [];
+  try {
+    if (hdlcPort !== null) servers.push(await listen('hdlc', hdlcPort));
+    if (wrapperPort !== null) servers.push(await listen('wrapper', wrapperPort));
+  } catch (err) {
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    throw err;
+  }
+  const portOf = (i: number): number => (servers[i]!.address() as net.AddressInfo).port;
+  const boundHdlc = hdlcPort === null ? null : portOf(0);
+  const boundWrapper = wrapperPort === null ? null : portOf(hdlcPort === null ? 0 : 1);
+
+  const timer = setInterval(() => {
+    const now = clock();
+    for (const t of ticks) t(now);
+  }, TICK_MS);
+  timer.unref();
+
+  return {
+    meter,
+    hdlcPort: boundHdlc,
+    wrapperPort: boundWrapper,
+    close: async () => {
+      clearInterval(timer);
+      for (const s of sockets) s.destroy();
+      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    },
+  };
+}
+
+// ---------------------------------------------------------------- command line
+
+const USAGE = `usage: npm run meter -- [options]
+  --hdlc-port N       HDLC over TCP port (default ${DEFAULT_HDLC_PORT}; 'off' to disable)
+  --wrapper-port N    wrapper port (default ${DEFAULT_WRAPPER_PORT}; 'off' to disable)
+  --serial N          serial number (default 12345678)
+  --password TEXT     Low-level-security password of client 17 (default 00000000)
+  --referencing R     ln, sn or both (default ln)
+  --max-pdu N         server max receive PDU size (default 1024)
+  --profile-rows N    load profile entries, up to 100000 (default 2880)
+  --seed N            seed of the value generators (default 1)
+  --serial-addressing HDLC physical address from the serial number (SN % 10000 + 1000)
+  --preset NAME       typical, no-lists, no-blocks, small-pdu or strict (a meter that makes
+                      clients use their fallbacks); options after it still apply`;
+
+/** Parse the command line into server options; throws InputError naming the option. */
+export function parseArguments(argv: readonly string[]): VirtualMeterServerOptions {
+  const meter: { -readonly [K in keyof VirtualMeterConfig]: VirtualMeterConfig[K] } = {};
+  let hdlcPort: number | null = DEFAULT_HDLC_PORT;
+  let wrapperPort: number | null = DEFAULT_WRAPPER_PORT;
+  const number = (flag: string, text: string | undefined): number => {
+    const n = Number(text);
+    if (text === undefined || text.trim() === '' || !Number.isInteger(n)) throw new InputError(flag, text ?? '', 'a whole number is expected');
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = (): string | undefined => argv[++i];
+    switch (flag) {
+      case '--hdlc-port': {
+        const v = value();
+        hdlcPort = v === 'off' ? null : number(flag, v);
+        break;
+      }
+      case '--wrapper-port': {
+        const v = value();
+        wrapperPort = v === 'off' ? null : number(flag, v);
+        break;
+      }
+      case '--serial':
+        meter.serialNumber = number(flag, value());
+        break;
+      case '--password': {
+        const v = value();
+        if (v === undefined) throw new InputError(flag, '', 'a password is expected');
+        meter.password = v;
+        break;
+      }
+      case '--referencing':
+        meter.referencing = value() as VirtualMeterConfig['referencing'];
+        break;
+      case '--max-pdu':
+        meter.maxPduSize = number(flag, value());
+        break;
+      case '--profile-rows':
+        meter.profile = { rows: number(flag, value()) };
+        break;
+      case '--seed':
+        meter.seed = number(flag, value());
+        break;
+      case '--serial-addressing':
+        meter.hdlc = { addressing: 'serial-number' };
+        break;
+      case '--preset': {
+        const name = value();
+        const preset = name !== undefined && Object.hasOwn(METER_PRESETS, name) ? METER_PRESETS[name as MeterPreset] : undefined;
+        if (preset === undefined) throw new InputError(flag, name ?? '', `one of ${Object.keys(METER_PRESETS).join(', ')} is expected`);
+        Object.assign(meter, preset);
+        break;
+      }
+      default:
+        throw new InputError('option', flag, USAGE);
+    }
+  }
+  return { meter, hdlcPort, wrapperPort };
+}
+
+async function main(): Promise<void> {
+  let options: VirtualMeterServerOptions;
+  try {
+    options = parseArguments(process.argv.slice(2));
+    const server = await startVirtualMeterServer({ ...options, log: (line) => console.log(line) });
+    const c = server.meter.config;
+    console.log(`Virtual meter ${c.logicalDeviceName} (serial ${c.serialNumber}), clients ${c.publicClient} (public) and ${c.managementClient} (password)`);
+    if (server.hdlcPort !== null) {
+      const h = c.hdlc;
+      console.log(`  HDLC    on ${HOST}:${server.hdlcPort}  server address: logical ${h.logicalAddress}, physical ${h.physicalAddress}`);
+    }
+    if (server.wrapperPort !== null) console.log(`  wrapper on ${HOST}:${server.wrapperPort}  wPort ${c.wrapperPort}`);
+    const stop = (): void => {
+      void server.close().then(() => process.exit(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) void main();
