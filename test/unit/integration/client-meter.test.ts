@@ -287,3 +287,33 @@ describe('ACTION', () => {
     expect(num(await client.get({ ...control, attributeId: 3 }))).toBe(1);
   });
 });
+
+describe('SET with blocks', () => {
+  it('writes a value longer than the meter PDU in datablocks, then reads it back', async () => {
+    const { client, transport } = connect({ transport: 'wrapper', client: 17, meter: { maxPduSize: 64 } });
+    const association = await client.open();
+    expect(association.serverMaxReceivePduSize).toBe(64);
+    const passiveName = attr(20, '0-0:13.0.0.255', 6);
+    const value: DlmsValue = { type: 'octet-string', value: new Uint8Array(150).map((_, i) => 0x41 + (i % 26)) };
+    await client.set(passiveName, value);
+    const services = sentServices(transport);
+    expect(services.filter((s) => s === 'c102')).toHaveLength(1);
+    expect(services.filter((s) => s === 'c103').length).toBeGreaterThanOrEqual(2);
+    expect(services).not.toContain('c101');
+    expect(await client.get(passiveName)).toEqual(value);
+  });
+
+  it('says so when the value is too long and the meter takes no blocks', async () => {
+    const { client } = connect({
+      transport: 'wrapper',
+      client: 17,
+      meter: { maxPduSize: 64, conformance: ['block-transfer-with-get-or-read', 'get', 'set', 'action'] },
+    });
+    await client.open();
+    const error = await client
+      .set(attr(20, '0-0:13.0.0.255', 6), { type: 'octet-string', value: new Uint8Array(150) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/at most 64/);
+  });
+});
