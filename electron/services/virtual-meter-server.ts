@@ -212,8 +212,13 @@ export function parseArguments(argv: readonly string[]): VirtualMeterServerOptio
 
 async function main(): Promise<void> {
   let options: VirtualMeterServerOptions;
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   try {
-    options = parseArguments(process.argv.slice(2));
+    options = parseArguments(argv);
     const server = await startVirtualMeterServer({ ...options, log: (line) => console.log(line) });
     const c = server.meter.config;
     console.log(`Virtual meter ${c.logicalDeviceName} (serial ${c.serialNumber}), clients ${c.publicClient} (public) and ${c.managementClient} (password)`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asciiBytes, fromHex } from '../../../core/bytes.js';
-import { flip } from './support.js';
+import { flip } from '../../support/random.js';
 import { checkCrc, crc16x25, writeCrc } from '../../../core/hdlc/crc.js';
 
 describe('CRC-16/X.25', () => {

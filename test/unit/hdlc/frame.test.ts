@@ -4,7 +4,8 @@ import { DecodeError, InputError } from '../../../core/errors.js';
 import { clientHdlcAddress, fourByteAddress, oneByteAddress, twoByteAddress, type HdlcAddress } from '../../../core/hdlc/address.js';
 import { writeCrc } from '../../../core/hdlc/crc.js';
 import { decodeFrame, encodeFrame, type HdlcFrame, type HdlcFrameKind } from '../../../core/hdlc/frame.js';
-import { bytesOf, flip, loadTrace, prng, randomBytes, randomInt } from './support.js';
+import { bytesOf, loadTrace } from '../../support/vectors.js';
+import { flip, prng, randomBytes, randomInt } from '../../support/random.js';
 
 function decodeError(bytes: Uint8Array): DecodeError {
   try {

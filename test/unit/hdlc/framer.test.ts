@@ -3,7 +3,8 @@ import { concatBytes, fromHex, toHex } from '../../../core/bytes.js';
 import { oneByteAddress } from '../../../core/hdlc/address.js';
 import { encodeFrame } from '../../../core/hdlc/frame.js';
 import { HdlcFramer, type HdlcFramerResult } from '../../../core/hdlc/framer.js';
-import { bytesOf, flip, loadTrace, prng, randomBytes, randomChunks, randomInt } from './support.js';
+import { bytesOf, loadTrace } from '../../support/vectors.js';
+import { flip, prng, randomBytes, randomChunks, randomInt } from '../../support/random.js';
 
 type Out = { frames: string[]; errors: string[] };
 

@@ -5,7 +5,7 @@ import { oneByteAddress } from '../../../core/hdlc/address.js';
 import { decodeFrame } from '../../../core/hdlc/frame.js';
 import { HdlcLink } from '../../../core/hdlc/link.js';
 import { decodeParameters } from '../../../core/hdlc/parameters.js';
-import { bytesOf, loadTrace, type Exchange } from './support.js';
+import { bytesOf, loadTrace, type Exchange } from '../../support/vectors.js';
 
 const TRACES = [
   { file: 'hdlc-public-noauth.json', client: 16 },

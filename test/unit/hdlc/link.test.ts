@@ -5,7 +5,7 @@ import { LocalProtocolError } from '../../../core/errors.js';
 import { clientHdlcAddress, oneByteAddress, twoByteAddress, type HdlcAddress } from '../../../core/hdlc/address.js';
 import { decodeFrame, encodeFrame, type HdlcFrame } from '../../../core/hdlc/frame.js';
 import { HdlcLink } from '../../../core/hdlc/link.js';
-import { flip, prng, randomBytes } from './support.js';
+import { flip, prng, randomBytes } from '../../support/random.js';
 
 const SERVER = oneByteAddress(1);
 const CLIENT = clientHdlcAddress(16);

@@ -9,7 +9,7 @@ import {
   negotiate,
   snrmInformation,
 } from '../../../core/hdlc/parameters.js';
-import { prng, randomInt } from './support.js';
+import { prng, randomInt } from '../../support/random.js';
 
 function decodeError(hex: string): DecodeError {
   try {

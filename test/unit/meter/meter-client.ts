@@ -244,14 +244,5 @@ export function managementClient(meter: VirtualMeter, options: ClientOptions & A
   return c;
 }
 
-/** A small seeded generator for randomised tests (mulberry32), so a failure reproduces. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator for randomised tests, so a failure reproduces. */
+export { prng as seeded } from '../../support/random.js';

@@ -3,32 +3,14 @@
  * session transmits must equal the trace's next client message; the meter's messages are fed back
  * whole, byte by byte, or with the start of the next message trailing behind.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import { fromHex, toHex } from '../../../core/bytes.js';
 import type { DlmsError } from '../../../core/errors.js';
 import type { ClientSession } from '../../../core/session/client-session.js';
 import type { OperationResult } from '../../../core/session/types.js';
 
-export interface Exchange {
-  readonly dir: 'c2s' | 's2c';
-  readonly hex: string;
-  readonly note: string;
-}
-
-export interface Trace {
-  readonly description: string;
-  readonly settings: Record<string, unknown>;
-  readonly results: Record<string, unknown>;
-  readonly exchanges: readonly Exchange[];
-}
-
-export const VECTORS = join(import.meta.dirname, '..', '..', 'fixtures', 'vectors');
-
-export function loadTrace(name: string): Trace {
-  return JSON.parse(readFileSync(join(VECTORS, `${name}.json`), 'utf8')) as Trace;
-}
+export { loadTrace, type Exchange, type Trace } from '../../support/vectors.js';
+import type { Trace } from '../../support/vectors.js';
 
 export type FeedMode = 'whole' | 'byte-by-byte' | 'trailing';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex } from '../../../core/bytes.js';
 import { WrapperFramer } from '../../../core/wrapper/framer.js';
 import { encodeWrapper } from '../../../core/wrapper/message.js';
-import { bytesOf, loadTrace, prng, randomBytes, randomChunks, randomInt } from './support.js';
+import { bytesOf, loadTrace } from '../../support/vectors.js';
+import { prng, randomBytes, randomChunks, randomInt } from '../../support/random.js';
 
 const WRAPPER_TRACES = ['wrapper-low-auth.json', 'wrapper-hls-gmac-authenc.json', 'wrapper-low-wrong-password.json', 'wrapper-set-clock-low.json'];
 

@@ -4,7 +4,7 @@ import type { DataLinkEvent } from '../../../core/datalink.js';
 import { LocalProtocolError } from '../../../core/errors.js';
 import { WrapperLink } from '../../../core/wrapper/link.js';
 import { decodeWrapper, encodeWrapper } from '../../../core/wrapper/message.js';
-import { bytesOf, loadTrace } from './support.js';
+import { bytesOf, loadTrace } from '../../support/vectors.js';
 
 const WRAPPER_TRACES = ['wrapper-low-auth.json', 'wrapper-hls-gmac-authenc.json', 'wrapper-low-wrong-password.json', 'wrapper-set-clock-low.json'];
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../core/bytes.js';
 import { DecodeError, InputError } from '../../../core/errors.js';
 import { decodeWrapper, encodeWrapper } from '../../../core/wrapper/message.js';
-import { bytesOf, loadTrace, prng, randomBytes, randomInt } from './support.js';
+import { bytesOf, loadTrace } from '../../support/vectors.js';
+import { prng, randomBytes, randomInt } from '../../support/random.js';
 
 const WRAPPER_TRACES = [
   'wrapper-low-auth.json',
