@@ -19,6 +19,7 @@ import { concatBytes } from '../bytes.js';
 import type { DataLink, LinkParameters } from '../datalink.js';
 import {
   AssociationError,
+  CipheringError,
   DlmsError,
   LocalProtocolError,
   RemoteProtocolError,
@@ -26,6 +27,9 @@ import {
   TransportError,
 } from '../errors.js';
 import { describeAareFailure, errorFromUnexpected } from './errors.js';
+import { HlsExchange, SessionSecurity } from './security.js';
+import type { HlsMechanism } from '../security/hls.js';
+import { isCipheredTag } from '../security/ciphered-apdu.js';
 import { resolveSessionOptions, type ClientSessionOptions, type ResolvedSessionOptions } from './options.js';
 import {
   ActionProcedure,
@@ -49,7 +53,7 @@ import type {
 import type { DlmsValue } from '../axdr/types.js';
 
 type Pending =
-  | { readonly id: number; readonly kind: 'open'; phase: 'link' | 'aarq' }
+  | { readonly id: number; readonly kind: 'open'; phase: 'link' | 'aarq' | 'hls'; hlsInvoke?: number }
   | { readonly id: number; readonly kind: 'procedure'; readonly procedure: Procedure }
   | { readonly id: number; readonly kind: 'release' }
   | { readonly id: number; readonly kind: 'close' };
@@ -75,11 +79,22 @@ export class ClientSession implements ProcedureContext {
   private gbt: { parts: Uint8Array[]; expected: number; size: number } | null = null;
   /** Our own block numbers in general block transfer acknowledgements. */
   private gbtOwnBlock = 1;
+  /** Keys, titles and counters of a secured association (null without transport security or GMAC/SHA-256). */
+  readonly security: SessionSecurity | null;
+  /** The HLS challenges of the association being opened. */
+  private hls: HlsExchange | null = null;
 
   constructor(link: DataLink, options: ClientSessionOptions = {}) {
     this.link = link;
     this.options = resolveSessionOptions(options);
     this.invokeId = this.options.firstInvokeId;
+    const o = this.options;
+    this.security = o.security !== undefined && o.crypto !== undefined ? new SessionSecurity(o.crypto, o.security) : null;
+  }
+
+  private get hlsMechanism(): HlsMechanism | null {
+    const a = this.options.authentication;
+    return a === 'none' || a === 'low' ? null : a;
   }
 
   get state(): SessionState {
@@ -141,7 +156,9 @@ export class ClientSession implements ProcedureContext {
     const id = this.begin();
     this.move('release');
     this.pending = { id, kind: 'release' };
-    this.transmit(this.link.sendApdu(encodeApdu({ kind: 'rlrq', reason: 0 })));
+    // With ciphering the RLRQ carries the InitiateRequest again, ciphered, to prove who releases.
+    const userInformation = this.security?.ciphered ? this.security.protectInitiateRequest(this.initiateRequest()) : undefined;
+    this.transmit(this.link.sendApdu(encodeApdu({ kind: 'rlrq', reason: 0, ...(userInformation ? { userInformation } : {}) })));
     return id;
   }
 
@@ -276,32 +293,128 @@ export class ClientSession implements ProcedureContext {
     this.deadline = this.now + this.options.responseTimeoutMs;
   }
 
+  /** xDLMS APDUs of a secured association go out ciphered; ACSE APDUs carry their own protection. */
   private sendApdu(apdu: Apdu): void {
-    this.transmit(this.link.sendApdu(encodeApdu(apdu)));
+    const plain = encodeApdu(apdu);
+    const ciphered = this.security?.ciphered === true && apdu.kind !== 'aarq' && apdu.kind !== 'rlrq';
+    this.transmit(this.link.sendApdu(ciphered ? this.security!.protectApdu(plain) : plain));
+  }
+
+  private initiateRequest(): Uint8Array {
+    const o = this.options;
+    return encodeUserInformation({
+      kind: 'initiate-request',
+      ...(o.security?.dedicatedKey !== undefined ? { dedicatedKey: o.security.dedicatedKey } : {}),
+      proposedDlmsVersionNumber: o.dlmsVersion,
+      proposedConformance: o.proposedConformance,
+      clientMaxReceivePduSize: o.maxReceivePduSize,
+    });
   }
 
   private sendAarq(): void {
     this.move('associate');
     const o = this.options;
-    const mechanism: MechanismName | undefined = o.authentication === 'low' ? 'low' : undefined;
+    const mechanism: MechanismName | undefined = o.authentication === 'none' ? undefined : o.authentication;
+    const hlsMechanism = this.hlsMechanism;
+    this.hls = hlsMechanism === null ? null : new HlsExchange(o.crypto!, hlsMechanism, o.clientChallenge);
+    this.security?.resetServerCounter();
+    const ciphered = this.security?.ciphered === true;
+    const initiate = this.initiateRequest();
     this.sendApdu({
       kind: 'aarq',
-      applicationContextName: o.referencing === 'ln' ? 'logical-name' : 'short-name',
+      applicationContextName:
+        o.referencing === 'ln' ? (ciphered ? 'logical-name-ciphered' : 'logical-name') : ciphered ? 'short-name-ciphered' : 'short-name',
       ...(o.callingApTitle !== undefined ? { callingApTitle: o.callingApTitle } : {}),
       ...(mechanism !== undefined
         ? {
             acseRequirements: { authentication: true },
             mechanismName: mechanism,
-            callingAuthenticationValue: o.password!,
+            callingAuthenticationValue: this.hls !== null ? this.hls.clientChallenge : o.password!,
           }
         : {}),
-      userInformation: encodeUserInformation({
-        kind: 'initiate-request',
-        proposedDlmsVersionNumber: o.dlmsVersion,
-        proposedConformance: o.proposedConformance,
-        clientMaxReceivePduSize: o.maxReceivePduSize,
-      }),
+      userInformation: ciphered ? this.security!.protectInitiateRequest(initiate) : initiate,
     });
+  }
+
+  /** HLS pass 3: prove to the meter that we know the secret, with reply_to_HLS_authentication. */
+  private sendHlsReply(p: Extract<Pending, { kind: 'open' }>): void {
+    const hls = this.hls!;
+    const sec = this.security;
+    let counter: number | undefined;
+    if (hls.mechanism === 'high-gmac') {
+      // The proof carries the counter of the APDU that transports it (the traces show both equal).
+      counter = sec!.ciphered ? sec!.nextInvocationCounter : sec!.takeCounter();
+    }
+    const f = hls.answer(this.hlsParams('client', counter));
+    p.phase = 'hls';
+    p.hlsInvoke = this.takeInvokeId();
+    this.sendApdu({
+      kind: 'action-request-normal',
+      invokeIdAndPriority: p.hlsInvoke,
+      classId: 15,
+      instanceId: CURRENT_ASSOCIATION,
+      methodId: 1,
+      methodInvocationParameters: { type: 'octet-string', value: f },
+    });
+  }
+
+  private hlsParams(prover: 'client' | 'server', counter?: number) {
+    const mechanism = this.hls!.mechanism;
+    if (this.security !== null) return this.security.hlsParams(mechanism, this.options.password, counter, prover);
+    return { mechanism, ...(this.options.password !== undefined ? { secret: this.options.password } : {}) };
+  }
+
+  /** HLS pass 4: the meter's f(CtoS) must prove that it knows the secret too. */
+  private onHlsAnswer(p: Extract<Pending, { kind: 'open' }>, apdu: Apdu): void {
+    if (apdu.kind !== 'action-response-normal') {
+      this.failAssociation(p.id, errorFromUnexpected(apdu, 'the high-level authentication (reply_to_HLS_authentication)'));
+      return;
+    }
+    if (p.hlsInvoke !== undefined && (apdu.invokeIdAndPriority & 0x0f) !== (p.hlsInvoke & 0x0f)) return;
+    const secretHint =
+      this.hls!.mechanism === 'high-gmac'
+        ? 'check the Authentication key and the Block cipher key'
+        : 'check the Password (the HLS secret)';
+    if (apdu.result !== 0) {
+      this.failAssociation(
+        p.id,
+        new AssociationError(
+          `High-level authentication failed: the meter rejected our answer to its challenge (reply_to_HLS_authentication, action-result ${apdu.result}): ${secretHint}`,
+          0,
+          'none',
+          apdu.result,
+          'hls-rejected',
+        ),
+      );
+      return;
+    }
+    const ret = apdu.returnParameters;
+    const proof = ret?.kind === 'data' && ret.data.type === 'octet-string' ? ret.data.value : null;
+    if (proof === null || !this.hls!.verify(this.hlsParams('server'), proof)) {
+      this.failAssociation(
+        p.id,
+        new AssociationError(
+          `High-level authentication failed: the meter's answer to our challenge (f(CtoS)) did not verify, so it does not hold the same secret: ${secretHint}, or this is not the meter you think`,
+          0,
+          'none',
+          0,
+          'hls-meter-unverified',
+        ),
+      );
+      return;
+    }
+    this.hls = null;
+    this.move('associated');
+    this.finish(p.id, { kind: 'opened', association: this.associationValue! });
+  }
+
+  private failAssociation(id: number, error: DlmsError): void {
+    this.hls = null;
+    this.associationValue = null;
+    this.stateValue = 'link-open';
+    this.pending = null;
+    this.deadline = null;
+    this.events.push({ kind: 'failed', operation: id, error });
   }
 
   private drainLink(): void {
@@ -367,10 +480,12 @@ export class ClientSession implements ProcedureContext {
     }
   }
 
-  private onApdu(bytes: Uint8Array): void {
+  private onApdu(received: Uint8Array): void {
     let apdu: Apdu;
     try {
+      const bytes = this.unprotect(received);
       apdu = decodeApdu(bytes);
+      this.checkProtection(received, apdu);
     } catch (e) {
       this.fail(e instanceof DlmsError ? e : new RemoteProtocolError(String(e)), false);
       return;
@@ -386,10 +501,19 @@ export class ClientSession implements ProcedureContext {
     }
     switch (p.kind) {
       case 'open':
-        this.onAssociationAnswer(p.id, apdu);
+        if (p.phase === 'hls') this.onHlsAnswer(p, apdu);
+        else this.onAssociationAnswer(p, apdu);
         return;
       case 'release':
         if (apdu.kind === 'rlre') {
+          if (apdu.userInformation !== undefined && this.security !== null) {
+            try {
+              this.unprotect(apdu.userInformation);
+            } catch (e) {
+              this.fail(e instanceof DlmsError ? e : new RemoteProtocolError(String(e)), false);
+              return;
+            }
+          }
           this.move('released');
           this.associationValue = null;
           this.finish(p.id, { kind: 'released' });
@@ -451,27 +575,96 @@ export class ClientSession implements ProcedureContext {
     }
   }
 
-  private onAssociationAnswer(id: number, apdu: Apdu): void {
+  private onAssociationAnswer(p: Extract<Pending, { kind: 'open' }>, apdu: Apdu): void {
     if (apdu.kind !== 'aare') {
       this.fail(errorFromUnexpected(apdu, 'the association request (AARQ)'), false);
       return;
     }
-    const failure = this.checkAare(apdu);
+    let failure: DlmsError | null;
+    try {
+      failure = this.checkAare(apdu);
+    } catch (e) {
+      failure = e instanceof DlmsError ? e : new RemoteProtocolError(String(e));
+    }
     if (failure !== null) {
       this.move('association-rejected');
+      this.hls = null;
       this.pending = null;
       this.deadline = null;
-      this.events.push({ kind: 'failed', operation: id, error: failure });
+      this.events.push({ kind: 'failed', operation: p.id, error: failure });
+      return;
+    }
+    if (this.hls !== null) {
+      this.sendHlsReply(p);
       return;
     }
     this.move('associated');
-    this.finish(id, { kind: 'opened', association: this.associationValue! });
+    this.finish(p.id, { kind: 'opened', association: this.associationValue! });
+  }
+
+  /** Decipher what the meter ciphered; the rest passes as it is. */
+  private unprotect(bytes: Uint8Array): Uint8Array {
+    if (bytes.length === 0 || !this.isCipheredApdu(bytes)) return bytes;
+    if (this.security === null) {
+      throw new CipheringError(
+        'The meter answered with a ciphered APDU, but this device has no Transport security: set the Transport security and keys the meter is configured for',
+        'ciphering-required',
+      );
+    }
+    return this.security.unprotectApdu(bytes);
+  }
+
+  private isCipheredApdu(bytes: Uint8Array): boolean {
+    return bytes.length > 0 && isCipheredTag(bytes[0]!);
+  }
+
+  /** With transport security the meter must answer ciphered; refusals it could not cipher are let through. */
+  private checkProtection(received: Uint8Array, apdu: Apdu): void {
+    if (this.security?.ciphered !== true || this.stateValue === 'associating' || this.stateValue === 'releasing') return;
+    if (apdu.kind === 'exception-response' || apdu.kind === 'confirmed-service-error') return;
+    if (!this.isCipheredApdu(received)) {
+      throw new CipheringError(
+        `The meter answered with an unciphered ${apdu.kind} inside a ciphered association: the answer was refused`,
+        'unprotected-answer',
+      );
+    }
   }
 
   /** Null when the association stands; the error to report otherwise. */
   private checkAare(aare: Aare): DlmsError | null {
-    if (aare.result !== 0) return describeAareFailure(aare);
-    if (aare.resultSourceDiagnostic.source === 'acse-service-user' && aare.resultSourceDiagnostic.diagnostic === 14) {
+    if (aare.result !== 0) {
+      const theirsCiphered = aare.applicationContextName.endsWith('-ciphered');
+      const oursCiphered = this.security?.ciphered === true;
+      if (theirsCiphered && !oursCiphered) {
+        return new CipheringError(
+          `The meter requires ciphering (it refused the association and named the ${aare.applicationContextName} context): set the Transport security, the keys and the system title the meter is configured for`,
+          'ciphering-required',
+        );
+      }
+      if (!theirsCiphered && oursCiphered && aare.resultSourceDiagnostic.diagnostic === 2) {
+        return new CipheringError(
+          'The meter refused the ciphered association (application context not supported): this client address may not use ciphering on this meter; set Transport security to none or use the client address meant for it',
+          'ciphering-not-supported',
+        );
+      }
+      return describeAareFailure(aare);
+    }
+    if (this.security !== null && aare.respondingApTitle !== undefined) this.security.serverSystemTitle = aare.respondingApTitle;
+    const wantsHls = aare.resultSourceDiagnostic.source === 'acse-service-user' && aare.resultSourceDiagnostic.diagnostic === 14;
+    if (this.hls !== null) {
+      if (wantsHls) {
+        if (aare.respondingAuthenticationValue === undefined) {
+          return new RemoteProtocolError('The meter asked for high-level authentication but sent no challenge (StoC)', 'no-challenge');
+        }
+        this.hls.serverChallenge = aare.respondingAuthenticationValue;
+        if ((this.hls.mechanism === 'high-gmac' || this.hls.mechanism === 'high-sha256') && this.security?.serverSystemTitle === undefined) {
+          return new RemoteProtocolError('The meter sent no system title in its AARE, which high-level authentication needs', 'no-system-title');
+        }
+      } else {
+        // The meter let us in without the challenge: nothing left to prove.
+        this.hls = null;
+      }
+    } else if (wantsHls) {
       return new AssociationError(
         'The meter wants high-level authentication (AARE diagnostic 14, authentication-required): set the Access security the meter is configured for',
         aare.result,
@@ -483,7 +676,7 @@ export class ClientSession implements ProcedureContext {
     if (aare.userInformation === undefined) {
       return new RemoteProtocolError('The meter accepted the association but sent no xDLMS InitiateResponse', 'no-initiate-response');
     }
-    const info = decodeUserInformation(aare.userInformation);
+    const info = decodeUserInformation(this.unprotect(aare.userInformation));
     if (info.kind === 'confirmed-service-error') {
       return new AssociationError(
         `The meter refused the xDLMS context (${info.service}: ${info.errorType} error ${info.error}): check the DLMS version, the PDU size and the conformance it supports`,
@@ -559,6 +752,9 @@ export class ClientSession implements ProcedureContext {
     else this.events.push({ kind: 'warning', error });
   }
 }
+
+/** 0-0:40.0.0.255, the current association (class 15). */
+const CURRENT_ASSOCIATION = new Uint8Array([0, 0, 40, 0, 0, 255]);
 
 export function shortNameKey(logicalName: Uint8Array): string {
   return Array.from(logicalName).join('.');

@@ -20,6 +20,11 @@ export interface InMemoryTransportOptions {
    * `index` counts chunks in that direction from 0.
    */
   readonly drop?: (direction: 'to-meter' | 'from-meter', index: number, bytes: Uint8Array) => boolean;
+  /**
+   * Change what crosses (a tampering or replaying peer, for tests of the checks): return the bytes to
+   * deliver instead. `index` counts chunks in that direction from 0.
+   */
+  readonly rewrite?: (direction: 'to-meter' | 'from-meter', index: number, bytes: Uint8Array) => Uint8Array;
   /** Virtual milliseconds one exchange takes (latency); default 0. */
   readonly latencyMs?: number;
   /** Deliver answers in pieces of at most this many bytes (serial links do); default whole. */
@@ -41,14 +46,16 @@ export class InMemoryTransport implements ByteTransport {
     this.clock = options.startMs ?? 0;
   }
 
-  write(bytes: Uint8Array): void {
+  write(original: Uint8Array): void {
     const index = this.sent++;
-    if (this.options.drop?.('to-meter', index, bytes)) return;
+    if (this.options.drop?.('to-meter', index, original)) return;
+    const bytes = this.options.rewrite?.('to-meter', index, original) ?? original;
     this.wire.push({ direction: 'to-meter', bytes });
     this.clock += this.options.latencyMs ?? 0;
-    for (const answer of this.peer.receive(bytes, this.clock)) {
+    for (const sent of this.peer.receive(bytes, this.clock)) {
       const i = this.received++;
-      if (this.options.drop?.('from-meter', i, answer)) continue;
+      if (this.options.drop?.('from-meter', i, sent)) continue;
+      const answer = this.options.rewrite?.('from-meter', i, sent) ?? sent;
       this.wire.push({ direction: 'from-meter', bytes: answer });
       const size = this.options.chunkSize ?? answer.length;
       for (let at = 0; at < answer.length; at += size) this.inbox.push(answer.subarray(at, at + size));

@@ -1,17 +1,28 @@
 import { conformanceFromNames, type ConformanceName } from '../apdu/conformance.js';
 import { InputError } from '../errors.js';
+import type { HlsMechanism } from '../security/hls.js';
+import type { CryptoProvider } from '../security/provider.js';
+import type { SessionSecurityOptions } from './security.js';
 
 export type Referencing = 'ln' | 'sn';
 
-/** Access security levels handled by this session (the higher mechanisms arrive with the security work). */
-export type Authentication = 'none' | 'low';
+/** The spec's "Access security": none, Low (LLS) and the high-level mechanisms (plus SHA-256). */
+export type Authentication = 'none' | 'low' | HlsMechanism;
+
+export const AUTHENTICATIONS: readonly Authentication[] = ['none', 'low', 'high', 'high-md5', 'high-sha1', 'high-gmac', 'high-sha256'];
 
 export interface ClientSessionOptions {
   /** Logical (LN) or short name (SN) referencing. Default LN. */
   readonly referencing?: Referencing;
   readonly authentication?: Authentication;
-  /** The Low-level secret, as bytes (the password's characters). Required with authentication 'low'. */
+  /** The secret, as bytes (the Password's characters): Low, High, High MD5, High SHA1 and High SHA256. */
   readonly password?: Uint8Array;
+  /** Cryptography (HLS and ciphering need it). */
+  readonly crypto?: CryptoProvider;
+  /** Transport security, keys, system title and invocation counter. */
+  readonly security?: SessionSecurityOptions;
+  /** Our HLS challenge (CtoS); a fresh random one when absent. Given only to reproduce a recording. */
+  readonly clientChallenge?: Uint8Array;
   /** The client's system title, sent as calling-AP-title when given (8 bytes). */
   readonly callingApTitle?: Uint8Array;
   /** The conformance block proposed in the InitiateRequest (24 bits). Default depends on referencing. */
@@ -36,6 +47,9 @@ export interface ResolvedSessionOptions {
   readonly referencing: Referencing;
   readonly authentication: Authentication;
   readonly password: Uint8Array | undefined;
+  readonly crypto: CryptoProvider | undefined;
+  readonly security: SessionSecurityOptions | undefined;
+  readonly clientChallenge: Uint8Array | undefined;
   readonly callingApTitle: Uint8Array | undefined;
   readonly proposedConformance: number;
   readonly maxReceivePduSize: number;
@@ -84,20 +98,51 @@ export function resolveSessionOptions(o: ClientSessionOptions): ResolvedSessionO
     throw new InputError('referencing', referencing, "must be 'ln' (logical names) or 'sn' (short names)");
   }
   const authentication = o.authentication ?? 'none';
-  if (authentication !== 'none' && authentication !== 'low') {
-    throw new InputError('Access security', authentication, "must be 'none' or 'low' here");
+  if (!AUTHENTICATIONS.includes(authentication)) {
+    throw new InputError('Access security', authentication, `must be one of ${AUTHENTICATIONS.join(', ')}`);
   }
-  if (authentication === 'low' && (o.password === undefined || o.password.length === 0)) {
-    throw new InputError('Password', '', 'Low access security needs a password');
+  const secretNeeded = authentication !== 'none' && authentication !== 'high-gmac';
+  if (secretNeeded && (o.password === undefined || o.password.length === 0)) {
+    throw new InputError('Password', '', `${authentication === 'low' ? 'Low' : 'this high-level'} access security needs a password`);
+  }
+  if (authentication === 'high' && o.password !== undefined && o.password.length !== 16) {
+    throw new InputError('Password', `${o.password.length} characters`, 'High (mechanism 2) uses the password as an AES-128 key: it must be exactly 16 characters');
   }
   if (o.callingApTitle !== undefined && o.callingApTitle.length !== 8) {
     throw new InputError('client system title', o.callingApTitle.length + ' bytes', 'must be 8 bytes (16 hexadecimal characters)');
+  }
+  const sec = o.security;
+  const policy = sec?.policy ?? 'none';
+  const needsCrypto = (authentication !== 'none' && authentication !== 'low') || policy !== 'none';
+  if (needsCrypto && o.crypto === undefined) {
+    throw new InputError('crypto', 'none', 'high-level authentication and transport security need a crypto provider');
+  }
+  if (policy !== 'none' || authentication === 'high-gmac' || authentication === 'high-sha256') {
+    if (sec === undefined) {
+      throw new InputError('Transport security', policy, `${authentication === 'none' ? 'ciphering' : authentication} needs the keys and the client system title`);
+    }
+    checkLength('Client system title', sec.systemTitle, 8, 16);
+  }
+  if (policy !== 'none' || authentication === 'high-gmac') {
+    checkLength('Block cipher key', sec!.keys.blockCipherKey, 16, 32);
+    checkLength('Authentication key', sec!.keys.authenticationKey, 16, 32);
+    if (!Number.isInteger(sec!.invocationCounter) || sec!.invocationCounter < 0 || sec!.invocationCounter > 0xffffffff) {
+      throw new InputError('invocation counter', sec!.invocationCounter, 'must be a whole number from 0 to 4294967295');
+    }
+  }
+  if (sec?.dedicatedKey !== undefined) {
+    checkLength('Dedicated key', sec.dedicatedKey, 16, 32);
+    // The dedicated key travels inside the InitiateRequest: never in the clear.
+    if (policy === 'none') throw new InputError('Dedicated key', 'set', 'a dedicated key needs Encryption or Authentication encryption');
   }
   return {
     referencing,
     authentication,
     password: o.password,
-    callingApTitle: o.callingApTitle,
+    crypto: o.crypto,
+    security: sec,
+    clientChallenge: o.clientChallenge,
+    callingApTitle: o.callingApTitle ?? sec?.systemTitle,
     proposedConformance: intIn(
       'proposed conformance',
       o.proposedConformance,
@@ -113,4 +158,11 @@ export function resolveSessionOptions(o: ClientSessionOptions): ResolvedSessionO
     firstInvokeId: intIn('first invoke id', o.firstInvokeId, 0, 0, 15),
     highPriority: o.highPriority ?? true,
   };
+}
+
+/** Keys and titles are checked by length only; their digits never appear in a message. */
+function checkLength(field: string, value: Uint8Array | undefined, bytes: number, hexDigits: number): void {
+  if (value === undefined || value.length !== bytes) {
+    throw new InputError(field, value === undefined ? 'missing' : `${value.length * 2} hexadecimal characters`, `the length of the value must be ${hexDigits}`);
+  }
 }

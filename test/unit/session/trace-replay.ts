@@ -4,10 +4,14 @@
  * whole, byte by byte, or with the start of the next message trailing behind.
  */
 import { expect } from 'vitest';
+import { byEntry, byRange } from '../../../core/apdu/selective-access.js';
+import { asDateTime } from '../../../core/axdr/datetime.js';
+import type { DlmsValue } from '../../../core/axdr/types.js';
 import { fromHex, toHex } from '../../../core/bytes.js';
 import type { DlmsError } from '../../../core/errors.js';
+import { obisToBytes, parseObis } from '../../../core/obis.js';
 import type { ClientSession } from '../../../core/session/client-session.js';
-import type { OperationResult } from '../../../core/session/types.js';
+import type { AttributeRef, OperationResult } from '../../../core/session/types.js';
 
 export { loadTrace, type Exchange, type Trace } from '../../support/vectors.js';
 import type { Trace } from '../../support/vectors.js';
@@ -121,3 +125,88 @@ export function noteField(trace: Trace, name: string): string {
   }
   throw new Error(`no ${name} in the trace notes`);
 }
+
+// ---------------------------------------------------------------- the reads every full trace makes
+
+const ln = (text: string): Uint8Array => obisToBytes(parseObis(text));
+const attr = (classId: number, obis: string, attributeId: number, access?: AttributeRef['access']): AttributeRef => ({
+  classId,
+  logicalName: ln(obis),
+  attributeId,
+  ...(access ? { access } : {}),
+});
+
+export const CLOCK = attr(8, '0.0.1.0.0.255', 2);
+const REGISTER_VALUE = attr(3, '1.1.21.25.0.255', 2);
+const REGISTER_SCALER_UNIT = attr(3, '1.1.21.25.0.255', 3);
+const PROFILE_ENTRIES = attr(7, '1.0.99.1.0.255', 7);
+const PROFILE_BUFFER = attr(7, '1.0.99.1.0.255', 2);
+
+/** The range the traces ask for: dow, hundredths and deviation as the independent client wrote them. */
+function rangeTime(second: number) {
+  return { year: 2026, month: 11, dayOfMonth: 22, dayOfWeek: 0xff, hour: 1, minute: 50, second, hundredths: 0, deviation: 0, clockStatus: 0 };
+}
+const PROFILE_BY_ENTRY = attr(7, '1.0.99.1.0.255', 2, byEntry({ fromEntry: 31, toEntry: 40, fromSelectedValue: 1, toSelectedValue: 0 }));
+const PROFILE_BY_RANGE = attr(
+  7,
+  '1.0.99.1.0.255',
+  2,
+  byRange({
+    restrictingObject: { classId: 8, logicalName: ln('0.0.1.0.0.255'), attributeIndex: 2, dataIndex: 0 },
+    from: rangeTime(44),
+    to: rangeTime(49),
+    selectedValues: [],
+  }),
+);
+
+export const value = (o: Outcome): DlmsValue => {
+  if (!o.ok) throw o.error;
+  if (o.result.kind !== 'value') throw new Error(`expected a value, got ${o.result.kind}`);
+  return o.result.value;
+};
+
+export function shown(v: DlmsValue): unknown {
+  const dt = asDateTime(v);
+  if (dt !== null) return traceDateTime(dt);
+  switch (v.type) {
+    case 'array':
+    case 'structure':
+      return v.items.map(shown);
+    case 'long64':
+    case 'long64-unsigned':
+      return Number(v.value);
+    default:
+      return 'value' in v ? v.value : null;
+  }
+}
+
+export const FULL_READ: Operation[] = [
+  (s, now) => s.open(now),
+  (s, now) => s.get(CLOCK, now),
+  (s, now) => s.get(REGISTER_VALUE, now),
+  (s, now) => s.get(REGISTER_SCALER_UNIT, now),
+  (s, now) => s.get(PROFILE_ENTRIES, now),
+  (s, now) => s.get(PROFILE_BUFFER, now),
+  (s, now) => s.get(PROFILE_BY_ENTRY, now),
+  (s, now) => s.get(PROFILE_BY_RANGE, now),
+  (s, now) => s.release(now),
+  (s, now) => s.close(now),
+];
+
+export const MODES: FeedMode[] = ['whole', 'byte-by-byte', 'trailing'];
+
+export function checkFullRead(trace: Trace, outcomes: Outcome[]): void {
+  const r = trace.results as Record<string, any>;
+  expect(outcomes[0]!.ok).toBe(true);
+  expect(shown(value(outcomes[1]!))).toBe(r['clock_attr2']);
+  expect(shown(value(outcomes[2]!))).toBe(r['register_1.1.21.25.0.255_attr2']);
+  const su = r['register_1.1.21.25.0.255_attr3_scaler_unit'];
+  expect(shown(value(outcomes[3]!))).toEqual([su.scaler, su.unit]);
+  expect(shown(value(outcomes[4]!))).toBe(r['profile_entries_in_use_attr7']);
+  expect(shown(value(outcomes[5]!))).toEqual(r['profile_buffer_all_rows']);
+  expect(shown(value(outcomes[6]!))).toEqual(r['profile_by_entry'].rows);
+  expect(shown(value(outcomes[7]!))).toEqual(r['profile_by_range'].rows);
+  expect(outcomes[8]).toMatchObject({ ok: true, result: { kind: 'released' } });
+  expect(outcomes[9]).toMatchObject({ ok: true, result: { kind: 'closed' } });
+}
+
