@@ -5,11 +5,12 @@
  */
 import { conformanceFromNames, CONFORMANCE_BITS, type ConformanceName } from '../apdu/conformance.js';
 import { InputError } from '../errors.js';
+import { resolveSecurityConfig, type MeterSecurityConfig, type ResolvedSecurity } from './security-config.js';
 
 export type Referencing = 'ln' | 'sn' | 'both';
 export type HdlcAddressing = 'default' | 'serial-number';
 
-export interface VirtualMeterConfig {
+export interface VirtualMeterConfig extends MeterSecurityConfig {
   /** The meter's serial number (0-0:96.1.0.255). Default 12345678. */
   readonly serialNumber?: number;
   /** Three capital letters from the FLAG register; the start of the logical device name. Default 'CSM'. */
@@ -23,11 +24,11 @@ export interface VirtualMeterConfig {
   readonly hdlc?: HdlcConfig;
   /** Wrapper port (wPort) of the management logical device. Default 1. */
   readonly wrapperPort?: number;
-  /** The public client's address (no authentication, read-only). Default 16. */
+  /** The public client's address (no authentication, read-only) in the default client list. Default 16. */
   readonly publicClient?: number;
-  /** The management client's address (Low authentication, read/write). Default 17. */
+  /** The management client's address (Low authentication, read/write) in the default client list. Default 17. */
   readonly managementClient?: number;
-  /** The Low-level-security password of the management client. Default '00000000'. */
+  /** The Low-level-security password of the management client in the default client list. Default '00000000'. */
   readonly password?: string;
   /** The services the meter offers; default the usual LN and SN set (see DEFAULT_CONFORMANCE). */
   readonly conformance?: readonly ConformanceName[];
@@ -100,6 +101,8 @@ export interface ResolvedMeterConfig {
   readonly eventLogEntries: number;
   readonly seed: number;
   readonly installedAt: number;
+  /** Clients, keys, system title, invocation counter (see security-config.ts). */
+  readonly security: ResolvedSecurity;
 }
 
 /** What a typical meter offers: LN GET/SET/ACTION with blocks and lists, and the SN equivalents. */
@@ -272,6 +275,7 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
     eventLogEntries: integer('eventLogEntries', config.eventLogEntries, 100, 1, 10_000),
     seed: integer('seed', config.seed, 1, 0, 0xffffffff),
     installedAt,
+    security: resolveSecurityConfig(config, { manufacturerFlag, serialNumber, publicClient, managementClient, password }),
   };
 }
 

@@ -6,6 +6,11 @@
  * Refusals follow what meters do: no association yet, a service not negotiated, a PDU longer than
  * the meter accepts -> EXCEPTION-Response; a missing object, a forbidden attribute, a wrong type
  * -> the data-access-result or action-result of the standard in a normal response.
+ *
+ * Security: a ciphered request is opened (tag, invocation counter, the client's policy) before it
+ * is served and its answer is protected the same way (transport-security.ts); an unprotected one is
+ * refused when the client's policy asks for protection. Until HLS pass 3 succeeded every access
+ * but reply_to_HLS_authentication is read-write-denied.
  */
 import { encodeDataBytes, decodeDataBytes } from '../axdr/codec.js';
 import type { DlmsValue } from '../axdr/types.js';
@@ -25,6 +30,7 @@ import type {
   GetRequestNormal,
   GetRequestWithList,
   ReadRequest,
+  Rlrq,
   SetRequestNormal,
   SetRequestWithDatablock,
   SetRequestWithFirstDatablock,
@@ -33,7 +39,16 @@ import type {
   WriteRequest,
   UnconfirmedWriteRequest,
 } from '../apdu/types.js';
-import { respondToAarq, respondToUndecodableAarq } from './association-control.js';
+import { TAG_EXCEPTION_RESPONSE } from '../apdu/exception.js';
+import { TAG_INITIATE_REQUEST } from '../apdu/initiate.js';
+import {
+  peerKeysOf,
+  releaseInitiateResponse,
+  respondToAarq,
+  respondToUndecodableAarq,
+  type AssociationSecurity,
+} from './association-control.js';
+import { openCiphered, protectAnswer, protectionOverhead, refusalOf } from './transport-security.js';
 import type { MeterState } from './meter-state.js';
 import type { ObjectDirectory } from './object-directory.js';
 import {
@@ -69,6 +84,10 @@ const MAX_LONG_SET = 0x10000;
 const STATE_SERVICE_NOT_ALLOWED = 1;
 const STATE_SERVICE_UNKNOWN = 2;
 
+/** RLRE reasons. */
+const RELEASE_NORMAL = 0;
+const RELEASE_NOT_FINISHED = 1;
+
 type ReadOutcome = { readonly data: Uint8Array } | { readonly dar: number };
 
 interface LongTransfer {
@@ -91,9 +110,12 @@ interface LongSet {
 export class MeterApplication {
   private readonly core: MeterCore;
   private association: AssociationInfo | null = null;
+  private security: AssociationSecurity | null = null;
   private longGet: LongTransfer | null = null;
   private longRead: LongTransfer | null = null;
   private longSet: LongSet | null = null;
+  /** What protecting the answer being built will add to it: the APDU sizes leave room for it. */
+  private protectionOverhead = 0;
 
   constructor(core: MeterCore) {
     this.core = core;
@@ -107,6 +129,7 @@ export class MeterApplication {
   /** The link went down or came up again: the association and any transfer are gone. */
   reset(): void {
     this.association = null;
+    this.security = null;
     this.longGet = null;
     this.longRead = null;
     this.longSet = null;
@@ -128,6 +151,7 @@ export class MeterApplication {
   private dispatch(bytes: Uint8Array, peer: ConnectionPeer, hostNow: number): Uint8Array | null {
     if (bytes.length === 0) return null;
     const config = this.core.state.config;
+    if (CIPHERED_APDU_NAMES.has(bytes[0]!)) return this.ciphered(bytes, hostNow);
     let apdu: Apdu;
     try {
       apdu = decodeApdu(bytes);
@@ -136,30 +160,89 @@ export class MeterApplication {
         this.reset();
         return respondToUndecodableAarq(bytes, config);
       }
-      if (CIPHERED_APDU_NAMES.has(bytes[0]!)) return exception(STATE_SERVICE_NOT_ALLOWED, 'deciphering-error');
       return exception(STATE_SERVICE_UNKNOWN, 'other-reason');
     }
 
     if (apdu.kind === 'aarq') {
       this.reset();
-      const outcome = respondToAarq(apdu, {
-        config,
-        password: this.core.state.password,
-        clientAddress: peer.clientAddress,
-        serverAddress: peer.serverAddress,
-      });
+      const outcome = respondToAarq(apdu, { state: this.core.state, clientAddress: peer.clientAddress, serverAddress: peer.serverAddress });
       this.association = outcome.association;
+      this.security = outcome.security;
       return outcome.aare;
     }
-    if (apdu.kind === 'rlrq') {
-      this.reset();
-      return encodeApdu({ kind: 'rlre', reason: 0 });
-    }
+    if (apdu.kind === 'rlrq') return this.release(apdu);
 
     const association = this.association;
     if (association === null) return exception(STATE_SERVICE_NOT_ALLOWED, 'operation-not-possible');
-    if (bytes.length > association.serverMaxReceivePduSize) return exception(STATE_SERVICE_NOT_ALLOWED, 'pdu-too-long');
-    const ctx: AccessContext = { now: this.core.state.meterTime(hostNow), association };
+    // The client's policy asks for protected APDUs: a plain one is refused before it is looked at.
+    if (association.policy !== 'none') return exception(STATE_SERVICE_NOT_ALLOWED, 'operation-not-possible');
+    return this.serve(apdu, bytes.length, hostNow);
+  }
+
+  /** A ciphered APDU: open it, serve what it carries, protect the answer the same way. */
+  private ciphered(bytes: Uint8Array, hostNow: number): Uint8Array | null {
+    const security = this.security;
+    if (this.association === null) return exception(STATE_SERVICE_NOT_ALLOWED, 'operation-not-possible');
+    const peerKeys = security !== null && security.ciphered ? peerKeysOf(security) : null;
+    // A context without ciphering has no keys to open it with.
+    if (peerKeys === null) return exception(STATE_SERVICE_NOT_ALLOWED, 'deciphering-error');
+    const opened = openCiphered(this.core.state, peerKeys, bytes);
+    if (opened.kind !== 'opened') return refusalOf(opened);
+    let apdu: Apdu;
+    try {
+      apdu = decodeApdu(opened.plainApdu);
+    } catch {
+      return exception(STATE_SERVICE_UNKNOWN, 'other-reason');
+    }
+    // Association control is never ciphered as a whole (its user-information is).
+    if (apdu.kind === 'aarq' || apdu.kind === 'rlrq') return exception(STATE_SERVICE_UNKNOWN, 'service-not-supported');
+    let answer: Uint8Array | null;
+    this.protectionOverhead = protectionOverhead(opened.protection);
+    try {
+      answer = this.serve(apdu, bytes.length, hostNow);
+    } finally {
+      this.protectionOverhead = 0;
+    }
+    if (answer === null) return null;
+    // An exception-response has no ciphered form of its own and says nothing secret; meters send it plain.
+    if (answer[0] === TAG_EXCEPTION_RESPONSE) return answer;
+    // Anything else goes protected or not at all (the meter's invocation counter is used up).
+    return protectAnswer(this.core.state, peerKeys, opened.protection, answer) ?? exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
+  }
+
+  /**
+   * RLRQ: plain, it releases at once. With a ciphered InitiateRequest in its user-information (the
+   * Green Book's way to prove the release comes from the client) that must open first; the RLRE
+   * then carries the InitiateResponse protected the same way.
+   */
+  private release(rlrq: Rlrq): Uint8Array {
+    const association = this.association;
+    const security = this.security;
+    const ui = rlrq.userInformation;
+    if (association !== null && security !== null && ui !== undefined && ui.length > 0 && CIPHERED_APDU_NAMES.has(ui[0]!)) {
+      const peerKeys = security.ciphered ? peerKeysOf(security) : null;
+      const opened = peerKeys === null ? null : openCiphered(this.core.state, peerKeys, ui);
+      if (peerKeys === null || opened === null || opened.kind !== 'opened' || opened.plainApdu[0] !== TAG_INITIATE_REQUEST) {
+        // Not proved to come from the client: the association stays.
+        return encodeApdu({ kind: 'rlre', reason: RELEASE_NOT_FINISHED });
+      }
+      const response = protectAnswer(this.core.state, peerKeys, opened.protection, releaseInitiateResponse(association));
+      this.reset();
+      return encodeApdu({ kind: 'rlre', reason: RELEASE_NORMAL, ...(response !== null && { userInformation: response }) });
+    }
+    this.reset();
+    return encodeApdu({ kind: 'rlre', reason: RELEASE_NORMAL });
+  }
+
+  /** One plain xDLMS request on the open association (deciphered already when it came ciphered). */
+  private serve(apdu: Apdu, receivedLength: number, hostNow: number): Uint8Array | null {
+    const association = this.association!;
+    if (receivedLength > association.serverMaxReceivePduSize) return exception(STATE_SERVICE_NOT_ALLOWED, 'pdu-too-long');
+    const ctx: AccessContext = {
+      now: this.core.state.meterTime(hostNow),
+      association,
+      replyToHls: (clientResponse) => this.replyToHls(clientResponse),
+    };
     const ln = association.referencing === 'ln';
 
     switch (apdu.kind) {
@@ -195,6 +278,10 @@ export class MeterApplication {
       case 'action-request-with-pblock':
       case 'general-block-transfer':
         return notSupported();
+      case 'aarq':
+      case 'rlrq':
+        // Handled before: ACSE APDUs never reach the services.
+        return exception(STATE_SERVICE_UNKNOWN, 'service-not-supported');
       case 'aare':
       case 'rlre':
       case 'initiate-request':
@@ -227,6 +314,16 @@ export class MeterApplication {
     }
   }
 
+  /** HLS pass 3 and 4; on success the association may do everything its client may. */
+  private replyToHls(clientResponse: Uint8Array | null): Uint8Array | null {
+    const hls = this.security?.hls;
+    const association = this.association;
+    if (hls === undefined || hls === null || association === null || association.status !== 'pending') return null;
+    const answer = hls.reply(clientResponse);
+    if (answer !== null) this.association = { ...association, status: 'associated' };
+    return answer;
+  }
+
   private has(name: ConformanceName): boolean {
     return this.association !== null && (this.association.conformance & conformanceBit(name)) !== 0;
   }
@@ -234,7 +331,7 @@ export class MeterApplication {
   /** The largest APDU the client can take (and the meter's own send buffer). */
   private maxSend(): number {
     const a = this.association!;
-    return Math.min(a.clientMaxReceivePduSize, a.serverMaxReceivePduSize);
+    return Math.min(a.clientMaxReceivePduSize, a.serverMaxReceivePduSize) - this.protectionOverhead;
   }
 
   // ---------------------------------------------------------------- attribute access
@@ -245,7 +342,7 @@ export class MeterApplication {
     selection: Selection | undefined,
     selectionAllowed: boolean,
   ): ReadOutcome {
-    if (attribute === undefined || !canRead(attribute.access[ctx.association.role])) {
+    if (attribute === undefined || !canRead(attribute.access[ctx.association.role]) || ctx.association.status === 'pending') {
       return { dar: DataAccessResult.readWriteDenied };
     }
     if (selection !== undefined) {
@@ -272,7 +369,12 @@ export class MeterApplication {
   }
 
   private writeAttribute(ctx: AccessContext, attribute: AttributeDef | undefined, value: DlmsValue): number {
-    if (attribute === undefined || attribute.write === undefined || !canWrite(attribute.access[ctx.association.role])) {
+    if (
+      attribute === undefined ||
+      attribute.write === undefined ||
+      !canWrite(attribute.access[ctx.association.role]) ||
+      ctx.association.status === 'pending'
+    ) {
       return DataAccessResult.readWriteDenied;
     }
     try {
@@ -291,6 +393,8 @@ export class MeterApplication {
 
   private invoke(ctx: AccessContext, method: MethodDef | undefined, parameters: DlmsValue | undefined): MethodOutcome {
     if (method === undefined || !method.access[ctx.association.role]) return { result: ActionResult.readWriteDenied };
+    // Until HLS pass 3 succeeded, the client may only give its proof.
+    if (ctx.association.status === 'pending' && method.beforeAuthentication !== true) return { result: ActionResult.readWriteDenied };
     try {
       return method.invoke(ctx, parameters);
     } catch {

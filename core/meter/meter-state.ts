@@ -34,8 +34,18 @@ export class MeterState implements SettingStore {
   clockOffsetMs = 0;
   timeZone: number;
   daylightSaving: DaylightSavingRule;
-  /** The management client's Low-level-security secret; attribute 7 of the association can change it. */
-  password: string;
+  /**
+   * Each client's Low password or HLS secret, by client address; attribute 7 (secret) of the
+   * association object changes the caller's own.
+   */
+  readonly secrets = new Map<number, Uint8Array>();
+  /** The IC the meter puts in the next ciphered APDU (or HLS-GMAC proof) it sends. */
+  private nextInvocationCounter: number;
+  /**
+   * The highest invocation counter accepted from a client. One for the meter: its clients share
+   * the global keys, so any APDU seen before under them is a replay.
+   */
+  private lastClientInvocationCounter: number | null = null;
   readonly disconnector = { outputState: true, controlState: ControlState.connected as number, controlMode: 1 };
   /** When an object's reset method last ran (meter time), by logical name. */
   readonly resets = new Map<string, number>();
@@ -47,7 +57,32 @@ export class MeterState implements SettingStore {
     this.energy = new EnergyModel({ seed: config.seed, installedAt: config.installedAt, timeZone: config.timeZone });
     this.timeZone = config.timeZone;
     this.daylightSaving = europeanDaylightSaving(config.daylightSaving);
-    this.password = config.password;
+    for (const client of config.security.clients) if (client.secret !== null) this.secrets.set(client.address, client.secret);
+    this.nextInvocationCounter = config.security.invocationCounter;
+  }
+
+  /**
+   * Use the meter's invocation counter once: returns the IC to send and reports the next one to
+   * the host. Null when the counter is used up (a real meter must then get new keys).
+   */
+  takeInvocationCounter(): number | null {
+    const ic = this.nextInvocationCounter;
+    if (ic > 0xffffffff) return null;
+    this.nextInvocationCounter = ic + 1;
+    this.config.security.onInvocationCounter?.(this.nextInvocationCounter);
+    return ic;
+  }
+
+  /** The smallest IC the meter accepts from a client now (published at 0-0:43.1.0.255). */
+  get expectedClientInvocationCounter(): number {
+    return this.lastClientInvocationCounter === null ? 0 : this.lastClientInvocationCounter + 1;
+  }
+
+  /** Take a client's IC if it is new (greater than every one accepted); false for a replay. */
+  acceptClientInvocationCounter(ic: number): boolean {
+    if (ic < this.expectedClientInvocationCounter) return false;
+    this.lastClientInvocationCounter = ic;
+    return true;
   }
 
   get zone(): ClockZone {

@@ -4,6 +4,9 @@
  * application layer only looks things up here; it never knows what a clock or a profile is.
  */
 import type { DlmsValue } from '../axdr/types.js';
+import type { ApplicationContextName } from '../apdu/types.js';
+import type { SecurityPolicy } from '../security/suite0.js';
+import type { ClientMechanism } from './security-config.js';
 import { formatLogicalName, obis, sameShape } from './values.js';
 
 /** data-access-result numbers (Green Book), as the meter answers them. */
@@ -43,7 +46,7 @@ export const ActionResult = {
   otherReason: 250,
 } as const;
 
-/** The two kinds of client this meter knows: the public client and the management client. */
+/** Which column of the access tables a client gets: read-only clients the public one, read-write clients the management one. */
 export type ClientRole = 'public' | 'management';
 
 export type AttributeAccess = 'none' | 'read' | 'write' | 'read-write';
@@ -76,7 +79,15 @@ export interface AssociationInfo {
   readonly serverAddress: number;
   readonly role: ClientRole;
   readonly referencing: 'ln' | 'sn';
-  readonly mechanism: 'none' | 'low';
+  /** The context the client asked for: with ciphering (ciphered APDUs allowed) or not. */
+  readonly applicationContext: ApplicationContextName;
+  readonly mechanism: ClientMechanism;
+  /** The protection the client's APDUs must carry. */
+  readonly policy: SecurityPolicy;
+  /** The client's system title (calling-AP-title), when it gave one. */
+  readonly clientSystemTitle: Uint8Array | null;
+  /** 'pending' until HLS pass 3 succeeded: only reply_to_HLS_authentication is allowed then. */
+  readonly status: 'pending' | 'associated';
   readonly conformance: number;
   readonly clientMaxReceivePduSize: number;
   readonly serverMaxReceivePduSize: number;
@@ -87,6 +98,11 @@ export interface AccessContext {
   /** The meter's clock at this request (host time plus what setting the clock moved it by). */
   readonly now: number;
   readonly association: AssociationInfo;
+  /**
+   * HLS pass 3 on this association: the client's f(StoC) in, the meter's f(CtoS) out, or null
+   * when it does not verify (or no HLS is pending). Absent where no association can authenticate.
+   */
+  readonly replyToHls?: (clientResponse: Uint8Array | null) => Uint8Array | null;
 }
 
 /** A-XDR bytes already encoded: the profile buffer is written straight to bytes for speed. */
@@ -137,6 +153,8 @@ export interface MethodDef {
   readonly id: number;
   readonly name: string;
   readonly access: RoleAccess<boolean>;
+  /** The one kind of method an association still waiting for HLS pass 3 may call (reply_to_HLS_authentication). */
+  readonly beforeAuthentication?: boolean;
   invoke(ctx: AccessContext, parameters: DlmsValue | undefined): MethodOutcome;
 }
 

@@ -5,8 +5,10 @@
  */
 import { encodeDataBytes } from '../axdr/codec.js';
 import type { DlmsValue } from '../axdr/types.js';
+import { APPLICATION_CONTEXTS, MECHANISMS } from '../apdu/acse.js';
 import type { MeterState } from './meter-state.js';
 import {
+  ActionResult,
   DataAccessResult,
   EncodedData,
   MANAGEMENT_WRITE,
@@ -16,7 +18,9 @@ import {
   type AttributeAccess,
   type ClientRole,
   type CosemObject,
+  type MethodDef,
 } from './object-model.js';
+import { usesSecret } from './security-config.js';
 import { array, bits, enm, i16, i8, lnValue, nul, octets, struct, u16, u8, visible } from './values.js';
 
 export const ASSOCIATION_OBIS = '0-0:40.0.0.255';
@@ -52,6 +56,29 @@ function baseNameValue(baseName: number): DlmsValue {
   return i16(baseName > 0x7fff ? baseName - 0x10000 : baseName);
 }
 
+/**
+ * HLS pass 3: the client sends f(StoC); the meter answers f(CtoS) when it verifies. Every client
+ * that authenticates may call it, and it is the only thing a pending association may do.
+ */
+function replyToHlsAuthentication(id: number): MethodDef {
+  return {
+    id,
+    name: 'reply_to_HLS_authentication',
+    access: { public: true, management: true },
+    beforeAuthentication: true,
+    invoke: (ctx, parameters) => {
+      const answer = ctx.replyToHls?.(parameters?.type === 'octet-string' ? parameters.value : null) ?? null;
+      // Meters answer a failed proof with read-write-denied and say no more.
+      return answer === null ? { result: ActionResult.readWriteDenied } : { result: ActionResult.success, returnValue: octets(answer) };
+    },
+  };
+}
+
+/** association_status: 1 association-pending (HLS pass 3 still due), 2 associated. */
+function associationStatus(status: 'pending' | 'associated'): DlmsValue {
+  return enm(status === 'pending' ? 1 : 2);
+}
+
 export function associationLnObject(state: MeterState, listed: () => readonly ListedObject[]): CosemObject {
   const cache = new Map<ClientRole, EncodedData>();
   const objectList = (role: ClientRole): EncodedData => {
@@ -75,7 +102,7 @@ export function associationLnObject(state: MeterState, listed: () => readonly Li
     attributes: [
       readOnly(2, 'object_list', (ctx) => objectList(ctx.association.role)),
       readOnly(3, 'associated_partners_id', (ctx) => struct(i8(ctx.association.clientAddress), u16(ctx.association.serverAddress))),
-      readOnly(4, 'application_context_name', () => octets(dlmsOid(1, 1))),
+      readOnly(4, 'application_context_name', (ctx) => octets(dlmsOid(1, APPLICATION_CONTEXTS[ctx.association.applicationContext]))),
       readOnly(5, 'xDLMS_context_info', (ctx) => {
         const a = ctx.association;
         return struct(
@@ -87,28 +114,28 @@ export function associationLnObject(state: MeterState, listed: () => readonly Li
           octets(new Uint8Array(0)),
         );
       }),
-      readOnly(6, 'authentication_mechanism_name', (ctx) => octets(dlmsOid(2, ctx.association.mechanism === 'low' ? 1 : 0))),
+      readOnly(6, 'authentication_mechanism_name', (ctx) => octets(dlmsOid(2, MECHANISMS[ctx.association.mechanism]))),
       {
         id: 7,
         name: 'secret',
         access: MANAGEMENT_WRITE,
         read: () => ({ refused: DataAccessResult.readWriteDenied }),
-        write: (_ctx, v) => {
+        // The caller's own Low password or HLS secret; HLS-GMAC and 'none' have none to change.
+        write: (ctx, v) => {
+          if (!usesSecret(ctx.association.mechanism)) return DataAccessResult.readWriteDenied;
           if (v.type !== 'octet-string') return DataAccessResult.typeUnmatched;
           if (v.value.length === 0 || v.value.length > 64) return DataAccessResult.otherReason;
-          let text = '';
-          for (const b of v.value) text += String.fromCharCode(b);
-          state.password = text;
+          state.secrets.set(ctx.association.clientAddress, v.value.slice());
           return DataAccessResult.success;
         },
       },
-      readOnly(8, 'association_status', () => enm(2)),
+      readOnly(8, 'association_status', (ctx) => associationStatus(ctx.association.status)),
       readOnly(9, 'security_setup_reference', () => lnValue(SECURITY_SETUP_OBIS)),
       readOnly(10, 'user_list', () => array([])),
       readOnly(11, 'current_user', () => struct(u8(0), visible(''))),
     ],
     methods: [
-      lockedMethod(1, 'reply_to_HLS_authentication'),
+      replyToHlsAuthentication(1),
       lockedMethod(2, 'change_HLS_secret'),
       lockedMethod(3, 'add_object'),
       lockedMethod(4, 'remove_object'),
@@ -146,7 +173,7 @@ export function associationSnObject(listed: () => readonly ListedObject[]): Cose
       lockedMethod(4, 'get_attributes&methods'),
       lockedMethod(5, 'change_LLS_secret'),
       lockedMethod(6, 'change_HLS_secret'),
-      lockedMethod(8, 'reply_to_HLS_authentication'),
+      replyToHlsAuthentication(8),
     ],
   });
 }

@@ -3,6 +3,7 @@
  * meter's system title, the frame counter, a utility table and a compact data snapshot.
  */
 import { ByteWriter } from '../bytes.js';
+import type { SecurityPolicy } from '../security/suite0.js';
 import { ActiveExport, ActiveImport } from './energy-model.js';
 import type { MeterState } from './meter-state.js';
 import { defineObject, lockedMethod, readOnly, type CosemObject } from './object-model.js';
@@ -10,19 +11,24 @@ import { array, bits, bool, captureObject, enm, octets, u32, u8 } from './values
 
 const IMAGE_TRANSFER_NOT_INITIATED = 0;
 
+/**
+ * security_policy of Security setup version 1: bit 2 authenticated requests, 3 encrypted requests,
+ * 4 authenticated responses, 5 encrypted responses.
+ */
+const SECURITY_POLICY_BITS: Readonly<Record<SecurityPolicy, number>> = {
+  none: 0,
+  authentication: 0x14,
+  encryption: 0x28,
+  'authenticated-encryption': 0x3c,
+};
+
 export function firmwareSecurityObjects(state: MeterState): CosemObject[] {
   const c = state.config;
-  const systemTitle = new Uint8Array(8);
-  for (let i = 0; i < 3; i++) systemTitle[i] = c.manufacturerFlag.charCodeAt(i);
-  systemTitle[3] = 0;
-  systemTitle[4] = (c.serialNumber >>> 24) & 0xff;
-  systemTitle[5] = (c.serialNumber >>> 16) & 0xff;
-  systemTitle[6] = (c.serialNumber >>> 8) & 0xff;
-  systemTitle[7] = c.serialNumber & 0xff;
+  const systemTitle = c.security.systemTitle;
 
   // A small C12.19-style configuration table: id, manufacturer, model, serial.
   const table = new Uint8Array(24);
-  table.set(systemTitle.subarray(0, 3), 0);
+  for (let i = 0; i < 3; i++) table[i] = c.manufacturerFlag.charCodeAt(i);
   for (let i = 0; i < 8; i++) table[4 + i] = 'VM-3P-D1'.charCodeAt(i);
   const sn = String(c.serialNumber).padStart(12, '0');
   for (let i = 0; i < 12; i++) table[12 + i] = sn.charCodeAt(i);
@@ -62,9 +68,9 @@ export function firmwareSecurityObjects(state: MeterState): CosemObject[] {
       obis: '0-0:43.0.0.255',
       description: 'Security setup (management association)',
       attributes: [
-        readOnly(2, 'security_policy', () => enm(0)),
+        readOnly(2, 'security_policy', (ctx) => enm(SECURITY_POLICY_BITS[ctx.association.policy])),
         readOnly(3, 'security_suite', () => enm(0)),
-        readOnly(4, 'client_system_title', () => octets(new Uint8Array(0))),
+        readOnly(4, 'client_system_title', (ctx) => octets(ctx.association.clientSystemTitle ?? new Uint8Array(0))),
         readOnly(5, 'server_system_title', () => octets(systemTitle)),
         readOnly(6, 'certificates', () => array([])),
       ],
@@ -83,8 +89,9 @@ export function firmwareSecurityObjects(state: MeterState): CosemObject[] {
       classId: 1,
       version: 0,
       obis: '0-0:43.1.0.255',
-      description: 'Invocation counter (frame counter) of the management association',
-      attributes: [readOnly(2, 'value', () => u32(0))],
+      description: 'Invocation counter: the smallest one the meter accepts from a client next',
+      // As real meters publish it, so a client can start above every IC the meter has seen.
+      attributes: [readOnly(2, 'value', () => u32(Math.min(state.expectedClientInvocationCounter, 0xffffffff)))],
     }),
     defineObject({
       classId: 26,

@@ -602,6 +602,41 @@ export class ClientSession implements ProcedureContext {
     this.finish(p.id, { kind: 'opened', association: this.associationValue! });
   }
 
+  /**
+   * A refused association whose xDLMS part says the meter could not decipher our request. Meters
+   * cipher that refusal with their own keys: if it does not decipher here, our keys differ from the
+   * meter's and the tag check says which; if it deciphers, the keys match and the counter is to blame.
+   */
+  private cipheredRefusal(aare: Aare): DlmsError | null {
+    const info = aare.userInformation;
+    if (info === undefined || info.length === 0) return null;
+    let plain: Uint8Array;
+    try {
+      plain = this.unprotect(info);
+    } catch (e) {
+      return e instanceof CipheringError ? e : null;
+    }
+    let decoded;
+    try {
+      decoded = decodeUserInformation(plain);
+    } catch {
+      return null;
+    }
+    const decipheringError =
+      decoded.kind === 'confirmed-service-error' && decoded.errorType === 'application-reference' && decoded.error === 6;
+    if (!decipheringError) return null;
+    if (this.isCipheredApdu(info)) {
+      return new CipheringError(
+        'The meter could not accept our ciphered association request although our keys match its keys: our invocation counter is most likely below the one the meter expects. Set the Invocation counter OBIS code (usually 0-0:43.1.0.255) so the counter is read from the meter first',
+        'invocation-counter-too-low',
+      );
+    }
+    return new CipheringError(
+      'The meter could not decipher our association request: check the Block cipher key, the Authentication key, the client system title and the invocation counter',
+      'meter-could-not-decipher',
+    );
+  }
+
   /** Decipher what the meter ciphered; the rest passes as it is. */
   private unprotect(bytes: Uint8Array): Uint8Array {
     if (bytes.length === 0 || !this.isCipheredApdu(bytes)) return bytes;
@@ -632,7 +667,10 @@ export class ClientSession implements ProcedureContext {
 
   /** Null when the association stands; the error to report otherwise. */
   private checkAare(aare: Aare): DlmsError | null {
+    if (this.security !== null && aare.respondingApTitle !== undefined) this.security.serverSystemTitle = aare.respondingApTitle;
     if (aare.result !== 0) {
+      const refusal = this.cipheredRefusal(aare);
+      if (refusal !== null) return refusal;
       const theirsCiphered = aare.applicationContextName.endsWith('-ciphered');
       const oursCiphered = this.security?.ciphered === true;
       if (theirsCiphered && !oursCiphered) {
@@ -649,7 +687,6 @@ export class ClientSession implements ProcedureContext {
       }
       return describeAareFailure(aare);
     }
-    if (this.security !== null && aare.respondingApTitle !== undefined) this.security.serverSystemTitle = aare.respondingApTitle;
     const wantsHls = aare.resultSourceDiagnostic.source === 'acse-service-user' && aare.resultSourceDiagnostic.diagnostic === 14;
     if (this.hls !== null) {
       if (wantsHls) {

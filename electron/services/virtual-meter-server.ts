@@ -4,18 +4,31 @@
  * shared meter. The meter is core's sans-IO one; this file only moves bytes and reads the clock.
  *
  *   npm run meter -- --hdlc-port 4061 --wrapper-port 4059 --serial 12345678 --password 00000000
+ *   npm run meter -- --client 1:high-gmac:authenticated-encryption --client 2:high-sha256:encryption --hls-secret Gurux
+ *
+ * Keys, passwords and HLS secrets are never printed: not at start-up, not in an error.
  */
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import {
+  CLIENT_MECHANISMS,
   createVirtualMeter,
   METER_PRESETS,
+  SECURITY_POLICIES,
+  type ClientAccess,
+  type ClientMechanism,
+  type MeterClientConfig,
   type MeterPreset,
   type MeterTransport,
+  type ResolvedMeterConfig,
   type VirtualMeter,
   type VirtualMeterConfig,
 } from '../../core/meter/index.js';
 import { InputError } from '../../core/errors.js';
+import { toHex } from '../../core/bytes.js';
+import { parseKey, parseSystemTitle } from '../../core/security/keys.js';
+import type { SecurityPolicy } from '../../core/security/suite0.js';
+import { nodeCrypto } from './node-crypto.js';
 
 export const DEFAULT_HDLC_PORT = 4061;
 export const DEFAULT_WRAPPER_PORT = 4059;
@@ -24,7 +37,7 @@ const HOST = '127.0.0.1';
 const TICK_MS = 1000;
 
 export interface VirtualMeterServerOptions {
-  /** The meter to serve, or the configuration of a new one. */
+  /** The meter to serve, or the configuration of a new one (with node:crypto unless it names a provider). */
   readonly meter?: VirtualMeter | VirtualMeterConfig;
   /** TCP port for HDLC; 0 picks a free one; null serves no HDLC. Default 4061. */
   readonly hdlcPort?: number | null;
@@ -58,7 +71,7 @@ function checkPort(field: string, port: number | null): number | null {
 }
 
 export async function startVirtualMeterServer(options: VirtualMeterServerOptions = {}): Promise<VirtualMeterServer> {
-  const meter = isMeter(options.meter) ? options.meter : createVirtualMeter(options.meter ?? {});
+  const meter = isMeter(options.meter) ? options.meter : createVirtualMeter({ crypto: nodeCrypto, ...options.meter });
   const clock = options.clock ?? Date.now;
   const log = options.log ?? (() => {});
   const hdlcPort = checkPort('hdlcPort', options.hdlcPort === undefined ? DEFAULT_HDLC_PORT : options.hdlcPort);
@@ -139,18 +152,64 @@ const USAGE = `usage: npm run meter -- [options]
   --hdlc-port N       HDLC over TCP port (default ${DEFAULT_HDLC_PORT}; 'off' to disable)
   --wrapper-port N    wrapper port (default ${DEFAULT_WRAPPER_PORT}; 'off' to disable)
   --serial N          serial number (default 12345678)
-  --password TEXT     Low-level-security password of client 17 (default 00000000)
+  --password TEXT     Low-level-security password of client 17 and of every Low --client (default 00000000)
   --referencing R     ln, sn or both (default ln)
   --max-pdu N         server max receive PDU size (default 1024)
   --profile-rows N    load profile entries, up to 100000 (default 2880)
   --seed N            seed of the value generators (default 1)
   --serial-addressing HDLC physical address from the serial number (SN % 10000 + 1000)
   --preset NAME       typical, no-lists, no-blocks, small-pdu or strict (a meter that makes
-                      clients use their fallbacks); options after it still apply`;
+                      clients use their fallbacks); options after it still apply
+security (default clients: 16 public, 17 Low, 1 HLS-GMAC with authenticated encryption):
+  --client A:M[:P[:R]] a client the meter knows (repeat; replaces the default list): address A,
+                      mechanism M (${CLIENT_MECHANISMS.join(', ')}),
+                      policy P (${SECURITY_POLICIES.join(', ')}; default none),
+                      rights R (read-only or read-write; default read-only for none, else read-write)
+  --hls-secret TEXT   the secret of every --client with high, high-md5, high-sha1 or high-sha256
+  --system-title HEX  the meter's system title, 16 hex digits (default CSM, 0, serial number)
+  --block-cipher-key HEX    global encryption key EK, 32 hex digits (default 000102...0F)
+  --authentication-key HEX  authentication key AK, 32 hex digits (default D0D1...DF)
+  --invocation-counter N    the meter's first invocation counter (default 0)`;
+
+/** `A:M[:P[:R]]` -> a client without its secret (the secrets come from --password / --hls-secret). */
+function parseClient(flag: string, text: string | undefined): Omit<MeterClientConfig, 'secret'> {
+  const parts = (text ?? '').split(':');
+  const [address, mechanism, policy, access] = parts;
+  const n = Number(address);
+  if (text === undefined || parts.length < 2 || parts.length > 4 || address === undefined || address.trim() === '' || !Number.isInteger(n)) {
+    throw new InputError(flag, text ?? '', 'ADDRESS:MECHANISM[:POLICY[:ACCESS]] is expected, e.g. 1:high-gmac:authenticated-encryption');
+  }
+  if (!(CLIENT_MECHANISMS as readonly string[]).includes(mechanism!)) {
+    throw new InputError(flag, text, `the mechanism must be one of ${CLIENT_MECHANISMS.join(', ')}`);
+  }
+  if (policy !== undefined && !(SECURITY_POLICIES as readonly string[]).includes(policy)) {
+    throw new InputError(flag, text, `the policy must be one of ${SECURITY_POLICIES.join(', ')}`);
+  }
+  if (access !== undefined && access !== 'read-only' && access !== 'read-write') {
+    throw new InputError(flag, text, "the access must be 'read-only' or 'read-write'");
+  }
+  return {
+    address: n,
+    mechanism: mechanism as ClientMechanism,
+    ...(policy !== undefined && { policy: policy as SecurityPolicy }),
+    ...(access !== undefined && { access: access as ClientAccess }),
+  };
+}
+
+const NEEDS_HLS_SECRET: readonly ClientMechanism[] = ['high', 'high-md5', 'high-sha1', 'high-sha256'];
+
+/** What the start-up line says about the clients: mechanism and policy, never a secret. */
+export function describeClients(config: ResolvedMeterConfig): string {
+  return config.security.clients
+    .map((c) => `${c.address} (${c.mechanism}${c.policy === 'none' ? '' : `, ${c.policy}`}, ${c.access})`)
+    .join(', ');
+}
 
 /** Parse the command line into server options; throws InputError naming the option. */
 export function parseArguments(argv: readonly string[]): VirtualMeterServerOptions {
   const meter: { -readonly [K in keyof VirtualMeterConfig]: VirtualMeterConfig[K] } = {};
+  const clients: Omit<MeterClientConfig, 'secret'>[] = [];
+  let hlsSecret: string | undefined;
   let hdlcPort: number | null = DEFAULT_HDLC_PORT;
   let wrapperPort: number | null = DEFAULT_WRAPPER_PORT;
   const number = (flag: string, text: string | undefined): number => {
@@ -203,9 +262,40 @@ export function parseArguments(argv: readonly string[]): VirtualMeterServerOptio
         Object.assign(meter, preset);
         break;
       }
+      case '--client':
+        clients.push(parseClient(flag, value()));
+        break;
+      case '--hls-secret': {
+        const v = value();
+        if (v === undefined || v === '') throw new InputError(flag, '', 'a secret is expected');
+        hlsSecret = v;
+        break;
+      }
+      case '--system-title':
+        meter.systemTitle = parseSystemTitle(value() ?? '', flag);
+        break;
+      case '--block-cipher-key':
+        meter.blockCipherKey = parseKey(value() ?? '', flag);
+        break;
+      case '--authentication-key':
+        meter.authenticationKey = parseKey(value() ?? '', flag);
+        break;
+      case '--invocation-counter':
+        meter.invocationCounter = number(flag, value());
+        break;
       default:
         throw new InputError('option', flag, USAGE);
     }
+  }
+  if (clients.length > 0) {
+    meter.clients = clients.map((c) => {
+      if (c.mechanism === 'low') return { ...c, secret: meter.password ?? '00000000' };
+      if (!NEEDS_HLS_SECRET.includes(c.mechanism)) return c;
+      if (hlsSecret === undefined) throw new InputError('--hls-secret', '', `client ${c.address} uses ${c.mechanism}, which needs --hls-secret`);
+      return { ...c, secret: hlsSecret };
+    });
+  } else if (hlsSecret !== undefined) {
+    throw new InputError('--hls-secret', '(given)', 'it is the secret of --client entries with high, high-md5, high-sha1 or high-sha256; give those too');
   }
   return { meter, hdlcPort, wrapperPort };
 }
@@ -221,7 +311,8 @@ async function main(): Promise<void> {
     options = parseArguments(argv);
     const server = await startVirtualMeterServer({ ...options, log: (line) => console.log(line) });
     const c = server.meter.config;
-    console.log(`Virtual meter ${c.logicalDeviceName} (serial ${c.serialNumber}), clients ${c.publicClient} (public) and ${c.managementClient} (password)`);
+    console.log(`Virtual meter ${c.logicalDeviceName} (serial ${c.serialNumber}), system title ${toHex(c.security.systemTitle).toUpperCase()}`);
+    console.log(`  clients ${describeClients(c)}`);
     if (server.hdlcPort !== null) {
       const h = c.hdlc;
       console.log(`  HDLC    on ${HOST}:${server.hdlcPort}  server address: logical ${h.logicalAddress}, physical ${h.physicalAddress}`);
