@@ -5,6 +5,7 @@
  */
 import { toHex } from '../bytes.js';
 import { InputError } from '../errors.js';
+import type { CryptoProvider } from './provider.js';
 
 export interface CipheringKeys {
   readonly blockCipherKey: Uint8Array;
@@ -83,4 +84,16 @@ export function checkInvocationCounter(value: number, field = 'Invocation counte
   if (!Number.isInteger(value) || value < 0 || value > MAX_INVOCATION_COUNTER) {
     throw new InputError(field, value, 'must be an integer from 0 to 4294967295');
   }
+}
+
+/**
+ * A client system title for a new installation: "CST" (Cosem Studio) and 5 random bytes. Generated
+ * once, then kept in the settings and editable there; meters tell clients apart by it in GMAC and
+ * general ciphering.
+ */
+export function newClientSystemTitle(crypto: CryptoProvider): Uint8Array {
+  const title = new Uint8Array(8);
+  title.set([0x43, 0x53, 0x54]);
+  title.set(crypto.randomBytes(5), 3);
+  return title;
 }

@@ -2,17 +2,16 @@
  * The invocation counters this installation has used, per physical device and key, kept on disk so
  * that no counter is ever used twice with the same key, not even after a crash or a power cut.
  *
- * Each write goes to a temporary file that is flushed to disk and then renamed over the old one, so
- * the file is always either the old or the new version. Counters are reserved ahead in blocks: the
+ * Writes are atomic (see atomic-file.ts). Counters are reserved ahead in blocks: the
  * session asks before each use, the store writes only when a block runs out, and after a crash the
  * next session starts above the whole reserved block (skipping at most a block, reusing nothing).
  * The file holds a fingerprint of the keys, never the keys.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { CipheringKeys } from '../../core/security/keys.js';
 import { firstInvocationCounter } from '../../core/session/invocation-counter.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 interface CounterFile {
   readonly version: 1;
@@ -63,16 +62,7 @@ export class InvocationCounterStore {
 
   private save(): void {
     const content: CounterFile = { version: 1, counters: Object.fromEntries(this.counters) };
-    mkdirSync(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify(content));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.file);
+    writeFileAtomic(this.file, JSON.stringify(content));
   }
 }
 

@@ -8,7 +8,9 @@
  *
  * Keys, passwords and HLS secrets are never printed: not at start-up, not in an error.
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { writeFileAtomic } from './atomic-file.js';
 import { pathToFileURL } from 'node:url';
 import {
   CLIENT_MECHANISMS,
@@ -68,6 +70,21 @@ function checkPort(field: string, port: number | null): number | null {
     throw new InputError(field, port, 'a TCP port from 1 to 65535 is allowed (0 picks a free one)');
   }
   return port;
+}
+
+function readMeterCounter(file: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const value = (JSON.parse(text) as { invocationCounter?: unknown }).invocationCounter;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new InputError('--counter-file', file, 'the file does not hold a meter invocation counter');
+  }
+  return value;
 }
 
 export async function startVirtualMeterServer(options: VirtualMeterServerOptions = {}): Promise<VirtualMeterServer> {
@@ -169,7 +186,8 @@ security (default clients: 16 public, 17 Low, 1 HLS-GMAC with authenticated encr
   --system-title HEX  the meter's system title, 16 hex digits (default CSM, 0, serial number)
   --block-cipher-key HEX    global encryption key EK, 32 hex digits (default 000102...0F)
   --authentication-key HEX  authentication key AK, 32 hex digits (default D0D1...DF)
-  --invocation-counter N    the meter's first invocation counter (default 0)`;
+  --invocation-counter N    the meter's first invocation counter (default 0)
+  --counter-file PATH       keep the meter's invocation counter in this file across restarts`;
 
 /** `A:M[:P[:R]]` -> a client without its secret (the secrets come from --password / --hls-secret). */
 function parseClient(flag: string, text: string | undefined): Omit<MeterClientConfig, 'secret'> {
@@ -210,6 +228,7 @@ export function parseArguments(argv: readonly string[]): VirtualMeterServerOptio
   const meter: { -readonly [K in keyof VirtualMeterConfig]: VirtualMeterConfig[K] } = {};
   const clients: Omit<MeterClientConfig, 'secret'>[] = [];
   let hlsSecret: string | undefined;
+  let counterFile: string | undefined;
   let hdlcPort: number | null = DEFAULT_HDLC_PORT;
   let wrapperPort: number | null = DEFAULT_WRAPPER_PORT;
   const number = (flag: string, text: string | undefined): number => {
@@ -283,9 +302,21 @@ export function parseArguments(argv: readonly string[]): VirtualMeterServerOptio
       case '--invocation-counter':
         meter.invocationCounter = number(flag, value());
         break;
+      case '--counter-file': {
+        const file = value();
+        if (file === undefined || file === '') throw new InputError(flag, '', 'a file path is expected');
+        counterFile = file;
+        break;
+      }
       default:
         throw new InputError('option', flag, USAGE);
     }
+  }
+  if (counterFile !== undefined) {
+    // The meter's own counter outlives the process, as a real meter's does: it never reuses one.
+    const file = counterFile;
+    meter.invocationCounter = readMeterCounter(file) ?? meter.invocationCounter ?? 0;
+    meter.onInvocationCounter = (next) => writeFileAtomic(file, JSON.stringify({ invocationCounter: next }));
   }
   if (clients.length > 0) {
     meter.clients = clients.map((c) => {

@@ -245,3 +245,54 @@ describe('each mistake has its own error', () => {
     expect(e.message).toMatch(/Transport security/);
   });
 });
+
+describe('ciphering modes', () => {
+  const DEDICATED = fromHex('00112233445566778899aabbccddeeff');
+  for (const ciphering of ['glo', 'general-glo', 'ded', 'general-ded'] as const) {
+    it(`${ciphering}-ciphering${ciphering.endsWith('ded') ? ' with the dedicated key' : ''}`, async () => {
+      const meter = createVirtualMeter({
+        crypto: nodeCrypto,
+        systemTitle: METER_TITLE,
+        blockCipherKey: EK,
+        authenticationKey: AK,
+        clients: [{ address: 1, mechanism: 'high-gmac', policy: 'authenticated-encryption', access: 'read-write' }],
+      });
+      const transport = new InMemoryTransport(meter.connection('hdlc'), { startMs: NOW });
+      const client = new DlmsClient(new HdlcLink({ role: 'client', clientAddress: 1, serverAddress: oneByteAddress(1) }), transport, {
+        authentication: 'high-gmac',
+        crypto: nodeCrypto,
+        security: {
+          policy: 'authenticated-encryption',
+          keys: { blockCipherKey: EK, authenticationKey: AK },
+          systemTitle: CLIENT_TITLE,
+          invocationCounter: 1,
+          ciphering,
+          ...(ciphering.endsWith('ded') ? { dedicatedKey: DEDICATED } : {}),
+        },
+      });
+      await client.open();
+      expect(num(await client.get(attr(3, '1-0:1.8.0.255', 2)))).toBeGreaterThan(0);
+      // The requests after the association carry the tag of the chosen mode.
+      const tags = transport.wire.filter((w) => w.direction === 'to-meter' && w.bytes.length > 20).map((w) => w.bytes[11]!);
+      const expected = { glo: 0xcb, 'general-glo': 0xdb, ded: 0xd3, 'general-ded': 0xdc }[ciphering];
+      expect(tags).toContain(expected);
+      await client.release();
+    });
+  }
+
+  it('refuses a dedicated key without encryption, naming the field', () => {
+    expect(
+      () =>
+        new DlmsClient(new WrapperLink({ role: 'client', clientWPort: 1, serverWPort: 1 }), new InMemoryTransport({ receive: () => [] }), {
+          crypto: nodeCrypto,
+          security: {
+            policy: 'none',
+            keys: { blockCipherKey: EK, authenticationKey: AK },
+            systemTitle: CLIENT_TITLE,
+            invocationCounter: 1,
+            dedicatedKey: DEDICATED,
+          },
+        }),
+    ).toThrow(/Dedicated key/);
+  });
+});

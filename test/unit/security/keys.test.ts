@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../core/bytes.js';
 import { InputError } from '../../../core/errors.js';
-import { checkInvocationCounter, checkKey, checkSystemTitle, maskSecret, parseKey, parseSystemTitle } from '../../../core/security/keys.js';
+import { checkInvocationCounter, checkKey, checkSystemTitle, maskSecret, newClientSystemTitle, parseKey, parseSystemTitle } from '../../../core/security/keys.js';
+import { nodeCrypto } from '../../../electron/services/node-crypto.js';
 
 function thrown(f: () => unknown): InputError {
   try {
@@ -92,5 +93,15 @@ describe('byte checks', () => {
     for (const bad of [-1, 2 ** 32, 1.5, Number.NaN]) {
       expect(thrown(() => checkInvocationCounter(bad)).field).toBe('Invocation counter');
     }
+  });
+});
+
+describe('newClientSystemTitle', () => {
+  it('is 8 bytes, starts with CST and differs between installations', () => {
+    const a = newClientSystemTitle(nodeCrypto);
+    const b = newClientSystemTitle(nodeCrypto);
+    expect(a).toHaveLength(8);
+    expect(Array.from(a.subarray(0, 3))).toEqual([0x43, 0x53, 0x54]);
+    expect(a).not.toEqual(b);
   });
 });
