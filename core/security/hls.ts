@@ -18,6 +18,7 @@
  *                    i.e. f(StoC) = SHA-256(secret || ST-C || ST-S || StoC || CtoS) by the client and
  *                    f(CtoS) = SHA-256(secret || ST-S || ST-C || CtoS || StoC) by the meter.
  */
+import { concatBytes } from '../bytes.js';
 import { InputError } from '../errors.js';
 import { constantTimeEqual } from './constant-time.js';
 import { checkInvocationCounter, checkKey, checkSystemTitle, maskSecret } from './keys.js';
@@ -86,17 +87,6 @@ function requireTitle(title: Uint8Array | undefined, field: string, mechanism: H
   return title;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const part of parts) n += part.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 function highAes(crypto: CryptoProvider, p: HlsParams, challenge: Uint8Array): Uint8Array {
   const secret = requireSecret(p);
@@ -141,7 +131,7 @@ function sha256Response(crypto: CryptoProvider, p: HlsParams, role: HlsRole, cha
   const client = requireTitle(p.clientSystemTitle, 'Client system title', p.mechanism);
   const server = requireTitle(p.serverSystemTitle, 'Server system title', p.mechanism);
   const [prover, verifier] = role === 'client' ? [client, server] : [server, client];
-  return crypto.digest('sha256', concat([secret, prover, verifier, challenge, otherChallenge]));
+  return crypto.digest('sha256', concatBytes([secret, prover, verifier, challenge, otherChallenge]));
 }
 
 function checkChallenge(challenge: Uint8Array, field: string): void {
@@ -164,9 +154,9 @@ export function hlsResponse(
     case 'high':
       return highAes(crypto, p, challenge);
     case 'high-md5':
-      return crypto.digest('md5', concat([challenge, requireSecret(p)]));
+      return crypto.digest('md5', concatBytes([challenge, requireSecret(p)]));
     case 'high-sha1':
-      return crypto.digest('sha1', concat([challenge, requireSecret(p)]));
+      return crypto.digest('sha1', concatBytes([challenge, requireSecret(p)]));
     case 'high-gmac':
       return gmacResponse(crypto, p, challenge);
     case 'high-sha256':

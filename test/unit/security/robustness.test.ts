@@ -12,19 +12,10 @@ import { isTagFailure, protect, unprotect } from '../../../core/security/suite0.
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
 import { prng, randomBytes, randomInt } from '../../support/random.js';
 import { HLS_TRACES, loadHlsTrace } from './trace-ciphered.js';
-import type { HlsTrace, TraceApdu } from './trace-ciphered.js';
+import { cipheredPart, type HlsTrace, type TraceApdu } from './trace-ciphered.js';
 
 const OTHER_KEY = fromHex('00112233445566778899AABBCCDDEEFF');
 
-function cipheredPart(a: TraceApdu): Uint8Array {
-  const tag = a.apdu[0]!;
-  if (tag >= 0x60 && tag <= 0x63) {
-    const acse = decodeApdu(a.apdu);
-    if (!('userInformation' in acse) || acse.userInformation === undefined) throw new Error('no user-information');
-    return acse.userInformation;
-  }
-  return a.apdu;
-}
 
 function cipheringError(f: () => unknown): CipheringError {
   try {

@@ -1,3 +1,4 @@
+import { decodeApdu } from '../../../core/apdu/codec.js';
 /**
  * The APDUs of the two HLS-GMAC traces, whole (HDLC segments joined, LLC header and wrapper header
  * removed), each with the plaintext and the HLS f() values its note gives. Deliberately independent
@@ -107,4 +108,15 @@ export function loadHlsTrace(name: string): HlsTrace {
     serverTitle: title(settings.system_titles.server),
     apdus,
   };
+}
+
+/** The ciphered APDU inside a trace APDU: itself, or the user-information of an ACSE APDU. */
+export function cipheredPart(a: TraceApdu): Uint8Array {
+  const tag = a.apdu[0]!;
+  if (tag >= 0x60 && tag <= 0x63) {
+    const acse = decodeApdu(a.apdu);
+    if (!('userInformation' in acse) || acse.userInformation === undefined) throw new Error('no user-information');
+    return acse.userInformation;
+  }
+  return a.apdu;
 }

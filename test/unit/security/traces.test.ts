@@ -7,18 +7,8 @@ import { hlsResponse, verifyHlsResponse } from '../../../core/security/hls.js';
 import type { HlsParams } from '../../../core/security/hls.js';
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
 import { HLS_TRACES, loadHlsTrace } from './trace-ciphered.js';
-import type { HlsTrace, TraceApdu } from './trace-ciphered.js';
+import { cipheredPart, type HlsTrace, type TraceApdu } from './trace-ciphered.js';
 
-/** The ciphered APDU inside a trace APDU: itself, or the user-information of an ACSE APDU. */
-function cipheredPart(a: TraceApdu): Uint8Array {
-  const tag = a.apdu[0]!;
-  if (tag >= 0x60 && tag <= 0x63) {
-    const acse = decodeApdu(a.apdu);
-    if (!('userInformation' in acse) || acse.userInformation === undefined) throw new Error('no user-information');
-    return acse.userInformation;
-  }
-  return a.apdu;
-}
 
 const senderTitle = (t: HlsTrace, a: TraceApdu): Uint8Array => (a.dir === 'c2s' ? t.clientTitle : t.serverTitle);
 
