@@ -3,6 +3,7 @@
  * (LN referencing) or by short name (SN referencing, base name + 8 per attribute, methods from a
  * class-specific offset). Building the directory builds the meter's object model.
  */
+import { snMethodOffset as classMethodOffset } from '../cosem/short-names.js';
 import type { DlmsValue } from '../axdr/types.js';
 import { EventLog } from './event-log.js';
 import { LoadProfile } from './load-profile.js';
@@ -27,20 +28,12 @@ import { scheduleObjects, type ScriptTarget } from './objects-schedules.js';
 import { defineProfileObject } from './profile-object.js';
 
 /** The short name of the current Association SN object, the vaa-name an SN client is given. */
-export const ASSOCIATION_SN_BASE_NAME = 0xfa00;
+export { ASSOCIATION_SN_BASE_NAME } from '../cosem/short-names.js';
+import { ASSOCIATION_SN_BASE_NAME } from '../cosem/short-names.js';
 const FIRST_BASE_NAME = 0x1000;
 
-/**
- * Offset of method 1's short name from the base name, per class (Blue Book SN tables). Classes not
- * listed put their methods right after their last attribute.
- */
-const SN_METHOD_OFFSET: ReadonlyMap<number, number> = new Map([
-  [3, 0x28], [4, 0x38], [5, 0x48], [6, 0x30], [7, 0x58], [8, 0x60], [9, 0x20], [11, 0x10],
-  [12, 0x20], [17, 0x20], [18, 0x40], [20, 0x50], [70, 0x20],
-]);
-
 export function snMethodOffset(object: CosemObject): number {
-  return SN_METHOD_OFFSET.get(object.classId) ?? object.attributes.length * 8;
+  return classMethodOffset(object.classId, object.attributes.length);
 }
 
 export type LnLookup =

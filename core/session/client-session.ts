@@ -30,6 +30,7 @@ import { describeAareFailure, errorFromUnexpected } from './errors.js';
 import { HlsExchange, SessionSecurity } from './security.js';
 import type { HlsMechanism } from '../security/hls.js';
 import { isCipheredTag } from '../security/ciphered-apdu.js';
+import { REPLY_TO_HLS_SN } from '../cosem/short-names.js';
 import { resolveSessionOptions, type ClientSessionOptions, type ResolvedSessionOptions } from './options.js';
 import {
   ActionProcedure,
@@ -347,6 +348,14 @@ export class ClientSession implements ProcedureContext {
     }
     const f = hls.answer(this.hlsParams('client', counter));
     p.phase = 'hls';
+    if (this.options.referencing === 'sn') {
+      // Short names: method 8 of the Association SN, invoked with a READ of 0xFA58.
+      this.sendApdu({
+        kind: 'read-request',
+        variables: [{ kind: 'parameterized-access', variableName: REPLY_TO_HLS_SN, selector: 0, parameter: { type: 'octet-string', value: f } }],
+      });
+      return;
+    }
     p.hlsInvoke = this.takeInvokeId();
     this.sendApdu({
       kind: 'action-request-normal',
@@ -365,7 +374,8 @@ export class ClientSession implements ProcedureContext {
   }
 
   /** HLS pass 4: the meter's f(CtoS) must prove that it knows the secret too. */
-  private onHlsAnswer(p: Extract<Pending, { kind: 'open' }>, apdu: Apdu): void {
+  private onHlsAnswer(p: Extract<Pending, { kind: 'open' }>, received: Apdu): void {
+    const apdu = received.kind === 'read-response' ? hlsAnswerFromRead(received) : received;
     if (apdu.kind !== 'action-response-normal') {
       this.failAssociation(p.id, errorFromUnexpected(apdu, 'the high-level authentication (reply_to_HLS_authentication)'));
       return;
@@ -788,6 +798,15 @@ export class ClientSession implements ProcedureContext {
     if (p !== null) this.events.push({ kind: 'failed', operation: p.id, error });
     else this.events.push({ kind: 'warning', error });
   }
+}
+
+/** A short-name READ answer to reply_to_HLS_authentication, seen as the LN ACTION answer it stands for. */
+function hlsAnswerFromRead(r: Extract<Apdu, { kind: 'read-response' }>): Apdu {
+  const first = r.results[0];
+  if (first?.kind === 'data') {
+    return { kind: 'action-response-normal', invokeIdAndPriority: 0, result: 0, returnParameters: { kind: 'data', data: first.data } };
+  }
+  return { kind: 'action-response-normal', invokeIdAndPriority: 0, result: first?.kind === 'data-access-error' ? first.result : 250 };
 }
 
 /** 0-0:40.0.0.255, the current association (class 15). */

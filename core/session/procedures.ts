@@ -17,6 +17,7 @@ import { ByteReader, ByteWriter, concatBytes } from '../bytes.js';
 import { AccessError, DecodeError, DlmsError, LocalProtocolError, RemoteProtocolError } from '../errors.js';
 import { accessErrorFor, actionErrorFor, describeRef, errorFromUnexpected } from './errors.js';
 import type { ResolvedSessionOptions } from './options.js';
+import { shortNameOfMethod } from '../cosem/short-names.js';
 import type {
   AssociationInfo,
   AttributeRef,
@@ -564,22 +565,31 @@ export class SetProcedure extends ShortNameAware {
 
 // ---------------------------------------------------------------------------- ACTION
 
-export class ActionProcedure implements Procedure {
+export class ActionProcedure extends ShortNameAware {
   private invoke = 0;
+  private snRead: ShortNameRead | null = null;
 
   constructor(
     private readonly method: MethodRef,
     private readonly parameters: DlmsValue | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
-  start(ctx: ProcedureContext): Step {
+  protected begin(ctx: ProcedureContext): Step {
     if (ctx.referencing === 'sn') {
-      return fail(
-        new LocalProtocolError(
-          'Methods (ACTION) are available with logical name referencing only: switch Logical name referencing on for this device',
-          'sn-action',
-        ),
-      );
+      const object = ctx.shortNameObjects?.get(Array.from(this.method.logicalName).join('.'));
+      if (object === undefined) {
+        return fail(new AccessError(`${describeRef(this.method)}: the meter's short-name object list has no such object`, 4, 'object-undefined'));
+      }
+      // Methods are invoked with a READ of their short name; the parameters ride as parameterized access.
+      const name = shortNameOfMethod(object.baseName, object.classId, object.version, this.method.methodId);
+      const variable: VariableAccess =
+        this.parameters === undefined
+          ? { kind: 'variable-name', variableName: name }
+          : { kind: 'parameterized-access', variableName: name, selector: 0, parameter: this.parameters };
+      this.snRead = new ShortNameRead(variable, describeRef(this.method));
+      return this.snRead.start();
     }
     this.invoke = ctx.takeInvokeId();
     return send({
@@ -592,8 +602,14 @@ export class ActionProcedure implements Procedure {
     });
   }
 
-  onApdu(apdu: Apdu): Step {
+  protected continue(apdu: Apdu): Step {
     const what = describeRef(this.method);
+    if (this.snRead !== null) {
+      const r = this.snRead.onApdu(apdu);
+      if (r instanceof DlmsError) return fail(r);
+      if (isStep(r)) return r;
+      return done({ kind: 'action', returned: r.type === 'null-data' ? undefined : r });
+    }
     if (apdu.kind !== 'action-response-normal') return fail(errorFromUnexpected(apdu, `invoking ${what}`));
     if (!sameInvoke(apdu, this.invoke)) return WAIT;
     if (apdu.result !== 0) return fail(actionErrorFor(apdu.result, `Invoking ${what}`));

@@ -276,9 +276,9 @@ describe('the link under load and loss', () => {
   });
 });
 
-describe('ACTION', () => {
+describe.each(['ln', 'sn'] as const)('ACTION with %s referencing', (referencing) => {
   it('disconnects and reconnects through the disconnect control object', async () => {
-    const { client } = connect({ transport: 'wrapper', client: 17 });
+    const { client } = connect({ transport: 'wrapper', client: 17, referencing });
     await client.open();
     const control = { classId: 70, logicalName: ln('0-0:96.3.10.255') };
     await client.action({ ...control, methodId: 1 }, { type: 'integer', value: 0 });

@@ -28,6 +28,7 @@ const AK = fromHex('d0d1d2d3d4d5d6d7d8d9dadbdcdddedf');
 
 interface Case {
   readonly transport?: 'hdlc' | 'wrapper';
+  readonly referencing?: 'ln' | 'sn';
   readonly mechanism: Authentication;
   readonly policy: SecurityPolicy;
   /** What the client is told; the meter always has SECRET, EK, AK. */
@@ -42,6 +43,7 @@ function setup(c: Case) {
   const kind = c.transport ?? 'wrapper';
   const meter = createVirtualMeter({
     crypto: nodeCrypto,
+    referencing: c.referencing === 'sn' ? 'both' : 'ln',
     systemTitle: METER_TITLE,
     blockCipherKey: EK,
     authenticationKey: AK,
@@ -69,6 +71,7 @@ function setup(c: Case) {
       }
     : undefined;
   const client = new DlmsClient(link, transport, {
+    referencing: c.referencing ?? 'ln',
     authentication: c.mechanism,
     ...(c.mechanism === 'none' || c.mechanism === 'high-gmac' ? {} : { password: asciiBytes(c.clientSecret ?? SECRET) }),
     crypto: nodeCrypto,
@@ -294,5 +297,23 @@ describe('ciphering modes', () => {
           },
         }),
     ).toThrow(/Dedicated key/);
+  });
+});
+
+describe('short names with high-level authentication and ciphering', () => {
+  for (const mechanism of ['low', 'high', 'high-md5', 'high-gmac', 'high-sha256'] as const) {
+    for (const policy of ['none', 'authenticated-encryption'] as const) {
+      it(`${mechanism} with ${policy}`, async () => {
+        const { client } = setup({ transport: 'hdlc', referencing: 'sn', mechanism, policy });
+        await client.open();
+        expect(num(await client.get(attr(3, '1-0:1.8.0.255', 2)))).toBeGreaterThan(0);
+        await client.release();
+      });
+    }
+  }
+
+  it('a wrong secret is refused the same way with short names', async () => {
+    const e = await failure(setup({ transport: 'hdlc', referencing: 'sn', mechanism: 'high-md5', policy: 'none', clientSecret: 'Not the secret!!' }).client.open());
+    expect(e.code).toBe('hls-rejected');
   });
 });
