@@ -120,3 +120,39 @@ export function serializeError(err: unknown): SerializedError {
   if (err instanceof Error) return { name: err.name, code: 'internal', message: err.message };
   return { name: 'Error', code: 'internal', message: String(err) };
 }
+
+/**
+ * The error again on the other side of a worker or IPC boundary: the same class where it is one of
+ * ours (so `instanceof` still works), with the same code and message.
+ */
+export function deserializeError(e: SerializedError): DlmsError {
+  const make = (): DlmsError => {
+    switch (e.name) {
+      case 'DecodeError':
+        return Object.assign(new DecodeError('', 0, e.code), { offset: 0 });
+      case 'RemoteProtocolError':
+        return new RemoteProtocolError(e.message, e.code);
+      case 'LocalProtocolError':
+        return new LocalProtocolError(e.message, e.code);
+      case 'AssociationError':
+        return new AssociationError(e.message, 0, 'none', 0, e.code);
+      case 'AccessError':
+        return new AccessError(e.message, 0, e.code);
+      case 'CipheringError':
+        return new CipheringError(e.message, e.code);
+      case 'TransportError':
+        return new TransportError(e.message, e.code);
+      case 'TimeoutError':
+        return new TimeoutError(e.message, e.code);
+      case 'InputError':
+        return new InputError('', '', '', e.code);
+      default:
+        return new DlmsError(e.code, e.message);
+    }
+  };
+  const error = make();
+  // The message as it was written on the other side, whatever the constructor made of it.
+  Object.defineProperty(error, 'message', { value: e.message });
+  if (!(error.name === e.name)) Object.defineProperty(error, 'name', { value: e.name });
+  return error;
+}
