@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { asciiBytes, fromHex, toHex } from '../../../core/bytes.js';
+import { oneByteAddress } from '../../../core/hdlc/address.js';
+import { HdlcLink } from '../../../core/hdlc/link.js';
+import { createVirtualMeter } from '../../../core/meter/index.js';
+import { DlmsClient } from '../../../core/session/client.js';
+import { InMemoryTransport } from '../../../core/session/memory-transport.js';
+import { obisToBytes, parseObis } from '../../../core/obis.js';
+import { LinkTrace } from '../../../electron/services/trace.js';
+import { nodeCrypto } from '../../../electron/services/node-crypto.js';
+import { loadTrace } from '../../support/vectors.js';
+
+describe('the link trace', () => {
+  it('decodes every frame of a recorded session in one line each', () => {
+    const trace = new LinkTrace({ framing: 'hdlc' });
+    const recorded = loadTrace('hdlc-public-noauth');
+    recorded.exchanges.forEach((e, i) => trace.record(e.dir === 'c2s' ? 'tx' : 'rx', fromHex(e.hex), 1_000 + i));
+    const lines = trace.entries().map((e) => e.summary);
+    expect(lines[0]).toBe('SNRM P/F');
+    expect(lines[2]).toMatch(/^I\(ssn=0,rsn=0\) P\/F; AARQ/);
+    expect(lines.some((l) => /GET\.request-normal .*1-1:21\.25\.0\.255/.test(l))).toBe(true);
+    expect(lines.some((l) => /segment/.test(l))).toBe(true);
+    expect(trace.exportText().split('\n')).toHaveLength(2 * recorded.exchanges.length);
+  });
+
+  it('never shows the password, even when a small HDLC frame size splits it', async () => {
+    const password = 'SecretPassw0rd!';
+    const meter = createVirtualMeter({ password });
+    const trace = new LinkTrace({ framing: 'hdlc', secrets: [asciiBytes(password)] });
+    const inner = new InMemoryTransport(meter.connection('hdlc'), { startMs: 0 });
+    const transport = {
+      write: (b: Uint8Array) => {
+        trace.record('tx', b, inner.now());
+        inner.write(b);
+      },
+      read: async (ms: number) => {
+        const r = await inner.read(ms);
+        if (r) trace.record('rx', r, inner.now());
+        return r;
+      },
+      now: () => inner.now(),
+    };
+    const client = new DlmsClient(new HdlcLink({ role: 'client', clientAddress: 17, serverAddress: oneByteAddress(1), proposed: { maxInfoTx: 32, maxInfoRx: 32 } }), transport, {
+      authentication: 'low',
+      password: asciiBytes(password),
+    });
+    await client.open();
+    await client.get({ classId: 3, logicalName: obisToBytes(parseObis('1-0:1.8.0.255')), attributeId: 2 });
+    const text = trace.exportText();
+    expect(text).not.toContain(toHex(asciiBytes(password)));
+    for (let i = 0; i + 4 <= password.length; i++) expect(text).not.toContain(toHex(asciiBytes(password.slice(i, i + 4))));
+    expect(text).not.toContain(password);
+    expect(text).toContain('**');
+  });
+
+  it('shows ciphered APDUs deciphered when it has the keys, and keeps only the newest entries', () => {
+    const recorded = loadTrace('wrapper-hls-gmac-authenc');
+    const s = recorded.settings as any;
+    const keys = { blockCipherKey: fromHex(s.keys.block_cipher_key_EK), authenticationKey: fromHex(s.keys.authentication_key_AK) };
+    const trace = new LinkTrace({
+      framing: 'wrapper',
+      capacity: 5,
+      crypto: nodeCrypto,
+      keys: (d) => ({ keys, peerSystemTitle: fromHex(d === 'tx' ? '4775727578313233' : '4142434445464748') }),
+    });
+    recorded.exchanges.forEach((e, i) => trace.record(e.dir === 'c2s' ? 'tx' : 'rx', fromHex(e.hex), i));
+    expect(trace.entries()).toHaveLength(5);
+    expect(trace.entries().some((e) => /-> GET\.(request|response)/.test(e.summary))).toBe(true);
+    expect(trace.exportText().toLowerCase()).not.toContain(s.keys.block_cipher_key_EK.toLowerCase());
+  });
+});
