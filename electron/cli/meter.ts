@@ -1,0 +1,71 @@
+/** `cosem-studio meter`: the virtual meter, so anyone can try the app and the CLI without hardware. */
+import type { Command, Io } from '../cli.js';
+import { flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { startVirtualMeterServer } from '../services/virtual-meter-server.js';
+import { MAX_PROFILE_ROWS } from '../../core/meter/config.js';
+
+const OPTIONS: OptionSpec[] = [
+  { name: '--tcp', value: 'PORT', help: 'serve on 127.0.0.1:PORT (default 4061 for HDLC, 4059 for the wrapper)' },
+  { name: '--serial', value: 'PATH', help: 'serve on a serial port instead (e.g. one end of a socat pty pair)' },
+  { name: '--hdlc', help: 'HDLC framing (the default)' },
+  { name: '--wrapper', help: 'wrapper framing (IEC 62056-47)' },
+  { name: '--sn', help: 'short-name referencing too (the meter answers LN and SN)' },
+  { name: '--rows', value: 'N', help: `load profile entries, 1 to ${MAX_PROFILE_ROWS} (default 2880)` },
+  { name: '--password', value: 'TEXT', help: 'the Low password of client 17 (default 00000000)' },
+  { name: '--help', help: 'this text' },
+];
+
+const HELP = usage(
+  'meter',
+  '[--tcp PORT | --serial PATH] [--hdlc | --wrapper] [--sn] [--rows N]',
+  'Runs a virtual meter until interrupted (Ctrl+C): clients 16 (public), 17 (Low) and 1 (HLS-GMAC with\nauthenticated encryption, Green Book keys), a 15-minute load profile, registers, an event log.',
+  OPTIONS,
+);
+
+export interface MeterIo extends Io {
+  /** Stops the meter (tests); by default Ctrl+C or SIGTERM. */
+  readonly stop?: Promise<void>;
+  /** Told the addresses once listening (tests). */
+  readonly listening?: (where: { hdlcPort: number | null; wrapperPort: number | null }) => void;
+}
+
+export const meterCommand: Command = {
+  name: 'meter',
+  summary: 'run the virtual meter on TCP or a serial port',
+  async run(argv, io: MeterIo) {
+    const args = parseArgs(argv, OPTIONS);
+    if (flag(args, '--help')) {
+      io.out(HELP);
+      return 0;
+    }
+    if (args.positionals.length > 0) throw new UsageError('argument', args.positionals[0]!, 'meter takes options only (see --help)');
+    if (flag(args, '--hdlc') && flag(args, '--wrapper')) throw new UsageError('--wrapper', 'with --hdlc', 'choose one framing');
+    if (optionValue(args, '--serial') !== undefined) {
+      throw new UsageError('--serial', optionValue(args, '--serial')!, 'serving on a serial port comes with the serial links; use --tcp for now');
+    }
+    const wrapper = flag(args, '--wrapper');
+    const port = integerOption(args, '--tcp', 0, 65535) ?? (wrapper ? 4059 : 4061);
+    const rows = integerOption(args, '--rows', 1, MAX_PROFILE_ROWS);
+    const password = optionValue(args, '--password');
+    const server = await startVirtualMeterServer({
+      hdlcPort: wrapper ? null : port,
+      wrapperPort: wrapper ? port : null,
+      meter: {
+        referencing: flag(args, '--sn') ? 'both' : 'ln',
+        ...(rows !== undefined ? { profile: { rows } } : {}),
+        ...(password !== undefined ? { password } : {}),
+      },
+    });
+    const c = server.meter.config;
+    const where = wrapper ? `wrapper on 127.0.0.1:${server.wrapperPort} (wPort ${c.wrapperPort})` : `HDLC on 127.0.0.1:${server.hdlcPort} (server address ${c.hdlc.logicalAddress})`;
+    io.out(`virtual meter ${c.logicalDeviceName}, ${where}, clients 16 (public), 17 (Low), 1 (HLS-GMAC); Ctrl+C stops it`);
+    io.listening?.({ hdlcPort: server.hdlcPort, wrapperPort: server.wrapperPort });
+    await (io.stop ??
+      new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      }));
+    await server.close();
+    return 0;
+  },
+};
