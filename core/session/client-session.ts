@@ -75,6 +75,8 @@ export class ClientSession implements ProcedureContext {
   private associationValue: AssociationInfo | null = null;
   /** The meter refused GET-with-list once: read one attribute at a time from then on. */
   private listRefused = false;
+  /** The longest list the meter has not refused yet. */
+  private listCap = Number.MAX_SAFE_INTEGER;
   private shortNames: Map<string, ShortNameObject> | null = null;
   /** An answer arriving in general blocks. */
   private gbt: { parts: Uint8Array[]; expected: number; size: number } | null = null;
@@ -247,8 +249,17 @@ export class ClientSession implements ProcedureContext {
     );
   }
 
-  refuseLists(): void {
-    this.listRefused = true;
+  /**
+   * The meter refused a GET-with-list of `size` attributes. Meters cap lists at different lengths
+   * (10 is common): try half as many, and give up on lists only when even two are refused.
+   */
+  refuseLists(size: number): void {
+    if (size <= 2) this.listRefused = true;
+    else this.listCap = Math.floor(size / 2);
+  }
+
+  get maxListItems(): number {
+    return Math.min(this.options.maxListItems, this.listCap);
   }
 
   takeInvokeId(): number {

@@ -35,6 +35,11 @@ export class DlmsClient {
     this.onWarning = options.onWarning;
   }
 
+  /** The transport's clock (ms), for stamping readings. */
+  now(): number {
+    return this.transport.now();
+  }
+
   async open(): Promise<AssociationInfo> {
     const r = await this.run((now) => this.session.open(now));
     return expectKind(r, 'opened').association;

@@ -32,7 +32,10 @@ export interface ProcedureContext {
   readonly referencing: 'ln' | 'sn';
   readonly negotiated: AssociationInfo;
   readonly multipleReferencesAllowed: boolean;
-  refuseLists(): void;
+  /** The meter refused a list of `size` attributes. */
+  refuseLists(size: number): void;
+  /** The most attributes to put in one GET-with-list now. */
+  readonly maxListItems: number;
   /** The next invoke-id-and-priority octet. */
   takeInvokeId(): number;
   readonly shortNameObjects: ReadonlyMap<string, ShortNameObject> | null;
@@ -390,7 +393,7 @@ export class GetListProcedure extends ShortNameAware {
       const budget = ctx.negotiated.serverMaxReceivePduSize - 4;
       let size = 0;
       this.batch = [];
-      for (let i = first; i < this.refs.length && this.batch.length < ctx.options.maxListItems; i++) {
+      for (let i = first; i < this.refs.length && this.batch.length < ctx.maxListItems; i++) {
         if (this.results[i] !== undefined) continue;
         const s = descriptorSize(this.refs[i]!);
         if (this.batch.length > 0 && size + s > budget) break;
@@ -471,7 +474,7 @@ export class GetListProcedure extends ShortNameAware {
   }
 
   private fallBack(ctx: ProcedureContext): Step {
-    ctx.refuseLists();
+    ctx.refuseLists(this.batch.length);
     return this.next(ctx);
   }
 }

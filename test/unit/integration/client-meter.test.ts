@@ -196,15 +196,28 @@ describe('GET-with-list', () => {
     expect(sentServices(transport).filter((s) => s === 'c003')).toHaveLength(2);
   });
 
-  it('falls back to single GETs when the meter refuses the list, and remembers', async () => {
+  it('halves the list when the meter refuses its length, and remembers the length it took', async () => {
     const { client, transport } = connect({ transport: 'wrapper', meter: { maxListItems: 3 } });
     await client.open();
     const first = await client.getList(refs);
     expect(first.map((r) => r.ok)).toEqual(refs.map(() => true));
-    expect(sentServices(transport).filter((s) => s === 'c003')).toHaveLength(1);
-    expect(sentServices(transport).filter((s) => s === 'c001')).toHaveLength(6);
+    // 6 refused, then 3 + 3 taken.
+    expect(sentServices(transport).filter((s) => s === 'c003')).toHaveLength(3);
+    expect(sentServices(transport).filter((s) => s === 'c001')).toHaveLength(0);
+    await client.getList(refs);
+    expect(sentServices(transport).filter((s) => s === 'c003')).toHaveLength(5);
+  });
+
+  it('falls back to single GETs when the meter refuses even two, and remembers', async () => {
+    const { client, transport } = connect({ transport: 'wrapper', meter: { maxListItems: 1 } });
+    await client.open();
+    const first = await client.getList(refs.slice(0, 4));
+    expect(first.map((r) => r.ok)).toEqual([true, true, true, true]);
+    const lists = sentServices(transport).filter((s) => s === 'c003').length;
+    expect(lists).toBe(2);
+    expect(sentServices(transport).filter((s) => s === 'c001')).toHaveLength(4);
     await client.getList(refs.slice(0, 2));
-    expect(sentServices(transport).filter((s) => s === 'c003')).toHaveLength(1);
+    expect(sentServices(transport).filter((s) => s === 'c003')).toHaveLength(lists);
   });
 
   it('is not tried when the meter does not offer multiple-references', async () => {

@@ -1,0 +1,19 @@
+/** Reading COSEM values by class over a DlmsClient, with a per-device cache of what does not change. */
+export { readValues, readingsOutcome, isValueError, type ReadingClient, type ReadValuesOptions, type ReadOutcome } from './read-values.js';
+export { DeviceCache, type ProfileShape } from './device-cache.js';
+export { checkRequest, readingKind, MAX_ENTRIES } from './reader-for.js';
+export { plainValue, scaledValue, unitText } from './plain-value.js';
+export type {
+  ClockReading,
+  DemandRegisterReading,
+  ExtendedRegisterReading,
+  LabelledAttribute,
+  ObjectReading,
+  PlainValue,
+  ProfileReading,
+  Reading,
+  ReadingKind,
+  ReadRequest,
+  RegisterReading,
+  ValueReading,
+} from './types.js';
