@@ -16,6 +16,9 @@ import { HdlcLink } from '../../core/hdlc/link.js';
 import { createVirtualMeter } from '../../core/meter/index.js';
 import { DlmsClient } from '../../core/session/client.js';
 import { LineEmulator } from './line-emulator.js';
+import { DeviceCache, readValues } from '../../core/app/reading/index.js';
+import { InMemoryTransport } from '../../core/session/memory-transport.js';
+import { WrapperLink } from '../../core/wrapper/link.js';
 
 interface Figure {
   readonly name: string;
@@ -113,7 +116,44 @@ async function wireEfficiency9600(): Promise<Figure> {
   return { name: 'wire_efficiency_9600', unit: 'ratio', target: '>= 0.90', value: Math.round((payload / (seconds * 960)) * 1000) / 1000 };
 }
 
-const figures: Figure[] = [profileDecode10k(), await wireEfficiency9600()];
+/** A 20-value group: 18 registers (energy, power, voltage, current, frequency, power factor), the
+ * maximum demand (extended register) and the demand register of the virtual meter, each once. */
+const GROUP_20 = [
+  ...[
+    '1-0:1.8.0.255', '1-0:1.8.1.255', '1-0:1.8.2.255', '1-0:2.8.0.255', '1-0:3.8.0.255', '1-0:4.8.0.255',
+    '1-0:1.7.0.255', '1-0:2.7.0.255', '1-0:3.7.0.255', '1-0:4.7.0.255', '1-0:32.7.0.255', '1-0:52.7.0.255',
+    '1-0:72.7.0.255', '1-0:31.7.0.255', '1-0:51.7.0.255', '1-0:71.7.0.255', '1-0:14.7.0.255', '1-0:13.7.0.255',
+  ].map((obis) => ({ obis, classId: 3 })),
+  { obis: '1-0:1.6.0.255', classId: 4 },
+  { obis: '1-0:1.4.0.255', classId: 5 },
+].map((v, i) => ({ name: `value ${i + 1}`, ...v }));
+
+/**
+ * Request/response round trips to read a 20-value group of registers (value and scaler/unit): the first
+ * read, and a second one once scalers and units are cached. The meter takes lists of 20, as many do.
+ */
+async function groupRoundTrips20(): Promise<Figure[]> {
+  const meter = createVirtualMeter({ maxListItems: 20 });
+  const transport = new InMemoryTransport(meter.connection('wrapper'), { startMs: Date.UTC(2026, 10, 22) });
+  const client = new DlmsClient(new WrapperLink({ role: 'client', clientWPort: 16, serverWPort: 1 }), transport, { maxListItems: 20 });
+  await client.open();
+  const cache = new DeviceCache();
+  const count = async (): Promise<number> => {
+    const before = transport.wire.filter((w) => w.direction === 'to-meter').length;
+    const readings = await readValues(client, cache, GROUP_20);
+    if (readings.some((r) => r.error !== null)) throw new Error('a value of the group failed');
+    return transport.wire.filter((w) => w.direction === 'to-meter').length - before;
+  };
+  const first = await count();
+  const second = await count();
+  await client.release();
+  return [
+    { name: 'group_round_trips_20', unit: 'round trips', target: '<= 3', value: first },
+    { name: 'group_round_trips_20_second', unit: 'round trips', target: '<= 2', value: second },
+  ];
+}
+
+const figures: Figure[] = [profileDecode10k(), await wireEfficiency9600(), ...(await groupRoundTrips20())];
 
 const json = process.argv.includes('--json');
 for (const f of figures) {
