@@ -9,6 +9,8 @@
 import { DlmsError, InputError } from '../core/errors.js';
 import { UsageError } from './cli/args.js';
 import { meterCommand } from './cli/meter.js';
+import { readCommand } from './cli/read.js';
+import { objectsCommand } from './cli/objects.js';
 
 export interface Io {
   out(text: string): void;
@@ -22,7 +24,7 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Command[] = [meterCommand];
+const COMMANDS: Command[] = [readCommand, objectsCommand, meterCommand];
 
 export function registerCommand(command: Command): void {
   COMMANDS.push(command);

@@ -2,11 +2,13 @@
 import type { Command, Io } from '../cli.js';
 import { flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { startVirtualMeterServer } from '../services/virtual-meter-server.js';
+import { startVirtualMeterSerial } from '../services/virtual-meter-serial.js';
 import { MAX_PROFILE_ROWS } from '../../core/meter/config.js';
 
 const OPTIONS: OptionSpec[] = [
   { name: '--tcp', value: 'PORT', help: 'serve on 127.0.0.1:PORT (default 4061 for HDLC, 4059 for the wrapper)' },
   { name: '--serial', value: 'PATH', help: 'serve on a serial port instead (e.g. one end of a socat pty pair)' },
+  { name: '--mode-e', help: 'with --serial: answer an IEC 62056-21 mode E sign-on first (optical probe)' },
   { name: '--hdlc', help: 'HDLC framing (the default)' },
   { name: '--wrapper', help: 'wrapper framing (IEC 62056-47)' },
   { name: '--sn', help: 'short-name referencing too (the meter answers LN and SN)' },
@@ -17,7 +19,7 @@ const OPTIONS: OptionSpec[] = [
 
 const HELP = usage(
   'meter',
-  '[--tcp PORT | --serial PATH] [--hdlc | --wrapper] [--sn] [--rows N]',
+  '[--tcp PORT | --serial PATH [--mode-e]] [--hdlc | --wrapper] [--sn] [--rows N]',
   'Runs a virtual meter until interrupted (Ctrl+C): clients 16 (public), 17 (Low) and 1 (HLS-GMAC with\nauthenticated encryption, Green Book keys), a 15-minute load profile, registers, an event log.',
   OPTIONS,
 );
@@ -40,31 +42,42 @@ export const meterCommand: Command = {
     }
     if (args.positionals.length > 0) throw new UsageError('argument', args.positionals[0]!, 'meter takes options only (see --help)');
     if (flag(args, '--hdlc') && flag(args, '--wrapper')) throw new UsageError('--wrapper', 'with --hdlc', 'choose one framing');
-    if (optionValue(args, '--serial') !== undefined) {
-      throw new UsageError('--serial', optionValue(args, '--serial')!, 'serving on a serial port comes with the serial links; use --tcp for now');
-    }
+    const serialPath = optionValue(args, '--serial');
+    if (serialPath !== undefined && optionValue(args, '--tcp') !== undefined) throw new UsageError('--serial', serialPath, 'choose --tcp or --serial, not both');
+    if (serialPath !== undefined && flag(args, '--wrapper')) throw new UsageError('--wrapper', 'with --serial', 'a serial line carries HDLC');
     const wrapper = flag(args, '--wrapper');
     const port = integerOption(args, '--tcp', 0, 65535) ?? (wrapper ? 4059 : 4061);
     const rows = integerOption(args, '--rows', 1, MAX_PROFILE_ROWS);
     const password = optionValue(args, '--password');
+    const meterConfig = {
+      referencing: flag(args, '--sn') ? ('both' as const) : ('ln' as const),
+      ...(rows !== undefined ? { profile: { rows } } : {}),
+      ...(password !== undefined ? { password } : {}),
+    };
+    const stopped = (): Promise<void> =>
+      io.stop ??
+      new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    if (serialPath !== undefined) {
+      const served = await startVirtualMeterSerial({ path: serialPath, meter: meterConfig, modeE: flag(args, '--mode-e') });
+      io.out(`virtual meter ${served.meter.config.logicalDeviceName}, HDLC on ${serialPath}${flag(args, '--mode-e') ? ' (IEC 62056-21 mode E sign-on at 300 baud)' : ''}; Ctrl+C stops it`);
+      io.listening?.({ hdlcPort: null, wrapperPort: null });
+      await stopped();
+      await served.close();
+      return 0;
+    }
     const server = await startVirtualMeterServer({
       hdlcPort: wrapper ? null : port,
       wrapperPort: wrapper ? port : null,
-      meter: {
-        referencing: flag(args, '--sn') ? 'both' : 'ln',
-        ...(rows !== undefined ? { profile: { rows } } : {}),
-        ...(password !== undefined ? { password } : {}),
-      },
+      meter: meterConfig,
     });
     const c = server.meter.config;
     const where = wrapper ? `wrapper on 127.0.0.1:${server.wrapperPort} (wPort ${c.wrapperPort})` : `HDLC on 127.0.0.1:${server.hdlcPort} (server address ${c.hdlc.logicalAddress})`;
     io.out(`virtual meter ${c.logicalDeviceName}, ${where}, clients 16 (public), 17 (Low), 1 (HLS-GMAC); Ctrl+C stops it`);
     io.listening?.({ hdlcPort: server.hdlcPort, wrapperPort: server.wrapperPort });
-    await (io.stop ??
-      new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      }));
+    await stopped();
     await server.close();
     return 0;
   },

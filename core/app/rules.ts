@@ -1,0 +1,168 @@
+/**
+ * The rules that tie a field to its siblings: what a TCP or serial connection needs, what the
+ * device's access and transport security need, which attributes a class has. They run even when
+ * another field of the item is wrong (so every problem is reported at once), so they read the item
+ * as unknown and only judge fields whose own type is right; a field of the wrong type has its
+ * problem reported by its own schema already.
+ */
+import { findCosemClass } from '../cosem/classes.js';
+import { InputError } from '../errors.js';
+import { parseObis } from '../obis.js';
+import {
+  usesAuthenticationKey,
+  usesBlockCipherKey,
+  usesDedicatedKey,
+  usesInvocationCounter,
+  usesPassword,
+} from './applicability.js';
+import { missing, notValid } from './fields.js';
+import { HOST_RULE, hostProblem } from './host.js';
+import { keyDigits, keyTextProblem } from './keys-text.js';
+import { ACCESS_SECURITY_LABELS, FIELD_LABELS, TRANSPORT_SECURITY_LABELS } from './labels.js';
+import {
+  ACCESS_SECURITIES,
+  INTERFACE_TYPES,
+  RANGES,
+  TEXT_LIMITS,
+  TRANSPORT_SECURITIES,
+  type AccessSecurity,
+  type TransportSecurity,
+} from './limits.js';
+import { isRecord, type ReportProblem } from './path.js';
+
+const C = FIELD_LABELS.connection;
+const D = FIELD_LABELS.device;
+const V = FIELD_LABELS.value;
+
+function oneOf<T extends string>(values: readonly T[], v: unknown): T | undefined {
+  return typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : undefined;
+}
+
+function isWhole(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v);
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function checkConnection(c: unknown, report: ReportProblem): void {
+  if (!isRecord(c)) return;
+  if (c.type === 'tcp' && isRecord(c.tcp)) {
+    const { host, port } = c.tcp;
+    if (host === '') {
+      report(['tcp', 'host'], missing(C['tcp.host'], `a TCP connection needs the meter's or its gateway's address: ${HOST_RULE}`), host);
+    } else if (typeof host === 'string' && host.length <= TEXT_LIMITS.host) {
+      const problem = hostProblem(host);
+      if (problem !== undefined) report(['tcp', 'host'], notValid(C['tcp.host'], host, `${problem}; ${HOST_RULE}`), host);
+    }
+    if (port === null) {
+      report(['tcp', 'port'], missing(C['tcp.port'], `a TCP connection needs the port: a whole number from ${RANGES.port.min} to ${RANGES.port.max} (4059 is the wrapper's usual one)`), port);
+    }
+  }
+  if (c.type === 'serial' && isRecord(c.serial)) {
+    const { path } = c.serial;
+    if (path === '') {
+      report(['serial', 'path'], missing(C['serial.path'], 'a serial connection needs its port, such as /dev/ttyUSB0 or COM3'), path);
+    } else if (typeof path === 'string' && CONTROL.test(path)) {
+      report(['serial', 'path'], notValid(C['serial.path'], path, 'a port name such as /dev/ttyUSB0 or COM3 has no control characters'), path);
+    }
+  }
+}
+
+/** What makes a key needed, in the page's words: the transport security if any, else High GMAC. */
+function keyReason(access: AccessSecurity, transport: TransportSecurity): string {
+  if (transport !== 'none') return `Transport security "${TRANSPORT_SECURITY_LABELS[transport]}"`;
+  return `Access security "${ACCESS_SECURITY_LABELS[access]}"`;
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Secrets are judged by kind and length only: no message here quotes a password or a key. */
+export function checkDevice(d: unknown, report: ReportProblem): void {
+  if (!isRecord(d)) return;
+  const access = oneOf(ACCESS_SECURITIES, d.accessSecurity);
+  const transport = oneOf(TRANSPORT_SECURITIES, d.transportSecurity);
+  const iface = oneOf(INTERFACE_TYPES, d.interfaceType);
+
+  if (d.connectionId === '') {
+    report(['connectionId'], missing(D.connectionId, 'choose the connection this physical device is reached through'), '');
+  }
+
+  const client = d.clientAddress;
+  if (iface === 'hdlc' && isWhole(client) && client > RANGES.hdlcClientAddress.max && client <= RANGES.address.max) {
+    report(
+      ['clientAddress'],
+      notValid(D.clientAddress, client, 'an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255'),
+      client,
+    );
+  }
+
+  if (access !== undefined && usesPassword(access) && typeof d.password === 'string') {
+    const password = d.password;
+    const mechanism = ACCESS_SECURITY_LABELS[access];
+    if (password === '') {
+      report(['password'], missing(D.password, `Access security "${mechanism}" needs the meter's password`));
+    } else if (!PRINTABLE_ASCII.test(password)) {
+      report(['password'], `${D.password}: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as bytes`);
+    } else if (access === 'high' && password.length !== 16) {
+      report(
+        ['password'],
+        `${D.password}: Access security "High" (mechanism 2) uses the password as an AES-128 key: exactly 16 characters expected, ${password.length} given`,
+      );
+    }
+  }
+
+  if (access !== undefined && transport !== undefined) {
+    const reason = keyReason(access, transport);
+    checkKey(d, 'authenticationKey', usesAuthenticationKey(access, transport), true, reason, report);
+    checkKey(d, 'blockCipherKey', usesBlockCipherKey(access, transport), true, reason, report);
+    checkKey(d, 'dedicatedKey', usesDedicatedKey(transport), false, reason, report);
+
+    const obis = d.invocationCounterObis;
+    if (usesInvocationCounter(access, transport) && typeof obis === 'string' && obis !== '') {
+      const problem = obisProblem(obis, D.invocationCounterObis);
+      if (problem !== undefined) report(['invocationCounterObis'], problem, obis);
+    }
+  }
+}
+
+function checkKey(
+  d: Record<string, unknown>,
+  field: 'authenticationKey' | 'blockCipherKey' | 'dedicatedKey',
+  applies: boolean,
+  required: boolean,
+  reason: string,
+  report: ReportProblem,
+): void {
+  const text = d[field];
+  if (!applies || typeof text !== 'string') return;
+  const label = D[field];
+  if (keyDigits(text) === '') {
+    if (required) report([field], missing(label, `${reason} needs the ${label}: 32 hexadecimal characters`));
+    return;
+  }
+  const problem = keyTextProblem(text);
+  if (problem !== undefined) report([field], `${label}: ${problem}`);
+}
+
+/** parseObis already says what is wrong in a person's words; only the field's label is ours. */
+export function obisProblem(text: string, label: string): string | undefined {
+  try {
+    parseObis(text, label);
+    return undefined;
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
+}
+
+export function checkValue(v: unknown, report: ReportProblem): void {
+  if (!isRecord(v)) return;
+  if (v.deviceId === '') report(['deviceId'], missing(V.deviceId, 'choose the physical device to read from'), '');
+  const attribute = v.attribute;
+  const cls = isWhole(v.classId) ? findCosemClass(v.classId) : undefined;
+  if (cls !== undefined && isWhole(attribute) && attribute >= RANGES.attribute.min && attribute <= RANGES.attribute.max && !cls.attributes.some((a) => a.id === attribute)) {
+    const list = cls.attributes.map((a) => `${a.id} ${a.name}`).join(', ');
+    report(['attribute'], notValid(V.attribute, attribute, `${cls.specLabel} has the attributes ${list}`), attribute);
+  }
+}

@@ -1,0 +1,105 @@
+/** `cosem-studio objects`: the association's object list, as the meter gives it. */
+import { findCosemClass } from '../../core/cosem/classes.js';
+import type { DlmsValue } from '../../core/axdr/types.js';
+import { formatObis, obisFromBytes, obisToBytes, parseObis, standardName } from '../../core/obis.js';
+import type { Command, Io } from '../cli.js';
+import { deviceSecrets, linkFor, withDeviceSession } from '../services/device-session.js';
+import { LinkTrace } from '../services/trace.js';
+import { flag, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
+import { installationContext } from './installation-context.js';
+
+const OPTIONS: OptionSpec[] = [...LINK_OPTIONS, ...DEVICE_OPTIONS, { name: '--json', help: 'print a JSON array' }, { name: '--help', help: 'this text' }];
+
+const HELP = usage(
+  'objects',
+  '(--tcp HOST:PORT | --serial PATH | --config FILE) [device options]',
+  "Lists the objects the association may reach: OBIS code, class, version, access rights and the\nstandard name. With short names (--sn) the base names too.",
+  OPTIONS,
+);
+
+export interface ListedObject {
+  readonly obis: string;
+  readonly classId: number;
+  readonly className: string;
+  readonly version: number;
+  readonly baseName?: number;
+  /** e.g. "2:rw 3:r", or "" when the meter gives no access rights. */
+  readonly attributes: string;
+  readonly methods: string;
+  readonly name: string;
+}
+
+const ACCESS = ['-', 'r', 'w', 'rw', 'ar', 'aw', 'arw'];
+
+function num(v: DlmsValue | undefined): number {
+  return v !== undefined && 'value' in v && typeof v.value === 'number' ? v.value : NaN;
+}
+
+/** Attribute 2 of the Association LN: array of {class_id, version, logical_name, access_rights}. */
+export function objectsFromList(list: DlmsValue): ListedObject[] {
+  if (list.type !== 'array') return [];
+  return list.items.flatMap((item) => {
+    if (item.type !== 'structure' || item.items.length < 3) return [];
+    const [cls, ver, ln, rights] = item.items;
+    if (ln?.type !== 'octet-string' || ln.value.length !== 6) return [];
+    const classId = num(cls);
+    let attributes = '';
+    let methods = '';
+    if (rights?.type === 'structure') {
+      const [attrs, meths] = rights.items;
+      if (attrs?.type === 'array') {
+        attributes = attrs.items
+          .map((a) => (a.type === 'structure' ? `${num(a.items[0])}:${ACCESS[num(a.items[1])] ?? '?'}` : ''))
+          .join(' ');
+      }
+      if (meths?.type === 'array') {
+        methods = meths.items.map((m) => (m.type === 'structure' ? `${num(m.items[0])}:${num(m.items[1]) > 0 || m.items[1]?.type === 'boolean' && m.items[1].value ? 'x' : '-'}` : '')).join(' ');
+      }
+    }
+    const obis = obisFromBytes(ln.value);
+    return [{ obis: formatObis(obis), classId, className: findCosemClass(classId)?.name ?? `class ${classId}`, version: num(ver), attributes, methods, name: standardName(obis) ?? '' }];
+  });
+}
+
+export const objectsCommand: Command = {
+  name: 'objects',
+  summary: "list the association's objects: OBIS, class, version, access rights, standard name",
+  async run(argv, io: Io) {
+    const args = parseArgs(argv, OPTIONS);
+    if (flag(args, '--help')) {
+      io.out(HELP);
+      return 0;
+    }
+    if (args.positionals.length > 0) throw new UsageError('argument', args.positionals[0]!, 'objects takes options only');
+    const settings = deviceFromArgs(args);
+    const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
+    const link = linkFor(settings);
+    let objects: ListedObject[];
+    try {
+      objects = await withDeviceSession(settings, link, { ...installationContext(args), ...(trace ? { trace } : {}) }, async (client) => {
+        if (settings.referencing === 'sn') {
+          return (await client.readObjectList()).map((o) => {
+            const obis = obisFromBytes(o.logicalName);
+            return { obis: formatObis(obis), classId: o.classId, className: findCosemClass(o.classId)?.name ?? `class ${o.classId}`, version: o.version, baseName: o.baseName, attributes: '', methods: '', name: standardName(obis) ?? '' };
+          });
+        }
+        return objectsFromList(await client.get({ classId: 15, logicalName: obisToBytes(parseObis('0-0:40.0.0.255')), attributeId: 2 }));
+      });
+    } finally {
+      if (trace) io.err(trace.exportText());
+      await link.close();
+    }
+    if (flag(args, '--json')) {
+      io.out(JSON.stringify(objects, null, 2));
+      return 0;
+    }
+    for (const o of objects) {
+      const bn = o.baseName !== undefined ? ` 0x${o.baseName.toString(16).toUpperCase().padStart(4, '0')}` : '';
+      io.out(`${o.obis.padEnd(18)} ${String(o.classId).padStart(3)} ${o.className.padEnd(24)} v${o.version}${bn}  ${o.attributes}${o.methods ? ` | ${o.methods}` : ''}  ${o.name}`);
+    }
+    io.out(`${objects.length} objects`);
+    return 0;
+  },
+};
+

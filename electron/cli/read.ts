@@ -1,0 +1,124 @@
+/** `cosem-studio read`: read values from a meter, scaled with their units. */
+import { DeviceCache, readValues } from '../../core/app/reading/index.js';
+import type { Reading, ReadRequest } from '../../core/app/reading/types.js';
+import { toHex } from '../../core/bytes.js';
+import { formatObis, parseObis, type Obis } from '../../core/obis.js';
+import type { Command, Io } from '../cli.js';
+import { deviceSecrets, linkFor, withDeviceSession } from '../services/device-session.js';
+import { LinkTrace } from '../services/trace.js';
+import { flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
+import { installationContext } from './installation-context.js';
+
+const OPTIONS: OptionSpec[] = [
+  ...LINK_OPTIONS,
+  ...DEVICE_OPTIONS,
+  { name: '--entries', value: 'N', help: 'profiles: the newest N rows, 1 to 32767' },
+  { name: '--from', value: 'ISO', help: 'profiles: rows from this time (e.g. 2026-11-01T00:00Z)' },
+  { name: '--to', value: 'ISO', help: 'profiles: rows up to this time' },
+  { name: '--json', help: 'print a JSON array of readings' },
+  { name: '--help', help: 'this text' },
+];
+
+const HELP = usage(
+  'read',
+  '(--tcp HOST:PORT | --serial PATH | --config FILE) [device options] OBIS[:CLASS[:ATTR]]...',
+  'Reads each value and prints it scaled, with its unit. CLASS defaults by OBIS code: 8 for the clock\n(0-0:1.0.0.255), 7 for profiles (C = 99), 3 for electricity quantities (A = 1), 1 (Data) otherwise.\nATTR defaults to the value attribute of the class; profiles give their rows.',
+  OPTIONS,
+);
+
+/** The class an installer means when giving only the OBIS code. */
+export function likelyClass(o: Obis): number {
+  const [a, , c, d] = o;
+  if (a === 0 && c === 1 && d === 0) return 8;
+  if (c === 99) return 7;
+  if (a === 1 && c >= 1 && c <= 99) return d === 6 ? 4 : d === 4 || d === 5 ? 5 : 3;
+  return 1;
+}
+
+export function parseTarget(text: string, index: number): ReadRequest {
+  const parts = text.split(':');
+  // The OBIS code itself may hold one colon (A-B:C.D.E.F).
+  const obisText = parts.length >= 2 && parts[0]!.includes('-') ? `${parts[0]}:${parts[1]}` : parts[0]!;
+  const rest = parts.slice(obisText.includes(':') ? 2 : 1);
+  const obis = parseObis(obisText, `value ${index + 1}`);
+  const num = (s: string | undefined, what: string, max: number): number | undefined => {
+    if (s === undefined || s === '') return undefined;
+    if (!/^\d+$/.test(s) || Number(s) > max) throw new UsageError(what, s, `a whole number from 0 to ${max}`);
+    return Number(s);
+  };
+  const classId = num(rest[0], `class of ${text}`, 0xffff) ?? likelyClass(obis);
+  const attribute = num(rest[1], `attribute of ${text}`, 255);
+  return { name: formatObis(obis), obis: formatObis(obis), classId, ...(attribute !== undefined ? { attribute } : {}) };
+}
+
+function isoTime(text: string, option: string): number {
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) throw new UsageError(option, text, 'an ISO 8601 time such as 2026-11-01T00:00:00Z');
+  return ms;
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return toHex(value);
+  return value;
+}
+
+function show(r: Reading): string[] {
+  const head = `${r.obis.padEnd(18)}`;
+  if (r.error !== null) return [`${head} error: ${r.error.message}`];
+  const unit = r.unit ? ` ${r.unit}` : '';
+  switch (r.kind) {
+    case 'clock':
+      return [`${head} ${String(r.value)}${r.driftSeconds !== null ? `  (drift ${r.driftSeconds.toFixed(1)} s from this computer)` : ''}`];
+    case 'profile':
+      return [
+        `${head} ${r.rows.length} rows`,
+        `  ${['time', ...r.columns.map((c) => (c.unit ? `${c.name} [${c.unit}]` : c.name))].join('\t')}`,
+        ...r.rows.map((row) => `  ${[row.timestamp ?? '', ...row.values.map((v) => (v === null ? '' : String(v)))].join('\t')}`),
+      ];
+    case 'object':
+      return [head, ...r.attributes.map((a) => `  ${String(a.id).padStart(2)} ${a.name}: ${a.error ? `error: ${a.error.message}` : (a.text ?? '')}`)];
+    case 'demand-register':
+      return [`${head} ${String(r.value)}${unit}  (last average ${String(r.lastAverage)}${unit})`];
+    default:
+      return [`${head} ${String(r.value)}${unit}${r.status !== null ? `  status ${String(r.status)}` : ''}`];
+  }
+}
+
+export const readCommand: Command = {
+  name: 'read',
+  summary: 'read values, scaled with their units (registers, clock, profiles, any class)',
+  async run(argv, io: Io) {
+    const args = parseArgs(argv, OPTIONS);
+    if (flag(args, '--help')) {
+      io.out(HELP);
+      return 0;
+    }
+    if (args.positionals.length === 0) throw new UsageError('OBIS', '', 'name at least one value to read, e.g. 1-0:1.8.0.255');
+    const entries = integerOption(args, '--entries', 1, 32767);
+    const from = optionValue(args, '--from');
+    const to = optionValue(args, '--to');
+    const requests = args.positionals.map((t, i) => ({
+      ...parseTarget(t, i),
+      ...(entries !== undefined ? { entries } : {}),
+      ...(from !== undefined ? { from: isoTime(from, '--from') } : {}),
+      ...(to !== undefined ? { to: isoTime(to, '--to') } : {}),
+    }));
+    const settings = deviceFromArgs(args);
+    const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
+    const link = linkFor(settings);
+    let readings: Reading[];
+    try {
+      readings = await withDeviceSession(settings, link, { ...installationContext(args), ...(trace ? { trace } : {}) }, (client) =>
+        readValues(client, new DeviceCache(), requests, { now: () => Date.now() }),
+      );
+    } finally {
+      if (trace) io.err(trace.exportText());
+      await link.close();
+    }
+    if (flag(args, '--json')) io.out(JSON.stringify(readings, jsonReplacer, 2));
+    else for (const r of readings) for (const line of show(r)) io.out(line);
+    return readings.some((r) => r.error !== null) ? 1 : 0;
+  },
+};

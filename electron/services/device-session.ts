@@ -1,0 +1,133 @@
+/**
+ * One conversation with one physical device, as the CLI and the app run it: on the device's link (one
+ * conversation at a time per link), read the meter's invocation counter through a public association
+ * when the device has an Invocation counter OBIS code, start above every counter used before, associate,
+ * do the work, release and disconnect. Every frame can go to a trace; secrets never do.
+ */
+import type { DeviceLinkSettings } from '../../core/app/link-settings.js';
+import type { DataLink } from '../../core/datalink.js';
+import { HdlcLink } from '../../core/hdlc/link.js';
+import { DlmsClient, type ByteTransport } from '../../core/session/client.js';
+import { readInvocationCounter } from '../../core/session/invocation-counter.js';
+import type { SessionSecurityOptions } from '../../core/session/security.js';
+import { WrapperLink } from '../../core/wrapper/link.js';
+import type { InvocationCounterStore } from './invocation-counters.js';
+import type { Link } from './links/link.js';
+import { SerialLink } from './links/serial-link.js';
+import { TcpLink } from './links/tcp-link.js';
+import { nodeCrypto } from './node-crypto.js';
+import { LinkTrace } from './trace.js';
+
+/** The public client that may read the invocation counter object without security. */
+const PUBLIC_CLIENT = 16;
+
+export function linkFor(settings: DeviceLinkSettings): Link {
+  const l = settings.link;
+  if (l.kind === 'tcp') return new TcpLink({ host: l.host, port: l.port, persistent: l.persistent, connectTimeoutMs: l.connectTimeoutMs });
+  return new SerialLink({
+    path: l.path,
+    baudRate: l.baudRate,
+    dataBits: l.dataBits,
+    stopBits: l.stopBits,
+    parity: l.parity,
+    flowControl: l.flowControl,
+    modeE: l.modeE,
+  });
+}
+
+export interface DeviceSessionContext {
+  /** Where the invocation counters of this installation are kept. */
+  readonly counters?: InvocationCounterStore;
+  /** The installation's client system title. */
+  readonly systemTitle?: Uint8Array;
+  /** Every frame, both ways. */
+  readonly trace?: LinkTrace;
+  /** HDLC frame size and window to propose; the meter answers with what it can do. */
+  readonly hdlc?: { readonly maxInfo: number; readonly window: number };
+}
+
+function dataLink(settings: DeviceLinkSettings, clientAddress: number, ctx: DeviceSessionContext): DataLink {
+  if (settings.transport === 'wrapper') return new WrapperLink({ role: 'client', clientWPort: clientAddress, serverWPort: settings.wPort });
+  return new HdlcLink({
+    role: 'client',
+    clientAddress,
+    serverAddress: settings.hdlcServerAddress,
+    ...(ctx.hdlc ? { proposed: { maxInfoTx: ctx.hdlc.maxInfo, maxInfoRx: ctx.hdlc.maxInfo, windowTx: ctx.hdlc.window, windowRx: ctx.hdlc.window } } : {}),
+  });
+}
+
+function traced(transport: ByteTransport, trace: LinkTrace | undefined): ByteTransport {
+  if (trace === undefined) return transport;
+  return {
+    write: (bytes) => {
+      trace.record('tx', bytes, Date.now());
+      return transport.write(bytes);
+    },
+    read: async (ms) => {
+      const chunk = await transport.read(ms);
+      if (chunk !== null) trace.record('rx', chunk, Date.now());
+      return chunk;
+    },
+    now: () => transport.now(),
+  };
+}
+
+/** The secrets a trace of this device must hide. */
+export function deviceSecrets(settings: DeviceLinkSettings): Uint8Array[] {
+  return [settings.password, settings.keys.blockCipherKey, settings.keys.authenticationKey, settings.dedicatedKey].filter(
+    (s): s is Uint8Array => s !== null && s.length > 0,
+  );
+}
+
+export async function withDeviceSession<T>(
+  settings: DeviceLinkSettings,
+  link: Link,
+  ctx: DeviceSessionContext,
+  work: (client: DlmsClient) => Promise<T>,
+): Promise<T> {
+  return link.run(
+    async (raw) => {
+      const transport = traced(raw, ctx.trace);
+      const ciphered = settings.securityPolicy !== 'none' || settings.authentication === 'high-gmac' || settings.authentication === 'high-sha256';
+      let security: SessionSecurityOptions | undefined;
+      if (ciphered) {
+        const keys = {
+          blockCipherKey: settings.keys.blockCipherKey ?? new Uint8Array(16),
+          // Encryption alone carries no tag, so suite 0 never uses the authentication key then.
+          authenticationKey: settings.keys.authenticationKey ?? new Uint8Array(16),
+        };
+        let meterExpects: number | null = null;
+        if (settings.invocationCounterObis !== null && settings.securityPolicy !== 'none') {
+          const publicClient = new DlmsClient(dataLink(settings, PUBLIC_CLIENT, ctx), transport, { responseTimeoutMs: settings.responseTimeoutMs });
+          meterExpects = await readInvocationCounter(publicClient, settings.invocationCounterObis);
+        }
+        const counters = ctx.counters;
+        security = {
+          policy: settings.securityPolicy,
+          keys,
+          ...(settings.dedicatedKey !== null ? { dedicatedKey: settings.dedicatedKey } : {}),
+          systemTitle: ctx.systemTitle ?? new Uint8Array([0x43, 0x53, 0x54, 0, 0, 0, 0, 1]),
+          invocationCounter: counters ? counters.nextCounter(settings.deviceId, keys, meterExpects) : (meterExpects ?? 1),
+          ...(counters ? { persistInvocationCounter: counters.persister(settings.deviceId, keys) } : {}),
+        };
+      }
+      const client = new DlmsClient(dataLink(settings, settings.clientAddress, ctx), transport, {
+        referencing: settings.referencing,
+        authentication: settings.authentication,
+        ...(settings.password !== null ? { password: settings.password } : {}),
+        crypto: nodeCrypto,
+        ...(security ? { security } : {}),
+        responseTimeoutMs: settings.responseTimeoutMs,
+      });
+      await client.open();
+      try {
+        return await work(client);
+      } finally {
+        // A meter that does not release or disconnect cleanly has still answered what was asked.
+        await client.release().catch(() => undefined);
+        await client.close().catch(() => undefined);
+      }
+    },
+    { device: settings.deviceId },
+  );
+}
