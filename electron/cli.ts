@@ -11,6 +11,7 @@ import { UsageError } from './cli/args.js';
 import { meterCommand } from './cli/meter.js';
 import { readCommand } from './cli/read.js';
 import { objectsCommand } from './cli/objects.js';
+import { validateCommand } from './cli/validate.js';
 
 export interface Io {
   out(text: string): void;
@@ -24,7 +25,7 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Command[] = [readCommand, objectsCommand, meterCommand];
+const COMMANDS: Command[] = [readCommand, objectsCommand, validateCommand, meterCommand];
 
 export function registerCommand(command: Command): void {
   COMMANDS.push(command);

@@ -125,7 +125,10 @@ export function resolveSessionOptions(o: ClientSessionOptions): ResolvedSessionO
   }
   if (policy !== 'none' || authentication === 'high-gmac') {
     checkLength('Block cipher key', sec!.keys.blockCipherKey, 16, 32);
-    checkLength('Authentication key', sec!.keys.authenticationKey, 16, 32);
+    // Encryption alone carries no tag: suite 0 uses the authentication key only where it authenticates.
+    if (policy === 'authentication' || policy === 'authenticated-encryption' || authentication === 'high-gmac') {
+      checkLength('Authentication key', sec!.keys.authenticationKey, 16, 32);
+    }
     if (!Number.isInteger(sec!.invocationCounter) || sec!.invocationCounter < 0 || sec!.invocationCounter > 0xffffffff) {
       throw new InputError('invocation counter', sec!.invocationCounter, 'must be a whole number from 0 to 4294967295');
     }

@@ -1,0 +1,47 @@
+/** `cosem-studio validate`: check a configuration file against every rule of the spec. */
+import { readFileSync } from 'node:fs';
+import { validateConfig } from '../../core/app/validate.js';
+import type { Command, Io } from '../cli.js';
+import { flag, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+
+const OPTIONS: OptionSpec[] = [{ name: '--help', help: 'this text' }];
+const HELP = usage(
+  'validate',
+  'CONFIG.json',
+  'Checks the configuration (the file the app exports) against every field, range, default and limit of\nthe spec. Prints each problem as "path: message" and exits 1, or prints "ok" and exits 0.',
+  OPTIONS,
+);
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check a configuration file against every rule of the spec',
+  async run(argv, io: Io) {
+    const args = parseArgs(argv, OPTIONS);
+    if (flag(args, '--help')) {
+      io.out(HELP);
+      return 0;
+    }
+    const [file, extra] = args.positionals;
+    if (file === undefined || extra !== undefined) throw new UsageError('CONFIG.json', extra ?? '', 'give exactly one configuration file');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError('CONFIG.json', file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      io.out(`(file): not JSON: ${(e as Error).message}`);
+      return 1;
+    }
+    const result = validateConfig(json);
+    if (result.ok) {
+      io.out('ok');
+      return 0;
+    }
+    for (const p of result.problems) io.out(`${p.path === '' ? '(file)' : p.path}: ${p.message}`);
+    return 1;
+  },
+};
