@@ -12,6 +12,8 @@ import { meterCommand } from './cli/meter.js';
 import { readCommand } from './cli/read.js';
 import { objectsCommand } from './cli/objects.js';
 import { validateCommand } from './cli/validate.js';
+import { pollCommand } from './cli/poll.js';
+import { exportCommand } from './cli/export.js';
 
 export interface Io {
   out(text: string): void;
@@ -25,7 +27,7 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Command[] = [readCommand, objectsCommand, validateCommand, meterCommand];
+const COMMANDS: Command[] = [readCommand, objectsCommand, pollCommand, exportCommand, validateCommand, meterCommand];
 
 export function registerCommand(command: Command): void {
   COMMANDS.push(command);
