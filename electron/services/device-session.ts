@@ -17,6 +17,8 @@ import { SerialLink } from './links/serial-link.js';
 import { TcpLink } from './links/tcp-link.js';
 import { nodeCrypto } from './node-crypto.js';
 import { LinkTrace } from './trace.js';
+import type { Engine, EngineLink } from './engine/host.js';
+import type { SessionSpec } from './engine/protocol.js';
 
 /** The public client that may read the invocation counter object without security. */
 const PUBLIC_CLIENT = 16;
@@ -35,7 +37,14 @@ export function linkFor(settings: DeviceLinkSettings): Link {
   });
 }
 
+/** What work may ask of a session, wherever it runs: in this thread or in the engine worker. */
+export type SessionClient = Pick<DlmsClient, 'open' | 'get' | 'getList' | 'set' | 'action' | 'readObjectList' | 'release' | 'close'>;
+
 export interface DeviceSessionContext {
+  /** Run the DLMS session in the engine worker; this thread then only moves bytes. */
+  readonly engine?: Engine;
+  /** With an engine: the counter file the worker persists to (the store above reads it afresh). */
+  readonly countersFile?: string;
   /** Where the invocation counters of this installation are kept. */
   readonly counters?: InvocationCounterStore;
   /** The installation's client system title. */
@@ -79,11 +88,60 @@ export function deviceSecrets(settings: DeviceLinkSettings): Uint8Array[] {
   );
 }
 
+/** The bytes of a link transport, pumped to the engine while a session needs them. */
+function engineLink(transport: ByteTransport): EngineLink & { stop(): Promise<void> } {
+  const state: { listener: ((bytes: Uint8Array) => void) | null; running: boolean } = { listener: null, running: true };
+  const loop = (async () => {
+    try {
+      while (state.running) {
+        const chunk = await transport.read(50);
+        if (chunk !== null) state.listener?.(chunk);
+      }
+    } catch {
+      // The link went away under the pump; the session reports that itself.
+    }
+  })();
+  return {
+    write: (bytes) => transport.write(bytes),
+    onData: (l) => {
+      state.listener = l;
+      return () => (state.listener = null);
+    },
+    stop: () => {
+      state.running = false;
+      return loop;
+    },
+  };
+}
+
+function sessionSpec(settings: DeviceLinkSettings, clientAddress: number, ctx: DeviceSessionContext, security: SessionSecurityOptions | undefined, authenticated: boolean): SessionSpec {
+  const link: SessionSpec['link'] =
+    settings.transport === 'wrapper'
+      ? { kind: 'wrapper', clientWPort: clientAddress, serverWPort: settings.wPort }
+      : { kind: 'hdlc', clientAddress, serverAddress: settings.hdlcServerAddress, ...(ctx.hdlc ? { maxInfo: ctx.hdlc.maxInfo, window: ctx.hdlc.window } : {}) };
+  const { persistInvocationCounter: _persist, ...plainSecurity } = security ?? ({} as SessionSecurityOptions);
+  return {
+    link,
+    options: {
+      responseTimeoutMs: settings.responseTimeoutMs,
+      ...(authenticated
+        ? {
+            referencing: settings.referencing,
+            authentication: settings.authentication,
+            ...(settings.password !== null ? { password: settings.password } : {}),
+            ...(security ? { security: plainSecurity as Omit<SessionSecurityOptions, 'persistInvocationCounter'> } : {}),
+          }
+        : {}),
+    },
+    ...(authenticated && security && ctx.countersFile ? { counters: { file: ctx.countersFile, deviceId: settings.deviceId } } : {}),
+  };
+}
+
 export async function withDeviceSession<T>(
   settings: DeviceLinkSettings,
   link: Link,
   ctx: DeviceSessionContext,
-  work: (client: DlmsClient) => Promise<T>,
+  work: (client: SessionClient) => Promise<T>,
 ): Promise<T> {
   return link.run(
     async (raw) => {
@@ -98,8 +156,9 @@ export async function withDeviceSession<T>(
         };
         let meterExpects: number | null = null;
         if (settings.invocationCounterObis !== null && settings.securityPolicy !== 'none') {
-          const publicClient = new DlmsClient(dataLink(settings, PUBLIC_CLIENT, ctx), transport, { responseTimeoutMs: settings.responseTimeoutMs });
-          meterExpects = await readInvocationCounter(publicClient, settings.invocationCounterObis);
+          meterExpects = await inSession(PUBLIC_CLIENT, undefined, false, (publicClient) =>
+            readInvocationCounter(publicClient, settings.invocationCounterObis!),
+          );
         }
         const counters = ctx.counters;
         security = {
@@ -111,21 +170,44 @@ export async function withDeviceSession<T>(
           ...(counters ? { persistInvocationCounter: counters.persister(settings.deviceId, keys) } : {}),
         };
       }
-      const client = new DlmsClient(dataLink(settings, settings.clientAddress, ctx), transport, {
-        referencing: settings.referencing,
-        authentication: settings.authentication,
-        ...(settings.password !== null ? { password: settings.password } : {}),
-        crypto: nodeCrypto,
-        ...(security ? { security } : {}),
-        responseTimeoutMs: settings.responseTimeoutMs,
+      return inSession(settings.clientAddress, security, true, async (client) => {
+        await client.open();
+        try {
+          return await work(client);
+        } finally {
+          // A meter that does not release or disconnect cleanly has still answered what was asked.
+          await client.release().catch(() => undefined);
+          await client.close().catch(() => undefined);
+        }
       });
-      await client.open();
-      try {
-        return await work(client);
-      } finally {
-        // A meter that does not release or disconnect cleanly has still answered what was asked.
-        await client.release().catch(() => undefined);
-        await client.close().catch(() => undefined);
+
+      /** A session for one client address, here or in the engine worker. */
+      async function inSession<R>(clientAddress: number, sec: SessionSecurityOptions | undefined, authenticated: boolean, use: (c: SessionClient) => Promise<R>): Promise<R> {
+        if (ctx.engine !== undefined) {
+          const pump = engineLink(transport);
+          const remote = ctx.engine.openSession(sessionSpec(settings, clientAddress, ctx, sec, authenticated), pump);
+          try {
+            return await use(remote);
+          } finally {
+            remote.dispose();
+            await pump.stop();
+          }
+        }
+        const client = new DlmsClient(
+          dataLink(settings, clientAddress, ctx),
+          transport,
+          authenticated
+            ? {
+                referencing: settings.referencing,
+                authentication: settings.authentication,
+                ...(settings.password !== null ? { password: settings.password } : {}),
+                crypto: nodeCrypto,
+                ...(sec ? { security: sec } : {}),
+                responseTimeoutMs: settings.responseTimeoutMs,
+              }
+            : { responseTimeoutMs: settings.responseTimeoutMs },
+        );
+        return use(client);
       }
     },
     { device: settings.deviceId },

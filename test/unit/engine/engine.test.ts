@@ -130,3 +130,34 @@ describe('the engine worker', () => {
     link.destroy();
   });
 });
+
+describe('device sessions through the engine', () => {
+  it('reads a group over a TCP link with the session in the worker, the counter read first', async () => {
+    const { deviceLinkSettings } = await import('../../../core/app/link-settings.js');
+    const { emptyConfig, newConnection, newDevice } = await import('../../../core/app/new-items.js');
+    const { withDeviceSession, linkFor } = await import('../../../electron/services/device-session.js');
+    const { DeviceCache, readValues } = await import('../../../core/app/reading/index.js');
+    const config = emptyConfig();
+    const c = { ...newConnection(config), enable: true, type: 'tcp' as const, tcp: { host: '127.0.0.1', port: server.wrapperPort!, persistent: false, connectTimeoutMs: 3000 } };
+    config.connections.push(c);
+    const d = {
+      ...newDevice(config), enable: true, connectionId: c.id, interfaceType: 'wrapper' as const, clientAddress: 1,
+      accessSecurity: 'high-gmac' as const, transportSecurity: 'authenticated-encryption' as const, invocationCounterObis: '0-0:43.1.0.255',
+      authenticationKey: 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF', blockCipherKey: '000102030405060708090A0B0C0D0E0F',
+    };
+    const settings = deviceLinkSettings(d, c);
+    const link = linkFor(settings);
+    const countersFile = join(dir, 'engine-counters.json');
+    try {
+      for (let round = 0; round < 2; round++) {
+        const readings = await withDeviceSession(settings, link, { engine, countersFile, counters: new InvocationCounterStore(countersFile) }, (client) =>
+          readValues(client, new DeviceCache(), [{ name: 'import', obis: '1-0:1.8.0.255', classId: 3 }], { now: () => Date.now() }),
+        );
+        expect(readings[0]!.error).toBeNull();
+        expect(readings[0]!.unit).toBe('Wh');
+      }
+    } finally {
+      await link.close();
+    }
+  });
+});
