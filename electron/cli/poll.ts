@@ -7,13 +7,14 @@ import type { Command, Io } from '../cli.js';
 import { exportGroupCsv } from '../services/csv/export.js';
 import { Poller } from '../services/poller.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../services/readings/readings-database.js';
-import { flag, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { installationContext } from './installation-context.js';
 
 const OPTIONS: OptionSpec[] = [
   { name: '--once', help: 'read every enabled group once, then stop' },
   { name: '--db', value: 'FILE', help: 'store the readings in this database (created if missing)' },
   { name: '--csv', value: 'DIR', help: 'when done, write each group\'s readings to DIR/<group>.csv' },
+  { name: '--retention-days', value: 'N', help: 'with --db: delete readings older than N days (at start, then hourly)' },
   { name: '--system-title', value: 'HEX', help: "this client's system title (default: the installation's)" },
   { name: '--help', help: 'this text' },
 ];
@@ -61,6 +62,13 @@ export const pollCommand: Command = {
     let db: ReadingsDatabase | undefined;
     if (dbFile !== undefined) db = openReadingsDatabase({ folder: dirname(dbFile), fileName: basename(dbFile) });
     else if (csvDir !== undefined) db = openReadingsDatabase({ folder: join(csvDir, '.cosem-studio'), fileName: 'poll.sqlite' });
+    const retention = integerOption(args, '--retention-days', 1, 36500);
+    if (retention !== undefined && dbFile === undefined) throw new UsageError('--retention-days', String(retention), 'needs --db');
+    if (retention !== undefined && db !== undefined) {
+      db.setRetentionDays(retention);
+      db.applyRetention(Date.now());
+    }
+    let lastRetention = Date.now();
     const started = Date.now();
     let failures = 0;
     const names = new Map(config.devices.map((d) => [d.id, d.name]));
@@ -89,6 +97,10 @@ export const pollCommand: Command = {
         void (io.stop ?? new Promise<void>((r) => (process.once('SIGINT', r), process.once('SIGTERM', r)))).then(() => (stopped = true));
         while (!stopped) {
           await poller.runDue(() => Date.now());
+          if (retention !== undefined && db !== undefined && Date.now() - lastRetention > 3_600_000) {
+            db.applyRetention(Date.now());
+            lastRetention = Date.now();
+          }
           const wake = poller.scheduler.nextWakeMs(Date.now());
           const wait = wake === null ? 1000 : Math.min(1000, Math.max(10, wake - Date.now()));
           await new Promise((r) => setTimeout(r, wait));

@@ -6,6 +6,8 @@ import { formatObis, parseObis, type Obis } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
 import { deviceSecrets, linkFor, withDeviceSession } from '../services/device-session.js';
 import { LinkTrace } from '../services/trace.js';
+import { writeCsvFile } from '../services/csv/writer.js';
+import { CSV_PRESETS } from '../services/csv/format.js';
 import { flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
 import { installationContext } from './installation-context.js';
@@ -17,6 +19,7 @@ const OPTIONS: OptionSpec[] = [
   { name: '--from', value: 'ISO', help: 'profiles: rows from this time (e.g. 2026-11-01T00:00Z)' },
   { name: '--to', value: 'ISO', help: 'profiles: rows up to this time' },
   { name: '--json', help: 'print a JSON array of readings' },
+  { name: '--csv', value: 'FILE', help: "profiles: also write the profile's rows to this CSV file" },
   { name: '--help', help: 'this text' },
 ];
 
@@ -116,6 +119,15 @@ export const readCommand: Command = {
     } finally {
       if (trace) io.err(trace.exportText());
       await link.close();
+    }
+    const csv = optionValue(args, '--csv');
+    if (csv !== undefined) {
+      const profiles = readings.filter((r): r is Extract<Reading, { kind: 'profile' }> => r.kind === 'profile' && r.error === null);
+      if (profiles.length !== 1) throw new UsageError('--csv', csv, 'writes the rows of exactly one profile (PROFILE GENERIC) read');
+      const p = profiles[0]!;
+      const header = ['time', ...p.columns.map((c) => `${c.name} (${formatObis(c.obis)})${c.unit ? ` [${c.unit}]` : ''}`)];
+      const result = await writeCsvFile(csv, header, p.rows.map((row) => [row.timestamp ?? '', ...row.values]), { format: CSV_PRESETS.standard });
+      io.err(`${csv}: ${result.rows} rows`);
     }
     if (flag(args, '--json')) io.out(JSON.stringify(readings, jsonReplacer, 2));
     else for (const r of readings) for (const line of show(r)) io.out(line);

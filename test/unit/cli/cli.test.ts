@@ -52,6 +52,15 @@ describe('cosem-studio read', () => {
     expect(readings[1]!.unit).toBe('Wh');
   });
 
+  it("writes a profile's rows to CSV with --csv", async () => {
+    const file = join(dir, 'profile.csv');
+    const r = await run('read', '--tcp', tcp, '--entries', '5', '--csv', file, '1-0:99.1.0.255');
+    expect(r.code).toBe(0);
+    const lines = (await import('node:fs')).readFileSync(file, 'utf8').trim().split(/\r?\n/);
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/^time,.*1-0:1\.8\.0\.255.*\[Wh\]/);
+  });
+
   it('exits 1 with the reason when a value or the link fails, never showing the password', async () => {
     const wrong = await run('read', '--tcp', tcp, '--client-address', '17', '--auth', 'low', '--password', 'not-it', '1-0:1.8.0.255');
     expect(wrong.code).toBe(1);
