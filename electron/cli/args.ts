@@ -3,6 +3,7 @@
  * reason that names the option (exit 2). Values are strings here; the commands check them against the
  * same rules the app uses.
  */
+import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
 
 export interface OptionSpec {
@@ -81,4 +82,13 @@ export function usage(command: string, synopsis: string, description: string, sp
   const width = Math.max(...specs.map((s) => s.name.length + (s.value ? s.value.length + 1 : 0)), 10);
   const lines = specs.map((s) => `  ${`${s.name}${s.value ? ` ${s.value}` : ''}`.padEnd(width + 2)}${s.help}`);
   return [`usage: cosem-studio ${command} ${synopsis}`, '', description, '', 'options:', ...lines].join('\n');
+}
+
+/** A file named on the command line, as text; a file that cannot be read is a bad argument. */
+export function readArgumentFile(option: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(option, file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }

@@ -1,5 +1,5 @@
 /** `cosem-studio poll`: run a configuration's enabled groups as the app does, headless. */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AppConfig } from '../../core/app/schema.js';
 import { parseConfigJson } from '../../core/app/validate.js';
@@ -7,7 +7,7 @@ import type { Command, Io } from '../cli.js';
 import { exportGroupCsv } from '../services/csv/export.js';
 import { Poller } from '../services/poller.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../services/readings/readings-database.js';
-import { flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { flag, integerOption, optionValue, parseArgs, readArgumentFile, usage, UsageError, type OptionSpec } from './args.js';
 import { installationContext } from './installation-context.js';
 
 const OPTIONS: OptionSpec[] = [
@@ -32,13 +32,7 @@ export interface PollIo extends Io {
 }
 
 function loadConfig(file: string): AppConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError('CONFIG.json', file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  return parseConfigJson(text);
+  return parseConfigJson(readArgumentFile('CONFIG.json', file));
 }
 
 export const pollCommand: Command = {

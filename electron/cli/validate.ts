@@ -1,8 +1,7 @@
 /** `cosem-studio validate`: check a configuration file against every rule of the spec. */
-import { readFileSync } from 'node:fs';
 import { validateConfig } from '../../core/app/validate.js';
 import type { Command, Io } from '../cli.js';
-import { flag, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { flag, parseArgs, readArgumentFile, usage, UsageError, type OptionSpec } from './args.js';
 
 const OPTIONS: OptionSpec[] = [{ name: '--help', help: 'this text' }];
 const HELP = usage(
@@ -23,12 +22,7 @@ export const validateCommand: Command = {
     }
     const [file, extra] = args.positionals;
     if (file === undefined || extra !== undefined) throw new UsageError('CONFIG.json', extra ?? '', 'give exactly one configuration file');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new UsageError('CONFIG.json', file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
+    const text = readArgumentFile('CONFIG.json', file);
     let json: unknown;
     try {
       json = JSON.parse(text);

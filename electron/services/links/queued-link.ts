@@ -241,3 +241,29 @@ export class QueuedLink<C extends Channel = Channel> implements Link {
 function cancelledError(description: string): TransportError {
   return new TransportError(`The job for ${description} was cancelled before its turn`, 'job-cancelled');
 }
+
+/** A link that is a QueuedLink over one kind of channel: TCP and serial only say how to open theirs. */
+export abstract class ChannelLink<C extends Channel> implements Link {
+  protected abstract readonly link: QueuedLink<C>;
+
+  get description(): string {
+    return this.link.description;
+  }
+
+  get waiting(): number {
+    return this.link.waiting;
+  }
+
+  /** How many times the socket or port was opened. */
+  get connections(): number {
+    return this.link.connections;
+  }
+
+  run<T>(job: LinkJob<T>, options?: RunOptions): Promise<T> {
+    return this.link.run(job, options);
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+}

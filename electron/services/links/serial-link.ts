@@ -4,10 +4,9 @@
  * at 300 baud that switches the meter to HDLC.
  */
 import { InputError } from '../../../core/errors.js';
-import type { Link, LinkJob, RunOptions } from './link.js';
 import { SIGN_ON_LINE } from './mode-e.js';
 import { signOnModeE, type ModeEOptions } from './mode-e-sign-on.js';
-import { QueuedLink, type LinkConnection } from './queued-link.js';
+import { ChannelLink, QueuedLink, type LinkConnection } from './queued-link.js';
 import { SerialChannel } from './serial-channel.js';
 import { describeLine, driverLine, lineSettings, type SerialLineSettings } from './serial-settings.js';
 
@@ -30,13 +29,14 @@ export interface SerialLinkOptions extends Partial<SerialLineSettings> {
   readonly platform?: NodeJS.Platform;
 }
 
-export class SerialLink implements Link {
+export class SerialLink extends ChannelLink<SerialChannel> {
   readonly path: string;
   readonly line: SerialLineSettings;
   readonly modeE: ModeEOptions | null;
-  private readonly link: QueuedLink<SerialChannel>;
+  protected readonly link: QueuedLink<SerialChannel>;
 
   constructor(options: SerialLinkOptions) {
+    super();
     if (typeof options.path !== 'string' || options.path.trim() === '') {
       throw new InputError('Serial device', options.path ?? '', 'the path of a serial port is needed, e.g. /dev/ttyUSB0 or COM3');
     }
@@ -73,26 +73,5 @@ export class SerialLink implements Link {
           ),
       }),
     });
-  }
-
-  get description(): string {
-    return this.link.description;
-  }
-
-  get waiting(): number {
-    return this.link.waiting;
-  }
-
-  /** How many times the port was opened. */
-  get connections(): number {
-    return this.link.connections;
-  }
-
-  run<T>(job: LinkJob<T>, options?: RunOptions): Promise<T> {
-    return this.link.run(job, options);
-  }
-
-  close(): Promise<void> {
-    return this.link.close();
   }
 }

@@ -5,8 +5,7 @@
  */
 import net from 'node:net';
 import { InputError } from '../../../core/errors.js';
-import type { Link, LinkJob, RunOptions } from './link.js';
-import { QueuedLink, type Channel, type ChannelSink } from './queued-link.js';
+import { ChannelLink, QueuedLink, type Channel, type ChannelSink } from './queued-link.js';
 import { connectError, connectionLostError, connectTimeoutError, endpoint } from './transport-errors.js';
 
 export interface TcpLinkOptions {
@@ -24,14 +23,15 @@ const KEEP_ALIVE_MS = 30_000;
 /** How long a closing socket may take to finish politely before it is cut. */
 const CLOSE_GRACE_MS = 1000;
 
-export class TcpLink implements Link {
+export class TcpLink extends ChannelLink<TcpChannel> {
   readonly host: string;
   readonly port: number;
   readonly persistent: boolean;
   readonly connectTimeoutMs: number;
-  private readonly link: QueuedLink<TcpChannel>;
+  protected readonly link: QueuedLink<TcpChannel>;
 
   constructor(options: TcpLinkOptions) {
+    super();
     const host = typeof options.host === 'string' ? options.host.trim() : '';
     if (host === '') throw new InputError('IP address', options.host ?? '', 'the address of the meter or gateway is needed, e.g. 192.168.1.50');
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
@@ -51,27 +51,6 @@ export class TcpLink implements Link {
       skipEcho: false,
       open: (sink) => TcpChannel.connect(host, this.port, timeout, this.persistent, sink),
     });
-  }
-
-  get description(): string {
-    return this.link.description;
-  }
-
-  get waiting(): number {
-    return this.link.waiting;
-  }
-
-  /** How many sockets were opened so far. */
-  get connections(): number {
-    return this.link.connections;
-  }
-
-  run<T>(job: LinkJob<T>, options?: RunOptions): Promise<T> {
-    return this.link.run(job, options);
-  }
-
-  close(): Promise<void> {
-    return this.link.close();
   }
 }
 
