@@ -14,6 +14,7 @@ import { objectsCommand } from './cli/objects.js';
 import { validateCommand } from './cli/validate.js';
 import { pollCommand } from './cli/poll.js';
 import { exportCommand } from './cli/export.js';
+import { testCommand } from './cli/test-command.js';
 
 export interface Io {
   out(text: string): void;
@@ -27,7 +28,7 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Command[] = [readCommand, objectsCommand, pollCommand, exportCommand, validateCommand, meterCommand];
+const COMMANDS: Command[] = [testCommand, readCommand, objectsCommand, pollCommand, exportCommand, validateCommand, meterCommand];
 
 export function registerCommand(command: Command): void {
   COMMANDS.push(command);

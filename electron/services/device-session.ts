@@ -51,6 +51,8 @@ export interface DeviceSessionContext {
   readonly systemTitle?: Uint8Array;
   /** Every frame, both ways. */
   readonly trace?: LinkTrace;
+  /** Told as each step of opening ends: the link, the counter read, the association. */
+  readonly onStep?: (step: 'link' | 'invocation-counter' | 'association', detail: string) => void;
   /** HDLC frame size and window to propose; the meter answers with what it can do. */
   readonly hdlc?: { readonly maxInfo: number; readonly window: number };
 }
@@ -145,6 +147,7 @@ export async function withDeviceSession<T>(
 ): Promise<T> {
   return link.run(
     async (raw) => {
+      ctx.onStep?.('link', link.description);
       const transport = traced(raw, ctx.trace);
       const ciphered = settings.securityPolicy !== 'none' || settings.authentication === 'high-gmac' || settings.authentication === 'high-sha256';
       let security: SessionSecurityOptions | undefined;
@@ -159,6 +162,7 @@ export async function withDeviceSession<T>(
           meterExpects = await inSession(PUBLIC_CLIENT, undefined, false, (publicClient) =>
             readInvocationCounter(publicClient, settings.invocationCounterObis!),
           );
+          ctx.onStep?.('invocation-counter', `the meter expects ${meterExpects} or more`);
         }
         const counters = ctx.counters;
         security = {
@@ -171,7 +175,11 @@ export async function withDeviceSession<T>(
         };
       }
       return inSession(settings.clientAddress, security, true, async (client) => {
-        await client.open();
+        const association = await client.open();
+        ctx.onStep?.(
+          'association',
+          `${settings.authentication === 'none' ? 'no authentication' : settings.authentication}, ${settings.securityPolicy === 'none' ? 'no ciphering' : settings.securityPolicy}; max PDU ${association.serverMaxReceivePduSize}${association.link ? `, HDLC frames ${association.link.maxInfoTx}/${association.link.maxInfoRx} bytes, window ${association.link.windowTx}` : ''}`,
+        );
         try {
           return await work(client);
         } finally {

@@ -105,6 +105,35 @@ describe('cosem-studio read', () => {
   });
 });
 
+describe('cosem-studio test', () => {
+  it('reports every step with its time, the identity and the clock drift', async () => {
+    const r = await run('test', '--tcp', tcp);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[1])).toEqual(['link', 'association', 'identity', 'clock', 'release']);
+    expect(r.out).toMatch(/identity .* CSM0000012345678, serial \S+, firmware \S+/);
+    expect(r.out).toMatch(/clock .* s from this computer/);
+  });
+
+  it('names the step that failed and why', async () => {
+    const wrong = await run('test', '--tcp', tcp, '--client-address', '17', '--auth', 'low', '--password', 'nope-nope');
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toMatch(/^ok\s+link/m);
+    expect(wrong.out).toMatch(/^FAILED association .*password/im);
+    expect(wrong.out).not.toContain('nope-nope');
+    const nothing = await run('test', '--tcp', '127.0.0.1:1');
+    expect(nothing.code).toBe(1);
+    expect(nothing.out).toMatch(/^FAILED link .*127\.0\.0\.1:1/m);
+  });
+
+  it('reports the counter read for a secured device', async () => {
+    const r = await run('test', '--tcp', tcp, '--client-address', '1', '--auth', 'high-gmac', '--security', 'authenticated-encryption', '--auth-key', 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF', '--block-key', '000102030405060708090A0B0C0D0E0F', '--ic-obis', '0-0:43.1.0.255', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as { steps: { step: string; ok: boolean }[] };
+    expect(report.steps.map((s) => s.step)).toEqual(['link', 'invocation-counter', 'association', 'identity', 'clock', 'release']);
+  });
+});
+
 describe('cosem-studio objects', () => {
   it("lists the association's objects with classes, access rights and standard names", async () => {
     const r = await run('objects', '--tcp', tcp);
@@ -153,7 +182,7 @@ describe('cosem-studio meter, and --help everywhere', () => {
   });
 
   it('every command answers --help with exit 0', async () => {
-    for (const command of ['read', 'objects', 'validate', 'meter']) {
+    for (const command of ['test', 'read', 'objects', 'poll', 'export', 'validate', 'meter']) {
       const r = await run(command, '--help');
       expect(r.code, command).toBe(0);
       expect(r.out).toMatch(new RegExp(`usage: cosem-studio ${command}`));

@@ -1,0 +1,43 @@
+/** `cosem-studio test`: what the app's Test button does, step by step. */
+import type { Command, Io } from '../cli.js';
+import { deviceSecrets, linkFor } from '../services/device-session.js';
+import { testDevice } from '../services/device-test.js';
+import { LinkTrace } from '../services/trace.js';
+import { flag, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
+import { installationContext } from './installation-context.js';
+
+const OPTIONS: OptionSpec[] = [...LINK_OPTIONS, ...DEVICE_OPTIONS, { name: '--json', help: 'print the report as JSON' }, { name: '--help', help: 'this text' }];
+
+const HELP = usage(
+  'test',
+  '(--tcp HOST:PORT | --serial PATH | --config FILE) [device options]',
+  "Opens the link, negotiates, associates, reads the meter's identity and clock (with its drift from\nthis computer) and releases, reporting each step with its time, or the step that failed and why.",
+  OPTIONS,
+);
+
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'test a physical device: link, association, identity, clock, each step timed',
+  async run(argv, io: Io) {
+    const args = parseArgs(argv, OPTIONS);
+    if (flag(args, '--help')) {
+      io.out(HELP);
+      return 0;
+    }
+    if (args.positionals.length > 0) throw new UsageError('argument', args.positionals[0]!, 'test takes options only');
+    const settings = deviceFromArgs(args);
+    const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
+    const link = linkFor(settings);
+    let report;
+    try {
+      report = await testDevice(settings, link, { ...installationContext(args), ...(trace ? { trace } : {}) });
+    } finally {
+      if (trace) io.err(trace.exportText());
+      await link.close();
+    }
+    if (flag(args, '--json')) io.out(JSON.stringify(report, null, 2));
+    else for (const s of report.steps) io.out(`${s.ok ? 'ok    ' : 'FAILED'} ${s.step.padEnd(18)} ${String(s.ms).padStart(6)} ms  ${s.detail}`);
+    return report.ok ? 0 : 1;
+  },
+};
