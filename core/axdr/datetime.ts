@@ -1,6 +1,6 @@
 import { ByteWriter } from '../bytes.js';
 import { DecodeError, InputError } from '../errors.js';
-import { writeDateTime } from './codec.js';
+import { dateTimeAt, writeDateTime } from './codec.js';
 import {
   DEVIATION_NOT_SPECIFIED,
   NOT_SPECIFIED,
@@ -40,20 +40,7 @@ export function dateTimeFromBytes(b: Uint8Array, offset = 0): DlmsDateTime {
   if (offset < 0 || b.length - offset < 12) {
     throw new DecodeError(`date-time needs 12 bytes but ${Math.max(0, b.length - offset)} remain`, offset, 'truncated');
   }
-  // Read straight from the bytes: this runs once per profile row, a reader would allocate.
-  const o = offset;
-  return {
-    year: (b[o]! << 8) | b[o + 1]!,
-    month: b[o + 2]!,
-    dayOfMonth: b[o + 3]!,
-    dayOfWeek: b[o + 4]!,
-    hour: b[o + 5]!,
-    minute: b[o + 6]!,
-    second: b[o + 7]!,
-    hundredths: b[o + 8]!,
-    deviation: (((b[o + 9]! << 8) | b[o + 10]!) << 16) >> 16,
-    clockStatus: b[o + 11]!,
-  };
+  return dateTimeAt(b, offset);
 }
 
 export function dateTimeToBytes(dt: DlmsDateTime): Uint8Array {
