@@ -51,6 +51,8 @@ export interface DeviceSessionContext {
   readonly systemTitle?: Uint8Array;
   /** Every frame, both ways. */
   readonly trace?: LinkTrace;
+  /** Told which opening of the link this job runs on (it changes when the link was re-opened). */
+  readonly onConnection?: (connection: number) => void;
   /** Told as each step of opening ends: the link, the counter read, the association. */
   readonly onStep?: (step: 'link' | 'invocation-counter' | 'association', detail: string) => void;
   /** HDLC frame size and window to propose; the meter answers with what it can do. */
@@ -148,6 +150,7 @@ export async function withDeviceSession<T>(
   return link.run(
     async (raw) => {
       ctx.onStep?.('link', link.description);
+      ctx.onConnection?.(raw.connection);
       const transport = traced(raw, ctx.trace);
       const ciphered = settings.securityPolicy !== 'none' || settings.authentication === 'high-gmac' || settings.authentication === 'high-sha256';
       let security: SessionSecurityOptions | undefined;

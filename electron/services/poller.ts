@@ -29,6 +29,11 @@ export function scheduleConfig(config: AppConfig): ScheduleConfig {
   };
 }
 
+/** Links that stay open between jobs; the others open for every job. */
+function keepsOpen(s: DeviceLinkSettings): boolean {
+  return s.link.kind === 'tcp' ? s.link.persistent : !s.link.modeE;
+}
+
 /** A reading as the database stores it. */
 export function readingInput(deviceId: string, r: Reading): ReadingInput {
   return {
@@ -61,6 +66,8 @@ export class Poller {
   private readonly links = new Map<string, Link>();
   private readonly caches = new Map<string, DeviceCache>();
   private readonly settings = new Map<string, DeviceLinkSettings>();
+  /** The link opening each device was last read on: a new one may reach a changed meter. */
+  private readonly connections = new Map<string, number>();
   private config: AppConfig;
 
   constructor(config: AppConfig, private readonly options: PollerOptions, nowMs: number) {
@@ -101,7 +108,17 @@ export class Poller {
       let cache = this.caches.get(job.deviceId);
       if (cache === undefined) this.caches.set(job.deviceId, (cache = new DeviceCache()));
       const c = cache;
-      readings = await withDeviceSession(settings, this.linkOf(settings), this.options.context, (client) =>
+      const context = {
+        ...this.options.context,
+        onConnection: (connection: number) => {
+          // Only a persistent link keeps its opening between jobs; when it had to open again, the
+          // scalers, units and capture objects are read afresh.
+          const before = this.connections.get(job.deviceId);
+          if (before !== undefined && before !== connection && keepsOpen(settings)) c.invalidate();
+          this.connections.set(job.deviceId, connection);
+        },
+      };
+      readings = await withDeviceSession(settings, this.linkOf(settings), context, (client) =>
         readValues(client, c, this.requests(job), { now: () => Date.now() }),
       );
       if (this.options.db !== undefined && job.groupId !== null) {
@@ -116,6 +133,11 @@ export class Poller {
       this.scheduler.finished(job, now(), { ok: false, error: serializeError(e) });
     }
     this.options.onJob?.(job, readings, error);
+  }
+
+  /** What is cached for a device (scalers, units, capture objects), for status displays and tests. */
+  deviceCache(deviceId: string): DeviceCache | undefined {
+    return this.caches.get(deviceId);
   }
 
   /** Every due job, each link's in order, links side by side. */
