@@ -384,3 +384,32 @@ export function utf8Decode(b: Uint8Array): string | null {
   }
   return s;
 }
+
+/** Bytes received and not yet consumed: buf[start..end). */
+export interface HeldBytes {
+  readonly buf: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Append a chunk to held bytes, moving them to the front when the tail is full and growing the buffer
+ * only when the held bytes plus the chunk do not fit. Stream framers keep their input this way.
+ */
+export function appendHeld(held: HeldBytes, chunk: Uint8Array): HeldBytes {
+  let { buf, start, end } = held;
+  if (end + chunk.length > buf.length) {
+    const length = end - start;
+    if (length + chunk.length > buf.length) {
+      const next = new Uint8Array(Math.max(buf.length * 2, length + chunk.length));
+      next.set(buf.subarray(start, end));
+      buf = next;
+    } else {
+      buf.copyWithin(0, start, end);
+    }
+    start = 0;
+    end = length;
+  }
+  buf.set(chunk, end);
+  return { buf, start, end: end + chunk.length };
+}

@@ -1,3 +1,4 @@
+import { appendHeld } from '../bytes.js';
 import { DecodeError } from '../errors.js';
 import { checkCrc } from './crc.js';
 import { decodeFrame, FLAG, MIN_FRAME_LENGTH, type HdlcFrame } from './frame.js';
@@ -18,7 +19,7 @@ export type HdlcFramerResult =
  * covers) is found at once instead of after waiting for up to 2047 bytes that will never come.
  */
 export class HdlcFramer {
-  private buf = new Uint8Array(4096);
+  private buf: Uint8Array = new Uint8Array(4096);
   private start = 0;
   private end = 0;
   /** The frame start whose header already passed the early check. */
@@ -31,21 +32,12 @@ export class HdlcFramer {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    if (this.end + chunk.length > this.buf.length) {
-      const held = this.end - this.start;
-      if (held + chunk.length > this.buf.length) {
-        const next = new Uint8Array(Math.max(this.buf.length * 2, held + chunk.length));
-        next.set(this.buf.subarray(this.start, this.end));
-        this.buf = next;
-      } else {
-        this.buf.copyWithin(0, this.start, this.end);
-      }
-      if (this.checkedStart >= 0) this.checkedStart -= this.start;
-      this.start = 0;
-      this.end = held;
-    }
-    this.buf.set(chunk, this.end);
-    this.end += chunk.length;
+    const held = appendHeld({ buf: this.buf, start: this.start, end: this.end }, chunk);
+    // The checked frame start moves with the held bytes.
+    if (this.checkedStart >= 0) this.checkedStart -= this.start - held.start;
+    this.buf = held.buf;
+    this.start = held.start;
+    this.end = held.end;
   }
 
   /** Forget everything held (a new connection). */

@@ -1,3 +1,4 @@
+import { appendHeld } from '../bytes.js';
 import { DecodeError, InputError } from '../errors.js';
 import { decodeWrapper, MAX_WRAPPER_APDU, readWrapperHeader, WRAPPER_HEADER_LENGTH, WRAPPER_VERSION, type WrapperMessage } from './message.js';
 
@@ -18,7 +19,7 @@ export type WrapperFramerResult =
  */
 export class WrapperFramer {
   readonly maxApduSize: number;
-  private buf = new Uint8Array(4096);
+  private buf: Uint8Array = new Uint8Array(4096);
   private start = 0;
   private end = 0;
   private resyncing = false;
@@ -40,20 +41,10 @@ export class WrapperFramer {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    if (this.end + chunk.length > this.buf.length) {
-      const held = this.end - this.start;
-      if (held + chunk.length > this.buf.length) {
-        const next = new Uint8Array(Math.max(this.buf.length * 2, held + chunk.length));
-        next.set(this.buf.subarray(this.start, this.end));
-        this.buf = next;
-      } else {
-        this.buf.copyWithin(0, this.start, this.end);
-      }
-      this.start = 0;
-      this.end = held;
-    }
-    this.buf.set(chunk, this.end);
-    this.end += chunk.length;
+    const held = appendHeld({ buf: this.buf, start: this.start, end: this.end }, chunk);
+    this.buf = held.buf;
+    this.start = held.start;
+    this.end = held.end;
   }
 
   reset(): void {
