@@ -1,0 +1,169 @@
+/**
+ * The one API between the renderer and the services: every method with the schema its argument must
+ * pass (checked where the call arrives, in Electron main or the browser-mode server) and the type it
+ * answers with. The preload, the WebSocket server, the renderer's client and the tests all derive from
+ * this table, so a method cannot exist on one side only.
+ */
+import * as z from 'zod';
+import type { AppConfig, Connection, CosemGroup, PhysicalDevice } from '../schema.js';
+import { ConnectionSchema, CosemGroupSchema, PhysicalDeviceSchema, SettingsSchema } from '../schema.js';
+import { identifier } from '../fields.js';
+import { TEXT_LIMITS } from '../limits.js';
+import type {
+  AppInfo,
+  ChartSeriesView,
+  ConnectionTestView,
+  DeviceTestView,
+  DemoStatus,
+  ExportOutcome,
+  GroupReadings,
+  ObjectListItem,
+  ProfileInfoView,
+  ProfileTableView,
+  SerialPortView,
+  StatusSnapshot,
+  TraceEntryView,
+  TraceLinkView,
+} from './types.js';
+
+const id = (label: string) => identifier(label, TEXT_LIMITS.id);
+const none = z.undefined().or(z.null()).or(z.object({}).strict()).optional();
+
+/** Milliseconds since 1970 UTC. */
+const instant = (label: string) =>
+  z.number({ error: `${label}: a time in milliseconds since 1970 UTC is allowed` }).int().min(0).max(8_640_000_000_000_000);
+
+const range = z
+  .object({ from: instant('From'), to: instant('To') })
+  .refine((r) => r.from < r.to, { message: 'From must be before To' });
+
+const maxPoints = z.number().int().min(2).max(100_000).optional();
+
+export const CsvFormatSchema = z
+  .object({
+    /** "," with "." decimals, or ";" with "," decimals (as spreadsheets in much of Europe expect). */
+    preset: z.enum(['standard', 'excel-eu'], { error: 'Delimiter: "standard" (, and .) or "excel-eu" (; and ,) is allowed' }).default('standard'),
+    timeZone: z.enum(['utc', 'local'], { error: 'Time zone: "utc" or "local" is allowed' }).default('utc'),
+  })
+  .strict();
+
+export const API_SCHEMAS = {
+  'app.info': none,
+  /** 16 hexadecimal characters. */
+  'app.setClientSystemTitle': z.object({ hex: z.string().regex(/^[0-9a-fA-F]{16}$/, 'Client system title: 16 hexadecimal characters are allowed') }).strict(),
+
+  'config.get': none,
+  /** Main page's cog: the global switch. */
+  'settings.save': SettingsSchema,
+  /** Export the configuration as JSON; secrets are left out unless asked for. */
+  'config.export': z.object({ includeSecrets: z.boolean().default(false) }).strict(),
+  /** Replace the configuration with a file's text (validated as a whole; nothing changes on a problem). */
+  'config.import': z.object({ json: z.string().max(4_000_000) }).strict(),
+
+  'connections.save': ConnectionSchema,
+  'connections.delete': z.object({ id: id('Connection') }).strict(),
+  /** Open and close the link as drafted (saved or not). */
+  'connections.test': ConnectionSchema,
+
+  'devices.save': PhysicalDeviceSchema,
+  'devices.delete': z.object({ id: id('Physical device') }).strict(),
+  /** The device as drafted; its connection is the saved one it names. */
+  'devices.test': PhysicalDeviceSchema,
+  /** Read the meter's object list (LN: association's object_list; SN: the SN association's). */
+  'devices.browse': PhysicalDeviceSchema,
+
+  'groups.save': CosemGroupSchema,
+  'groups.delete': z.object({ id: id('Cosem group') }).strict(),
+  /** Read every enabled value of the group as drafted, once; readings are shown, not stored. */
+  'groups.test': CosemGroupSchema,
+
+  'ports.list': none,
+  'status.get': none,
+
+  /** The newest stored poll of a group. */
+  'readings.latest': z.object({ groupId: id('Cosem group') }).strict(),
+  /** Every numeric value of a group over a time range. */
+  'readings.chart': z.object({ groupId: id('Cosem group'), range, maxPoints }).strict(),
+
+  'profiles.list': z.object({ deviceId: id('Physical device').optional() }).strict(),
+  'profiles.chart': z.object({ profileId: z.number().int().min(1), range, maxPoints }).strict(),
+  'profiles.table': z
+    .object({ profileId: z.number().int().min(1), range, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(500) })
+    .strict(),
+  /** Read a profile generic value's rows of a range from the meter (in slices, with progress). */
+  'profiles.read': z.object({ groupId: id('Cosem group'), valueId: id('Cosem value'), range }).strict(),
+  'profiles.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+
+  'export.groupCsv': z.object({ groupId: id('Cosem group'), range, format: CsvFormatSchema.prefault({}) }).strict(),
+  'export.profileCsv': z.object({ profileId: z.number().int().min(1), range, format: CsvFormatSchema.prefault({}) }).strict(),
+
+  'trace.links': none,
+  'trace.get': z.object({ connectionId: id('Connection'), after: z.number().int().min(0).default(0) }).strict(),
+  'trace.clear': z.object({ connectionId: id('Connection') }).strict(),
+  /** The trace as text (time, direction, hex, decode per line): secrets are already masked. */
+  'trace.export': z.object({ connectionId: id('Connection') }).strict(),
+
+  /** Start the virtual meter in-process and add its connection, device, group and profile. */
+  'demo.add': none,
+  /** Remove the demo's items and stop its meter. */
+  'demo.remove': none,
+} as const;
+
+export type ApiMethod = keyof typeof API_SCHEMAS;
+export type ApiInput<M extends ApiMethod> = z.input<(typeof API_SCHEMAS)[M]>;
+export type ApiArgs<M extends ApiMethod> = z.output<(typeof API_SCHEMAS)[M]>;
+
+/** What each method answers. */
+export interface ApiResults {
+  'app.info': AppInfo;
+  'app.setClientSystemTitle': AppInfo;
+  'config.get': AppConfig;
+  'settings.save': AppConfig;
+  'config.export': { readonly json: string; readonly fileName: string };
+  'config.import': AppConfig;
+  'connections.save': AppConfig;
+  'connections.delete': AppConfig;
+  'connections.test': ConnectionTestView;
+  'devices.save': AppConfig;
+  'devices.delete': AppConfig;
+  'devices.test': DeviceTestView;
+  'devices.browse': readonly ObjectListItem[];
+  'groups.save': AppConfig;
+  'groups.delete': AppConfig;
+  'groups.test': GroupReadings;
+  'ports.list': readonly SerialPortView[];
+  'status.get': StatusSnapshot;
+  'readings.latest': GroupReadings | null;
+  'readings.chart': readonly ChartSeriesView[];
+  'profiles.list': readonly ProfileInfoView[];
+  'profiles.chart': readonly ChartSeriesView[];
+  'profiles.table': ProfileTableView;
+  'profiles.read': { readonly jobId: string };
+  'profiles.cancel': { readonly cancelled: boolean };
+  'export.groupCsv': ExportOutcome;
+  'export.profileCsv': ExportOutcome;
+  'trace.links': readonly TraceLinkView[];
+  'trace.get': readonly TraceEntryView[];
+  'trace.clear': { readonly cleared: number };
+  'trace.export': { readonly text: string; readonly fileName: string };
+  'demo.add': AppConfig;
+  'demo.remove': AppConfig;
+}
+
+/** The backend: one async function per method, taking the argument after validation. */
+export type ApiHandlers = { readonly [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResults[M]> };
+
+/** What a caller sees: the argument before defaults are filled in. */
+export type ApiCaller = <M extends ApiMethod>(method: M, ...args: undefined extends ApiInput<M> ? [arg?: ApiInput<M>] : [arg: ApiInput<M>]) => Promise<ApiResults[M]>;
+
+export const API_METHODS = Object.keys(API_SCHEMAS) as ApiMethod[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API_SCHEMAS, name);
+}
+
+/** Item drafts the editors hold before a save (defaults may be missing). */
+export type ConnectionDraft = z.input<typeof ConnectionSchema>;
+export type DeviceDraft = z.input<typeof PhysicalDeviceSchema>;
+export type GroupDraft = z.input<typeof CosemGroupSchema>;
+export type { AppConfig, Connection, CosemGroup, PhysicalDevice };

@@ -1,0 +1,239 @@
+/**
+ * What the app's API gives back. Every type here is plain JSON (no bigint, no byte arrays, no Date),
+ * because the same answers travel over Electron IPC and over the browser-mode WebSocket.
+ */
+import type { AppConfig } from '../schema.js';
+
+/** An error as it crosses a boundary: the class name, a stable code and a sentence a person can act on. */
+export interface ApiError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+  /** Configuration problems, each at its field (`devices[0].serverAddress`), when a save was refused. */
+  readonly problems?: readonly { readonly path: string; readonly message: string }[];
+}
+
+export interface AppInfo {
+  readonly version: string;
+  /** Electron, or the browser mode of `npm run web`. */
+  readonly mode: 'electron' | 'web';
+  readonly platform: string;
+  /** Where settings, readings, counters and the installation's system title live. */
+  readonly dataDir: string;
+  /** The installation's client system title, 16 hexadecimal characters (not a secret: it travels in clear). */
+  readonly clientSystemTitle: string;
+  readonly demo: DemoStatus;
+}
+
+export interface DemoStatus {
+  /** The demo's items are in the configuration. */
+  readonly installed: boolean;
+  /** The in-process virtual meter is listening (127.0.0.1 only). */
+  readonly meterRunning: boolean;
+  readonly port: number | null;
+}
+
+// ------------------------------------------------------------------ status
+
+export type ItemState = 'disabled' | 'idle' | 'busy' | 'ok' | 'error';
+
+export interface ItemStatus {
+  readonly state: ItemState;
+  /** When the last successful read (or test) ended, UTC ms. */
+  readonly lastReadAt: number | null;
+  /** The last failure, kept until a later success. */
+  readonly lastError: (ApiError & { readonly at: number }) | null;
+  /** Groups: when the next read is due, UTC ms; null when not scheduled. */
+  readonly nextDueAt?: number | null;
+  /** Groups: intervals skipped because the previous read was still running. */
+  readonly skipped?: number;
+}
+
+export interface StatusSnapshot {
+  /** The global switch as saved, and whether the poller is running. */
+  readonly polling: boolean;
+  readonly connections: Readonly<Record<string, ItemStatus>>;
+  readonly devices: Readonly<Record<string, ItemStatus>>;
+  readonly groups: Readonly<Record<string, ItemStatus>>;
+}
+
+// ------------------------------------------------------------------ readings
+
+export interface ProfileColumnView {
+  readonly name: string;
+  readonly obis: string;
+  readonly classId: number;
+  readonly attribute: number;
+  readonly unit: string | null;
+}
+
+/** One COSEM value's result, as a table row shows it. */
+export interface ReadingView {
+  /** The COSEM value (of the group) this reading is for; null for a one-off read. */
+  readonly valueId: string | null;
+  readonly deviceId: string;
+  readonly name: string;
+  readonly obis: string;
+  readonly classId: number;
+  readonly attribute: number | null;
+  /** register, clock, profile, value, ... (the reader that shaped it). */
+  readonly kind: string;
+  readonly readAt: number;
+  readonly captureTime: number | null;
+  /** Scaled number, text, boolean; null when there is none. */
+  readonly value: number | string | boolean | null;
+  /** The value as a person reads it, exact (big integers, octet strings, structures included). */
+  readonly text: string;
+  readonly unit: string | null;
+  readonly status: string | null;
+  readonly error: ApiError | null;
+  /** Profile generic: its columns and how many rows this read brought (rows are in the database). */
+  readonly profile?: { readonly columns: readonly ProfileColumnView[]; readonly rows: number; readonly profileId: number | null };
+}
+
+export interface GroupReadings {
+  readonly groupId: string;
+  readonly readAt: number;
+  readonly readings: readonly ReadingView[];
+  /** Devices that could not be read at all (link or association failed), with why. */
+  readonly failures: readonly { readonly deviceId: string; readonly error: ApiError }[];
+}
+
+/** A line of a chart: one point per reading, in time order; null is a gap. */
+export interface ChartSeriesView {
+  readonly seriesId: number;
+  readonly name: string;
+  readonly obis: string;
+  readonly unit: string;
+  readonly times: readonly number[];
+  readonly values: readonly (number | null)[];
+}
+
+export interface ProfileInfoView {
+  readonly id: number;
+  readonly deviceId: string;
+  readonly obis: string;
+  readonly name: string;
+  readonly rows: number;
+  readonly firstCaptureAt: number | null;
+  readonly lastCaptureAt: number | null;
+}
+
+export interface ProfileTableView {
+  readonly profile: ProfileInfoView;
+  readonly columns: readonly ProfileColumnView[];
+  /** Rows in the range, oldest first, from `offset`. */
+  readonly rows: readonly { readonly captureAt: number; readonly cells: readonly (string | null)[] }[];
+  /** Rows in the range in all. */
+  readonly total: number;
+}
+
+export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
+
+/** A long profile read, told as it goes. */
+export interface ProgressEvent {
+  readonly jobId: string;
+  readonly state: JobState;
+  /** Parts read so far and in all (the range is read in slices, so Cancel stops between them). */
+  readonly done: number;
+  readonly total: number;
+  /** Rows received so far. */
+  readonly rows: number;
+  readonly profileId: number | null;
+  readonly error: ApiError | null;
+}
+
+// ------------------------------------------------------------------ tests and browsing
+
+export interface TestStepView {
+  /** link, invocation-counter, association, identity, clock, release (devices); open, close (connections). */
+  readonly step: string;
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly detail: string;
+  readonly error?: ApiError;
+}
+
+export interface DeviceTestView {
+  readonly ok: boolean;
+  readonly steps: readonly TestStepView[];
+  readonly identity: { readonly logicalDeviceName: string | null; readonly serialNumber: string | null; readonly firmware: string | null };
+  readonly clock: { readonly meterTime: string | null; readonly driftSeconds: number | null };
+}
+
+export interface ConnectionTestView {
+  readonly ok: boolean;
+  readonly steps: readonly TestStepView[];
+}
+
+/** One object of the meter's object list, for "Browse objects". */
+export interface ObjectListItem {
+  readonly obis: string;
+  readonly classId: number;
+  readonly version: number;
+  /** The standard name of the OBIS code, '' when the dictionary has none. */
+  readonly name: string;
+  /** The class as the spec names it, '' for a class the spec does not list. */
+  readonly classLabel: string;
+}
+
+export interface SerialPortView {
+  readonly path: string;
+  readonly manufacturer: string | null;
+  readonly serialNumber: string | null;
+  readonly vendorId: string | null;
+  readonly productId: string | null;
+  readonly pnpId: string | null;
+}
+
+// ------------------------------------------------------------------ trace
+
+export interface TraceEntryView {
+  /** Grows by one per entry of this link; ask for entries after the last one seen. */
+  readonly seq: number;
+  readonly time: number;
+  readonly direction: 'tx' | 'rx';
+  /** Hex with every secret byte shown as "**". */
+  readonly hex: string;
+  readonly summary: string;
+}
+
+export interface TraceLinkView {
+  readonly connectionId: string;
+  readonly entries: number;
+  readonly lastSeq: number;
+}
+
+// ------------------------------------------------------------------ export
+
+export type ExportOutcome =
+  | { readonly status: 'cancelled' }
+  | {
+      readonly status: 'saved';
+      readonly fileName: string;
+      /** Where it was written (Electron); null in browser mode, where it is downloaded. */
+      readonly path: string | null;
+      /** Browser mode: a one-time URL (same origin, token included) that downloads the file. */
+      readonly downloadUrl: string | null;
+      readonly rows: number;
+      readonly bytes: number;
+    };
+
+// ------------------------------------------------------------------ events
+
+/** What the backend pushes without being asked. */
+export interface ApiEvents {
+  /** The configuration after any change (a save, an import, the demo). */
+  readonly config: AppConfig;
+  readonly status: StatusSnapshot;
+  /** A group's values were read (by the poller or a Test) and stored. */
+  readonly readings: GroupReadings;
+  /** The detected serial ports changed (a probe was plugged in or out). */
+  readonly ports: readonly SerialPortView[];
+  readonly progress: ProgressEvent;
+  /** New frames on a link's trace. */
+  readonly trace: { readonly connectionId: string; readonly entries: readonly TraceEntryView[] };
+}
+
+export type ApiEventName = keyof ApiEvents;
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['config', 'status', 'readings', 'ports', 'progress', 'trace'];
