@@ -74,7 +74,7 @@ export class ApiCallError extends DlmsError {
   readonly problems: readonly { readonly path: string; readonly message: string }[];
 
   constructor(e: ApiError) {
-    super(e.message, e.code);
+    super(e.code, e.message);
     this.name = 'ApiCallError';
     this.remoteName = e.name;
     this.problems = e.problems ?? [];
