@@ -9,17 +9,19 @@ import { DeviceCache, readValues, readingsOutcome } from '../../core/app/reading
 import type { Reading, ReadRequest } from '../../core/app/reading/types.js';
 import { PollScheduler } from '../../core/app/schedule/index.js';
 import type { Job, ScheduleConfig } from '../../core/app/schedule/types.js';
-import { serializeError } from '../../core/errors.js';
+import { serializeError, type SerializedError } from '../../core/errors.js';
 import { linkFor, withDeviceSession, type DeviceSessionContext } from './device-session.js';
 import type { Link } from './links/link.js';
 import type { ReadingsDatabase } from './readings/readings-database.js';
-import type { ReadingInput } from './readings/types.js';
+import type { PollWriteResult, ReadingInput } from './readings/types.js';
+import type { LinkTrace } from './trace.js';
 
 /** What the scheduler needs of the configuration: links are the connections. */
 export function scheduleConfig(config: AppConfig): ScheduleConfig {
   return {
     enabled: config.settings.globalEnabled,
-    devices: config.devices.map((d) => ({ id: d.id, enabled: d.enable, linkId: d.connectionId })),
+    // A device is polled only while it and its connection are both enabled.
+    devices: config.devices.map((d) => ({ id: d.id, enabled: d.enable && config.connections.some((c) => c.id === d.connectionId && c.enable), linkId: d.connectionId })),
     groups: config.groups.map((g) => ({
       id: g.id,
       enabled: g.enable,
@@ -27,6 +29,11 @@ export function scheduleConfig(config: AppConfig): ScheduleConfig {
       values: g.values.map((v) => ({ id: v.id, enabled: v.enable, deviceId: v.deviceId })),
     })),
   };
+}
+
+function sameSettings(a: DeviceLinkSettings, b: DeviceLinkSettings): boolean {
+  const text = (s: DeviceLinkSettings): string => JSON.stringify(s, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v));
+  return text(a) === text(b);
 }
 
 /** Links that stay open between jobs; the others open for every job. */
@@ -54,11 +61,25 @@ export function readingInput(deviceId: string, r: Reading): ReadingInput {
   } as ReadingInput;
 }
 
+/** More about a finished job, for hosts that show it (the app's status and readings). */
+export interface JobDetail {
+  /** The job's failure as it crosses a boundary; null when the device answered. */
+  readonly failure: SerializedError | null;
+  /** The poll's time as stored; null when nothing was stored. */
+  readonly readAt: number | null;
+  /** What the database stored (profiles with their ids); null without a database or on failure. */
+  readonly stored: PollWriteResult | null;
+}
+
 export interface PollerOptions {
   readonly db?: ReadingsDatabase;
   readonly context: DeviceSessionContext;
+  /** The link of a device's connection, when the host owns its links (it then closes them too). */
+  readonly linkFor?: (settings: DeviceLinkSettings) => Link;
+  /** The trace of a device's connection, when each connection keeps its own. */
+  readonly traceFor?: (settings: DeviceLinkSettings) => LinkTrace | undefined;
   /** Told about every finished job, with its readings (or the reason it failed). */
-  readonly onJob?: (job: Job, readings: readonly Reading[], error: string | null) => void;
+  readonly onJob?: (job: Job, readings: readonly Reading[], error: string | null, detail: JobDetail) => void;
 }
 
 export class Poller {
@@ -77,15 +98,30 @@ export class Poller {
 
   update(config: AppConfig, nowMs: number): void {
     this.config = config;
+    const before = new Map(this.settings);
     this.settings.clear();
     for (const d of config.devices) {
       const c = config.connections.find((x) => x.id === d.connectionId);
       if (c !== undefined && d.enable) this.settings.set(d.id, deviceLinkSettings(d, c));
     }
-    this.scheduler.update(scheduleConfig(config), nowMs);
+    // A device whose address or link changed may be another meter: what was cached of it goes,
+    // and so does its back-off, so a corrected setting is tried at once rather than minutes later.
+    const changed = new Set<string>();
+    for (const [id, old] of before) {
+      const now = this.settings.get(id);
+      if (now === undefined || !sameSettings(old, now)) {
+        this.caches.delete(id);
+        this.connections.delete(id);
+        if (now !== undefined) changed.add(id);
+      }
+    }
+    const schedule = scheduleConfig(config);
+    if (changed.size > 0) this.scheduler.update({ ...schedule, devices: schedule.devices.filter((d) => !changed.has(d.id)) }, nowMs);
+    this.scheduler.update(schedule, nowMs);
   }
 
   private linkOf(s: DeviceLinkSettings): Link {
+    if (this.options.linkFor !== undefined) return this.options.linkFor(s);
     let link = this.links.get(s.connectionId);
     if (link === undefined) this.links.set(s.connectionId, (link = linkFor(s)));
     return link;
@@ -103,13 +139,18 @@ export class Poller {
     const settings = this.settings.get(job.deviceId);
     let readings: Reading[] = [];
     let error: string | null = null;
+    let failure: SerializedError | null = null;
+    let readAt: number | null = null;
+    let stored: PollWriteResult | null = null;
     try {
       if (settings === undefined) throw new Error(`physical device ${job.deviceId} is not enabled or has no connection`);
       let cache = this.caches.get(job.deviceId);
       if (cache === undefined) this.caches.set(job.deviceId, (cache = new DeviceCache()));
       const c = cache;
+      const trace = this.options.traceFor?.(settings);
       const context = {
         ...this.options.context,
+        ...(trace !== undefined ? { trace } : {}),
         onConnection: (connection: number) => {
           // Only a persistent link keeps its opening between jobs; when it had to open again, the
           // scalers, units and capture objects are read afresh.
@@ -122,17 +163,22 @@ export class Poller {
         readValues(client, c, this.requests(job), { now: () => Date.now() }),
       );
       if (this.options.db !== undefined && job.groupId !== null) {
-        this.options.db.recordPoll({ groupId: job.groupId, readAt: Date.now(), readings: readings.map((r) => readingInput(job.deviceId, r)) });
+        readAt = Date.now();
+        stored = this.options.db.recordPoll({ groupId: job.groupId, readAt, readings: readings.map((r) => readingInput(job.deviceId, r)) });
       }
       const outcome = readingsOutcome(readings);
-      if (!outcome.ok) error = outcome.error.message;
+      if (!outcome.ok) {
+        error = outcome.error.message;
+        failure = outcome.error;
+      }
       this.scheduler.finished(job, now(), outcome);
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
+      failure = serializeError(e);
       this.caches.get(job.deviceId)?.invalidate();
-      this.scheduler.finished(job, now(), { ok: false, error: serializeError(e) });
+      this.scheduler.finished(job, now(), { ok: false, error: failure });
     }
-    this.options.onJob?.(job, readings, error);
+    this.options.onJob?.(job, readings, error, { failure, readAt, stored });
   }
 
   /** What is cached for a device (scalers, units, capture objects), for status displays and tests. */

@@ -14,7 +14,6 @@ import type {
   ChartSeriesView,
   ConnectionTestView,
   DeviceTestView,
-  DemoStatus,
   ExportOutcome,
   GroupReadings,
   ObjectListItem,

@@ -1,0 +1,50 @@
+/**
+ * The few reads the app's screens need that the readings database class does not offer (a group's
+ * newest poll, how many profile rows a range holds), on a read-only connection of our own so they
+ * never wait for or hold up the poller's writes (WAL).
+ */
+import type { GroupReadings } from '../../../core/app/api/types.js';
+import type { CosemGroup } from '../../../core/app/schema.js';
+import { PROFILE_ROW_COUNT_SQL } from '../readings/charts.js';
+import type { ReadingsDatabase } from '../readings/readings-database.js';
+import { closeQuietly, int, openConnection, prepare, type Connection } from '../readings/sqlite.js';
+import { storedReadingView } from './views.js';
+
+const NEWEST_POLL_SQL = `SELECT p.id, p.read_at, (SELECT min(r.read_at) FROM readings r WHERE r.poll_id = p.id)
+  FROM polls p WHERE p.group_id = ? ORDER BY p.read_at DESC, p.id DESC LIMIT 1`;
+
+export class ReadingsQueries {
+  private connection: Connection | null = null;
+
+  constructor(private readonly db: () => ReadingsDatabase) {}
+
+  profileRowCount(profileId: number, range: { from: number; to: number }): number {
+    return int(prepare(this.open(), PROFILE_ROW_COUNT_SQL).get([profileId, range.from, range.to])![0]);
+  }
+
+  /** A group's newest stored poll as the Readings page shows it; null when none is stored. */
+  latestPoll(group: CosemGroup): GroupReadings | null {
+    const row = prepare(this.open(), NEWEST_POLL_SQL).get([group.id]);
+    if (row === undefined) return null;
+    const pollId = int(row[0]);
+    const readAt = int(row[1]);
+    const first = row[2] === null ? readAt : int(row[2]);
+    const db = this.db();
+    const readings = db
+      .groupSeries(group.id)
+      .flatMap((s) => db.readings(s.id, { from: first, to: readAt + 1 }).filter((r) => r.pollId === pollId))
+      .map((r) => storedReadingView(r, group.values.find((v) => v.deviceId === r.deviceId && v.obis === r.obis && v.classId === r.classId && v.attribute === r.attribute)));
+    const order = new Map(group.values.map((v, i) => [v.id, i]));
+    readings.sort((a, b) => (order.get(a.valueId ?? '') ?? 1e9) - (order.get(b.valueId ?? '') ?? 1e9));
+    return { groupId: group.id, readAt, readings, failures: [] };
+  }
+
+  close(): void {
+    if (this.connection !== null) closeQuietly(this.connection);
+    this.connection = null;
+  }
+
+  private open(): Connection {
+    return (this.connection ??= openConnection(this.db().file, 'normal'));
+  }
+}
