@@ -1,0 +1,116 @@
+/**
+ * What every view reads: the configuration, the app's info, the items' status and the detected
+ * serial ports, loaded once and kept fresh from the backend's pushed events. Drafts made by "Add"
+ * wait here until their editor takes them (they become items only when saved).
+ */
+import type { AppConfig } from '../../../core/app/api/contract.js';
+import type { AppInfo, SerialPortView, StatusSnapshot } from '../../../core/app/api/types.js';
+import type { Connection, CosemGroup, PhysicalDevice } from '../../../core/app/schema.js';
+import { getApi, type ApiClient } from './api.js';
+
+export type DraftKind = 'connection' | 'device' | 'group';
+type DraftOf<K extends DraftKind> = K extends 'connection' ? Connection : K extends 'device' ? PhysicalDevice : CosemGroup;
+
+const EMPTY_STATUS: StatusSnapshot = { polling: false, connections: {}, devices: {}, groups: {} };
+
+export class AppState {
+  config: AppConfig | null = $state.raw(null);
+  info: AppInfo | null = $state.raw(null);
+  status: StatusSnapshot = $state.raw(EMPTY_STATUS);
+  ports: readonly SerialPortView[] = $state.raw([]);
+  /** Browser mode: false while the socket to the server is down. */
+  connected = $state(true);
+  /** The backend has answered at least once (a socket still opening is not a lost one). */
+  everConnected = $state(false);
+  loadError: string | null = $state(null);
+
+  readonly api: ApiClient;
+  private readonly drafts = new Map<string, Connection | PhysicalDevice | CosemGroup>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(api: ApiClient) {
+    this.api = api;
+    this.connected = api.connected();
+    this.everConnected = this.connected;
+    this.unsubscribe.push(
+      api.on('config', (c) => {
+        this.config = c;
+        // The demo notice follows the configuration (demo.add / demo.remove change both).
+        void this.refreshInfo();
+      }),
+      api.on('status', (s) => (this.status = s)),
+      api.on('ports', (p) => (this.ports = p)),
+      api.onConnection((c) => {
+        const wasDown = !this.connected;
+        this.connected = c;
+        if (c) this.everConnected = true;
+        // Whatever changed while the socket was down (another tab, the poller) is fetched afresh.
+        if (c && wasDown) void this.load();
+      }),
+    );
+  }
+
+  async load(): Promise<void> {
+    try {
+      const [config, info, status] = await Promise.all([this.api.call('config.get'), this.api.call('app.info'), this.api.call('status.get')]);
+      this.config = config;
+      this.info = info;
+      this.status = status;
+      this.loadError = null;
+    } catch (e) {
+      this.loadError = e instanceof Error ? e.message : String(e);
+    }
+    try {
+      this.ports = await this.api.call('ports.list');
+    } catch {
+      // No serial support (or none allowed): the editor still takes a typed path.
+    }
+  }
+
+  async refreshInfo(): Promise<void> {
+    try {
+      this.info = await this.api.call('app.info');
+    } catch {
+      // Keep the last known info; the connection banner tells the rest.
+    }
+  }
+
+  /** After a call that answers with the new configuration. */
+  setConfig(config: AppConfig): void {
+    this.config = config;
+  }
+
+  putDraft<K extends DraftKind>(kind: K, item: DraftOf<K>): void {
+    this.drafts.set(`${kind}:${item.id}`, item);
+  }
+
+  /** The unsaved draft "Add" made for this page, if any (kept until saved or cancelled). */
+  draft<K extends DraftKind>(kind: K, id: string): DraftOf<K> | undefined {
+    return this.drafts.get(`${kind}:${id}`) as DraftOf<K> | undefined;
+  }
+
+  dropDraft(kind: DraftKind, id: string): void {
+    this.drafts.delete(`${kind}:${id}`);
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe.length = 0;
+  }
+}
+
+let shared: AppState | null = null;
+
+export function getAppState(): AppState {
+  if (shared === null) {
+    shared = new AppState(getApi());
+    void shared.load();
+  }
+  return shared;
+}
+
+/** Tests: start over with a fresh state (after setApi). */
+export function resetAppState(): void {
+  shared?.dispose();
+  shared = null;
+}

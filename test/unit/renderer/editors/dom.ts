@@ -1,0 +1,54 @@
+/** Finding things the way a person (and a screen reader) does: by label text and button text. */
+import { flushSync } from 'svelte';
+
+export function labelled(text: string, root: ParentNode = document): HTMLInputElement | HTMLSelectElement {
+  const labels = [...root.querySelectorAll('label')].filter((l) => l.textContent?.replace(/\s*\*\s*$/, '').trim() === text);
+  if (labels.length !== 1) throw new Error(`expected one label "${text}", found ${labels.length}`);
+  const id = labels[0]!.htmlFor;
+  const el = document.getElementById(id);
+  if (el === null) throw new Error(`label "${text}" points at #${id}, which is not there`);
+  return el as HTMLInputElement | HTMLSelectElement;
+}
+
+export function hasLabel(text: string, root: ParentNode = document): boolean {
+  return [...root.querySelectorAll('label')].some((l) => l.textContent?.replace(/\s*\*\s*$/, '').trim() === text);
+}
+
+export function button(text: string, root: ParentNode = document): HTMLButtonElement {
+  const found = [...root.querySelectorAll('button')].filter((b) => b.textContent?.trim() === text || b.textContent?.trim().startsWith(`${text} `));
+  if (found.length === 0) throw new Error(`no button "${text}"; buttons: ${[...root.querySelectorAll('button')].map((b) => JSON.stringify(b.textContent?.trim())).join(', ')}`);
+  return found[0] as HTMLButtonElement;
+}
+
+/** The message line under a field. */
+export function messageOf(el: Element): string {
+  const id = el.getAttribute('aria-describedby');
+  return id === null ? '' : (document.getElementById(id)?.textContent?.trim() ?? '');
+}
+
+export function type(el: HTMLInputElement, value: string): void {
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  flushSync();
+}
+
+export function choose(el: HTMLSelectElement, optionText: string): void {
+  const option = [...el.options].find((o) => o.textContent?.trim() === optionText);
+  if (option === undefined) throw new Error(`no option "${optionText}" in ${el.id}: ${[...el.options].map((o) => o.textContent).join(', ')}`);
+  el.value = option.value;
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+  flushSync();
+}
+
+export function click(el: HTMLElement): void {
+  el.click();
+  flushSync();
+}
+
+/** Let pending calls answer and the page catch up. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+  }
+}
