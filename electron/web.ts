@@ -48,7 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
     port: args.port,
     createBackend: async ({ saveTarget }) => {
       const { createAppBackend } = await import('./services/app/backend.js');
-      return createAppBackend({ mode: 'web', version: version(), dataDir, store, saveTarget });
+      return createAppBackend({ mode: 'web', version: version(), dataDir, store, saveTarget, demoOnFirstRun: !args.noDemo });
     },
     onReady: async (backend) => {
       if (!args.demo) return;

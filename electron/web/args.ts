@@ -2,13 +2,16 @@
 export interface WebArgs {
   readonly port: number;
   readonly demo: boolean;
+  /** Do not offer the demo on first run (tests, a server set up by hand). */
+  readonly noDemo: boolean;
   readonly dataDir: string | null;
   readonly help: boolean;
 }
 
-export const WEB_USAGE = `Usage: npm run web -- [--port N] [--demo] [--data-dir DIR]
+export const WEB_USAGE = `Usage: npm run web -- [--port N] [--demo | --no-demo] [--data-dir DIR]
   --port N        listen on 127.0.0.1:N (default 0: any free port)
   --demo          add the demo (virtual meter on 127.0.0.1 with its connection, device, group and profile)
+  --no-demo       start empty: no demo on first run
   --data-dir DIR  settings, readings and counters (default COSEM_STUDIO_DATA, else the app's data folder)`;
 
 export class WebArgsError extends Error {}
@@ -16,6 +19,7 @@ export class WebArgsError extends Error {}
 export function parseWebArgs(argv: readonly string[]): WebArgs {
   let port = 0;
   let demo = false;
+  let noDemo = false;
   let dataDir: string | null = null;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -36,6 +40,9 @@ export function parseWebArgs(argv: readonly string[]): WebArgs {
       case '--demo':
         demo = true;
         break;
+      case '--no-demo':
+        noDemo = true;
+        break;
       case '--data-dir':
         dataDir = value();
         break;
@@ -47,5 +54,6 @@ export function parseWebArgs(argv: readonly string[]): WebArgs {
         throw new WebArgsError(`${JSON.stringify(a)} is not an option of browser mode`);
     }
   }
-  return { port, demo, dataDir, help };
+  if (demo && noDemo) throw new WebArgsError('--demo and --no-demo: choose one');
+  return { port, demo, noDemo, dataDir, help };
 }

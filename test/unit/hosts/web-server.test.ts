@@ -232,12 +232,14 @@ describe('browser-mode server', () => {
 
 describe('browser-mode arguments', () => {
   it('parses --port, --demo and --data-dir, and refuses the rest', () => {
-    expect(parseWebArgs([])).toEqual({ port: 0, demo: false, dataDir: null, help: false });
-    expect(parseWebArgs(['--port', '8080', '--demo', '--data-dir', '/tmp/x'])).toEqual({ port: 8080, demo: true, dataDir: '/tmp/x', help: false });
-    expect(parseWebArgs(['--port=0'])).toEqual({ port: 0, demo: false, dataDir: null, help: false });
+    expect(parseWebArgs([])).toEqual({ port: 0, demo: false, noDemo: false, dataDir: null, help: false });
+    expect(parseWebArgs(['--port', '8080', '--demo', '--data-dir', '/tmp/x'])).toEqual({ port: 8080, demo: true, noDemo: false, dataDir: '/tmp/x', help: false });
+    expect(parseWebArgs(['--port=0'])).toEqual({ port: 0, demo: false, noDemo: false, dataDir: null, help: false });
     expect(() => parseWebArgs(['--port', '65536'])).toThrow('--port: "65536" is not valid; a whole number from 0 to 65535 is allowed (0 = any free port)');
     expect(() => parseWebArgs(['--port'])).toThrow('--port: a value is needed');
     expect(() => parseWebArgs(['--host', '0.0.0.0'])).toThrow('"--host" is not an option of browser mode');
+    expect(parseWebArgs(['--no-demo']).noDemo).toBe(true);
+    expect(() => parseWebArgs(['--demo', '--no-demo'])).toThrow('--demo and --no-demo: choose one');
   });
 });
 
