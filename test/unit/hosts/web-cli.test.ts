@@ -65,6 +65,6 @@ describe('electron/web.ts', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(2);
     expect(stderr).toContain('"--host" is not an option of browser mode');
-    expect(stderr).toContain('Usage: npm run web -- [--port N] [--demo] [--data-dir DIR]');
+    expect(stderr).toContain('Usage: npm run web -- [--port N] [--demo | --no-demo] [--data-dir DIR]');
   }, 30_000);
 });
