@@ -30,6 +30,9 @@ function register(): void {
 
 type LineDataset = ChartDataset<'line', ChartPoint[]> & { key: string };
 
+/** Up to this many points, a line's points are drawn as dots too. */
+const FEW_POINTS = 20;
+
 function dataset(spec: LineChartSpec, index: number, theme: ChartTheme): LineDataset {
   const line = spec.lines[index]!;
   const color = lineColor(theme, index);
@@ -41,7 +44,9 @@ function dataset(spec: LineChartSpec, index: number, theme: ChartTheme): LineDat
     borderColor: color,
     backgroundColor: color,
     borderWidth: 1.5,
-    pointRadius: 0,
+    // A line of one or a few readings on an hour's axis is a dot or nothing: draw its points until
+    // there are enough of them to make a line (a new group's first polls, the demo's first minute).
+    pointRadius: (ctx: { dataset: { data: readonly unknown[] } }) => (ctx.dataset.data.length <= FEW_POINTS ? 2 : 0),
     pointHoverRadius: 3,
     pointHitRadius: 6,
     spanGaps: false,
