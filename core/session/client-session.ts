@@ -538,6 +538,9 @@ export class ClientSession implements ProcedureContext {
           this.move('released');
           this.associationValue = null;
           this.finish(p.id, { kind: 'released' });
+        } else if ('invokeIdAndPriority' in apdu) {
+          // A service answer repeated on the way (a gateway, a duplicated message): the release is still to come.
+          this.events.push({ kind: 'warning', error: new RemoteProtocolError(`a late ${apdu.kind} came while releasing: ignored`, 'stale-answer') });
         } else {
           this.fail(errorFromUnexpected(apdu, 'the release (RLRQ)'), false);
         }
@@ -546,6 +549,11 @@ export class ClientSession implements ProcedureContext {
         // An answer that crossed our DISC; the link is going away anyway.
         return;
       case 'procedure':
+        if (apdu.kind === 'aare') {
+          // The association is open: an AARE now is a repeat of the one that opened it, not an answer.
+          this.events.push({ kind: 'warning', error: new RemoteProtocolError('a repeated AARE came after the association opened: ignored', 'stale-answer') });
+          return;
+        }
         this.apply(p.procedure.onApdu(apdu, this));
         return;
       default: {

@@ -101,6 +101,11 @@ class BlockCollector {
     return this.expected - 1;
   }
 
+  /** A block already taken, come again (a repeated message): not an answer to the latest request. */
+  isRepeat(blockNumber: number): boolean {
+    return blockNumber >= 1 && blockNumber < this.expected;
+  }
+
   bytes(): Uint8Array {
     return this.parts.length === 1 ? this.parts[0]! : concatBytes(this.parts);
   }
@@ -323,6 +328,7 @@ export class GetProcedure extends ShortNameAware {
         if (!sameInvoke(apdu, this.invoke)) return WAIT;
         if (apdu.result.kind === 'data-access-result') return fail(accessErrorFor(apdu.result.result, `Reading ${what}`));
         this.blocks ??= new BlockCollector(what);
+        if (this.blocks.isRepeat(apdu.blockNumber)) return WAIT;
         const bad = this.blocks.add(apdu.blockNumber, apdu.result.rawData);
         if (bad !== null) return fail(bad);
         if (!apdu.lastBlock) {
@@ -438,6 +444,7 @@ export class GetListProcedure extends ShortNameAware {
         if (!sameInvoke(apdu, this.invoke)) return WAIT;
         if (apdu.result.kind === 'data-access-result') return this.fallBack(ctx);
         this.blocks ??= new BlockCollector('the list of attributes');
+        if (this.blocks.isRepeat(apdu.blockNumber)) return WAIT;
         const bad = this.blocks.add(apdu.blockNumber, apdu.result.rawData);
         if (bad !== null) return fail(bad);
         if (!apdu.lastBlock) return send({ kind: 'get-request-next', invokeIdAndPriority: this.invoke, blockNumber: apdu.blockNumber });
