@@ -3,7 +3,7 @@
  * between each session and the link that main owns. A remote session has the DlmsClient methods.
  */
 import { Worker } from 'node:worker_threads';
-import { deserializeError, type DlmsError } from '../../../core/errors.js';
+import { deserializeError, DlmsError, TransportError } from '../../../core/errors.js';
 import type { AssociationInfo, AttributeRef, ItemResult, MethodRef, ShortNameObject } from '../../../core/session/types.js';
 import type { DlmsValue } from '../../../core/axdr/types.js';
 import type { FromWorker, SessionMethod, SessionSpec, ToWorker } from './protocol.js';
@@ -74,6 +74,13 @@ export class RemoteSession {
     this.pending.clear();
   }
 
+  /** The link could not take the bytes, or the worker gave up: every waiting call fails with why. */
+  private fail(e: unknown): void {
+    this.failure ??= e instanceof DlmsError ? e : new TransportError(`the link failed: ${e instanceof Error ? e.message : String(e)}`, 'write-failed');
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+  }
+
   private call(method: SessionMethod, args: readonly unknown[]): Promise<unknown> {
     if (this.failure !== null) return Promise.reject(this.failure);
     const callId = this.nextCall++;
@@ -86,13 +93,16 @@ export class RemoteSession {
   /** @internal */
   settle(m: FromWorker): void {
     if (m.type === 'tx') {
-      void this.link.write(m.bytes);
+      try {
+        const written = this.link.write(m.bytes);
+        if (written instanceof Promise) written.catch((e: unknown) => this.fail(e));
+      } catch (e) {
+        this.fail(e);
+      }
       return;
     }
     if (m.type === 'session-error') {
-      this.failure = deserializeError(m.error);
-      for (const p of this.pending.values()) p.reject(this.failure);
-      this.pending.clear();
+      this.fail(deserializeError(m.error));
       return;
     }
     const p = this.pending.get(m.callId);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../../core/bytes.js';
-import { AccessError, AssociationError, InputError } from '../../../core/errors.js';
+import { AccessError, AssociationError, InputError, TransportError } from '../../../core/errors.js';
 import { oneByteAddress } from '../../../core/hdlc/address.js';
 import { obisToBytes, parseObis } from '../../../core/obis.js';
 import { Engine, type EngineLink } from '../../../electron/services/engine/host.js';
@@ -67,6 +67,26 @@ describe('the engine worker', () => {
     } finally {
       s.dispose();
       link.destroy();
+    }
+  });
+
+  it('fails the waiting call with the link error when the link cannot take the bytes', async () => {
+    const closed = new TransportError('TCP 127.0.0.1:1 was closed: the job did not run', 'link-closed');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    const s = engine.openSession(
+      { link: { kind: 'hdlc', clientAddress: 16, serverAddress: oneByteAddress(1) }, options: { responseTimeoutMs: 3000 } },
+      { write: () => Promise.reject(closed), onData: () => () => undefined },
+    );
+    try {
+      const e = await s.open().catch((x: unknown) => x);
+      expect(e).toBe(closed);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      s.dispose();
     }
   });
 
