@@ -294,12 +294,11 @@ export class ByteWriter {
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function toHex(bytes: Uint8Array, separator = ''): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) {
-    if (i > 0 && separator) out += separator;
-    out += HEX[bytes[i]!];
-  }
-  return out;
+  // join gives one flat string; `+=` per byte would leave a rope of one node per byte, which costs
+  // ten times the text's size wherever hex is kept (the frame traces).
+  const parts = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) parts[i] = HEX[bytes[i]!]!;
+  return parts.join(separator);
 }
 
 /** Parse hex, allowing spaces, colons and dashes between bytes. `field` names the input in errors. */

@@ -73,12 +73,14 @@ function traced(transport: ByteTransport, trace: LinkTrace | undefined): ByteTra
   if (trace === undefined) return transport;
   return {
     write: (bytes) => {
-      trace.record('tx', bytes, Date.now());
+      trace.send(bytes, Date.now());
       return transport.write(bytes);
     },
     read: async (ms) => {
       const chunk = await transport.read(ms);
-      if (chunk !== null) trace.record('rx', chunk, Date.now());
+      // Silence: a frame left incomplete is shown as it is.
+      if (chunk !== null) trace.receive(chunk, Date.now());
+      else trace.flushReceived(Date.now());
       return chunk;
     },
     now: () => transport.now(),

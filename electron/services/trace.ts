@@ -41,6 +41,8 @@ export class LinkTrace {
   private readonly secrets: readonly Uint8Array[];
   /** The previous frame of each direction, for secrets that straddle two frames. */
   private readonly last = new Map<TraceDirection, { entry: TraceEntry; bytes: Uint8Array }>();
+  /** Received bytes not yet a whole frame. */
+  private rx: Uint8Array = new Uint8Array(0);
 
   constructor(private readonly options: LinkTraceOptions) {
     this.capacity = options.capacity ?? 2000;
@@ -55,6 +57,50 @@ export class LinkTrace {
     return entry;
   }
 
+  /**
+   * Bytes as they arrived from the link, in whatever pieces (a 9600-baud line delivers a frame in
+   * several): each complete frame or wrapper message becomes one entry, bytes between frames become a
+   * "noise" entry, and a frame still incomplete is held until the rest comes. Returns the entries made.
+   */
+  receive(chunk: Uint8Array, time: number): TraceEntry[] {
+    const held = new Uint8Array(this.rx.length + chunk.length);
+    held.set(this.rx);
+    held.set(chunk, this.rx.length);
+    const out: TraceEntry[] = [];
+    let at = 0;
+    const hdlc = this.options.framing === 'hdlc';
+    for (;;) {
+      // Flags between frames (fill) are not shown.
+      if (hdlc && held[at] === FLAG && held[at + 1] === FLAG) {
+        at++;
+        continue;
+      }
+      const n = unitLength(this.options.framing, held.subarray(at));
+      if (n === 0) break;
+      const frame = hdlc && n >= 3 && held[at] === FLAG && held[at + n - 1] === FLAG;
+      out.push(this.record('rx', held.slice(at, at + n), time));
+      at += n;
+      // The closing flag of one HDLC frame may be the opening flag of the next.
+      if (frame && isFormatByte(held[at])) at--;
+    }
+    this.rx = held.slice(at);
+    return out;
+  }
+
+  /** Bytes sent to the link: what was received and not yet shown goes first, as it is. */
+  send(bytes: Uint8Array, time: number): TraceEntry {
+    this.flushReceived(time);
+    return this.record('tx', bytes, time);
+  }
+
+  /** Show a frame left incomplete (the line went quiet, the link closed) as it is. */
+  flushReceived(time: number): TraceEntry | null {
+    if (this.rx.length === 0) return null;
+    const rest = this.rx;
+    this.rx = new Uint8Array(0);
+    return this.record('rx', rest, time);
+  }
+
   entries(): readonly TraceEntry[] {
     return this.ring;
   }
@@ -62,6 +108,7 @@ export class LinkTrace {
   clear(): void {
     this.ring.length = 0;
     this.last.clear();
+    this.rx = new Uint8Array(0);
   }
 
   /** The trace as text: one line per frame, for a file a person or a support desk reads. */
@@ -78,6 +125,7 @@ export class LinkTrace {
         const m = decodeWrapper(bytes);
         return `wrapper ${m.source}->${m.destination} len=${m.apdu.length}; ${describeProtected(m.apdu, this.options.crypto, keys)}`;
       }
+      if (bytes[0] !== FLAG || !isFormatByte(bytes[1])) return `noise: ${bytes.length} bytes that are not a frame`;
       const f = decodeFrame(bytes);
       const seq = f.kind === 'I' ? `(ssn=${f.sendSequence},rsn=${f.receiveSequence})` : f.kind === 'RR' || f.kind === 'RNR' ? `(rsn=${f.receiveSequence})` : '';
       const head = `${f.kind}${seq}${f.segmented ? ' segment' : ''}${f.poll ? ' P/F' : ''}`;
@@ -110,9 +158,45 @@ export class LinkTrace {
   }
 }
 
+const FLAG = 0x7e;
+
+function isFormatByte(b: number | undefined): boolean {
+  return b !== undefined && (b & 0xf0) === 0xa0;
+}
+
+/**
+ * The length of the first unit of `bytes` when it is complete: a frame or wrapper message, or the
+ * noise before the next possible start. 0 while a unit is incomplete (or nothing is held); the length
+ * fields bound what is held (2049 bytes for HDLC, 8 + 65535 for the wrapper).
+ */
+function unitLength(framing: 'hdlc' | 'wrapper', bytes: Uint8Array): number {
+  if (bytes.length === 0) return 0;
+  if (framing === 'wrapper') {
+    if (bytes.length >= 2 && (bytes[0] !== 0x00 || bytes[1] !== 0x01)) return bytes.length;
+    if (bytes.length < 8) return 0;
+    const n = 8 + ((bytes[6]! << 8) | bytes[7]!);
+    return bytes.length >= n ? n : 0;
+  }
+  if (bytes[0] !== FLAG) {
+    const next = bytes.indexOf(FLAG);
+    return next < 0 ? bytes.length : next;
+  }
+  if (bytes.length < 3) return bytes.length === 2 && !isFormatByte(bytes[1]) ? noiseFrom(bytes) : 0;
+  if (!isFormatByte(bytes[1])) return noiseFrom(bytes);
+  const n = (((bytes[1]! & 0x07) << 8) | bytes[2]!) + 2;
+  if (bytes.length < n) return 0;
+  return bytes[n - 1] === FLAG ? n : noiseFrom(bytes);
+}
+
+/** A flag that does not start a frame: noise up to the next flag. */
+function noiseFrom(bytes: Uint8Array): number {
+  const next = bytes.indexOf(FLAG, 1);
+  return next < 0 ? bytes.length : next;
+}
+
 function maskedHex(hex: string, hidden: Uint8Array): string {
   if (!hidden.includes(1)) return hex;
-  let out = '';
-  for (let i = 0; i < hidden.length; i++) out += hidden[i] ? '**' : hex.slice(i * 2, i * 2 + 2);
-  return out;
+  const parts = new Array<string>(hidden.length);
+  for (let i = 0; i < hidden.length; i++) parts[i] = hidden[i] ? '**' : hex.slice(i * 2, i * 2 + 2);
+  return parts.join('');
 }

@@ -10,8 +10,19 @@ import type { AppConfig } from '../../../core/app/schema.js';
 import { toHex } from '../../../core/bytes.js';
 import { LinkTrace, type TraceDirection, type TraceEntry } from '../trace.js';
 
-const CAPACITY = 2000;
+/**
+ * Frames kept in all: a connection keeps its share, between 500 and 5000 frames (one meter on the
+ * bench keeps 5000; the spec's 30 connections keep 666 each), so memory stays bounded (about 1 kB a
+ * frame) however many connections there are.
+ */
+const TOTAL_ENTRIES = 20_000;
+const MIN_PER_CONNECTION = 500;
+const MAX_PER_CONNECTION = 5000;
 const FLUSH_MS = 300;
+
+export function traceCapacity(connections: number): number {
+  return Math.min(MAX_PER_CONNECTION, Math.max(MIN_PER_CONNECTION, Math.floor(TOTAL_ENTRIES / Math.max(1, connections))));
+}
 
 type Framing = 'hdlc' | 'wrapper';
 
@@ -27,6 +38,7 @@ export class ConnectionTrace extends LinkTrace {
   private nextSeq = 1;
   private readonly kept: { readonly seq: number; readonly entry: TraceEntry }[] = [];
   private pending: { readonly seq: number; readonly entry: TraceEntry }[] = [];
+  private limit = MAX_PER_CONNECTION;
 
   constructor(
     readonly connectionId: string,
@@ -53,7 +65,7 @@ export class ConnectionTrace extends LinkTrace {
     const entry = this.inner.record(direction, bytes, time);
     const item = { seq: this.nextSeq++, entry };
     this.kept.push(item);
-    if (this.kept.length > CAPACITY) this.kept.splice(0, this.kept.length - CAPACITY);
+    if (this.kept.length > this.limit) this.kept.splice(0, this.kept.length - this.limit);
     this.pending.push(item);
     this.onNew(this);
     return entry;
@@ -67,6 +79,12 @@ export class ConnectionTrace extends LinkTrace {
     const out: TraceEntryView[] = [];
     for (const { seq, entry } of this.kept) if (seq > after) out.push(view(seq, entry));
     return out;
+  }
+
+  /** Keep at most this many entries (the oldest go first). */
+  setCapacity(capacity: number): void {
+    this.limit = capacity;
+    if (this.kept.length > capacity) this.kept.splice(0, this.kept.length - capacity);
   }
 
   /** Entries recorded since the last call. */
@@ -118,6 +136,7 @@ export class TraceRegistry {
     if (t === undefined) {
       t = new ConnectionTrace(connectionId, framing, secrets, (x) => this.changed(x));
       this.traces.set(connectionId, t);
+      this.share();
     } else {
       t.configure(framing, secrets);
     }
@@ -132,6 +151,12 @@ export class TraceRegistry {
   prune(config: AppConfig): void {
     const ids = new Set(config.connections.map((c) => c.id));
     for (const id of [...this.traces.keys()]) if (!ids.has(id)) this.traces.delete(id);
+    this.share();
+  }
+
+  private share(): void {
+    const capacity = traceCapacity(this.traces.size);
+    for (const t of this.traces.values()) t.setCapacity(capacity);
   }
 
   links(): TraceLinkView[] {

@@ -68,4 +68,74 @@ describe('the link trace', () => {
     expect(trace.entries().some((e) => /-> GET\.(request|response)/.test(e.summary))).toBe(true);
     expect(trace.exportText().toLowerCase()).not.toContain(s.keys.block_cipher_key_EK.toLowerCase());
   });
+
+  describe.each([
+    ['hdlc', 'hdlc-public-noauth'],
+    ['wrapper', 'wrapper-low-auth'],
+  ] as const)('received in pieces (%s)', (framing, file) => {
+    const recorded = loadTrace(file);
+    const whole = new LinkTrace({ framing });
+    recorded.exchanges.forEach((e) => whole.record(e.dir === 'c2s' ? 'tx' : 'rx', fromHex(e.hex), 0));
+    const expected = whole.entries().map((e) => `${e.direction} ${e.hex} ${e.summary}`);
+
+    /** Every exchange through send/receive, each received frame cut with `cut`. */
+    function replay(cut: (bytes: Uint8Array) => Uint8Array[]): string[] {
+      const trace = new LinkTrace({ framing });
+      for (const e of recorded.exchanges) {
+        if (e.dir === 'c2s') trace.send(fromHex(e.hex), 0);
+        else for (const piece of cut(fromHex(e.hex))) trace.receive(piece, 0);
+      }
+      trace.flushReceived(0);
+      return trace.entries().map((e) => `${e.direction} ${e.hex} ${e.summary}`);
+    }
+
+    it('shows one entry per frame, byte by byte or in random pieces, as when frames come whole', () => {
+      expect(replay((b) => [...b].map((x) => Uint8Array.of(x)))).toEqual(expected);
+      let seed = 7;
+      const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 9) + 1;
+      expect(
+        replay((b) => {
+          const out: Uint8Array[] = [];
+          for (let i = 0; i < b.length; ) {
+            const n = rand();
+            out.push(b.subarray(i, i + n));
+            i += n;
+          }
+          return out;
+        }),
+      ).toEqual(expected);
+    });
+
+    it('shows noise between frames on its own line and a frame cut short when the line goes quiet', () => {
+      const trace = new LinkTrace({ framing });
+      const frame = fromHex(recorded.exchanges.find((e) => e.dir === 's2c')!.hex);
+      const noise = framing === 'hdlc' ? fromHex('0102037e7e') : fromHex('0102');
+      if (framing === 'hdlc') trace.receive(noise, 1);
+      trace.receive(frame.subarray(0, 5), 2);
+      expect(trace.entries().map((e) => e.summary)).toEqual(framing === 'hdlc' ? ['noise: 3 bytes that are not a frame'] : []);
+      trace.receive(frame.subarray(5), 3);
+      trace.receive(frame.subarray(0, 4), 4);
+      trace.flushReceived(5);
+      const entries = trace.entries().slice(framing === 'hdlc' ? 1 : 0);
+      expect(entries.map((e) => e.hex)).toEqual([toHex(frame), toHex(frame.subarray(0, 4))]);
+      expect(entries[1]!.summary).toMatch(/^not decodable/);
+      if (framing === 'wrapper') {
+        trace.receive(noise, 6);
+        expect(trace.entries().at(-1)!.summary).toMatch(/^not decodable/);
+      }
+    });
+  });
+
+  it('takes back-to-back HDLC frames that share a flag apart', () => {
+    const recorded = loadTrace('hdlc-public-noauth');
+    const frames = recorded.exchanges.filter((e) => e.dir === 's2c').map((e) => fromHex(e.hex));
+    const a = frames[0]!;
+    const b = frames[1]!;
+    const glued = new Uint8Array(a.length + b.length - 1);
+    glued.set(a);
+    glued.set(b.subarray(1), a.length);
+    const trace = new LinkTrace({ framing: 'hdlc' });
+    trace.receive(glued, 0);
+    expect(trace.entries().map((e) => e.hex)).toEqual([toHex(a), toHex(b)]);
+  });
 });
