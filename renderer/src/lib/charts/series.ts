@@ -126,3 +126,28 @@ export function axesFor(lines: readonly ChartLine[]): ChartAxis[] {
 export function axisId(unit: string): string {
   return `y:${unit}`;
 }
+
+/** An energy unit (Wh, kWh, varh, VAh, ...): the channels a meter accumulates. */
+export function isCumulativeUnit(unit: string): boolean {
+  return /^[kMG]?(W|var|VA)h$/.test(unit);
+}
+
+/**
+ * A load profile's energy channels as the change from one capture to the next (the energy of each
+ * interval), which is what an engineer looks for; other channels are left as they are. A change next
+ * to a gap is a gap, and a register that went backwards (reset, replaced meter) gives a gap too
+ * rather than a negative consumption.
+ */
+export function intervalChanges(lines: readonly ChartLine[]): ChartLine[] {
+  return lines.map((line) => {
+    if (!isCumulativeUnit(line.unit)) return line;
+    const points: ChartPoint[] = [];
+    for (let i = 1; i < line.points.length; i++) {
+      const a = line.points[i - 1]!.y;
+      const b = line.points[i]!.y;
+      const d = a === null || b === null || b < a ? null : b - a;
+      points.push({ x: line.points[i]!.x, y: d === null ? null : Math.round(d * 1e9) / 1e9 });
+    }
+    return { ...line, key: `${line.key}\u0000Δ`, label: `${lineLabel(line.name, line.unit)} per interval`, points };
+  });
+}

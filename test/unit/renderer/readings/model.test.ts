@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadingView, TraceEntryView } from '../../../../core/app/api/types.js';
-import { appendReadings, axesFor, linesFromSeries, trimBefore } from '../../../../renderer/src/lib/charts/series.js';
+import { appendReadings, axesFor, intervalChanges, isCumulativeUnit, linesFromSeries, trimBefore } from '../../../../renderer/src/lib/charts/series.js';
 import { EMPTY_LIVE, mergeReadings } from '../../../../renderer/src/views/readings/live.js';
 import { JobTracker, progressText } from '../../../../renderer/src/views/readings/profile-job.js';
 import {
@@ -114,6 +114,28 @@ describe('chart axes', () => {
       { id: 'y:V', unit: 'V', position: 'right' },
       { id: 'y:', unit: '', position: 'right' },
     ]);
+  });
+});
+
+describe('change per interval', () => {
+  it('turns energy channels into the energy of each interval, with gaps at gaps and resets, and leaves others alone', () => {
+    const lines = linesFromSeries([
+      { seriesId: 1, name: 'A+', obis: '1-0:1.8.0.255', unit: 'Wh', times: [0, 1, 2, 3, 4, 5], values: [100, 150.5, null, 200, 10, 30] },
+      { seriesId: 2, name: 'P', obis: '1-0:1.7.0.255', unit: 'W', times: [0, 1], values: [5, 7] },
+    ]);
+    const [e, p] = intervalChanges(lines);
+    expect(e!.points).toEqual([
+      { x: 1, y: 50.5 },
+      { x: 2, y: null },
+      { x: 3, y: null },
+      { x: 4, y: null },
+      { x: 5, y: 20 },
+    ]);
+    expect(e!.label).toBe('A+ (Wh) per interval');
+    expect(e!.key).not.toBe(lines[0]!.key);
+    expect(p).toBe(lines[1]);
+    expect(['Wh', 'kWh', 'varh', 'kvarh', 'VAh', 'MWh'].every(isCumulativeUnit)).toBe(true);
+    expect(['W', 'V', 'A', '', 'h', 'var'].some(isCumulativeUnit)).toBe(false);
   });
 });
 

@@ -265,6 +265,10 @@ describe('ReadingsView', () => {
     expect(rows.map((r) => r[1])).toEqual(['10', '11']);
     expect(section.querySelector('.pager')?.textContent?.replace(/\s+/g, ' ').trim()).toBe('Previous Rows 1–2 of 2 Next');
     const chart = charts.find((c) => c.label === 'Channels of Load profile over time')!;
+    // Energy channels are charted per interval by default; "Register readings" shows the register.
+    expect(chart.specs.at(-1)!.lines.map((l) => l.label)).toEqual(['Energy +A (kWh) per interval']);
+    setValue(inputByLabel('Energy', section), 'register');
+    await settle();
     expect(chart.specs.at(-1)!.lines.map((l) => l.label)).toEqual(['Energy +A (kWh)']);
   });
 
