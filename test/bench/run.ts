@@ -4,6 +4,8 @@
  *
  *   profile_decode_ms_10k  decode one GET.response carrying a 10,000-row x 6-column profile buffer
  *                          (clock + 5 registers) and turn it into named, scaled, timestamped rows.
+ *   fuzz_inputs_per_s      inputs per second the fuzzer drives through its 8 targets.
+ *   soak_rss_growth        resident memory growth of a 150 s soak at the spec's maximum configuration.
  */
 import { decodeApdu, encodeApdu } from '../../core/apdu/codec.js';
 import type { DlmsValue } from '../../core/axdr/types.js';
@@ -19,6 +21,8 @@ import { LineEmulator } from './line-emulator.js';
 import { DeviceCache, readValues } from '../../core/app/reading/index.js';
 import { InMemoryTransport } from '../../core/session/memory-transport.js';
 import { WrapperLink } from '../../core/wrapper/link.js';
+import { fuzzInputsPerSecond } from '../fuzz/bench.js';
+import { maximumConfiguration, runSoak, startMeters } from '../soak/soak.js';
 
 interface Figure {
   readonly name: string;
@@ -160,45 +164,12 @@ async function groupRoundTrips20(): Promise<Figure[]> {
  * one core the main process's thread spends (the worker's own CPU is not main's).
  */
 async function pollCpuMainMax(): Promise<Figure> {
-  const { spawn } = await import('node:child_process');
   const { Engine } = await import('../../electron/services/engine/host.js');
   const { Poller } = await import('../../electron/services/poller.js');
   const { parseConfig } = await import('../../core/app/validate.js');
-  const meters = spawn(process.execPath, ['--import', 'tsx', 'electron/services/virtual-meter-server.ts', '--hdlc-port', '0', '--wrapper-port', 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const meters = await startMeters();
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let text = '';
-      const timer = setTimeout(() => reject(new Error('the meter server did not start')), 20_000);
-      meters.stdout!.on('data', (d) => {
-        text += String(d);
-        const m = /127\.0\.0\.1:(\d+)/.exec(text);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-    });
-    const registers = ['1-0:1.8.0.255', '1-0:2.8.0.255', '1-0:3.8.0.255', '1-0:4.8.0.255', '1-0:1.7.0.255', '1-0:2.7.0.255', '1-0:32.7.0.255'];
-    const config = parseConfig({
-      version: 1,
-      settings: { globalEnabled: true },
-      connections: Array.from({ length: 30 }, (_, i) => ({ id: `c${i}`, name: `Meter line ${i}`, enable: true, type: 'tcp', tcp: { host: '127.0.0.1', port, persistent: true } })),
-      devices: Array.from({ length: 30 }, (_, i) => ({ id: `d${i}`, name: `Meter ${i}`, enable: true, connectionId: `c${i}` })),
-      groups: Array.from({ length: 10 }, (_, g) => ({
-        id: `g${g}`,
-        name: `Group ${g}`,
-        enable: true,
-        interval: 1,
-        values: Array.from({ length: 20 }, (_, v) => ({
-          id: `g${g}v${v}`,
-          name: `Value ${v}`,
-          enable: true,
-          deviceId: `d${g * 3 + (v % 3)}`,
-          obis: registers[v % registers.length],
-          classId: 3,
-        })),
-      })),
-    });
+    const config = parseConfig(maximumConfiguration(meters.port));
     const engine = new Engine();
     let jobs = 0;
     let failed = 0;
@@ -221,11 +192,27 @@ async function pollCpuMainMax(): Promise<Figure> {
     await engine.terminate();
     return { name: 'poll_cpu_main_max', unit: 'core share', target: '< 0.20', value: Math.round(elu * 1000) / 1000 };
   } finally {
-    meters.kill();
+    meters.stop();
   }
 }
 
-const figures: Figure[] = [profileDecode10k(), await wireEfficiency9600(), ...(await groupRoundTrips20()), await pollCpuMainMax()];
+/** Inputs per second the fuzzer drives through all its targets (1 s each, fixed seed). */
+function fuzzRate(): Figure {
+  const rate = fuzzInputsPerSecond(8000);
+  return { name: 'fuzz_inputs_per_s', unit: 'inputs/s', value: rate };
+}
+
+/**
+ * Resident memory growth of a short soak (150 s at the spec's maximum configuration, measured after
+ * 75 s of warm-up, when the frame traces are full); `npm run soak` runs the full ten minutes.
+ */
+async function soakRssGrowth(): Promise<Figure> {
+  const r = await runSoak({ durationMs: 150_000, warmupMs: 75_000 });
+  if (r.failedJobs > 0 || r.unaccounted > 0) throw new Error(`the soak did not poll cleanly: ${r.failedJobs} failed reads, ${r.unaccounted} intervals unaccounted for`);
+  return { name: 'soak_rss_growth', unit: 'fraction', target: '< 0.05', value: r.rssGrowth };
+}
+
+const figures: Figure[] = [profileDecode10k(), await wireEfficiency9600(), ...(await groupRoundTrips20()), await pollCpuMainMax(), fuzzRate(), await soakRssGrowth()];
 
 const json = process.argv.includes('--json');
 for (const f of figures) {
