@@ -61,6 +61,7 @@ describe('electron/build.mjs', () => {
       expect(report.bad.error.problems.map((p: { path: string }) => p.path)).toEqual(['id']);
       expect(report.index.csp).toBe(CONTENT_SECURITY_POLICY);
       expect(report.menu).toEqual(['&File', '&Edit', '&View', '&Help']);
+      expect(report.shown).toBe(true);
       expect(report.afterQuit).toEqual([['before-quit prevented'], ['quit']]);
       // Settings were written by the store with the key-file box (no safeStorage here).
       expect(existsSync(join(data.dir, 'settings.json'))).toBe(true);

@@ -44,6 +44,9 @@ const watchdog = setTimeout(() => {
     index: { status: response.status, csp: response.headers.get('content-security-policy') },
     menu: record.menu.template.map((m) => m.label ?? m.role),
   };
+  // The window shows once ready (a slow machine may get there after the calls above).
+  for (let i = 0; i < 400 && !record.events.some((e) => e[0] === 'show'); i++) await new Promise((r) => setTimeout(r, 25));
+  report.shown = record.events.some((e) => e[0] === 'show');
   // Quit: main closes the backend first, then quits again.
   const { app } = require('electron');
   const quitted = new Promise((r) => app.once('quit-requested', r));
