@@ -5,16 +5,22 @@
  * sequential generator.
  */
 
-/** A small sequential generator (mulberry32). Returns numbers in [0, 1). */
-export function createPrng(seed: number): () => number {
+/** A small sequential generator (mulberry32). Returns 32-bit unsigned integers. */
+export function createU32Prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
   };
+}
+
+/** The same generator as numbers in [0, 1). */
+export function createPrng(seed: number): () => number {
+  const u32 = createU32Prng(seed);
+  return () => u32() / 4294967296;
 }
 
 /** A stateless 32-bit mix of a seed and two integers (e.g. a channel and a slot number). */

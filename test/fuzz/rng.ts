@@ -1,21 +1,15 @@
+import { createU32Prng } from '../../core/meter/prng.js';
+
 /**
  * The fuzzer's own seeded generator (mulberry32 on 32-bit integers), so a campaign and every input
  * it makes reproduce from `--seed`. Integer draws avoid a float multiply per byte in the hot loop.
  */
 export class FuzzRng {
-  private state: number;
+  /** A uniform 32-bit unsigned integer. */
+  readonly u32: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** A uniform 32-bit unsigned integer. */
-  u32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.u32 = createU32Prng(seed);
   }
 
   /** 0 <= n < bound (bound >= 1). */

@@ -1,21 +1,15 @@
+import { createU32Prng } from '../../../core/meter/prng.js';
+
 /**
  * A small seeded PRNG (mulberry32) so that a failing random test reproduces from its seed.
  * Not for anything but tests.
  */
 export class Prng {
-  private state: number;
+  /** Uniform in [0, 2^32). */
+  readonly u32: () => number;
 
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 2^32). */
-  u32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.u32 = createU32Prng(seed);
   }
 
   /** Uniform in [0, 1). */
