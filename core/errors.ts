@@ -8,6 +8,12 @@ export interface SerializedError {
   readonly name: string;
   readonly code: string;
   readonly message: string;
+  /**
+   * The fields of the error's own class (AccessError's result, AssociationError's diagnostic,
+   * DecodeError's offset, InputError's field), so the other side of a worker or IPC boundary can
+   * act on them as this side would. Absent for the errors that have none.
+   */
+  readonly details?: Readonly<Record<string, string | number>>;
 }
 
 export class DlmsError extends Error {
@@ -20,7 +26,13 @@ export class DlmsError extends Error {
   }
 
   toJSON(): SerializedError {
-    return { name: this.name, code: this.code, message: this.message };
+    const details = this.details();
+    return { name: this.name, code: this.code, message: this.message, ...(details === undefined ? {} : { details }) };
+  }
+
+  /** The class's own fields, for toJSON; none by default. */
+  protected details(): Record<string, string | number> | undefined {
+    return undefined;
   }
 }
 
@@ -32,6 +44,10 @@ export class DecodeError extends DlmsError {
   constructor(message: string, offset: number, code = 'decode') {
     super(code, `${message} (at byte ${offset})`);
     this.offset = offset;
+  }
+
+  protected override details(): Record<string, string | number> {
+    return { offset: this.offset };
   }
 }
 
@@ -67,6 +83,10 @@ export class AssociationError extends DlmsError {
     this.diagnosticSource = diagnosticSource;
     this.diagnostic = diagnostic;
   }
+
+  protected override details(): Record<string, string | number> {
+    return { result: this.result, diagnosticSource: this.diagnosticSource, diagnostic: this.diagnostic };
+  }
 }
 
 /** The meter answered a GET/SET/ACTION/READ/WRITE with an error result. */
@@ -77,6 +97,10 @@ export class AccessError extends DlmsError {
   constructor(message: string, result: number, code = 'access-denied') {
     super(code, message);
     this.result = result;
+  }
+
+  protected override details(): Record<string, string | number> {
+    return { result: this.result };
   }
 }
 
@@ -112,6 +136,10 @@ export class InputError extends DlmsError {
     this.field = field;
     this.value = shown;
   }
+
+  protected override details(): Record<string, string | number> {
+    return { field: this.field, value: this.value };
+  }
 }
 
 /** Turn anything thrown into the serialized form that crosses process boundaries. */
@@ -126,18 +154,24 @@ export function serializeError(err: unknown): SerializedError {
  * ours (so `instanceof` still works), with the same code and message.
  */
 export function deserializeError(e: SerializedError): DlmsError {
+  const d = e.details ?? {};
+  const num = (key: string): number => (typeof d[key] === 'number' ? (d[key] as number) : 0);
+  const str = (key: string): string => (typeof d[key] === 'string' ? (d[key] as string) : '');
   const make = (): DlmsError => {
     switch (e.name) {
       case 'DecodeError':
-        return Object.assign(new DecodeError('', 0, e.code), { offset: 0 });
+        return new DecodeError('', num('offset'), e.code);
       case 'RemoteProtocolError':
         return new RemoteProtocolError(e.message, e.code);
       case 'LocalProtocolError':
         return new LocalProtocolError(e.message, e.code);
-      case 'AssociationError':
-        return new AssociationError(e.message, 0, 'none', 0, e.code);
+      case 'AssociationError': {
+        const source = str('diagnosticSource');
+        const known = source === 'acse-service-user' || source === 'acse-service-provider' ? source : 'none';
+        return new AssociationError(e.message, num('result'), known, num('diagnostic'), e.code);
+      }
       case 'AccessError':
-        return new AccessError(e.message, 0, e.code);
+        return new AccessError(e.message, num('result'), e.code);
       case 'CipheringError':
         return new CipheringError(e.message, e.code);
       case 'TransportError':
@@ -145,7 +179,7 @@ export function deserializeError(e: SerializedError): DlmsError {
       case 'TimeoutError':
         return new TimeoutError(e.message, e.code);
       case 'InputError':
-        return new InputError('', '', '', e.code);
+        return Object.assign(new InputError('', '', '', e.code), { field: str('field'), value: str('value') });
       default:
         return new DlmsError(e.code, e.message);
     }

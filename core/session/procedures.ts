@@ -348,9 +348,24 @@ export class GetProcedure extends ShortNameAware {
   }
 }
 
-/** Estimated encoded size of one attribute descriptor in a GET-with-list. */
-function descriptorSize(ref: AttributeRef): number {
-  return 10 + (ref.access === undefined ? 0 : 1 + encodeDataBytes(ref.access.parameters).length);
+/** Estimated encoded size of one attribute descriptor in a GET-with-list (class, OBIS, attribute, no access). */
+const LIST_DESCRIPTOR_SIZE = 10;
+
+/**
+ * Bytes a ciphered request adds around the plain APDU: glo tag, length, security control byte,
+ * invocation counter and the 12-byte authentication tag. Counted whenever ciphering is on.
+ */
+export function cipheringOverhead(options: ResolvedSessionOptions): number {
+  return (options.security?.policy ?? 'none') === 'none' ? 0 : 24;
+}
+
+/**
+ * Whether an attribute may travel in a GET-with-list. A profile generic's buffer and any attribute
+ * read with selective access never do: meters stream buffers row by row from storage, and several
+ * answer such a list wrongly, stay silent or drop the link. They are read alone, with blocks.
+ */
+export function isListable(ref: AttributeRef): boolean {
+  return ref.access === undefined && !(ref.classId === 7 && ref.attributeId === 2);
 }
 
 /** Decode the reassembled raw data of a with-list answer: SEQUENCE OF Get-Data-Result. */
@@ -394,32 +409,36 @@ export class GetListProcedure extends ShortNameAware {
   private next(ctx: ProcedureContext): Step {
     const first = this.nextIndex();
     if (first < 0) return done({ kind: 'values', results: this.results as ItemResult[] });
-    const remaining = this.results.filter((r) => r === undefined).length;
-    if (ctx.referencing === 'ln' && ctx.multipleReferencesAllowed && remaining > 1) {
-      const budget = ctx.negotiated.serverMaxReceivePduSize - 4;
-      let size = 0;
-      this.batch = [];
-      for (let i = first; i < this.refs.length && this.batch.length < ctx.maxListItems; i++) {
-        if (this.results[i] !== undefined) continue;
-        const s = descriptorSize(this.refs[i]!);
-        if (this.batch.length > 0 && size + s > budget) break;
-        size += s;
-        this.batch.push(i);
-      }
-      if (this.batch.length > 1) {
-        this.invoke = ctx.takeInvokeId();
-        this.blocks = null;
-        return send({
-          kind: 'get-request-with-list',
-          invokeIdAndPriority: this.invoke,
-          attributes: this.batch.map((i) => descriptor(this.refs[i]!)),
-        });
-      }
+    this.batch = ctx.referencing === 'ln' && ctx.multipleReferencesAllowed ? this.listBatch(ctx) : [];
+    if (this.batch.length > 1) {
+      this.invoke = ctx.takeInvokeId();
+      this.blocks = null;
+      return send({
+        kind: 'get-request-with-list',
+        invokeIdAndPriority: this.invoke,
+        attributes: this.batch.map((i) => descriptor(this.refs[i]!)),
+      });
     }
+    // Alone: a buffer, a selective access, the last plain attribute, or a meter without lists.
+    const index = this.batch.length === 1 ? this.batch[0]! : first;
     this.batch = [];
-    const get = new GetProcedure(this.refs[first]!);
-    this.single = { index: first, get };
+    const get = new GetProcedure(this.refs[index]!);
+    this.single = { index, get };
     return get.start(ctx);
+  }
+
+  /** The unanswered plain attributes that fit one list: the item cap and the meter's PDU size. */
+  private listBatch(ctx: ProcedureContext): number[] {
+    // Header: tag, choice, invoke-id-and-priority, count.
+    const budget = ctx.negotiated.serverMaxReceivePduSize - 4 - cipheringOverhead(ctx.options);
+    const batch: number[] = [];
+    for (let i = 0, size = 0; i < this.refs.length && batch.length < ctx.maxListItems; i++) {
+      if (this.results[i] !== undefined || !isListable(this.refs[i]!)) continue;
+      if (size + LIST_DESCRIPTOR_SIZE > budget) break;
+      size += LIST_DESCRIPTOR_SIZE;
+      batch.push(i);
+    }
+    return batch;
   }
 
   protected continue(apdu: Apdu, ctx: ProcedureContext): Step {
@@ -515,7 +534,7 @@ export class SetProcedure extends ShortNameAware {
     }
     this.invoke = ctx.takeInvokeId();
     const data = encodeDataBytes(this.value);
-    const maxPdu = ctx.negotiated.serverMaxReceivePduSize;
+    const maxPdu = ctx.negotiated.serverMaxReceivePduSize - cipheringOverhead(ctx.options);
     const accessSize = this.ref.access === undefined ? 0 : 1 + encodeDataBytes(this.ref.access.parameters).length;
     if (data.length + SET_NORMAL_OVERHEAD + accessSize <= maxPdu) {
       return send({ kind: 'set-request-normal', invokeIdAndPriority: this.invoke, ...descriptor(this.ref), value: this.value });
@@ -575,6 +594,9 @@ export class SetProcedure extends ShortNameAware {
 
 // ---------------------------------------------------------------------------- ACTION
 
+/** Bytes of an ACTION.request-normal around the parameters: tag, choice, invoke, descriptor, flag. */
+const ACTION_NORMAL_OVERHEAD = 13;
+
 export class ActionProcedure extends ShortNameAware {
   private invoke = 0;
   private snRead: ShortNameRead | null = null;
@@ -600,6 +622,17 @@ export class ActionProcedure extends ShortNameAware {
           : { kind: 'parameterized-access', variableName: name, selector: 0, parameter: this.parameters };
       this.snRead = new ShortNameRead(variable, describeRef(this.method));
       return this.snRead.start();
+    }
+    // Our conformance never proposes block transfer with ACTION: parameters must fit one APDU.
+    const size = ACTION_NORMAL_OVERHEAD + (this.parameters === undefined ? 0 : encodeDataBytes(this.parameters).length);
+    const maxPdu = ctx.negotiated.serverMaxReceivePduSize - cipheringOverhead(ctx.options);
+    if (size > maxPdu) {
+      return fail(
+        new LocalProtocolError(
+          `Invoking ${describeRef(this.method)} needs ${size} bytes but the meter takes at most ${maxPdu} in one request${cipheringOverhead(ctx.options) > 0 ? ' once ciphered' : ''}; shorten the parameters`,
+          'value-too-long',
+        ),
+      );
     }
     this.invoke = ctx.takeInvokeId();
     return send({

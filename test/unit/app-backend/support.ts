@@ -30,7 +30,8 @@ export async function testBackend(options: Partial<AppBackendOptions> & { state?
     version: '0.0.0-test',
     dataDir: dir,
     store,
-    useEngine: false,
+    // As the app ships: DLMS sessions run in the engine worker.
+    useEngine: true,
     watchPorts: false,
     demoOnFirstRun: false,
     saveTarget: async (name) => ({ path: join(dir, `${++saved}-${name}`), downloadUrl: null }),
