@@ -14,10 +14,25 @@ export interface SerializedError {
    * act on them as this side would. Absent for the errors that have none.
    */
   readonly details?: Readonly<Record<string, string | number>>;
+  readonly request?: RequestInFlight;
+}
+
+/**
+ * The request a conversation error cut short: what the client had just sent when the link dropped or
+ * the meter went silent. Recovery reads it to decide what to stop asking of this meter.
+ */
+export interface RequestInFlight {
+  readonly service: 'link' | 'association' | 'get' | 'get-with-list' | 'set' | 'action' | 'read' | 'write' | 'release' | 'disconnect';
+  /** Attributes in a GET-with-list. */
+  readonly items?: number;
+  /** The block asked for next in a block transfer (1 is the first). */
+  readonly block?: number;
 }
 
 export class DlmsError extends Error {
   readonly code: string;
+  /** Set on a conversation error (timeout, dropped link): the request that was waiting for its answer. */
+  request?: RequestInFlight;
 
   constructor(code: string, message: string) {
     super(message);
@@ -27,7 +42,13 @@ export class DlmsError extends Error {
 
   toJSON(): SerializedError {
     const details = this.details();
-    return { name: this.name, code: this.code, message: this.message, ...(details === undefined ? {} : { details }) };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(details === undefined ? {} : { details }),
+      ...(this.request === undefined ? {} : { request: this.request }),
+    };
   }
 
   /** The class's own fields, for toJSON; none by default. */
@@ -185,6 +206,7 @@ export function deserializeError(e: SerializedError): DlmsError {
     }
   };
   const error = make();
+  if (e.request !== undefined) error.request = e.request;
   // The message as it was written on the other side, whatever the constructor made of it.
   Object.defineProperty(error, 'message', { value: e.message });
   if (!(error.name === e.name)) Object.defineProperty(error, 'name', { value: e.name });

@@ -1,10 +1,11 @@
 /**
  * One readable line per APDU for the trace view, e.g.
- * "GET.request-normal invoke=C0 class=8 obis=0-0:1.0.0.255 attr=2".
+ * "GET.request-normal invoke=C0 class=8 (Clock) obis=0-0:1.0.0.255 attr=2".
  * Passwords and challenges are shown by length only unless `showSecrets` is set, so a trace can
  * be shared.
  */
 import { asciiString, toHex } from '../bytes.js';
+import { className } from '../cosem/class-names.js';
 import { formatValue, type FormatOptions } from '../axdr/format.js';
 import type { DlmsValue } from '../axdr/types.js';
 import { DlmsError } from '../errors.js';
@@ -54,12 +55,17 @@ function value(v: DlmsValue, o: DescribeOptions): string {
   return formatValue(v, o.format);
 }
 
+/** "class=8 (Clock)": the id to search for, the Blue Book name to read. */
+function classText(classId: number): string {
+  return `class=${classId} (${className(classId)})`;
+}
+
 function attribute(d: CosemAttributeDescriptor): string {
-  return `class=${d.classId} obis=${obisText(d.instanceId)} attr=${d.attributeId}`;
+  return `${classText(d.classId)} obis=${obisText(d.instanceId)} attr=${d.attributeId}`;
 }
 
 function method(d: CosemMethodDescriptor): string {
-  return `class=${d.classId} obis=${obisText(d.instanceId)} method=${d.methodId}`;
+  return `${classText(d.classId)} obis=${obisText(d.instanceId)} method=${d.methodId}`;
 }
 
 function selection(s: AccessSelection | undefined, o: DescribeOptions): string {

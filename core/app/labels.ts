@@ -3,6 +3,7 @@
  * has no such field, marked), and the label of every choice. Messages name fields with these so an
  * installer finds the field on the page the message talks about.
  */
+import { blueBookClassName, className } from '../cosem/class-names.js';
 import { COSEM_CLASSES } from '../cosem/classes.js';
 import type {
   AccessSecurity,
@@ -50,6 +51,8 @@ export const FIELD_LABELS = Object.freeze({
     clientAddress: 'Client address',
     accessSecurity: 'Access security',
     password: 'Password',
+    /** Ours (Gurux Director's "Hex"): the Password is given as hexadecimal digits, two per byte. */
+    passwordHex: 'Password is hexadecimal',
     interfaceType: 'Interface type',
     transportSecurity: 'Transport security',
     invocationCounterObis: 'Invocation counter OBIS code',
@@ -145,3 +148,16 @@ export const TRANSPORT_SECURITY_LABELS: Readonly<Record<TransportSecurity, strin
 
 /** "COSEM class id" choices in the spec's order and words, e.g. 3 -> 'REGISTER (ID: 3)'. */
 export const CLASS_LABELS: ReadonlyMap<number, string> = new Map(COSEM_CLASSES.map((c) => [c.classId, c.specLabel]));
+
+/**
+ * How to name a class an object of the meter has, e.g. in Browse objects: the spec's label for a
+ * class the spec lists ('REGISTER (ID: 3)'), else the Blue Book name with its id ('PPP setup (ID: 44)'),
+ * else what the id's range says ('Manufacturer-specific class 8193'). Only the ids of CLASS_LABELS may
+ * be a cosem value's class.
+ */
+export function classLabel(classId: number): string {
+  const spec = CLASS_LABELS.get(classId);
+  if (spec !== undefined) return spec;
+  const name = blueBookClassName(classId);
+  return name !== undefined ? `${name} (ID: ${classId})` : className(classId);
+}

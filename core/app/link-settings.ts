@@ -18,6 +18,7 @@ import {
   usesInvocationCounter,
   usesPassword,
 } from './applicability.js';
+import { keyDigits } from './keys-text.js';
 import { FIELD_LABELS } from './labels.js';
 import type { BaudRate, DataBits, FlowControl, Parity, StopBits } from './limits.js';
 import { ConnectionSchema, PhysicalDeviceSchema, type Connection, type PhysicalDevice } from './schema.js';
@@ -50,7 +51,7 @@ interface CommonLinkSettings {
   readonly clientAddress: number;
   readonly referencing: Referencing;
   readonly authentication: Authentication;
-  /** The Password's characters as bytes, when the access security uses it; else null. */
+  /** The Password as bytes (its characters, or its hexadecimal digit pairs), when the access security uses it; else null. */
   readonly password: Uint8Array | null;
   readonly securityPolicy: SecurityPolicy;
   /**
@@ -80,6 +81,18 @@ function firstProblem(what: string, error: Parameters<typeof problemsOf>[0]): In
   const err = new InputError(p.path === '' ? what : `${what} ${p.path}`, '', p.message);
   err.message = p.path === '' ? `${what}: ${p.message}` : `${what}, ${p.path}: ${p.message}`;
   return err;
+}
+
+/**
+ * The Password as the bytes the meter compares: its characters, or with "Password is hexadecimal"
+ * its digit pairs (the schema has checked them; the separators people paste are dropped).
+ */
+function passwordBytes(dev: PhysicalDevice): Uint8Array {
+  if (dev.passwordHex !== true) return asciiBytes(dev.password);
+  const digits = keyDigits(dev.password);
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(digits.slice(i * 2, i * 2 + 2), 16);
+  return out;
 }
 
 function optionalKey(text: string, applies: boolean, label: string): Uint8Array | null {
@@ -117,7 +130,7 @@ export function deviceLinkSettings(device: PhysicalDevice, connection: Connectio
     clientAddress: dev.clientAddress,
     referencing: dev.logicalNameReferencing ? 'ln' : 'sn',
     authentication: access,
-    password: usesPassword(access) ? asciiBytes(dev.password) : null,
+    password: usesPassword(access) ? passwordBytes(dev) : null,
     securityPolicy: transport,
     keys: {
       blockCipherKey: optionalKey(dev.blockCipherKey, usesBlockCipherKey(access, transport), D.blockCipherKey),

@@ -77,6 +77,43 @@ function keyReason(access: AccessSecurity, transport: TransportSecurity): string
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/**
+ * High (mechanism 2) uses its secret as an AES-128 key. Meters and the common stacks take 1 to 16
+ * bytes and pad a shorter secret with zero bytes to 16 (core/security/hls.ts does the same).
+ */
+export const HIGH_SECRET_MAX_BYTES = 16;
+
+/**
+ * What is wrong with a Password, by kind and length only (never quoting it); undefined when it is
+ * good. As text it is printable ASCII, the characters going to the meter as bytes; with "Password is
+ * hexadecimal" it is pairs of hexadecimal digits, one pair per byte, with the separators people
+ * paste between bytes (spaces, colons, dashes) allowed.
+ */
+export function passwordProblem(access: AccessSecurity, password: string, hex: boolean): string | undefined {
+  if (password === '') return missing(D.password, `Access security "${ACCESS_SECURITY_LABELS[access]}" needs the meter's password`);
+  const aesKey = 'Access security "High" (mechanism 2) uses the password as an AES-128 key';
+  if (hex) {
+    const digits = keyDigits(password);
+    if (!/^[0-9a-fA-F]*$/.test(digits)) {
+      return `${D.password}: with "${D.passwordHex}" on, only hexadecimal digits (0-9, A-F) are allowed, two per byte (spaces, colons or dashes between bytes are ignored)`;
+    }
+    if (digits.length === 0 || digits.length % 2 !== 0) {
+      return `${D.password}: hexadecimal digits come in pairs, two per byte: an even count from 2 is expected, ${digits.length} given`;
+    }
+    if (access === 'high' && digits.length > HIGH_SECRET_MAX_BYTES * 2) {
+      return `${D.password}: ${aesKey}: 2 to ${HIGH_SECRET_MAX_BYTES * 2} hexadecimal digits (1 to ${HIGH_SECRET_MAX_BYTES} bytes, padded with zero bytes to ${HIGH_SECRET_MAX_BYTES}) are allowed, ${digits.length} given`;
+    }
+    return undefined;
+  }
+  if (!PRINTABLE_ASCII.test(password)) {
+    return `${D.password}: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as bytes; for other bytes turn on "${D.passwordHex}"`;
+  }
+  if (access === 'high' && password.length > HIGH_SECRET_MAX_BYTES) {
+    return `${D.password}: ${aesKey}: 1 to ${HIGH_SECRET_MAX_BYTES} characters are allowed (a shorter one is padded with zero bytes), ${password.length} given`;
+  }
+  return undefined;
+}
+
 /** Secrets are judged by kind and length only: no message here quotes a password or a key. */
 export function checkDevice(d: unknown, report: ReportProblem): void {
   if (!isRecord(d)) return;
@@ -98,18 +135,8 @@ export function checkDevice(d: unknown, report: ReportProblem): void {
   }
 
   if (access !== undefined && usesPassword(access) && typeof d.password === 'string') {
-    const password = d.password;
-    const mechanism = ACCESS_SECURITY_LABELS[access];
-    if (password === '') {
-      report(['password'], missing(D.password, `Access security "${mechanism}" needs the meter's password`));
-    } else if (!PRINTABLE_ASCII.test(password)) {
-      report(['password'], `${D.password}: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as bytes`);
-    } else if (access === 'high' && password.length !== 16) {
-      report(
-        ['password'],
-        `${D.password}: Access security "High" (mechanism 2) uses the password as an AES-128 key: exactly 16 characters expected, ${password.length} given`,
-      );
-    }
+    const problem = passwordProblem(access, d.password, d.passwordHex === true);
+    if (problem !== undefined) report(['password'], problem);
   }
 
   if (access !== undefined && transport !== undefined) {

@@ -154,6 +154,11 @@ export const PhysicalDeviceSchema = fields(
     clientAddress: address(D.clientAddress).default(16),
     accessSecurity: choice(D.accessSecurity, ACCESS_SECURITIES).default('none'),
     password: secretText(D.password, TEXT_LIMITS.password).default(''),
+    /**
+     * Ours: the Password as hexadecimal digits, two per byte (Gurux Director's "Hex"). Parsing fills
+     * in off; the type keeps it optional so items made before it existed stay whole.
+     */
+    passwordHex: flag(D.passwordHex).default(false).optional(),
     interfaceType: choice(D.interfaceType, INTERFACE_TYPES).default('hdlc'),
     transportSecurity: choice(D.transportSecurity, TRANSPORT_SECURITIES).default('none'),
     /** An OBIS code or empty. */

@@ -386,3 +386,11 @@ export function attributeName(classId: number, attr: number): string | undefined
 export function methodName(classId: number, method: number): string | undefined {
   return BY_ID.get(classId)?.methods.find((m) => m.id === method)?.name;
 }
+
+/**
+ * How to label an attribute of any class: its Blue Book name where the class has a table here, else
+ * "attribute N" (a class known by name only, e.g. PPP setup, shows its values raw under these).
+ */
+export function attributeLabel(classId: number, attr: number): string {
+  return attributeName(classId, attr) ?? `attribute ${attr}`;
+}

@@ -127,3 +127,8 @@ export function negotiate(own: LinkParameters, peer: LinkParameters): LinkParame
 function hexByte(b: number): string {
   return b.toString(16).toUpperCase().padStart(2, '0');
 }
+
+/** The parameters in a few words, e.g. "max info field tx=128 rx=256, window tx=1 rx=1". */
+export function describeParameters(p: LinkParameters): string {
+  return `max info field tx=${p.maxInfoTx} rx=${p.maxInfoRx}, window tx=${p.windowTx} rx=${p.windowRx}`;
+}

@@ -24,6 +24,7 @@ import {
   LocalProtocolError,
   RemoteProtocolError,
   TimeoutError,
+  type RequestInFlight,
   TransportError,
 } from '../errors.js';
 import { describeAareFailure, errorFromUnexpected } from './errors.js';
@@ -95,6 +96,14 @@ export class ClientSession implements ProcedureContext {
     this.security = o.security !== undefined && o.crypto !== undefined ? new SessionSecurity(o.crypto, o.security) : null;
   }
 
+  /** What the client sent last, waiting for its answer: named on the error when none comes. */
+  private sent: RequestInFlight | null = null;
+
+  /** The request on the wire now, or null. */
+  get inFlight(): RequestInFlight | null {
+    return this.pending === null ? null : this.sent;
+  }
+
   private get hlsMechanism(): HlsMechanism | null {
     const a = this.options.authentication;
     return a === 'none' || a === 'low' ? null : a;
@@ -122,6 +131,7 @@ export class ClientSession implements ProcedureContext {
     if (snrm !== null) {
       this.move('open-link');
       this.pending = { id, kind: 'open', phase: 'link' };
+      this.sent = { service: 'link' };
       this.transmit([snrm]);
     } else {
       this.pending = { id, kind: 'open', phase: 'aarq' };
@@ -161,6 +171,7 @@ export class ClientSession implements ProcedureContext {
     this.pending = { id, kind: 'release' };
     // With ciphering the RLRQ carries the InitiateRequest again, ciphered, to prove who releases.
     const userInformation = this.security?.ciphered ? this.security.protectInitiateRequest(this.initiateRequest()) : undefined;
+    this.sent = { service: 'release' };
     this.transmit(this.link.sendApdu(encodeApdu({ kind: 'rlrq', reason: 0, ...(userInformation ? { userInformation } : {}) })));
     return id;
   }
@@ -178,6 +189,7 @@ export class ClientSession implements ProcedureContext {
       return id;
     }
     this.pending = { id, kind: 'close' };
+    this.sent = { service: 'disconnect' };
     this.transmit([disc]);
     return id;
   }
@@ -262,6 +274,12 @@ export class ClientSession implements ProcedureContext {
     return Math.min(this.options.maxListItems, this.listCap);
   }
 
+  /** The most attributes this meter has shown it takes in one list (1: no lists), or null when it refused none. */
+  get listLimit(): number | null {
+    if (this.listRefused) return 1;
+    return this.listCap === Number.MAX_SAFE_INTEGER ? null : this.listCap;
+  }
+
   takeInvokeId(): number {
     const octet = invokeIdAndPriority(this.invokeId, { highPriority: this.options.highPriority });
     this.invokeId = nextInvokeId(this.invokeId);
@@ -307,6 +325,8 @@ export class ClientSession implements ProcedureContext {
 
   /** xDLMS APDUs of a secured association go out ciphered; ACSE APDUs carry their own protection. */
   private sendApdu(apdu: Apdu): void {
+    // The AARQ and the HLS reply are both part of associating.
+    this.sent = this.pending?.kind === 'open' ? { service: 'association' } : requestOf(apdu);
     const plain = encodeApdu(apdu);
     const ciphered = this.security?.ciphered === true && apdu.kind !== 'aarq' && apdu.kind !== 'rlrq';
     this.transmit(this.link.sendApdu(ciphered ? this.security!.protectApdu(plain) : plain));
@@ -497,7 +517,9 @@ export class ClientSession implements ProcedureContext {
     this.stateValue = 'closed';
     if (p !== null) {
       this.pending = null;
-      this.events.push({ kind: 'failed', operation: p.id, error: new TransportError(reason, 'link-closed') });
+      const error = new TransportError(reason, 'link-closed');
+      if (this.sent !== null) error.request = this.sent;
+      this.events.push({ kind: 'failed', operation: p.id, error });
     }
   }
 
@@ -808,6 +830,7 @@ export class ClientSession implements ProcedureContext {
   /** Fail the running operation. `fatal` leaves the session unusable until it is closed. */
   private fail(error: DlmsError, fatal: boolean): void {
     const p = this.pending;
+    if (fatal && p !== null && this.sent !== null) error.request ??= this.sent;
     this.pending = null;
     this.deadline = null;
     if (fatal) this.stateValue = 'failed';
@@ -826,6 +849,33 @@ function hlsAnswerFromRead(r: Extract<Apdu, { kind: 'read-response' }>): Apdu {
     return { kind: 'action-response-normal', invokeIdAndPriority: 0, result: 0, returnParameters: { kind: 'data', data: first.data } };
   }
   return { kind: 'action-response-normal', invokeIdAndPriority: 0, result: first?.kind === 'data-access-error' ? first.result : 250 };
+}
+
+/** What an APDU the client sends asks of the meter, for errors that cut it short. */
+function requestOf(apdu: Apdu): RequestInFlight {
+  switch (apdu.kind) {
+    case 'aarq':
+      return { service: 'association' };
+    case 'get-request-normal':
+      return { service: 'get' };
+    case 'get-request-next':
+      return { service: 'get', block: apdu.blockNumber + 1 };
+    case 'get-request-with-list':
+      return { service: 'get-with-list', items: apdu.attributes.length };
+    case 'read-request': {
+      const v = apdu.variables[0];
+      return v?.kind === 'block-number-access' ? { service: 'read', block: v.blockNumber + 1 } : { service: 'read' };
+    }
+    case 'write-request':
+    case 'unconfirmed-write-request':
+      return { service: 'write' };
+    case 'rlrq':
+      return { service: 'release' };
+    default:
+      if (apdu.kind.startsWith('set-')) return { service: 'set' };
+      if (apdu.kind.startsWith('action-')) return { service: 'action' };
+      return { service: 'get' };
+  }
 }
 
 /** 0-0:40.0.0.255, the current association (class 15). */

@@ -4,7 +4,7 @@
  * a worker's MessagePort or an in-memory virtual meter.
  */
 import type { DlmsValue } from '../axdr/types.js';
-import { type DlmsError, LocalProtocolError } from '../errors.js';
+import { DlmsError, LocalProtocolError } from '../errors.js';
 import { ClientSession } from './client-session.js';
 import type { ClientSessionOptions } from './options.js';
 import type { DataLink } from '../datalink.js';
@@ -16,6 +16,11 @@ export interface ByteTransport {
   read(timeoutMs: number): Promise<Uint8Array | null>;
   /** Milliseconds on a monotonic clock. */
   now(): number;
+}
+
+export interface LearnedLimits {
+  /** The longest list the meter took after refusing a longer one (1: no lists); null when it refused none. */
+  readonly listItems: number | null;
 }
 
 export interface DlmsClientOptions extends ClientSessionOptions {
@@ -66,6 +71,11 @@ export class DlmsClient {
     return expectKind(await this.run((now) => this.session.readObjectList(now)), 'objects').objects;
   }
 
+  /** What the session learned of the meter's limits: the longest list it takes (1: none). */
+  async learned(): Promise<LearnedLimits> {
+    return { listItems: this.session.listLimit };
+  }
+
   async release(): Promise<void> {
     expectKind(await this.run((now) => this.session.release(now)), 'released');
   }
@@ -85,6 +95,17 @@ export class DlmsClient {
   }
 
   private async drive(start: (now: number) => number): Promise<OperationResult> {
+    try {
+      return await this.steps(start);
+    } catch (e) {
+      // A link that failed under the request (a dropped socket): name the request it cut short.
+      const request = this.session.inFlight;
+      if (e instanceof DlmsError && e.request === undefined && request !== null) e.request = request;
+      throw e;
+    }
+  }
+
+  private async steps(start: (now: number) => number): Promise<OperationResult> {
     const id = start(this.transport.now());
     // Each pass either moves bytes or waits; a session that neither finishes nor waits is a bug.
     for (let spins = 0; ; spins++) {

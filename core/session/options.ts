@@ -105,8 +105,9 @@ export function resolveSessionOptions(o: ClientSessionOptions): ResolvedSessionO
   if (secretNeeded && (o.password === undefined || o.password.length === 0)) {
     throw new InputError('Password', '', `${authentication === 'low' ? 'Low' : 'this high-level'} access security needs a password`);
   }
-  if (authentication === 'high' && o.password !== undefined && o.password.length !== 16) {
-    throw new InputError('Password', `${o.password.length} characters`, 'High (mechanism 2) uses the password as an AES-128 key: it must be exactly 16 characters');
+  // High uses the secret as an AES-128 key: 1 to 16 bytes, a shorter one padded with zero bytes.
+  if (authentication === 'high' && o.password !== undefined && o.password.length > 16) {
+    throw new InputError('Password', `${o.password.length} bytes`, 'High (mechanism 2) uses the password as an AES-128 key: 1 to 16 bytes (characters) are allowed, a shorter one is padded with zero bytes');
   }
   if (o.callingApTitle !== undefined && o.callingApTitle.length !== 8) {
     throw new InputError('client system title', o.callingApTitle.length + ' bytes', 'must be 8 bytes (16 hexadecimal characters)');

@@ -31,7 +31,8 @@ export const DEVICE_OPTIONS: OptionSpec[] = [
   { name: '--serial-number', value: 'N', help: "address the meter by its serial number ('SN % 10000 + 1000')" },
   { name: '--client-address', value: 'N', help: 'Client address, 0 to 255 (default 16)' },
   { name: '--auth', value: 'A', help: 'none (default), low, high, high-md5, high-sha1, high-gmac or high-sha256' },
-  { name: '--password', value: 'P', help: 'the Password (Low and the High mechanisms but GMAC)' },
+  { name: '--password', value: 'P', help: 'the Password (Low and the High mechanisms but GMAC); High takes 1 to 16 characters' },
+  { name: '--password-hex', help: 'the --password is hexadecimal, two digits per byte (High: 2 to 32 digits)' },
   { name: '--security', value: 'S', help: 'none (default), authentication, encryption or authenticated-encryption' },
   { name: '--ic-obis', value: 'OBIS', help: 'Invocation counter OBIS code, read first through client 16' },
   { name: '--auth-key', value: 'HEX', help: 'Authentication key, 32 hexadecimal characters' },
@@ -105,6 +106,8 @@ export function deviceFromArgs(args: ParsedArgs): DeviceLinkSettings {
   config.connections.push(connection);
   const d = newDevice(config);
   const serialNumber = integerOption(args, '--serial-number', 0, 0xffffffff);
+  const password = optionValue(args, '--password');
+  if (password === undefined && flag(args, '--password-hex')) throw new UsageError('--password-hex', '', 'says how --password is written: give --password too');
   const device: PhysicalDevice = {
     ...d,
     enable: true,
@@ -117,7 +120,8 @@ export function deviceFromArgs(args: ParsedArgs): DeviceLinkSettings {
     logicalServerAddress: integerOption(args, '--logical-address', 0, 255) ?? d.logicalServerAddress,
     clientAddress: integerOption(args, '--client-address', 0, 255) ?? d.clientAddress,
     accessSecurity: choiceOption(args, '--auth', ['none', 'low', 'high', 'high-md5', 'high-sha1', 'high-gmac', 'high-sha256'] as const) ?? 'none',
-    password: optionValue(args, '--password') ?? '',
+    password: password ?? '',
+    ...(flag(args, '--password-hex') ? { passwordHex: true } : {}),
     transportSecurity: choiceOption(args, '--security', ['none', 'authentication', 'encryption', 'authenticated-encryption'] as const) ?? 'none',
     invocationCounterObis: optionValue(args, '--ic-obis') ?? '',
     authenticationKey: optionValue(args, '--auth-key') ?? '',

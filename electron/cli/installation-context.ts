@@ -1,4 +1,5 @@
 /** Where this installation keeps its state, for the CLI: counters, the client system title. */
+import { MeterLimitsBook } from '../../core/app/reading/meter-limits.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseSystemTitle } from '../../core/security/keys.js';
@@ -24,5 +25,7 @@ export function installationContext(args: ParsedArgs): DeviceSessionContext {
     systemTitle: title !== undefined ? parseSystemTitle(title, '--system-title') : clientSystemTitle(dir),
     // Propose the largest frames and window; meters answer with what they can do.
     hdlc: { maxInfo: 2030, window: 7 },
+    // What the meter shows it cannot take is remembered for the rest of the command.
+    meterLimits: new MeterLimitsBook(),
   };
 }

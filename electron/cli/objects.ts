@@ -1,5 +1,5 @@
 /** `cosem-studio objects`: the association's object list, as the meter gives it. */
-import { findCosemClass } from '../../core/cosem/classes.js';
+import { className } from '../../core/cosem/class-names.js';
 import type { DlmsValue } from '../../core/axdr/types.js';
 import { formatObis, obisFromBytes, obisToBytes, parseObis, standardName } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
@@ -21,6 +21,7 @@ const HELP = usage(
 export interface ListedObject {
   readonly obis: string;
   readonly classId: number;
+  /** The Blue Book name, also for classes the app has no attribute table for ('PPP setup'). */
   readonly className: string;
   readonly version: number;
   readonly baseName?: number;
@@ -58,8 +59,14 @@ export function objectsFromList(list: DlmsValue): ListedObject[] {
       }
     }
     const obis = obisFromBytes(ln.value);
-    return [{ obis: formatObis(obis), classId, className: findCosemClass(classId)?.name ?? `class ${classId}`, version: num(ver), attributes, methods, name: standardName(obis) ?? '' }];
+    return [{ obis: formatObis(obis), classId, className: className(classId), version: num(ver), attributes, methods, name: standardName(obis) ?? '' }];
   });
+}
+
+/** One line of the listing: OBIS, class id and name, version, base name, access rights, standard name. */
+export function objectLine(o: ListedObject): string {
+  const bn = o.baseName !== undefined ? ` 0x${o.baseName.toString(16).toUpperCase().padStart(4, '0')}` : '';
+  return `${o.obis.padEnd(18)} ${String(o.classId).padStart(3)} ${o.className.padEnd(24)} v${o.version}${bn}  ${o.attributes}${o.methods ? ` | ${o.methods}` : ''}  ${o.name}`;
 }
 
 export const objectsCommand: Command = {
@@ -81,7 +88,7 @@ export const objectsCommand: Command = {
         if (settings.referencing === 'sn') {
           return (await client.readObjectList()).map((o) => {
             const obis = obisFromBytes(o.logicalName);
-            return { obis: formatObis(obis), classId: o.classId, className: findCosemClass(o.classId)?.name ?? `class ${o.classId}`, version: o.version, baseName: o.baseName, attributes: '', methods: '', name: standardName(obis) ?? '' };
+            return { obis: formatObis(obis), classId: o.classId, className: className(o.classId), version: o.version, baseName: o.baseName, attributes: '', methods: '', name: standardName(obis) ?? '' };
           });
         }
         return objectsFromList(await client.get({ classId: 15, logicalName: obisToBytes(parseObis('0-0:40.0.0.255')), attributeId: 2 }));
@@ -94,10 +101,7 @@ export const objectsCommand: Command = {
       io.out(JSON.stringify(objects, null, 2));
       return 0;
     }
-    for (const o of objects) {
-      const bn = o.baseName !== undefined ? ` 0x${o.baseName.toString(16).toUpperCase().padStart(4, '0')}` : '';
-      io.out(`${o.obis.padEnd(18)} ${String(o.classId).padStart(3)} ${o.className.padEnd(24)} v${o.version}${bn}  ${o.attributes}${o.methods ? ` | ${o.methods}` : ''}  ${o.name}`);
-    }
+    for (const o of objects) io.out(objectLine(o));
     io.out(`${objects.length} objects`);
     return 0;
   },

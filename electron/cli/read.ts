@@ -1,10 +1,11 @@
 /** `cosem-studio read`: read values from a meter, scaled with their units. */
-import { DeviceCache, readValues } from '../../core/app/reading/index.js';
+import { readDevice } from '../services/device-read.js';
+import { DeviceCache } from '../../core/app/reading/index.js';
 import type { Reading, ReadRequest } from '../../core/app/reading/types.js';
 import { toHex } from '../../core/bytes.js';
 import { formatObis, parseObis, type Obis } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
-import { deviceSecrets, linkFor, withDeviceSession } from '../services/device-session.js';
+import { deviceSecrets, linkFor } from '../services/device-session.js';
 import { LinkTrace } from '../services/trace.js';
 import { writeCsvFile } from '../services/csv/writer.js';
 import { CSV_PRESETS } from '../services/csv/format.js';
@@ -113,9 +114,7 @@ export const readCommand: Command = {
     const link = linkFor(settings);
     let readings: Reading[];
     try {
-      readings = await withDeviceSession(settings, link, { ...installationContext(args), ...(trace ? { trace } : {}) }, (client) =>
-        readValues(client, new DeviceCache(), requests, { now: () => Date.now() }),
-      );
+      readings = await readDevice(settings, link, { ...installationContext(args), ...(trace ? { trace } : {}) }, new DeviceCache(), requests);
     } finally {
       if (trace) io.err(trace.exportText());
       await link.close();

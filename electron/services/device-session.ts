@@ -10,6 +10,7 @@ import { HdlcLink } from '../../core/hdlc/link.js';
 import { DlmsClient, type ByteTransport } from '../../core/session/client.js';
 import { readInvocationCounter } from '../../core/session/invocation-counter.js';
 import type { SessionSecurityOptions } from '../../core/session/security.js';
+import type { MeterLimitsBook, SessionLimits } from '../../core/app/reading/meter-limits.js';
 import { WrapperLink } from '../../core/wrapper/link.js';
 import type { InvocationCounterStore } from './invocation-counters.js';
 import type { Link } from './links/link.js';
@@ -38,7 +39,7 @@ export function linkFor(settings: DeviceLinkSettings): Link {
 }
 
 /** What work may ask of a session, wherever it runs: in this thread or in the engine worker. */
-export type SessionClient = Pick<DlmsClient, 'open' | 'get' | 'getList' | 'set' | 'action' | 'readObjectList' | 'release' | 'close'>;
+export type SessionClient = Pick<DlmsClient, 'open' | 'get' | 'getList' | 'set' | 'action' | 'readObjectList' | 'learned' | 'release' | 'close'>;
 
 export interface DeviceSessionContext {
   /** Run the DLMS session in the engine worker; this thread then only moves bytes. */
@@ -57,6 +58,15 @@ export interface DeviceSessionContext {
   readonly onStep?: (step: 'link' | 'invocation-counter' | 'association', detail: string) => void;
   /** HDLC frame size and window to propose; the meter answers with what it can do. */
   readonly hdlc?: { readonly maxInfo: number; readonly window: number };
+  /** What each meter has shown it cannot take (list size, block size), kept per device for the app's run. */
+  readonly meterLimits?: MeterLimitsBook;
+  /** List and PDU sizes for this conversation (default: what meterLimits knows of the device). */
+  readonly sessionLimits?: SessionLimits;
+}
+
+/** The list and PDU sizes a conversation with this device uses. */
+function limitsFor(settings: DeviceLinkSettings, ctx: DeviceSessionContext): SessionLimits | undefined {
+  return ctx.sessionLimits ?? ctx.meterLimits?.peek(settings.deviceId)?.session();
 }
 
 function dataLink(settings: DeviceLinkSettings, clientAddress: number, ctx: DeviceSessionContext): DataLink {
@@ -96,15 +106,20 @@ export function deviceSecrets(settings: DeviceLinkSettings): Uint8Array[] {
 
 /** The bytes of a link transport, pumped to the engine while a session needs them. */
 function engineLink(transport: ByteTransport): EngineLink & { stop(): Promise<void> } {
-  const state: { listener: ((bytes: Uint8Array) => void) | null; running: boolean } = { listener: null, running: true };
+  const state: {
+    listener: ((bytes: Uint8Array) => void) | null;
+    lost: ((error: unknown) => void) | null;
+    running: boolean;
+  } = { listener: null, lost: null, running: true };
   const loop = (async () => {
     try {
       while (state.running) {
         const chunk = await transport.read(50);
         if (chunk !== null) state.listener?.(chunk);
       }
-    } catch {
-      // The link went away under the pump; the session reports that itself.
+    } catch (e) {
+      // The link went away under the pump: the session in the worker fails its request with why.
+      if (state.running) state.lost?.(e);
     }
   })();
   return {
@@ -112,6 +127,10 @@ function engineLink(transport: ByteTransport): EngineLink & { stop(): Promise<vo
     onData: (l) => {
       state.listener = l;
       return () => (state.listener = null);
+    },
+    onLost: (l) => {
+      state.lost = l;
+      return () => (state.lost = null);
     },
     stop: () => {
       state.running = false;
@@ -130,6 +149,7 @@ function sessionSpec(settings: DeviceLinkSettings, clientAddress: number, ctx: D
     link,
     options: {
       responseTimeoutMs: settings.responseTimeoutMs,
+      ...(authenticated ? limitsFor(settings, ctx) : {}),
       ...(authenticated
         ? {
             referencing: settings.referencing,
@@ -216,6 +236,7 @@ export async function withDeviceSession<T>(
                 ...(settings.password !== null ? { password: settings.password } : {}),
                 crypto: nodeCrypto,
                 ...(sec ? { security: sec } : {}),
+                ...limitsFor(settings, ctx),
                 responseTimeoutMs: settings.responseTimeoutMs,
               }
             : { responseTimeoutMs: settings.responseTimeoutMs },

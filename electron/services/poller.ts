@@ -3,14 +3,15 @@
  * says which group reads are due; each runs on its device's link (one conversation at a time per
  * link) in a device session; the readings go to the database before anyone sees them.
  */
+import { readDevice } from './device-read.js';
 import type { AppConfig } from '../../core/app/schema.js';
 import { deviceLinkSettings, type DeviceLinkSettings } from '../../core/app/link-settings.js';
-import { DeviceCache, readValues, readingsOutcome } from '../../core/app/reading/index.js';
+import { DeviceCache, readingsOutcome } from '../../core/app/reading/index.js';
 import type { Reading, ReadRequest } from '../../core/app/reading/types.js';
 import { PollScheduler } from '../../core/app/schedule/index.js';
 import type { Job, ScheduleConfig } from '../../core/app/schedule/types.js';
 import { serializeError, type SerializedError } from '../../core/errors.js';
-import { linkFor, withDeviceSession, type DeviceSessionContext } from './device-session.js';
+import { linkFor, type DeviceSessionContext } from './device-session.js';
 import type { Link } from './links/link.js';
 import type { ReadingsDatabase } from './readings/readings-database.js';
 import type { PollWriteResult, ReadingInput } from './readings/types.js';
@@ -159,9 +160,7 @@ export class Poller {
           this.connections.set(job.deviceId, connection);
         },
       };
-      readings = await withDeviceSession(settings, this.linkOf(settings), context, (client) =>
-        readValues(client, c, this.requests(job), { now: () => Date.now() }),
-      );
+      readings = await readDevice(settings, this.linkOf(settings), context, c, this.requests(job));
       if (this.options.db !== undefined && job.groupId !== null) {
         readAt = Date.now();
         stored = this.options.db.recordPoll({ groupId: job.groupId, readAt, readings: readings.map((r) => readingInput(job.deviceId, r)) });

@@ -37,7 +37,11 @@ export function toApiError(err: unknown): ApiError {
     const message = first === undefined ? 'the request is not valid' : first.path === '' ? first.message : `${first.message} (at ${first.path})`;
     return { name: 'InputError', code: 'invalid-input', message, problems };
   }
-  if (err instanceof DlmsError) return serializeError(err);
+  if (err instanceof DlmsError) {
+    // The renderer gets the sentence and the code; a class's own fields stay on this side.
+    const e = serializeError(err);
+    return { name: e.name, code: e.code, message: e.message };
+  }
   // Anything else is our bug: say so plainly, without internals.
   const e = serializeError(err);
   return { name: e.name, code: 'internal', message: e.message };

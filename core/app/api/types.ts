@@ -173,7 +173,7 @@ export interface ObjectListItem {
   readonly version: number;
   /** The standard name of the OBIS code, '' when the dictionary has none. */
   readonly name: string;
-  /** The class as the spec names it, '' for a class the spec does not list. */
+  /** The class's Blue Book name (the spec's label for its classes); only ids in CLASS_LABELS may be chosen for a group value. */
   readonly classLabel: string;
 }
 
@@ -192,9 +192,11 @@ export interface TraceEntryView {
   /** Grows by one per entry of this link; ask for entries after the last one seen. */
   readonly seq: number;
   readonly time: number;
-  readonly direction: 'tx' | 'rx';
-  /** Hex with every secret byte shown as "**". */
+  /** A frame sent ('tx') or received ('rx'), or a note of the app between the frames ('note'). */
+  readonly direction: 'tx' | 'rx' | 'note';
+  /** Hex with every secret byte shown as "**"; '' for a note. */
   readonly hex: string;
+  /** The frame's one-line decode, or the note's text. */
   readonly summary: string;
 }
 

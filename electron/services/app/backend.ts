@@ -12,6 +12,7 @@ import { configToJson, parseConfigJson } from '../../../core/app/validate.js';
 import { toHex } from '../../../core/bytes.js';
 import { InputError } from '../../../core/errors.js';
 import { Engine } from '../engine/host.js';
+import { MeterLimitsBook } from '../../../core/app/reading/meter-limits.js';
 import { clientSystemTitle, setClientSystemTitle } from '../installation.js';
 import { InvocationCounterStore } from '../invocation-counters.js';
 import { PortWatcher } from '../links/port-watcher.js';
@@ -54,6 +55,8 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
     counters: new InvocationCounterStore(join(options.dataDir, 'invocation-counters.json')),
     // Propose the largest frames and window; meters answer with what they can do.
     hdlc: { maxInfo: 2030, window: 7 },
+    // What each meter has shown it cannot take, for every poll, Test and read of the app's run.
+    meterLimits: new MeterLimitsBook(),
   };
   const links = new LinkRegistry();
   const traces = new TraceRegistry((payload) => events.emit('trace', payload));

@@ -3,10 +3,11 @@
  * read once (shown, not stored) and the meter's object list. Each runs on the connection's shared
  * link, so it waits for a poll in progress instead of talking over it, and shows in its trace.
  */
+import { readDevice } from '../device-read.js';
 import type { ConnectionTestView, DeviceTestView, GroupReadings, ObjectListItem, ReadingView, TestStepView } from '../../../core/app/api/types.js';
-import { CLASS_LABELS } from '../../../core/app/labels.js';
+import { classLabel } from '../../../core/app/labels.js';
 import type { Connection, CosemGroup, PhysicalDevice } from '../../../core/app/schema.js';
-import { DeviceCache, readValues } from '../../../core/app/reading/index.js';
+import { DeviceCache } from '../../../core/app/reading/index.js';
 import { obisFromBytes, obisToBytes, parseObis, formatObis, standardName } from '../../../core/obis.js';
 import { objectsFromList } from '../../cli/objects.js';
 import { testDevice } from '../device-test.js';
@@ -88,7 +89,7 @@ export async function groupTest(services: SessionServices, group: CosemGroup): P
         const settings = settingsOf(config, device);
         const { link, context } = sessionFor(services, settings);
         const requests = mine.map((v) => ({ name: v.name, obis: v.obis, classId: v.classId, attribute: v.attribute, ...(v.entries != null ? { entries: v.entries } : {}) }));
-        const readings = await withDeviceSession(settings, link, context, (client) => readValues(client, new DeviceCache(), requests, { now: () => Date.now() }));
+        const readings = await readDevice(settings, link, context, new DeviceCache(), requests);
         return readings.map((r, i) => readingView(r, deviceId, mine[i]?.id ?? null));
       } catch (e) {
         failures.push({ deviceId, error: apiError(e) });
@@ -109,10 +110,10 @@ export async function browseObjects(services: SessionServices, device: PhysicalD
     if (settings.referencing === 'sn') {
       return (await client.readObjectList()).map((o) => {
         const obis = obisFromBytes(o.logicalName);
-        return { obis: formatObis(obis), classId: o.classId, version: o.version, name: standardName(obis) ?? '', classLabel: CLASS_LABELS.get(o.classId) ?? '' };
+        return { obis: formatObis(obis), classId: o.classId, version: o.version, name: standardName(obis) ?? '', classLabel: classLabel(o.classId) };
       });
     }
     const list = await client.get({ classId: 15, logicalName: obisToBytes(parseObis('0-0:40.0.0.255')), attributeId: 2 });
-    return objectsFromList(list).map((o) => ({ obis: o.obis, classId: o.classId, version: o.version, name: o.name, classLabel: CLASS_LABELS.get(o.classId) ?? '' }));
+    return objectsFromList(list).map((o) => ({ obis: o.obis, classId: o.classId, version: o.version, name: o.name, classLabel: classLabel(o.classId) }));
   });
 }

@@ -4,10 +4,10 @@
  * shared link (polls go on between them), with a progress event after each slice; Cancel stops
  * between slices. Rows are stored once per capture time.
  */
+import { readDevice } from '../device-read.js';
 import type { ApiError, ChartSeriesView, ProfileInfoView, ProfileTableView, ProgressEvent } from '../../../core/app/api/types.js';
-import { DeviceCache, readValues } from '../../../core/app/reading/index.js';
+import { DeviceCache } from '../../../core/app/reading/index.js';
 import { InputError } from '../../../core/errors.js';
-import { withDeviceSession } from '../device-session.js';
 import type { ReadingsDatabase } from '../readings/readings-database.js';
 import type { ReadingsQueries } from './readings-queries.js';
 import type { ProfileInfo } from '../readings/types.js';
@@ -87,6 +87,8 @@ export class ProfileService {
       // The answer {jobId} goes out before the first event.
       await new Promise<void>((r) => setImmediate(r));
       event('running', 0, 0, null, null);
+      // A slice the meter would not give is named at the end; the other slices are still read and stored.
+      const failed: { slice: Range; error: ApiError }[] = [];
       try {
         for (const slice of slices) {
           if (job.cancelled) {
@@ -95,10 +97,10 @@ export class ProfileService {
           }
           const { link, context } = sessionFor(this.services, settings);
           const request = { name: value.name, obis: value.obis, classId: 7, attribute: value.attribute, from: slice.from, to: slice.to };
-          const [reading] = await withDeviceSession(settings, link, context, (client) => readValues(client, cache, [request], { now: () => Date.now() }));
+          const [reading] = await readDevice(settings, link, context, cache, [request]);
           if (reading === undefined) throw new Error('the meter gave no answer for the profile');
-          if (reading.error !== null) throw Object.assign(new Error(reading.error.message), { api: apiErrorOf(reading.error) });
-          if (reading.kind === 'profile') {
+          if (reading.error !== null) failed.push({ slice, error: apiErrorOf(reading.error) });
+          else if (reading.kind === 'profile') {
             rows += reading.rows.length;
             if (reading.rows.length > 0 || profileId === null) {
               const stored = this.db().recordProfile({ deviceId: device.id, obis: value.obis, name: value.name, groupId, readAt: Date.now(), columns: reading.columns, rows: reading.rows });
@@ -108,7 +110,9 @@ export class ProfileService {
           done++;
           if (done < total) event('running', done, rows, profileId, null);
         }
-        event('done', done, rows, profileId, null);
+        if (failed.length === 0) event('done', done, rows, profileId, null);
+        else if (failed.length === total) event('failed', done, rows, profileId, failed[0]!.error);
+        else event('done', done, rows, profileId, partlyRead(failed, total));
       } catch (e) {
         const api = (e as { api?: ApiError }).api ?? apiError(e);
         event('failed', done, rows, profileId, api);
@@ -133,4 +137,15 @@ export class ProfileService {
     await Promise.race([Promise.allSettled([...this.jobs.values()].map((j) => j.done)), new Promise<void>((r) => (t = setTimeout(r, ms)))]);
     clearTimeout(t);
   }
+}
+
+/** Some slices of a range could not be read: which, and why the first one failed. */
+function partlyRead(failed: readonly { slice: Range; error: ApiError }[], total: number): ApiError {
+  const first = failed[0]!;
+  const day = new Date(first.slice.from).toISOString().slice(0, 16).replace('T', ' ');
+  return {
+    name: first.error.name,
+    code: 'partly-read',
+    message: `${failed.length} of ${total} parts of the range could not be read (the first from ${day} UTC): ${first.error.message}. The other parts were read and stored; read the range again for the rest.`,
+  };
 }

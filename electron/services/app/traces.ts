@@ -8,7 +8,7 @@
 import type { TraceEntryView, TraceLinkView } from '../../../core/app/api/types.js';
 import type { AppConfig } from '../../../core/app/schema.js';
 import { toHex } from '../../../core/bytes.js';
-import { LinkTrace, type TraceDirection, type TraceEntry } from '../trace.js';
+import { entryText, LinkTrace, type TraceDirection, type TraceEntry } from '../trace.js';
 
 /**
  * Frames kept in all: a connection keeps its share, between 500 and 5000 frames (one meter on the
@@ -62,7 +62,15 @@ export class ConnectionTrace extends LinkTrace {
   }
 
   override record(direction: TraceDirection, bytes: Uint8Array, time: number): TraceEntry {
-    const entry = this.inner.record(direction, bytes, time);
+    return this.keepEntry(this.inner.record(direction, bytes, time));
+  }
+
+  /** A note of the app: kept, numbered and pushed like a frame. */
+  override note(text: string, time: number): TraceEntry {
+    return this.keepEntry(this.inner.note(text, time));
+  }
+
+  private keepEntry(entry: TraceEntry): TraceEntry {
     const item = { seq: this.nextSeq++, entry };
     this.kept.push(item);
     if (this.kept.length > this.limit) this.kept.splice(0, this.kept.length - this.limit);
@@ -109,7 +117,7 @@ export class ConnectionTrace extends LinkTrace {
 
   override exportText(): string {
     return this.kept
-      .map(({ seq, entry: e }) => `#${seq} ${new Date(e.time).toISOString()} ${e.direction === 'tx' ? '>>' : '<<'} ${e.hex}\n    ${e.summary}`)
+      .map(({ seq, entry }) => entryText(entry, `#${seq} `))
       .join('\n');
   }
 }

@@ -3,9 +3,10 @@
  * between each session and the link that main owns. A remote session has the DlmsClient methods.
  */
 import { Worker } from 'node:worker_threads';
-import { deserializeError, DlmsError, TransportError } from '../../../core/errors.js';
+import { deserializeError, DlmsError, serializeError, TransportError } from '../../../core/errors.js';
 import type { AssociationInfo, AttributeRef, ItemResult, MethodRef, ShortNameObject } from '../../../core/session/types.js';
 import type { DlmsValue } from '../../../core/axdr/types.js';
+import type { LearnedLimits } from '../../../core/session/client.js';
 import type { FromWorker, SessionMethod, SessionSpec, ToWorker } from './protocol.js';
 
 /** The link as the engine sees it: bytes out, bytes in. */
@@ -13,6 +14,8 @@ export interface EngineLink {
   write(bytes: Uint8Array): void | Promise<void>;
   /** Subscribe to incoming bytes; returns the unsubscribe function. */
   onData(listener: (bytes: Uint8Array) => void): () => void;
+  /** Subscribe to the link going away under the session (a dropped socket); returns the unsubscribe function. */
+  onLost?(listener: (error: unknown) => void): () => void;
 }
 
 interface Pending {
@@ -24,6 +27,7 @@ export class RemoteSession {
   private nextCall = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeLost: () => void;
   /** Set when the worker could not build the session (bad settings). */
   failure: DlmsError | null = null;
 
@@ -36,6 +40,8 @@ export class RemoteSession {
       const copy = bytes.slice();
       engine.send({ type: 'rx', sessionId: id, bytes: copy }, [copy.buffer as ArrayBuffer]);
     });
+    // The session in the worker hears of a dropped link at once, and names the request it cut short.
+    this.unsubscribeLost = link.onLost?.((e) => engine.send({ type: 'lost', sessionId: id, error: serializeError(e) })) ?? (() => undefined);
   }
 
   open(): Promise<AssociationInfo> {
@@ -58,6 +64,9 @@ export class RemoteSession {
   readObjectList(): Promise<readonly ShortNameObject[]> {
     return this.call('readObjectList', []) as Promise<ShortNameObject[]>;
   }
+  learned(): Promise<LearnedLimits> {
+    return this.call('learned', []) as Promise<LearnedLimits>;
+  }
   release(): Promise<void> {
     return this.call('release', []) as Promise<void>;
   }
@@ -68,6 +77,7 @@ export class RemoteSession {
   /** Forget the session in the worker and stop listening to the link. */
   dispose(): void {
     this.unsubscribe();
+    this.unsubscribeLost();
     this.engine.send({ type: 'close-session', sessionId: this.id });
     this.engine.forget(this.id);
     for (const p of this.pending.values()) p.reject(deserializeError({ name: 'LocalProtocolError', code: 'disposed', message: 'the session was closed' }));

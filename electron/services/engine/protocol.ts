@@ -22,12 +22,14 @@ export interface SessionSpec {
 }
 
 /** The DlmsClient calls main may make on a remote session. */
-export type SessionMethod = 'open' | 'get' | 'getList' | 'set' | 'action' | 'readObjectList' | 'release' | 'close';
+export type SessionMethod = 'open' | 'get' | 'getList' | 'set' | 'action' | 'readObjectList' | 'learned' | 'release' | 'close';
 
 export type ToWorker =
   | { readonly type: 'open-session'; readonly sessionId: number; readonly spec: SessionSpec }
   | { readonly type: 'call'; readonly sessionId: number; readonly callId: number; readonly method: SessionMethod; readonly args: readonly unknown[] }
   | { readonly type: 'rx'; readonly sessionId: number; readonly bytes: Uint8Array }
+  /** The link under the session went away (the meter dropped the socket): its reads fail with this. */
+  | { readonly type: 'lost'; readonly sessionId: number; readonly error: SerializedError }
   | { readonly type: 'close-session'; readonly sessionId: number };
 
 export type FromWorker =

@@ -3,7 +3,7 @@
  * out as 'tx' messages and come in as 'rx' messages; a slow decode here never blocks main.
  */
 import { parentPort } from 'node:worker_threads';
-import { serializeError } from '../../../core/errors.js';
+import { deserializeError, serializeError, type SerializedError } from '../../../core/errors.js';
 import { HdlcLink } from '../../../core/hdlc/link.js';
 import { DlmsClient, type ByteTransport } from '../../../core/session/client.js';
 import type { ItemResult } from '../../../core/session/types.js';
@@ -21,10 +21,18 @@ const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.p
 class PortTransport implements ByteTransport {
   private readonly inbox: Uint8Array[] = [];
   private waiter: (() => void) | null = null;
+  private lost: SerializedError | null = null;
 
   constructor(private readonly sessionId: number) {}
 
+  /** The link went away: reads fail once what arrived before is read, writes at once. */
+  fail(error: SerializedError): void {
+    this.lost ??= error;
+    this.waiter?.();
+  }
+
   write(bytes: Uint8Array): void {
+    if (this.lost !== null) throw deserializeError(this.lost);
     // A copy of our own buffer, so transferring it cannot detach anything the session still holds.
     const copy = bytes.slice();
     post({ type: 'tx', sessionId: this.sessionId, bytes: copy }, [copy.buffer as ArrayBuffer]);
@@ -38,11 +46,14 @@ class PortTransport implements ByteTransport {
   read(timeoutMs: number): Promise<Uint8Array | null> {
     const next = this.inbox.shift();
     if (next !== undefined) return Promise.resolve(next);
-    return new Promise((resolve) => {
+    if (this.lost !== null) return Promise.reject(deserializeError(this.lost));
+    return new Promise((resolve, reject) => {
       const done = (): void => {
         clearTimeout(timer);
         this.waiter = null;
-        resolve(this.inbox.shift() ?? null);
+        const chunk = this.inbox.shift();
+        if (chunk === undefined && this.lost !== null) reject(deserializeError(this.lost));
+        else resolve(chunk ?? null);
       };
       const timer = setTimeout(done, timeoutMs);
       this.waiter = done;
@@ -107,6 +118,9 @@ port.on('message', (m: ToWorker) => {
       return;
     case 'rx':
       sessions.get(m.sessionId)?.transport.deliver(m.bytes);
+      return;
+    case 'lost':
+      sessions.get(m.sessionId)?.transport.fail(m.error);
       return;
     case 'close-session':
       sessions.delete(m.sessionId);

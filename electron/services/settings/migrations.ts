@@ -5,6 +5,9 @@
  *  0: a bare configuration (`{"version": 1, "connections": ...}`, as `config.export` and the CLI
  *     write it) put in place as settings.json by hand; its secrets are in clear.
  *  1: `{schemaVersion, config, demo, firstRunDone}` with the secrets sealed.
+ *
+ * A field added as optional needs no step: a physical device's `passwordHex` (the Password given as
+ * hexadecimal) is absent in older files and reads as off, and it is no secret, so nothing is sealed.
  */
 import type { AppConfig } from '../../../core/app/schema.js';
 import { mapSecrets } from './secret-fields.js';

@@ -8,23 +8,23 @@ const line = (hex: string, showSecrets = false): string => describeApdu(decodeAp
 describe('describeApdu: one line per APDU for the trace view', () => {
   it('GET requests and responses of the traces', () => {
     expect(line('c001c600070100630100ff0201010204020412000809060000010000ff0f02120000090c07ea0b16ff01322c00000000090c07ea0b16ff013231000000000100')).toBe(
-      'GET.request-normal invoke=C6 class=7 obis=1-0:99.1.0.255 attr=2 selective access by range (selector 1) {{8, octets 0000010000ff, 2, 0}, datetime 2026-11-22 01:50:44 +00:00, datetime 2026-11-22 01:50:49 +00:00, []}',
+      'GET.request-normal invoke=C6 class=7 (Profile generic) obis=1-0:99.1.0.255 attr=2 selective access by range (selector 1) {{8, octets 0000010000ff, 2, 0}, datetime 2026-11-22 01:50:44 +00:00, datetime 2026-11-22 01:50:49 +00:00, []}',
     );
-    expect(line('c001c000080000010000ff0200')).toBe('GET.request-normal invoke=C0 class=8 obis=0-0:1.0.0.255 attr=2');
+    expect(line('c001c000080000010000ff0200')).toBe('GET.request-normal invoke=C0 class=8 (Clock) obis=0-0:1.0.0.255 attr=2');
     expect(line('c401c000090c07ea0b160701331200000000')).toBe(
       'GET.response-normal invoke=C0 data: datetime 2026-11-22 01:51:18 +00:00 Sun',
     );
     expect(line('c401c20002020ffe161e')).toBe('GET.response-normal invoke=C2 data: {-2, enum 30}');
     expect(line('c002c400000001')).toBe('GET.request-next invoke=C4 block=1');
     expect(line('c001c500070100630100ff0201020204060000001f0600000028120001120000')).toBe(
-      'GET.request-normal invoke=C5 class=7 obis=1-0:99.1.0.255 attr=2 selective access by entry (selector 2) {31, 40, 1, 0}',
+      'GET.request-normal invoke=C5 class=7 (Profile generic) obis=1-0:99.1.0.255 attr=2 selective access by entry (selector 2) {31, 40, 1, 0}',
     );
     expect(line('c401c10104')).toBe('GET.response-normal invoke=C1 result=object-undefined(4)');
   });
 
   it('SET and ACTION', () => {
     expect(line('c101c000080000010000ff0200090c07e90101030c000000000000')).toBe(
-      'SET.request-normal invoke=C0 class=8 obis=0-0:1.0.0.255 attr=2 value: datetime 2025-01-01 12:00:00 +00:00 Wed',
+      'SET.request-normal invoke=C0 class=8 (Clock) obis=0-0:1.0.0.255 attr=2 value: datetime 2025-01-01 12:00:00 +00:00 Wed',
     );
     expect(line('c501c000')).toBe('SET.response-normal invoke=C0 result=success(0)');
     expect(line('c701c00300')).toBe('ACTION.response-normal invoke=C0 result=read-write-denied(3)');

@@ -164,7 +164,7 @@ describe('validation follows the same rules', () => {
     expectValid(device({ clientAddress: 255, interfaceType: 'wrapper' }));
   });
 
-  it('Password: required where it applies, 16 characters for High, printable ASCII, ignored elsewhere', () => {
+  it('Password: required where it applies, 1 to 16 characters for High, printable ASCII, ignored elsewhere', () => {
     expect(onlyProblem(device({ accessSecurity: 'low' }), 'devices[0].password')).toBe('Password is missing: Access security "Low" needs the meter\'s password');
     expect(onlyProblem(device({ accessSecurity: 'high-sha256' }), 'devices[0].password')).toBe(
       'Password is missing: Access security "High SHA256" needs the meter\'s password',
@@ -172,14 +172,17 @@ describe('validation follows the same rules', () => {
     expectValid(device({ accessSecurity: 'low', password: '1' }));
     expectValid(device({ accessSecurity: 'low', password: '~'.repeat(128) }));
     expectValid(device({ accessSecurity: 'high-md5', password: 'x' }));
-    expectValid(device({ accessSecurity: 'high', password: '0123456789ABCDEF' }));
-    for (const pw of ['0123456789ABCDE', '0123456789ABCDEF0']) {
-      expect(onlyProblem(device({ accessSecurity: 'high', password: pw }), 'devices[0].password')).toBe(
-        `Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: exactly 16 characters expected, ${pw.length} given`,
+    // High (mechanism 2): 1 to 16 characters, a shorter secret padded with zero bytes to the AES-128 key.
+    for (const pw of ['1', 'abcde', '12345678', '0123456789ABCDE', '0123456789ABCDEF']) expectValid(device({ accessSecurity: 'high', password: pw }));
+    for (const pw of ['0123456789ABCDEF0', 'x'.repeat(128)]) {
+      const message = onlyProblem(device({ accessSecurity: 'high', password: pw }), 'devices[0].password');
+      expect(message).toBe(
+        `Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 1 to 16 characters are allowed (a shorter one is padded with zero bytes), ${pw.length} given`,
       );
+      expect(message).not.toContain(pw);
     }
     expect(onlyProblem(device({ accessSecurity: 'low', password: 'pässwörd' }), 'devices[0].password')).toBe(
-      'Password: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as bytes',
+      'Password: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as bytes; for other bytes turn on "Password is hexadecimal"',
     );
     expect(onlyProblem(device({ accessSecurity: 'low', password: 'x'.repeat(129) }), 'devices[0].password')).toBe(
       'Password: at most 128 characters are allowed, 129 given',
@@ -187,6 +190,39 @@ describe('validation follows the same rules', () => {
     // Not applicable: kept, not judged.
     expectValid(device({ accessSecurity: 'none', password: 'short' }));
     expectValid(device({ accessSecurity: 'high-gmac', password: 'pässwörd', authenticationKey: KEY, blockCipherKey: KEY }));
+  });
+
+  it('Password is hexadecimal: pairs of digits; High takes 2 to 32 digits, the others any even count', () => {
+    const hex = (accessSecurity: AccessSecurity, password: string) => device({ accessSecurity, password, passwordHex: true });
+    expectValid(hex('high', '00'));
+    expectValid(hex('high', '6162636465'));
+    expectValid(hex('high', '00112233445566778899AABBCCDDEEFF'));
+    expectValid(hex('high', '00 11:22-33 44 55 66 77 88 99 aa bb cc dd ee ff'));
+    expectValid(hex('low', '01'));
+    expectValid(hex('low', 'ff'.repeat(64)));
+    expectValid(hex('high-md5', 'A0B1C2'));
+    expectValid(hex('high-sha256', '00'.repeat(40)));
+    const high33 = '00112233445566778899AABBCCDDEEFF00';
+    expect(onlyProblem(hex('high', high33), 'devices[0].password')).toBe(
+      'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 2 to 32 hexadecimal digits (1 to 16 bytes, padded with zero bytes to 16) are allowed, 34 given',
+    );
+    for (const [pw, count] of [['123', 3], ['0', 1], [' : ', 0]] as const) {
+      expect(onlyProblem(hex('low', pw), 'devices[0].password')).toBe(
+        `Password: hexadecimal digits come in pairs, two per byte: an even count from 2 is expected, ${count} given`,
+      );
+    }
+    for (const pw of ['00GG', 'secret']) {
+      const message = onlyProblem(hex('high', pw), 'devices[0].password');
+      expect(message).toBe(
+        'Password: with "Password is hexadecimal" on, only hexadecimal digits (0-9, A-F) are allowed, two per byte (spaces, colons or dashes between bytes are ignored)',
+      );
+      expect(message).not.toContain(pw);
+    }
+    expect(onlyProblem(hex('high', ''), 'devices[0].password')).toBe('Password is missing: Access security "High" needs the meter\'s password');
+    // Not applicable: the flag is kept, the text not judged.
+    expectValid(hex('none', 'zz'));
+    // Off (or absent): the characters themselves.
+    expectValid(device({ accessSecurity: 'high', password: 'zz', passwordHex: false }));
   });
 
   it('keys: required where they apply, 32 hexadecimal characters, ignored elsewhere', () => {

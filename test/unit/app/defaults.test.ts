@@ -57,6 +57,7 @@ describe('every default of the spec (and ours)', () => {
       clientAddress: 16,
       accessSecurity: 'none',
       password: '',
+      passwordHex: false,
       interfaceType: 'hdlc',
       transportSecurity: 'none',
       invocationCounterObis: '',

@@ -95,6 +95,7 @@ export const CASES: readonly FieldCase[] = [
     bad: ['authenticated encryption', 'aes'],
     message: oneOf('Transport security', '"none", "authentication", "encryption", "authenticated-encryption"'),
   },
+  { path: [...DEV, 'passwordHex'], good: [true, false], bad: ['hex', 1], message: onOff('Password is hexadecimal') },
   { path: [...DEV, 'logicalNameReferencing'], good: [true, false], bad: ['ln'], message: onOff('Logical name referencing') },
   { path: [...DEV, 'responseTimeoutMs'], good: [100, 600000], bad: [99, 600001], message: ms('Response timeout (ms)') },
   // Cosem group

@@ -132,6 +132,44 @@ describe('deviceLinkSettings: authentication and security', () => {
       Uint8Array.from('ABCDEFGHIJKLMNOP', (c) => c.charCodeAt(0)),
     );
   });
+
+  it('High: a shorter password as its own bytes (the session pads the AES key with zero bytes)', () => {
+    expect(settings({ accessSecurity: 'high', password: 'abcde' }).password).toEqual(Uint8Array.of(0x61, 0x62, 0x63, 0x64, 0x65));
+    expect(settings({ accessSecurity: 'high', password: '1' }).password).toEqual(Uint8Array.of(0x31));
+    expect(() => settings({ accessSecurity: 'high', password: 'ABCDEFGHIJKLMNOPQ' })).toThrow(/1 to 16 characters are allowed .*, 17 given/);
+  });
+
+  it('Password is hexadecimal: the digit pairs as bytes, separators dropped, any case', () => {
+    expect(settings({ accessSecurity: 'high', password: '6162636465', passwordHex: true }).password).toEqual(Uint8Array.of(0x61, 0x62, 0x63, 0x64, 0x65));
+    expect(settings({ accessSecurity: 'high', password: '00 11:22-33 44 55 66 77 88 99 aa bb cc dd ee FF', passwordHex: true }).password).toEqual(
+      bytes('00112233445566778899AABBCCDDEEFF'),
+    );
+    expect(settings({ accessSecurity: 'low', password: '00ff7f', passwordHex: true }).password).toEqual(Uint8Array.of(0x00, 0xff, 0x7f));
+    expect(settings({ accessSecurity: 'high-sha256', password: 'A0'.repeat(40), passwordHex: true }).password).toEqual(new Uint8Array(40).fill(0xa0));
+    // Off: the same text is its characters.
+    expect(settings({ accessSecurity: 'low', password: '00ff', passwordHex: false }).password).toEqual(Uint8Array.of(0x30, 0x30, 0x66, 0x66));
+    // Where the Password does not apply, neither does its form.
+    expect(settings({ accessSecurity: 'none', password: 'zz', passwordHex: true }).password).toBeNull();
+  });
+
+  it('Password is hexadecimal: refusals name the field and the count, never the digits', () => {
+    const refused = (device: Record<string, unknown>): string => {
+      try {
+        settings(device);
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        return (e as Error).message;
+      }
+      throw new Error('expected a refusal');
+    };
+    const long = refused({ accessSecurity: 'high', password: '00112233445566778899AABBCCDDEEFF01', passwordHex: true });
+    expect(long).toContain('Password: ');
+    expect(long).toContain('2 to 32 hexadecimal digits');
+    expect(long).toContain('34 given');
+    expect(long).not.toContain('00112233');
+    expect(refused({ accessSecurity: 'low', password: 'ABC', passwordHex: true })).toContain('an even count from 2 is expected, 3 given');
+    expect(refused({ accessSecurity: 'low', password: 'secret', passwordHex: true })).toContain('only hexadecimal digits (0-9, A-F) are allowed');
+  });
 });
 
 describe('deviceLinkSettings: the link and refusals', () => {

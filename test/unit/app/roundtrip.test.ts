@@ -43,6 +43,7 @@ const full = {
       clientAddress: 1,
       accessSecurity: 'high-gmac',
       password: 'kept though unused',
+      passwordHex: true,
       interfaceType: 'hdlc',
       transportSecurity: 'authenticated-encryption',
       invocationCounterObis: '0.0.43.1.0.255',
@@ -78,6 +79,9 @@ describe('round trip through JSON', () => {
     expect(cfg.devices[0]!.authenticationKey).toBe(KEY_B);
     expect(cfg.devices[0]!.blockCipherKey).toBe(KEY_A);
     expect(cfg.devices[0]!.password).toBe('kept though unused');
+    expect(cfg.devices[0]!.passwordHex).toBe(true);
+    // Absent: off, written out like every other field.
+    expect(cfg.devices[1]!.passwordHex).toBe(false);
     expect(cfg.groups[0]!.values.map((v) => [v.obis, v.attribute, v.entries])).toEqual([
       ['1-0:1.8.0.255', 3, null],
       ['1-0:99.1.0.255', 2, 96],

@@ -111,7 +111,7 @@ describe('cosem-studio test', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines.map((l) => l.split(/\s+/)[1])).toEqual(['link', 'association', 'identity', 'clock', 'release']);
-    expect(r.out).toMatch(/identity .* CSM0000012345678, serial \S+, firmware \S+/);
+    expect(r.out).toMatch(/identity .* CSM0000012345678, serial \S+ \(0-0:96\.1\.0\.255\), firmware .+ \(1-0:0\.2\.0\.255\)$/m);
     expect(r.out).toMatch(/clock .* s from this computer/);
   });
 

@@ -16,7 +16,7 @@ describe('the link trace', () => {
     const recorded = loadTrace('hdlc-public-noauth');
     recorded.exchanges.forEach((e, i) => trace.record(e.dir === 'c2s' ? 'tx' : 'rx', fromHex(e.hex), 1_000 + i));
     const lines = trace.entries().map((e) => e.summary);
-    expect(lines[0]).toBe('SNRM P/F');
+    expect(lines[0]).toBe('SNRM P/F; client proposes the defaults (no parameters): max info field tx=128 rx=128, window tx=1 rx=1');
     expect(lines[2]).toMatch(/^I\(ssn=0,rsn=0\) P\/F; AARQ/);
     expect(lines.some((l) => /GET\.request-normal .*1-1:21\.25\.0\.255/.test(l))).toBe(true);
     expect(lines.some((l) => /segment/.test(l))).toBe(true);

@@ -29,6 +29,7 @@ describe('errors stay with their value', () => {
       name: 'AccessError',
       code: 'object-undefined',
       message: 'Reading 1-0:99.99.0.255 attribute 2 failed: the meter does not have this object (object-undefined, 4)',
+      details: { result: 4 },
     });
     expect(readings[1]!.value).toBeNull();
     expect(readings[0]!.unit).toBe('V');

@@ -65,13 +65,18 @@ export function hexPreview(hex: string, count = 16): string {
   return bytes.length > count ? `${shown} …` : shown;
 }
 
-export function directionLabel(direction: 'tx' | 'rx'): string {
-  return direction === 'tx' ? 'sent' : 'received';
+export function directionLabel(direction: TraceEntryView['direction']): string {
+  return direction === 'tx' ? 'sent' : direction === 'rx' ? 'received' : 'note of the app';
+}
+
+/** The arrow of the Dir column: → sent, ← received, — a note of the app. */
+export function directionMark(direction: TraceEntryView['direction']): string {
+  return direction === 'tx' ? '→' : direction === 'rx' ? '←' : '—';
 }
 
 /**
  * Does the entry match the filter text? Words must all match (any order), each against the summary,
- * the direction (tx/rx, sent/received) or the hex (spaces in the filter ignored there).
+ * the direction (tx/rx/note, sent/received) or the hex (spaces in the filter ignored there).
  */
 export function entryMatches(entry: TraceEntryView, filter: string): boolean {
   const words = filter.trim().toLowerCase().split(/\s+/).filter((w) => w !== '');
@@ -84,9 +89,13 @@ export function entryMatches(entry: TraceEntryView, filter: string): boolean {
   return words.every((w) => summary.includes(w) || dir.includes(w) || hex.includes(w));
 }
 
-/** What Copy puts on the clipboard: a line per frame with its hex, then its decode indented. */
+/** What Copy puts on the clipboard: a line per frame with its hex, then its decode indented; a note on one line. */
 export function entriesText(entries: readonly TraceEntryView[]): string {
   return entries
-    .map((e) => `${formatTraceTime(e.time)} ${e.direction === 'tx' ? '>>' : '<<'} ${hexBytes(e.hex).join(' ').toUpperCase()}\n    ${e.summary}`)
+    .map((e) =>
+      e.direction === 'note'
+        ? `${formatTraceTime(e.time)} -- ${e.summary}`
+        : `${formatTraceTime(e.time)} ${e.direction === 'tx' ? '>>' : '<<'} ${hexBytes(e.hex).join(' ').toUpperCase()}\n    ${e.summary}`,
+    )
     .join('\n');
 }

@@ -77,6 +77,43 @@ describe('physical device editor', () => {
     expect((labelled('Password') as HTMLInputElement).type).toBe('password');
   });
 
+  it('"Password is hexadecimal" sits with the Password; the hint says what High and hexadecimal take', async () => {
+    const api = await open('#/devices/device-1', oneDevice());
+    expect(hasLabel('Password is hexadecimal')).toBe(false);
+    choose(labelled('Access security') as HTMLSelectElement, 'Low');
+    const hex = labelled('Password is hexadecimal') as HTMLInputElement;
+    expect(hex.type).toBe('checkbox');
+    expect(hex.checked).toBe(false);
+    const pw = () => labelled('Password') as HTMLInputElement;
+    expect(messageOf(pw())).toBe('');
+
+    choose(labelled('Access security') as HTMLSelectElement, 'High');
+    expect(messageOf(pw())).toBe('1 to 16 characters (padded with zero bytes to an AES-128 key).');
+    type(pw(), 'abcde');
+    expect(pw().getAttribute('aria-invalid')).toBe('false');
+    type(pw(), 'abcdefghijklmnopq');
+    expect(messageOf(pw())).toBe(
+      'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 1 to 16 characters are allowed (a shorter one is padded with zero bytes), 17 given',
+    );
+
+    click(labelled('Password is hexadecimal') as HTMLInputElement);
+    expect((labelled('Password is hexadecimal') as HTMLInputElement).checked).toBe(true);
+    type(pw(), '6162636465');
+    expect(messageOf(pw())).toBe('2 to 32 hexadecimal digits (1 to 16 bytes, padded with zero bytes to an AES-128 key).');
+    type(pw(), '616');
+    expect(messageOf(pw())).toBe('Password: hexadecimal digits come in pairs, two per byte: an even count from 2 is expected, 3 given');
+    type(pw(), '6162636465');
+    choose(labelled('Access security') as HTMLSelectElement, 'High MD5');
+    expect(messageOf(pw())).toBe('Hexadecimal digits, two per byte.');
+    choose(labelled('Access security') as HTMLSelectElement, 'High');
+
+    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    const sent = api.callsOf('devices.save');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.arg as PhysicalDevice).toMatchObject({ accessSecurity: 'high', password: '6162636465', passwordHex: true });
+  });
+
   it('shows Serial number only with serial-number addressing, and Server address only without it', async () => {
     await open('#/devices/device-1', oneDevice());
     expect(hasLabel('Serial number')).toBe(false);
