@@ -5,6 +5,7 @@
  */
 import { conformanceFromNames, CONFORMANCE_BITS, type ConformanceName } from '../apdu/conformance.js';
 import { InputError } from '../errors.js';
+import { resolveIdentityCodes, type IdentityCodes, type ResolvedIdentityCodes } from './objects-identity.js';
 import { resolveSecurityConfig, type MeterSecurityConfig, type ResolvedSecurity } from './security-config.js';
 
 export type Referencing = 'ln' | 'sn' | 'both';
@@ -19,6 +20,8 @@ export interface VirtualMeterConfig extends MeterSecurityConfig {
   readonly logicalDeviceName?: string;
   /** Active firmware version (1-0:0.2.0.255). */
   readonly firmwareVersion?: string;
+  /** Where the serial number and firmware version objects are, as on meters that keep them elsewhere. Default 0-0:96.1.0.255 and 1-0:0.2.0.255. */
+  readonly identityCodes?: IdentityCodes;
   /** Logical name (LN), short name (SN) or both referencing. Default 'ln'. */
   readonly referencing?: Referencing;
   readonly hdlc?: HdlcConfig;
@@ -47,6 +50,13 @@ export interface VirtualMeterConfig extends MeterSecurityConfig {
   readonly seed?: number;
   /** When the meter started counting energy (ms since 1970 UTC). Default 2020-01-01T00:00:00Z. */
   readonly installedAt?: number;
+  /**
+   * Behave like the strictest field meters (see STRICT_LIMITS): HDLC 128 bytes and window 1 whatever
+   * the client proposes, lists of at most 10, the link reset on a GET-with-list that holds a
+   * profile buffer or a selective access, silence for a service the association did not negotiate,
+   * blocks cut to fill the PDU exactly. Default false.
+   */
+  readonly strict?: boolean;
 }
 
 export interface HdlcConfig {
@@ -85,6 +95,7 @@ export interface ResolvedMeterConfig {
   readonly manufacturerFlag: string;
   readonly logicalDeviceName: string;
   readonly firmwareVersion: string;
+  readonly identityCodes: ResolvedIdentityCodes;
   readonly referencing: Referencing;
   readonly hdlc: Required<HdlcConfig>;
   readonly wrapperPort: number;
@@ -101,6 +112,8 @@ export interface ResolvedMeterConfig {
   readonly eventLogEntries: number;
   readonly seed: number;
   readonly installedAt: number;
+  /** See VirtualMeterConfig.strict. */
+  readonly strict: boolean;
   /** Clients, keys, system title, invocation counter (see security-config.ts). */
   readonly security: ResolvedSecurity;
 }
@@ -120,22 +133,27 @@ export const DEFAULT_CONFORMANCE: readonly ConformanceName[] = [
   'action',
 ];
 
-export type MeterPreset = 'typical' | 'no-lists' | 'no-blocks' | 'small-pdu' | 'strict';
+export type MeterPreset = 'typical' | 'no-lists' | 'no-blocks' | 'small-pdu' | 'minimal' | 'strict';
 
 /**
  * Meters that make a client use its fallbacks: no GET-with-list, no block transfer, a small PDU,
- * or all of these at once. Spread one into a configuration: `{ ...METER_PRESETS.strict, serialNumber }`.
+ * all of these at once ('minimal'), or the strict mode ('strict', see VirtualMeterConfig.strict).
+ * Spread one into a configuration: `{ ...METER_PRESETS.strict, serialNumber }`.
  */
 export const METER_PRESETS: Readonly<Record<MeterPreset, VirtualMeterConfig>> = {
   typical: {},
   'no-lists': { conformance: DEFAULT_CONFORMANCE.filter((n) => n !== 'multiple-references') },
   'no-blocks': { conformance: DEFAULT_CONFORMANCE.filter((n) => !n.startsWith('block-transfer')) },
   'small-pdu': { maxPduSize: 128 },
-  strict: {
+  minimal: {
     conformance: DEFAULT_CONFORMANCE.filter((n) => n !== 'multiple-references' && !n.startsWith('block-transfer')),
     maxPduSize: 128,
   },
+  strict: { strict: true },
 };
+
+/** What a strict meter grants at most: its HDLC information field and window, and its list length. */
+export const STRICT_LIMITS = { maxInfo: 128, windowSize: 1, maxListItems: 10 } as const;
 
 /** The bits that belong to each referencing; the rest of a request's proposal is ignored. */
 export const LN_CONFORMANCE_MASK = conformanceFromNames([
@@ -199,14 +217,18 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
     fail('hdlc.addressing', addressing, "'default' or 'serial-number' is allowed");
   }
   const physicalDefault = addressing === 'serial-number' ? (serialNumber % 10000) + 1000 : 1;
+  const strict = bool('strict', config.strict, false);
+  // A strict meter grants at most 128 bytes and window 1 (a smaller field may still be configured).
+  const maxInfo = strict ? STRICT_LIMITS.maxInfo : 2030;
+  const maxWindow = strict ? STRICT_LIMITS.windowSize : 7;
   const hdlc: Required<HdlcConfig> = {
     addressing,
     logicalAddress: integer('hdlc.logicalAddress', h.logicalAddress, 1, 1, 0x3ffd),
     physicalAddress: integer('hdlc.physicalAddress', h.physicalAddress, physicalDefault, 0x01, 0x3ffd),
-    maxInfoTx: integer('hdlc.maxInfoTx', h.maxInfoTx, 128, 32, 2030),
-    maxInfoRx: integer('hdlc.maxInfoRx', h.maxInfoRx, 128, 32, 2030),
-    windowTx: integer('hdlc.windowTx', h.windowTx, 1, 1, 7),
-    windowRx: integer('hdlc.windowRx', h.windowRx, 1, 1, 7),
+    maxInfoTx: integer('hdlc.maxInfoTx', h.maxInfoTx, 128, 32, maxInfo),
+    maxInfoRx: integer('hdlc.maxInfoRx', h.maxInfoRx, 128, 32, maxInfo),
+    windowTx: integer('hdlc.windowTx', h.windowTx, 1, 1, maxWindow),
+    windowRx: integer('hdlc.windowRx', h.windowRx, 1, 1, maxWindow),
     inactivityTimeout: integer('hdlc.inactivityTimeout', h.inactivityTimeout, 120, 0, 65535),
     interOctetTimeout: integer('hdlc.interOctetTimeout', h.interOctetTimeout, 25, 20, 6000),
   };
@@ -256,6 +278,7 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
     manufacturerFlag,
     logicalDeviceName,
     firmwareVersion,
+    identityCodes: resolveIdentityCodes(config.identityCodes),
     referencing,
     hdlc,
     wrapperPort: integer('wrapperPort', config.wrapperPort, 1, 1, 0xffff),
@@ -264,7 +287,7 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
     password,
     conformance,
     maxPduSize: integer('maxPduSize', config.maxPduSize, 1024, 64, 0xffff),
-    maxListItems: integer('maxListItems', config.maxListItems, 10, 1, 255),
+    maxListItems: integer('maxListItems', config.maxListItems, 10, 1, strict ? STRICT_LIMITS.maxListItems : 255),
     timeZone: integer('timeZone', config.timeZone, 0, -720, 720),
     daylightSaving: bool('daylightSaving', config.daylightSaving, false),
     profile: {
@@ -275,6 +298,7 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
     eventLogEntries: integer('eventLogEntries', config.eventLogEntries, 100, 1, 10_000),
     seed: integer('seed', config.seed, 1, 0, 0xffffffff),
     installedAt,
+    strict,
     security: resolveSecurityConfig(config, { manufacturerFlag, serialNumber, publicClient, managementClient, password }),
   };
 }

@@ -11,6 +11,7 @@ export {
   DEFAULT_CONFORMANCE,
   MAX_PROFILE_ROWS,
   METER_PRESETS,
+  STRICT_LIMITS,
   type MeterPreset,
   resolveMeterConfig,
   type HdlcConfig,

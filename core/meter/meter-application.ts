@@ -7,6 +7,13 @@
  * the meter accepts -> EXCEPTION-Response; a missing object, a forbidden attribute, a wrong type
  * -> the data-access-result or action-result of the standard in a normal response.
  *
+ * Strict mode (config.strict), as the strictest field meters: a request for a service the
+ * association did not negotiate gets no answer at all (null); a GET-with-list that names a profile
+ * buffer (class 7 attribute 2) or carries any selective access resets the link (DROP_LINK: the
+ * connection forgets the association and the link and sends nothing). Block answers, strict or
+ * not, are cut so each block APDU fills the agreed PDU size exactly (see blockPayload), and HDLC
+ * fills every segment but the last to the agreed information field.
+ *
  * Security: a ciphered request is opened (tag, invocation counter, the client's policy) before it
  * is served and its answer is protected the same way (transport-security.ts); an unprotected one is
  * refused when the client's policy asks for protection. Until HLS pass 3 succeeded every access
@@ -90,6 +97,15 @@ const RELEASE_NOT_FINISHED = 1;
 
 type ReadOutcome = { readonly data: Uint8Array } | { readonly dar: number };
 
+/** What `handle` returns when the meter resets the link instead of answering (strict mode). */
+export const DROP_LINK: unique symbol = Symbol('drop-link');
+/** An APDU to send, nothing (null), or the link reset. */
+export type MeterAnswer = Uint8Array | null | typeof DROP_LINK;
+
+/** The profile generic's buffer: what a strict meter streams and cannot put in a list. */
+const PROFILE_GENERIC_CLASS = 7;
+const BUFFER_ATTRIBUTE = 2;
+
 interface LongTransfer {
   readonly invokeIdAndPriority: number;
   readonly raw: Uint8Array;
@@ -135,8 +151,11 @@ export class MeterApplication {
     this.longSet = null;
   }
 
-  /** One whole APDU from the client; the APDU to answer with, or null when none is due. */
-  handle(bytes: Uint8Array, peer: ConnectionPeer, hostNow: number): Uint8Array | null {
+  /**
+   * One whole APDU from the client; the APDU to answer with, null when none is due, or DROP_LINK
+   * when the meter resets the link (strict mode; the association is gone already).
+   */
+  handle(bytes: Uint8Array, peer: ConnectionPeer, hostNow: number): MeterAnswer {
     try {
       return this.dispatch(bytes, peer, hostNow);
     } catch {
@@ -148,7 +167,7 @@ export class MeterApplication {
     }
   }
 
-  private dispatch(bytes: Uint8Array, peer: ConnectionPeer, hostNow: number): Uint8Array | null {
+  private dispatch(bytes: Uint8Array, peer: ConnectionPeer, hostNow: number): MeterAnswer {
     if (bytes.length === 0) return null;
     const config = this.core.state.config;
     if (CIPHERED_APDU_NAMES.has(bytes[0]!)) return this.ciphered(bytes, hostNow);
@@ -180,7 +199,7 @@ export class MeterApplication {
   }
 
   /** A ciphered APDU: open it, serve what it carries, protect the answer the same way. */
-  private ciphered(bytes: Uint8Array, hostNow: number): Uint8Array | null {
+  private ciphered(bytes: Uint8Array, hostNow: number): MeterAnswer {
     const security = this.security;
     if (this.association === null) return exception(STATE_SERVICE_NOT_ALLOWED, 'operation-not-possible');
     const peerKeys = security !== null && security.ciphered ? peerKeysOf(security) : null;
@@ -196,14 +215,14 @@ export class MeterApplication {
     }
     // Association control is never ciphered as a whole (its user-information is).
     if (apdu.kind === 'aarq' || apdu.kind === 'rlrq') return exception(STATE_SERVICE_UNKNOWN, 'service-not-supported');
-    let answer: Uint8Array | null;
+    let answer: MeterAnswer;
     this.protectionOverhead = protectionOverhead(opened.protection);
     try {
       answer = this.serve(apdu, bytes.length, hostNow);
     } finally {
       this.protectionOverhead = 0;
     }
-    if (answer === null) return null;
+    if (answer === null || answer === DROP_LINK) return answer;
     // An exception-response has no ciphered form of its own and says nothing secret; meters send it plain.
     if (answer[0] === TAG_EXCEPTION_RESPONSE) return answer;
     // Anything else goes protected or not at all (the meter's invocation counter is used up).
@@ -235,7 +254,7 @@ export class MeterApplication {
   }
 
   /** One plain xDLMS request on the open association (deciphered already when it came ciphered). */
-  private serve(apdu: Apdu, receivedLength: number, hostNow: number): Uint8Array | null {
+  private serve(apdu: Apdu, receivedLength: number, hostNow: number): MeterAnswer {
     const association = this.association!;
     if (receivedLength > association.serverMaxReceivePduSize) return exception(STATE_SERVICE_NOT_ALLOWED, 'pdu-too-long');
     const ctx: AccessContext = {
@@ -247,27 +266,28 @@ export class MeterApplication {
 
     switch (apdu.kind) {
       case 'get-request-normal':
-        return ln && this.has('get') ? this.getNormal(apdu, ctx) : notSupported();
+        return ln && this.has('get') ? this.getNormal(apdu, ctx) : this.unsupported();
       case 'get-request-next':
-        return ln && this.has('get') ? this.getNext(apdu) : notSupported();
+        if (this.strict && !this.has('block-transfer-with-get-or-read')) return null;
+        return ln && this.has('get') ? this.getNext(apdu) : this.unsupported();
       case 'get-request-with-list':
-        return ln && this.has('get') ? this.getWithList(apdu, ctx) : notSupported();
+        return ln && this.has('get') ? this.getWithList(apdu, ctx) : this.unsupported();
       case 'set-request-normal':
-        return ln && this.has('set') ? this.setNormal(apdu, ctx) : notSupported();
+        return ln && this.has('set') ? this.setNormal(apdu, ctx) : this.unsupported();
       case 'set-request-with-first-datablock':
-        return ln && this.has('set') && this.has('block-transfer-with-set-or-write') ? this.setFirstBlock(apdu, ctx) : notSupported();
+        return ln && this.has('set') && this.has('block-transfer-with-set-or-write') ? this.setFirstBlock(apdu, ctx) : this.unsupported();
       case 'set-request-with-datablock':
-        return ln && this.has('set') && this.has('block-transfer-with-set-or-write') ? this.setNextBlock(apdu, ctx) : notSupported();
+        return ln && this.has('set') && this.has('block-transfer-with-set-or-write') ? this.setNextBlock(apdu, ctx) : this.unsupported();
       case 'set-request-with-list':
-        return ln && this.has('set') ? this.setWithList(apdu, ctx) : notSupported();
+        return ln && this.has('set') ? this.setWithList(apdu, ctx) : this.unsupported();
       case 'action-request-normal':
-        return ln && this.has('action') ? this.actionNormal(apdu, ctx) : notSupported();
+        return ln && this.has('action') ? this.actionNormal(apdu, ctx) : this.unsupported();
       case 'action-request-with-list':
-        return ln && this.has('action') ? this.actionWithList(apdu, ctx) : notSupported();
+        return ln && this.has('action') ? this.actionWithList(apdu, ctx) : this.unsupported();
       case 'read-request':
-        return !ln && this.has('read') ? this.read(apdu, ctx) : notSupported();
+        return !ln && this.has('read') ? this.read(apdu, ctx) : this.unsupported();
       case 'write-request':
-        return !ln && this.has('write') ? this.write(apdu, ctx) : notSupported();
+        return !ln && this.has('write') ? this.write(apdu, ctx) : this.unsupported();
       case 'unconfirmed-write-request':
         if (!ln && this.has('unconfirmed-write')) this.unconfirmedWrite(apdu, ctx);
         return null;
@@ -277,7 +297,7 @@ export class MeterApplication {
       case 'action-request-with-list-and-first-pblock':
       case 'action-request-with-pblock':
       case 'general-block-transfer':
-        return notSupported();
+        return this.unsupported();
       case 'aarq':
       case 'rlrq':
         // Handled before: ACSE APDUs never reach the services.
@@ -322,6 +342,18 @@ export class MeterApplication {
     const answer = hls.reply(clientResponse);
     if (answer !== null) this.association = { ...association, status: 'associated' };
     return answer;
+  }
+
+  private get strict(): boolean {
+    return this.core.state.config.strict;
+  }
+
+  /**
+   * A service the association did not negotiate (or that this meter does not offer): an
+   * EXCEPTION-Response, or, from a strict meter, no answer at all.
+   */
+  private unsupported(): Uint8Array | null {
+    return this.strict ? null : notSupported();
   }
 
   private has(name: ConformanceName): boolean {
@@ -410,8 +442,10 @@ export class MeterApplication {
 
   // ---------------------------------------------------------------- GET
 
-  private getNormal(req: GetRequestNormal, ctx: AccessContext): Uint8Array {
+  private getNormal(req: GetRequestNormal, ctx: AccessContext): Uint8Array | null {
     this.longGet = null;
+    // Selective access the association did not negotiate: a strict meter does not answer.
+    if (this.strict && req.accessSelection !== undefined && !this.has('selective-access')) return null;
     const outcome = this.readLn(ctx, req);
     if ('dar' in outcome) return getResponseResult(req.invokeIdAndPriority, outcome.dar);
     if (4 + outcome.data.length > this.maxSend()) return this.startLongGet(req.invokeIdAndPriority, outcome.data);
@@ -422,10 +456,15 @@ export class MeterApplication {
     return whole;
   }
 
-  private getWithList(req: GetRequestWithList, ctx: AccessContext): Uint8Array {
+  private getWithList(req: GetRequestWithList, ctx: AccessContext): MeterAnswer {
     this.longGet = null;
-    if (!this.has('multiple-references')) return notSupported();
+    if (!this.has('multiple-references')) return this.unsupported();
     if (req.attributes.length > this.core.state.config.maxListItems) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
+    if (this.strict && req.attributes.some((d) => d.accessSelection !== undefined || (d.classId === PROFILE_GENERIC_CLASS && d.attributeId === BUFFER_ATTRIBUTE))) {
+      // A buffer is streamed row by row from storage; in a list it derails the meter, which resets.
+      this.reset();
+      return DROP_LINK;
+    }
     const body = new ByteWriter(256);
     body.berLength(req.attributes.length);
     for (const d of req.attributes) {
@@ -513,8 +552,8 @@ export class MeterApplication {
     });
   }
 
-  private setWithList(req: SetRequestWithList, ctx: AccessContext): Uint8Array {
-    if (!this.has('multiple-references')) return notSupported();
+  private setWithList(req: SetRequestWithList, ctx: AccessContext): Uint8Array | null {
+    if (!this.has('multiple-references')) return this.unsupported();
     if (req.attributes.length !== req.values.length) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
     if (req.attributes.length > this.core.state.config.maxListItems) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
     return encodeApdu({
@@ -585,8 +624,8 @@ export class MeterApplication {
     });
   }
 
-  private actionWithList(req: ActionRequestWithList, ctx: AccessContext): Uint8Array {
-    if (!this.has('multiple-references')) return notSupported();
+  private actionWithList(req: ActionRequestWithList, ctx: AccessContext): Uint8Array | null {
+    if (!this.has('multiple-references')) return this.unsupported();
     if (req.methods.length !== req.methodInvocationParameters.length) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
     if (req.methods.length > this.core.state.config.maxListItems) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
     return encodeApdu({
@@ -616,11 +655,12 @@ export class MeterApplication {
     return this.readAttribute(ctx, target.attribute, selection, this.has('parameterized-access'));
   }
 
-  private read(req: ReadRequest, ctx: AccessContext): Uint8Array {
+  private read(req: ReadRequest, ctx: AccessContext): Uint8Array | null {
     const first = req.variables[0];
+    if (this.strict && !this.has('parameterized-access') && req.variables.some((v) => v.kind === 'parameterized-access')) return null;
     if (req.variables.length === 1 && first?.kind === 'block-number-access') return this.readNext(first.blockNumber);
     this.longRead = null;
-    if (req.variables.length > 1 && !this.has('multiple-references')) return notSupported();
+    if (req.variables.length > 1 && !this.has('multiple-references')) return this.unsupported();
     if (req.variables.length > this.core.state.config.maxListItems) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
     const body = new ByteWriter(256);
     body.berLength(req.variables.length);
@@ -678,10 +718,10 @@ export class MeterApplication {
     return this.writeAttribute(ctx, target.attribute, value);
   }
 
-  private write(req: WriteRequest, ctx: AccessContext): Uint8Array {
-    if (req.variables.some((v) => v.kind === 'write-data-block-access')) return notSupported();
+  private write(req: WriteRequest, ctx: AccessContext): Uint8Array | null {
+    if (req.variables.some((v) => v.kind === 'write-data-block-access')) return this.unsupported();
     if (req.variables.length !== req.values.length) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
-    if (req.variables.length > 1 && !this.has('multiple-references')) return notSupported();
+    if (req.variables.length > 1 && !this.has('multiple-references')) return this.unsupported();
     if (req.variables.length > this.core.state.config.maxListItems) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
     return encodeApdu({
       kind: 'write-response',
@@ -738,3 +778,4 @@ export function blockPayload(maxSend: number, fixed: number): number {
   if (medium >= 128) return Math.min(medium, 255);
   return Math.max(1, Math.min(maxSend - fixed - 1, 127));
 }
+

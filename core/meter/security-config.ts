@@ -67,6 +67,12 @@ export interface MeterSecurityConfig {
    * authenticated encryption, read-write) like the Gurux example server.
    */
   readonly clients?: readonly MeterClientConfig[];
+  /**
+   * Adds client HIGH_SECRET_CLIENT (18) to the list (the default one or `clients`): HLS mechanism 2
+   * (High) with this secret, 1 to 16 characters zero-padded to the 16-byte AES key, read-write, no
+   * security policy. Needs `crypto`. Default none.
+   */
+  readonly highSecret?: string;
 }
 
 export interface ResolvedSecurity {
@@ -84,6 +90,10 @@ export const DEFAULT_BLOCK_CIPHER_KEY = Uint8Array.from({ length: 16 }, (_, i) =
 export const DEFAULT_AUTHENTICATION_KEY = Uint8Array.from({ length: 16 }, (_, i) => 0xd0 + i);
 /** The Gurux example server's management client. */
 export const DEFAULT_HLS_CLIENT = 1;
+/** The client `highSecret` adds. */
+export const HIGH_SECRET_CLIENT = 18;
+/** High (mechanism 2) uses the secret as an AES-128 key: shorter secrets are padded with zero bytes. */
+const HIGH_KEY_LENGTH = 16;
 const MAX_IC = 0xffffffff;
 
 function fail(field: string, value: unknown, rule: string): never {
@@ -136,17 +146,24 @@ function secretBytes(field: string, secret: string | Uint8Array | undefined, mec
   }
   if (secret === undefined) fail(field, '', `${mechanism} needs a secret`);
   // High uses the secret as an AES-128 key.
-  const max = mechanism === 'high' ? 16 : 64;
+  const max = mechanism === 'high' ? HIGH_KEY_LENGTH : 64;
+  let bytes: Uint8Array;
   if (typeof secret === 'string') {
     if (secret.length === 0 || secret.length > max || !/^[\x20-\x7e]+$/.test(secret)) {
       // Quote the length only: the value is a password.
       fail(field, `${secret.length} characters`, `1 to ${max} printable ASCII characters are allowed`);
     }
-    return asciiBytes(secret);
+    bytes = asciiBytes(secret);
+  } else {
+    if (!(secret instanceof Uint8Array)) fail(field, typeof secret, 'text or bytes are expected');
+    if (secret.length === 0 || secret.length > max) fail(field, `${secret.length} bytes`, `1 to ${max} bytes are allowed`);
+    bytes = secret.slice();
   }
-  if (!(secret instanceof Uint8Array)) fail(field, typeof secret, 'text or bytes are expected');
-  if (secret.length === 0 || secret.length > max) fail(field, `${secret.length} bytes`, `1 to ${max} bytes are allowed`);
-  return secret.slice();
+  if (mechanism !== 'high' || bytes.length === HIGH_KEY_LENGTH) return bytes;
+  // As the common stacks do: 'Gurux' is the key 47 75 72 75 78 00 .. 00.
+  const key = new Uint8Array(HIGH_KEY_LENGTH);
+  key.set(bytes);
+  return key;
 }
 
 function resolveClient(c: MeterClientConfig, i: number): ResolvedClient {
@@ -207,6 +224,18 @@ export function resolveSecurityConfig(config: MeterSecurityConfig, d: SecurityDe
         ? [{ address: DEFAULT_HLS_CLIENT, mechanism: 'high-gmac', policy: 'authenticated-encryption', access: 'read-write' } as const]
         : []),
     ];
+  }
+  if (config.highSecret !== undefined) {
+    const h: unknown = config.highSecret;
+    if (typeof h !== 'string' || h.length === 0 || h.length > HIGH_KEY_LENGTH || !/^[\x20-\x7e]+$/.test(h)) {
+      // Quote the length only: the value is a secret.
+      fail('highSecret', typeof h === 'string' ? `${h.length} characters` : typeof h, `1 to ${HIGH_KEY_LENGTH} printable ASCII characters are allowed`);
+    }
+    const taken = given.find((c) => c !== null && typeof c === 'object' && c.address === HIGH_SECRET_CLIENT);
+    if (taken !== undefined) {
+      fail('highSecret', '(given)', `it adds client ${HIGH_SECRET_CLIENT}, which the client list has already (${taken.mechanism})`);
+    }
+    given = [...given, { address: HIGH_SECRET_CLIENT, mechanism: 'high', secret: config.highSecret, policy: 'none', access: 'read-write' }];
   }
   const clients = given.map(resolveClient);
   const seen = new Set<number>();

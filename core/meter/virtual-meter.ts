@@ -10,7 +10,7 @@ import type { HdlcAddress } from '../hdlc/address.js';
 import { HdlcLink } from '../hdlc/link.js';
 import { WrapperLink } from '../wrapper/link.js';
 import { resolveMeterConfig, type ResolvedMeterConfig, type VirtualMeterConfig } from './config.js';
-import { MeterApplication, type MeterCore } from './meter-application.js';
+import { DROP_LINK, MeterApplication, type MeterCore } from './meter-application.js';
 import { MeterState } from './meter-state.js';
 import { ObjectDirectory } from './object-directory.js';
 import type { AssociationInfo, CosemObject } from './object-model.js';
@@ -30,6 +30,16 @@ export interface MeterConnection {
   readonly association: AssociationInfo | null;
   /** Link-level problems seen (bad frames and the like), newest last; at most 50 are kept. */
   readonly errors: readonly DlmsError[];
+  /**
+   * True when the last `receive` ended with the meter resetting the link (a strict meter given a
+   * GET-with-list holding a profile buffer or a selective access): the association and the link
+   * are gone and nothing was sent for that request. A TCP host closes the socket now; on a serial
+   * line the meter is simply disconnected again (the client's next frame gets DM). The connection
+   * itself stays usable for a new SNRM / AARQ.
+   */
+  readonly dropped: boolean;
+  /** How many times this connection reset its link so (see `dropped`). */
+  readonly drops: number;
 }
 
 export interface ShortNameEntry {
@@ -78,28 +88,31 @@ export function meterHdlcAddresses(config: ResolvedMeterConfig): HdlcAddress[] {
 }
 
 const MAX_ERRORS = 50;
+/** Events a link may still hold after a reset; more would mean the link never runs dry. */
+const MAX_DISCARDED_EVENTS = 10_000;
 
 function createConnection(core: MeterCore, transport: MeterTransport): MeterConnection {
   const config = core.state.config;
-  let link: HdlcLink | WrapperLink;
-  if (transport === 'hdlc') {
-    link = new HdlcLink({
-      role: 'server',
-      serverAddresses: meterHdlcAddresses(config),
-      limits: {
-        maxInfoTx: config.hdlc.maxInfoTx,
-        maxInfoRx: config.hdlc.maxInfoRx,
-        windowTx: config.hdlc.windowTx,
-        windowRx: config.hdlc.windowRx,
-      },
-      // Longer APDUs are reassembled so the application can refuse them properly (pdu-too-long).
-      maxApduSize: 0xffff,
-    });
-  } else if (transport === 'wrapper') {
-    link = new WrapperLink({ role: 'server', serverWPort: config.wrapperPort, maxApduSize: 0xffff });
-  } else {
+  if (transport !== 'hdlc' && transport !== 'wrapper') {
     throw new InputError('transport', transport, "'hdlc' or 'wrapper' is allowed");
   }
+  // A reset link starts over: a fresh one forgets the peer, the sequence numbers and half a frame.
+  const newLink = (): HdlcLink | WrapperLink =>
+    transport === 'hdlc'
+      ? new HdlcLink({
+          role: 'server',
+          serverAddresses: meterHdlcAddresses(config),
+          limits: {
+            maxInfoTx: config.hdlc.maxInfoTx,
+            maxInfoRx: config.hdlc.maxInfoRx,
+            windowTx: config.hdlc.windowTx,
+            windowRx: config.hdlc.windowRx,
+          },
+          // Longer APDUs are reassembled so the application can refuse them properly (pdu-too-long).
+          maxApduSize: 0xffff,
+        })
+      : new WrapperLink({ role: 'server', serverWPort: config.wrapperPort, maxApduSize: 0xffff });
+  let link = newLink();
   const app = new MeterApplication(core);
   const errors: DlmsError[] = [];
   const note = (error: DlmsError): void => {
@@ -107,6 +120,18 @@ function createConnection(core: MeterCore, transport: MeterTransport): MeterConn
     if (errors.length > MAX_ERRORS) errors.splice(0, errors.length - MAX_ERRORS);
   };
   let lastTraffic: number | null = null;
+  let dropped = false;
+  let drops = 0;
+
+  /** The meter resets: association, transfers and link are gone; what the link still had to say is not sent. */
+  const reset = (): void => {
+    for (let i = 0; i < MAX_DISCARDED_EVENTS && link.nextEvent().kind !== 'need-data'; i++);
+    link = newLink();
+    app.reset();
+    lastTraffic = null;
+    dropped = true;
+    drops++;
+  };
 
   const peer = (): { clientAddress: number; serverAddress: number } => {
     if (link instanceof HdlcLink) return { clientAddress: link.peerAddress?.upper ?? 0, serverAddress: config.hdlc.logicalAddress };
@@ -129,13 +154,20 @@ function createConnection(core: MeterCore, transport: MeterTransport): MeterConn
       return app.current;
     },
     errors,
+    get dropped() {
+      return dropped;
+    },
+    get drops() {
+      return drops;
+    },
     tick: expire,
     receive(chunk, nowMs) {
       expire(nowMs);
       lastTraffic = nowMs;
+      dropped = false;
       const out: Uint8Array[] = [];
       link.receive(chunk);
-      for (;;) {
+      while (!dropped) {
         const e = link.nextEvent();
         if (e.kind === 'need-data') break;
         switch (e.kind) {
@@ -149,7 +181,8 @@ function createConnection(core: MeterCore, transport: MeterTransport): MeterConn
           case 'apdu': {
             try {
               const answer = app.handle(e.apdu, peer(), nowMs);
-              if (answer !== null) out.push(...link.sendApdu(answer));
+              if (answer === DROP_LINK) reset();
+              else if (answer !== null) out.push(...link.sendApdu(answer));
             } catch (err) {
               // An unnumbered frame while the link is down has nobody to answer; a fault in the
               // meter must not end the conversation either. Both are kept for whoever looks.

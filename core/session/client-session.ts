@@ -332,6 +332,16 @@ export class ClientSession implements ProcedureContext {
     this.transmit(this.link.sendApdu(ciphered ? this.security!.protectApdu(plain) : plain));
   }
 
+  /** The client max receive PDU size to propose: as given, or filling whole frames (alignPduToFrames). */
+  private proposedPduSize(): number {
+    const o = this.options;
+    const link = this.linkParameters;
+    if (!o.alignPduToFrames || link === null || link.windowRx !== 1) return o.maxReceivePduSize;
+    // The first frame of an APDU also carries the 3-byte LLC header.
+    const frames = Math.floor((Math.min(o.maxReceivePduSize, FRAMES_PER_BLOCK * link.maxInfoRx) + LLC_HEADER) / link.maxInfoRx);
+    return frames < 1 ? o.maxReceivePduSize : Math.max(12, frames * link.maxInfoRx - LLC_HEADER);
+  }
+
   private initiateRequest(): Uint8Array {
     const o = this.options;
     return encodeUserInformation({
@@ -339,7 +349,7 @@ export class ClientSession implements ProcedureContext {
       ...(o.security?.dedicatedKey !== undefined ? { dedicatedKey: o.security.dedicatedKey } : {}),
       proposedDlmsVersionNumber: o.dlmsVersion,
       proposedConformance: o.proposedConformance,
-      clientMaxReceivePduSize: o.maxReceivePduSize,
+      clientMaxReceivePduSize: this.proposedPduSize(),
     });
   }
 
@@ -850,6 +860,10 @@ function hlsAnswerFromRead(r: Extract<Apdu, { kind: 'read-response' }>): Apdu {
   }
   return { kind: 'action-response-normal', invokeIdAndPriority: 0, result: first?.kind === 'data-access-error' ? first.result : 250 };
 }
+
+/** Frames per block when the PDU size is aligned: 1021 bytes with 128-byte frames, like a 1 kB PDU. */
+const FRAMES_PER_BLOCK = 8;
+const LLC_HEADER = 3;
 
 /** What an APDU the client sends asks of the meter, for errors that cut it short. */
 function requestOf(apdu: Apdu): RequestInFlight {

@@ -2,14 +2,26 @@
  * A ByteTransport that talks to a server in the same process (the virtual meter) on a virtual
  * clock: the app's demo mode, the benchmarks and the integration tests use it. Waiting for bytes
  * that will never come advances the clock by the whole timeout at once, so a silent meter costs
- * no real time.
+ * no real time. A peer that drops the connection (a strict meter's reset) makes reads and writes
+ * fail from then on with a TransportError 'connection-closed', as a socket the meter closed does.
  */
+import { TransportError } from '../errors.js';
 import type { ByteTransport } from './client.js';
 
 /** The server side as the transport sees it: bytes in, the answers out (a MeterConnection fits). */
 export interface InMemoryPeer {
   receive(chunk: Uint8Array, nowMs: number): Uint8Array[];
   tick?(nowMs: number): void;
+  /**
+   * True when the last `receive` ended with the peer dropping the connection (a strict meter's
+   * reset): the transport then fails like a socket the meter closed.
+   */
+  readonly dropped?: boolean;
+}
+
+/** What reads and writes fail with once the peer dropped the connection, as a closed TCP socket's do. */
+export function droppedByPeerError(): TransportError {
+  return new TransportError('The connection to the virtual meter was closed by the meter', 'connection-closed');
 }
 
 export interface InMemoryTransportOptions {
@@ -36,17 +48,27 @@ export class InMemoryTransport implements ByteTransport {
   private readonly inbox: Uint8Array[] = [];
   private sent = 0;
   private received = 0;
+  private failure: TransportError | null = null;
   /** Every chunk that crossed, in order, for tests that look at the wire. */
   readonly wire: { readonly direction: 'to-meter' | 'from-meter'; readonly bytes: Uint8Array }[] = [];
 
   constructor(
-    private readonly peer: InMemoryPeer,
+    private peer: InMemoryPeer,
     private readonly options: InMemoryTransportOptions = {},
   ) {
     this.clock = options.startMs ?? 0;
   }
 
+  /**
+   * Set once the peer dropped the connection: every later read (once the inbox is empty) and write
+   * throws an error like it (a new one each time: a client may note its request on the one it got).
+   */
+  get failed(): TransportError | null {
+    return this.failure;
+  }
+
   write(original: Uint8Array): void {
+    if (this.failure !== null) throw droppedByPeerError();
     const index = this.sent++;
     if (this.options.drop?.('to-meter', index, original)) return;
     const bytes = this.options.rewrite?.('to-meter', index, original) ?? original;
@@ -60,11 +82,14 @@ export class InMemoryTransport implements ByteTransport {
       const size = this.options.chunkSize ?? answer.length;
       for (let at = 0; at < answer.length; at += size) this.inbox.push(answer.subarray(at, at + size));
     }
+    if (this.peer.dropped === true) this.failure = droppedByPeerError();
   }
 
+  /** Bytes already received come first; then, once the peer dropped the connection, the failure. */
   async read(timeoutMs: number): Promise<Uint8Array | null> {
     const next = this.inbox.shift();
     if (next !== undefined) return next;
+    if (this.failure !== null) throw droppedByPeerError();
     this.clock += Math.max(1, timeoutMs);
     this.peer.tick?.(this.clock);
     return null;
@@ -72,6 +97,16 @@ export class InMemoryTransport implements ByteTransport {
 
   now(): number {
     return this.clock;
+  }
+
+  /**
+   * Connect again after a drop, as a client opens a new socket: to `peer` (a new MeterConnection of
+   * the same meter), or to the same one. What was received and not read is gone.
+   */
+  reconnect(peer: InMemoryPeer = this.peer): void {
+    this.peer = peer;
+    this.failure = null;
+    this.inbox.length = 0;
   }
 
   /** Let virtual time pass (the meter's clock moves with it). */

@@ -29,6 +29,12 @@ export interface ClientSessionOptions {
   readonly proposedConformance?: number;
   /** Client max receive PDU size proposed (default 65535). */
   readonly maxReceivePduSize?: number;
+  /**
+   * On an HDLC link that acknowledges every frame (window 1), propose a receive PDU size that fills
+   * whole frames (8 frames less the LLC header: 1021 with 128-byte frames), so no block of the meter's
+   * ends in a nearly empty frame that costs a whole exchange. Default false (the PDU size as given).
+   */
+  readonly alignPduToFrames?: boolean;
   /** DLMS version proposed (default 6). */
   readonly dlmsVersion?: number;
   /** How long to wait for an answer before retransmitting (default 5000 ms). */
@@ -53,6 +59,7 @@ export interface ResolvedSessionOptions {
   readonly callingApTitle: Uint8Array | undefined;
   readonly proposedConformance: number;
   readonly maxReceivePduSize: number;
+  readonly alignPduToFrames: boolean;
   readonly dlmsVersion: number;
   readonly responseTimeoutMs: number;
   readonly maxRetries: number;
@@ -155,6 +162,7 @@ export function resolveSessionOptions(o: ClientSessionOptions): ResolvedSessionO
       0xffffff,
     ),
     maxReceivePduSize: intIn('max receive PDU size', o.maxReceivePduSize, 0xffff, 12, 0xffff),
+    alignPduToFrames: o.alignPduToFrames ?? false,
     dlmsVersion: intIn('DLMS version', o.dlmsVersion, 6, 1, 255),
     responseTimeoutMs: intIn('response timeout', o.responseTimeoutMs, 5000, 1, 600_000),
     maxRetries: intIn('retries', o.maxRetries, 3, 0, 20),

@@ -14,12 +14,21 @@ const OPTIONS: OptionSpec[] = [
   { name: '--sn', help: 'short-name referencing too (the meter answers LN and SN)' },
   { name: '--rows', value: 'N', help: `load profile entries, 1 to ${MAX_PROFILE_ROWS} (default 2880)` },
   { name: '--password', value: 'TEXT', help: 'the Low password of client 17 (default 00000000)' },
+  {
+    name: '--high-secret',
+    value: 'TEXT',
+    help: 'add client 18: HLS High (mechanism 2) with this secret, 1 to 16 characters padded with zeros to 16 bytes',
+  },
+  {
+    name: '--strict',
+    help: 'a strict meter: HDLC 128 bytes / window 1, lists of at most 10, the link dropped on a list holding a buffer or selective access, silence for a service not negotiated',
+  },
   { name: '--help', help: 'this text' },
 ];
 
 const HELP = usage(
   'meter',
-  '[--tcp PORT | --serial PATH [--mode-e]] [--hdlc | --wrapper] [--sn] [--rows N]',
+  '[--tcp PORT | --serial PATH [--mode-e]] [--hdlc | --wrapper] [--sn] [--rows N] [--strict] [--high-secret TEXT]',
   'Runs a virtual meter until interrupted (Ctrl+C): clients 16 (public), 17 (Low) and 1 (HLS-GMAC with\nauthenticated encryption, Green Book keys), a 15-minute load profile, registers, an event log.',
   OPTIONS,
 );
@@ -49,11 +58,21 @@ export const meterCommand: Command = {
     const port = integerOption(args, '--tcp', 0, 65535) ?? (wrapper ? 4059 : 4061);
     const rows = integerOption(args, '--rows', 1, MAX_PROFILE_ROWS);
     const password = optionValue(args, '--password');
+    const highSecret = optionValue(args, '--high-secret');
+    if (highSecret !== undefined && (highSecret.length < 1 || highSecret.length > 16)) {
+      // The length only: the value is a secret.
+      throw new UsageError('--high-secret', `${highSecret.length} characters`, 'High uses the secret as a 16-byte AES key: 1 to 16 characters');
+    }
+    const strict = flag(args, '--strict');
     const meterConfig = {
       referencing: flag(args, '--sn') ? ('both' as const) : ('ln' as const),
       ...(rows !== undefined ? { profile: { rows } } : {}),
       ...(password !== undefined ? { password } : {}),
+      ...(highSecret !== undefined ? { highSecret } : {}),
+      ...(strict ? { strict } : {}),
     };
+    const kind = `${strict ? 'strict ' : ''}virtual meter`;
+    const high = highSecret !== undefined ? ', 18 (High)' : '';
     const stopped = (): Promise<void> =>
       io.stop ??
       new Promise<void>((resolve) => {
@@ -62,7 +81,7 @@ export const meterCommand: Command = {
       });
     if (serialPath !== undefined) {
       const served = await startVirtualMeterSerial({ path: serialPath, meter: meterConfig, modeE: flag(args, '--mode-e') });
-      io.out(`virtual meter ${served.meter.config.logicalDeviceName}, HDLC on ${serialPath}${flag(args, '--mode-e') ? ' (IEC 62056-21 mode E sign-on at 300 baud)' : ''}; Ctrl+C stops it`);
+      io.out(`${kind} ${served.meter.config.logicalDeviceName}, HDLC on ${serialPath}${flag(args, '--mode-e') ? ' (IEC 62056-21 mode E sign-on at 300 baud)' : ''}; Ctrl+C stops it`);
       io.listening?.({ hdlcPort: null, wrapperPort: null });
       await stopped();
       await served.close();
@@ -75,7 +94,7 @@ export const meterCommand: Command = {
     });
     const c = server.meter.config;
     const where = wrapper ? `wrapper on 127.0.0.1:${server.wrapperPort} (wPort ${c.wrapperPort})` : `HDLC on 127.0.0.1:${server.hdlcPort} (server address ${c.hdlc.logicalAddress})`;
-    io.out(`virtual meter ${c.logicalDeviceName}, ${where}, clients 16 (public), 17 (Low), 1 (HLS-GMAC); Ctrl+C stops it`);
+    io.out(`${kind} ${c.logicalDeviceName}, ${where}, clients 16 (public), 17 (Low), 1 (HLS-GMAC)${high}; Ctrl+C stops it`);
     io.listening?.({ hdlcPort: server.hdlcPort, wrapperPort: server.wrapperPort });
     await stopped();
     await server.close();

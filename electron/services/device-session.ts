@@ -149,6 +149,7 @@ function sessionSpec(settings: DeviceLinkSettings, clientAddress: number, ctx: D
     link,
     options: {
       responseTimeoutMs: settings.responseTimeoutMs,
+      alignPduToFrames: true,
       ...(authenticated ? limitsFor(settings, ctx) : {}),
       ...(authenticated
         ? {
@@ -238,8 +239,9 @@ export async function withDeviceSession<T>(
                 ...(sec ? { security: sec } : {}),
                 ...limitsFor(settings, ctx),
                 responseTimeoutMs: settings.responseTimeoutMs,
+                alignPduToFrames: true,
               }
-            : { responseTimeoutMs: settings.responseTimeoutMs },
+            : { responseTimeoutMs: settings.responseTimeoutMs, alignPduToFrames: true },
         );
         return use(client);
       }

@@ -5,6 +5,9 @@
  *
  *   npx tsx electron/services/virtual-meter-serial.ts --path /dev/pts/3 --mode-e
  *
+ * A strict meter that resets its link (a GET-with-list holding a profile buffer or a selective
+ * access) says nothing more and is disconnected: the client's next frame gets DM, until a new SNRM.
+ *
  * After an HDLC disconnect the meter waits for a sign-on again. Its line goes back to 300 baud when
  * the next request comes in (or after the inactivity time): serialport empties the receive queue
  * when it changes the settings, so changing earlier would lose a request already on its way.
@@ -162,6 +165,9 @@ class SerialMeter implements VirtualMeterSerial {
 
   private async binary(chunk: Uint8Array): Promise<void> {
     for (const out of this.connection.receive(chunk, this.clock())) await this.channel.write(out);
+    if (this.connection.dropped) {
+      this.log(`${this.path}: the meter reset the link (a list holding a profile buffer or a selective access); it is disconnected`);
+    }
     if (this.modeE === null) return;
     let disconnected = false;
     this.frames.push(chunk);
@@ -263,13 +269,16 @@ const USAGE = `usage: npx tsx electron/services/virtual-meter-serial.ts --path P
   --stop-bits N      1 or 2 (default 1)
   --mode-e           start every session with the IEC 62056-21 mode E sign-on at 300 baud
   --mode-e-baud N    the speed the identification offers (default 19200)
-  --echo             send back every byte received, as an echoing optical probe does`;
+  --echo             send back every byte received, as an echoing optical probe does
+  --strict           a strict meter (HDLC 128/1, lists of at most 10, a reset on a list holding a
+                     profile buffer or a selective access, silence for a service not negotiated)`;
 
 export function parseSerialArguments(argv: readonly string[]): VirtualMeterSerialOptions {
   let path = '';
   const line: { -readonly [K in keyof SerialLineSettings]?: SerialLineSettings[K] } = {};
   let modeE: VirtualModeEOptions | null = null;
   let echo = false;
+  let strict = false;
   const number = (flag: string, text: string | undefined): number => {
     const n = Number(text);
     if (text === undefined || text.trim() === '' || !Number.isInteger(n)) throw new InputError(flag, text ?? '', 'a whole number is expected');
@@ -303,6 +312,9 @@ export function parseSerialArguments(argv: readonly string[]): VirtualMeterSeria
       case '--echo':
         echo = true;
         break;
+      case '--strict':
+        strict = true;
+        break;
       default:
         throw new InputError('option', flag, USAGE);
     }
@@ -310,7 +322,7 @@ export function parseSerialArguments(argv: readonly string[]): VirtualMeterSeria
   if (path === '') throw new InputError('--path', '', USAGE);
   // Checked here so a mistake is reported before the port is touched.
   lineSettings(line);
-  return { path, line, ...(modeE !== null && { modeE }), echo };
+  return { path, line, ...(modeE !== null && { modeE }), echo, ...(strict && { meter: { strict: true } }) };
 }
 
 async function main(): Promise<void> {

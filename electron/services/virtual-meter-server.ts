@@ -5,6 +5,10 @@
  *
  *   npm run meter -- --hdlc-port 4061 --wrapper-port 4059 --serial 12345678 --password 00000000
  *   npm run meter -- --client 1:high-gmac:authenticated-encryption --client 2:high-sha256:encryption --hls-secret Gurux
+ *   npm run meter -- --strict --high-secret Gurux
+ *
+ * A strict meter that resets its link (a GET-with-list holding a profile buffer or a selective
+ * access) has its socket destroyed at once, as such a meter drops the TCP connection.
  *
  * Keys, passwords and HLS secrets are never printed: not at start-up, not in an error.
  */
@@ -109,8 +113,14 @@ export async function startVirtualMeterServer(options: VirtualMeterServerOptions
     const tick = (now: number): void => connection.tick(now);
     ticks.add(tick);
     socket.on('data', (chunk: Buffer) => {
+      if (socket.destroyed) return;
       const out = connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), clock());
       for (const bytes of out) socket.write(bytes);
+      if (connection.dropped) {
+        // The strict meter reset: the connection goes, with whatever the client sent after.
+        log(`${who}: the meter reset the link (a list holding a profile buffer or a selective access) and drops the connection`);
+        socket.destroy();
+      }
     });
     const done = (): void => {
       sockets.delete(socket);
@@ -175,14 +185,19 @@ const USAGE = `usage: npm run meter -- [options]
   --profile-rows N    load profile entries, up to 100000 (default 2880)
   --seed N            seed of the value generators (default 1)
   --serial-addressing HDLC physical address from the serial number (SN % 10000 + 1000)
-  --preset NAME       typical, no-lists, no-blocks, small-pdu or strict (a meter that makes
-                      clients use their fallbacks); options after it still apply
+  --preset NAME       typical, no-lists, no-blocks, small-pdu, minimal (no lists, no blocks, PDU 128)
+                      or strict (as --strict); options after it still apply
+  --strict            behave like the strictest meters: HDLC 128 bytes and window 1, lists of at most
+                      10, the link dropped on a list holding a profile buffer or a selective access,
+                      no answer to a service not negotiated, blocks filled to the PDU size
 security (default clients: 16 public, 17 Low, 1 HLS-GMAC with authenticated encryption):
   --client A:M[:P[:R]] a client the meter knows (repeat; replaces the default list): address A,
                       mechanism M (${CLIENT_MECHANISMS.join(', ')}),
                       policy P (${SECURITY_POLICIES.join(', ')}; default none),
                       rights R (read-only or read-write; default read-only for none, else read-write)
   --hls-secret TEXT   the secret of every --client with high, high-md5, high-sha1 or high-sha256
+  --high-secret TEXT  add client 18: High (mechanism 2), this secret (1 to 16 characters, padded
+                      with zeros to the 16-byte key), read-write, no security policy
   --system-title HEX  the meter's system title, 16 hex digits (default CSM, 0, serial number)
   --block-cipher-key HEX    global encryption key EK, 32 hex digits (default 000102...0F)
   --authentication-key HEX  authentication key AK, 32 hex digits (default D0D1...DF)
@@ -279,6 +294,16 @@ export function parseArguments(argv: readonly string[]): VirtualMeterServerOptio
         const preset = name !== undefined && Object.hasOwn(METER_PRESETS, name) ? METER_PRESETS[name as MeterPreset] : undefined;
         if (preset === undefined) throw new InputError(flag, name ?? '', `one of ${Object.keys(METER_PRESETS).join(', ')} is expected`);
         Object.assign(meter, preset);
+        break;
+      }
+      case '--strict':
+        meter.strict = true;
+        break;
+      case '--high-secret': {
+        const v = value();
+        if (v === undefined || v === '') throw new InputError(flag, '', 'a secret of 1 to 16 characters is expected');
+        if (v.length > 16) throw new InputError(flag, `${v.length} characters`, 'High uses the secret as a 16-byte AES key: 1 to 16 characters are allowed');
+        meter.highSecret = v;
         break;
       }
       case '--client':

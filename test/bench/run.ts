@@ -6,8 +6,15 @@
  *                          (clock + 5 registers) and turn it into named, scaled, timestamped rows.
  *   fuzz_inputs_per_s      inputs per second the fuzzer drives through its 8 targets.
  *   soak_rss_growth        resident memory growth of a 150 s soak at the spec's maximum configuration.
+ *   strict_profile_*       170 load-profile rows from the strict meter (HDLC 128 / window 1) at 9600 baud.
+ *
+ * `--only a,b` runs only the figures whose names start with one of these (e.g. `--only strict_profile`).
  */
 import { decodeApdu, encodeApdu } from '../../core/apdu/codec.js';
+import { decodeFrame } from '../../core/hdlc/frame.js';
+import { HdlcFramer } from '../../core/hdlc/framer.js';
+import { LLC_HEADER_LENGTH } from '../../core/hdlc/llc.js';
+import type { InMemoryPeer } from '../../core/session/memory-transport.js';
 import type { DlmsValue } from '../../core/axdr/types.js';
 import { profileRows, type CaptureObject } from '../../core/cosem/profile.js';
 import { dateTimeFromEpochMs, dateTimeToBytes } from '../../core/axdr/datetime.js';
@@ -108,7 +115,8 @@ async function wireEfficiency9600(): Promise<Figure> {
   const client = new DlmsClient(
     new HdlcLink({ role: 'client', clientAddress: 16, serverAddress: oneByteAddress(1), proposed: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 } }),
     line,
-    { responseTimeoutMs: 30_000 },
+    // As the app's and the CLI's sessions: a receive PDU that fills whole 128-byte frames.
+    { responseTimeoutMs: 30_000, alignPduToFrames: true },
   );
   const start = line.now();
   await client.open();
@@ -118,6 +126,86 @@ async function wireEfficiency9600(): Promise<Figure> {
   if (buffer.type !== 'array' || buffer.items.length !== 2880) throw new Error('the profile did not come whole');
   const payload = encodeDataBytes(buffer).length;
   return { name: 'wire_efficiency_9600', unit: 'ratio', target: '>= 0.90', value: Math.round((payload / (seconds * 960)) * 1000) / 1000 };
+}
+
+/**
+ * Counts, on the meter's side of the line, the HDLC I-frames that carry the answers to the buffer's
+ * own requests: a GET of a profile buffer (class 7, attribute 2) and the GET-next requests that
+ * follow it, each answer frame including the segments the client fetched with RR.
+ */
+class BufferFrameCounter implements InMemoryPeer {
+  frames = 0;
+  bufferBytes = 0;
+  private inBuffer = false;
+  private readonly framer = new HdlcFramer();
+
+  constructor(private readonly meter: InMemoryPeer) {}
+
+  get dropped(): boolean {
+    return this.meter.dropped === true;
+  }
+
+  receive(chunk: Uint8Array, nowMs: number): Uint8Array[] {
+    this.framer.push(chunk);
+    for (let r = this.framer.next(), i = 0; r.kind !== 'need-data' && i < 1000; r = this.framer.next(), i++) {
+      if (r.kind !== 'frame' || r.frame.kind !== 'I' || r.frame.info.length < LLC_HEADER_LENGTH + 2) continue;
+      const apdu = r.frame.info.subarray(LLC_HEADER_LENGTH);
+      // GET.request-normal: C0 01 invoke, class (2), OBIS (6), attribute; GET.request-next: C0 02.
+      if (apdu[0] === 0xc0 && apdu[1] === 0x01) this.inBuffer = apdu[3] === 0 && apdu[4] === 7 && apdu[11] === 2;
+      else if (!(apdu[0] === 0xc0 && apdu[1] === 0x02)) this.inBuffer = false;
+    }
+    const out = this.meter.receive(chunk, nowMs);
+    if (this.inBuffer) {
+      for (const f of out) {
+        const frame = decodeFrame(f);
+        if (frame.kind !== 'I') continue;
+        this.frames++;
+        this.bufferBytes += frame.info.length;
+      }
+    }
+    return out;
+  }
+
+  tick(nowMs: number): void {
+    this.meter.tick?.(nowMs);
+  }
+}
+
+/**
+ * The newest 170 rows (Entries 170) of the 4-channel load profile 1-0:99.1.0.255 from the strict
+ * meter, read the app's way (readValues with a DeviceCache), over the emulated 9600-baud line (960
+ * bytes/s each way, 20 ms turnaround): seconds of the virtual clock from SNRM to the UA of DISC, and
+ * the request/answer exchanges (every frame the client sends: SNRM, requests, RR for the next
+ * segment, RLRQ, DISC). The client proposes 2030 bytes and window 7; the meter grants 128 and 1.
+ */
+async function strictProfileRead9600(): Promise<Figure[]> {
+  const meter = createVirtualMeter({ strict: true });
+  const counter = new BufferFrameCounter(meter.connection('hdlc'));
+  const line = new LineEmulator(counter, { bytesPerSecond: 960, turnaroundMs: 20 });
+  const client = new DlmsClient(
+    new HdlcLink({ role: 'client', clientAddress: 16, serverAddress: oneByteAddress(1), proposed: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 } }),
+    line,
+    // As the app's and the CLI's sessions: a receive PDU that fills whole 128-byte frames.
+    { responseTimeoutMs: 30_000, alignPduToFrames: true },
+  );
+  const start = line.now();
+  await client.open();
+  const cache = new DeviceCache();
+  const [reading] = await readValues(client, cache, [{ name: 'load profile', obis: '1-0:99.1.0.255', classId: 7, entries: 170 }]);
+  await client.release();
+  await client.close();
+  const seconds = (line.now() - start) / 1000;
+  if (reading === undefined || reading.error !== null || reading.kind !== 'profile' || reading.rows.length !== 170 || reading.columns.length !== 6) {
+    // Clock, status and the 4 energy channels, 170 rows: anything else is not the figure's read.
+    throw new Error(`the profile did not come whole: ${reading?.error?.message ?? `${reading?.kind === 'profile' ? reading.rows.length : 0} rows`}`);
+  }
+  const exchanges = line.stats.exchanges;
+  const bound = counter.frames + 6;
+  return [
+    { name: 'strict_profile_read_s_9600', unit: 's', value: Math.round(seconds * 100) / 100 },
+    { name: 'strict_profile_round_trips', unit: 'round trips', target: `<= ${bound} (buffer frames + 6)`, value: exchanges },
+    { name: 'strict_profile_buffer_frames', unit: 'frames', value: counter.frames },
+  ];
 }
 
 /** A 20-value group: 18 registers (energy, power, voltage, current, frequency, power factor), the
@@ -212,7 +300,24 @@ async function soakRssGrowth(): Promise<Figure> {
   return { name: 'soak_rss_growth', unit: 'fraction', target: '< 0.05', value: r.rssGrowth };
 }
 
-const figures: Figure[] = [profileDecode10k(), await wireEfficiency9600(), ...(await groupRoundTrips20()), await pollCpuMainMax(), fuzzRate(), await soakRssGrowth()];
+/** Each runner with the names of the figures it gives, so `--only` can skip the rest. */
+const RUNNERS: { readonly names: readonly string[]; readonly run: () => Figure | Figure[] | Promise<Figure | Figure[]> }[] = [
+  { names: ['profile_decode_ms_10k'], run: profileDecode10k },
+  { names: ['wire_efficiency_9600'], run: wireEfficiency9600 },
+  { names: ['group_round_trips_20', 'group_round_trips_20_second'], run: groupRoundTrips20 },
+  { names: ['strict_profile_read_s_9600', 'strict_profile_round_trips', 'strict_profile_buffer_frames'], run: strictProfileRead9600 },
+  { names: ['poll_cpu_main_max'], run: pollCpuMainMax },
+  { names: ['fuzz_inputs_per_s'], run: fuzzRate },
+  { names: ['soak_rss_growth'], run: soakRssGrowth },
+];
+
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter((p) => p !== '') : null;
+const figures: Figure[] = [];
+for (const runner of RUNNERS) {
+  if (only !== null && !runner.names.some((n) => only.some((prefix) => n.startsWith(prefix)))) continue;
+  figures.push(...[await runner.run()].flat());
+}
 
 const json = process.argv.includes('--json');
 for (const f of figures) {

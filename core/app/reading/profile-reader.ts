@@ -1,8 +1,10 @@
 /**
  * Profile generic (class 7): the newest "Entries" rows, or the rows of a time range, as named,
  * scaled, time-stamped columns. capture_objects and capture_period are asked once per connection;
- * with Entries, entries_in_use comes first so the buffer can be selected by entry number, and the
- * columns' scaler_units travel with the buffer request. A range read of a known profile is one round.
+ * with Entries, entries_in_use comes first so the buffer can be selected by entry number. The first
+ * round carries only what selects the rows (capture_objects, entries_in_use), so its answer fits one
+ * 128-byte frame on a strict meter; capture_period rides with the columns' scaler_units in the
+ * second round, and the buffer goes alone. A range read of a known profile is one round.
  */
 import { byEntry, byRange, type CaptureObjectRef } from '../../apdu/selective-access.js';
 import type { AccessSelection } from '../../apdu/types.js';
@@ -33,11 +35,13 @@ type Selection =
   | { readonly kind: 'newest'; readonly entries: number }
   | { readonly kind: 'range'; readonly from: number; readonly to: number; readonly entries: number | null };
 
-type Extra = { readonly role: 'buffer' } | { readonly role: 'scaler'; readonly column: CaptureObject };
+type Extra = { readonly role: 'buffer' } | { readonly role: 'period' } | { readonly role: 'scaler'; readonly column: CaptureObject };
 
 export class ProfileReader extends AttributeReader {
   private readonly selection: Selection;
   private shape: ProfileShape | undefined;
+  /** capture_objects came, capture_period is still to ask: the shape is not cached until both are in. */
+  private periodPending = false;
   private entriesInUse: number | null = null;
   private planned: Extra[] = [];
   private bufferAsked = false;
@@ -58,7 +62,7 @@ export class ProfileReader extends AttributeReader {
 
   protected plan(): readonly number[] {
     if (this.rounds > 0) return [];
-    const attributes = this.shape === undefined ? [CAPTURE_OBJECTS, CAPTURE_PERIOD] : [];
+    const attributes = this.shape === undefined ? [CAPTURE_OBJECTS] : [];
     if (this.selection.kind === 'newest') attributes.push(ENTRIES_IN_USE);
     return attributes;
   }
@@ -69,6 +73,10 @@ export class ProfileReader extends AttributeReader {
     // Entry numbers need entries_in_use first, which this round is asking for.
     if (this.selection.kind === 'newest' && this.entriesInUse === null) return [];
     const needs: Need[] = [];
+    if (this.periodPending) {
+      this.planned.push({ role: 'period' });
+      needs.push(attributeNeed(7, this.logicalName, CAPTURE_PERIOD));
+    }
     for (const column of this.shape.captureObjects) {
       if (!isScaledAttribute(column.classId, column.attributeIndex)) continue;
       if (this.cache.scalerUnit(column.classId, column.logicalName) !== undefined) continue;
@@ -130,6 +138,7 @@ export class ProfileReader extends AttributeReader {
       const r = results[i];
       if (r === undefined) return;
       if (p.role === 'buffer') this.buffer = r;
+      else if (p.role === 'period') this.learnPeriod(r);
       else learnScalerUnit(this.cache, p.column.classId, p.column.logicalName, r);
     });
     this.planned = [];
@@ -141,13 +150,11 @@ export class ProfileReader extends AttributeReader {
       if (!co.ok) {
         this.fail(co.error);
       } else {
-        const period = this.answers.get(CAPTURE_PERIOD);
-        const seconds = period?.ok === true ? numberOf(period.value) : undefined;
         this.shape = {
           captureObjects: captureObjectsFromValue(co.value, `${formatObis(this.logicalName)} capture_objects`),
-          capturePeriodSeconds: seconds === undefined ? null : Number(seconds),
+          capturePeriodSeconds: null,
         };
-        this.cache.setProfile(this.logicalName, this.shape);
+        this.periodPending = true;
       }
     }
     const inUse = this.answers.get(ENTRIES_IN_USE);
@@ -163,6 +170,15 @@ export class ProfileReader extends AttributeReader {
         }
       }
     }
+  }
+
+  /** capture_period came (or was refused: the period stays unknown); the shape is whole now. */
+  private learnPeriod(answer: ItemResult): void {
+    this.periodPending = false;
+    if (this.shape === undefined) return;
+    const seconds = answer.ok ? numberOf(answer.value) : undefined;
+    this.shape = { ...this.shape, capturePeriodSeconds: seconds === undefined ? null : Number(seconds) };
+    this.cache.setProfile(this.logicalName, this.shape);
   }
 
   protected build(): Reading {

@@ -20,6 +20,8 @@ export interface Setup {
   readonly client?: number;
   readonly password?: string;
   readonly meter?: VirtualMeterConfig;
+  /** A strict meter (meter config `strict: true`): HDLC 128/1, lists of 10, resets, silence. */
+  readonly strict?: boolean;
   readonly session?: DlmsClientOptions;
   readonly wire?: InMemoryTransportOptions;
   /** HDLC: what the client proposes in the SNRM. */
@@ -37,7 +39,11 @@ export function connect(setup: Setup = {}): Connected {
   const kind = setup.transport ?? 'hdlc';
   const referencing = setup.referencing ?? 'ln';
   const clientAddress = setup.client ?? 16;
-  const meter = createVirtualMeter({ referencing: referencing === 'sn' ? 'both' : 'ln', ...setup.meter });
+  const meter = createVirtualMeter({
+    referencing: referencing === 'sn' ? 'both' : 'ln',
+    ...(setup.strict === true && { strict: true }),
+    ...setup.meter,
+  });
   const transport = new InMemoryTransport(meter.connection(kind), { startMs: NOW, ...setup.wire });
   const link =
     kind === 'hdlc'

@@ -228,9 +228,9 @@ describe('long GET', () => {
   });
 });
 
-describe('the strict meter preset', () => {
+describe('the minimal meter preset', () => {
   it('offers no lists, no blocks and 128-byte PDUs, so a client must fall back', () => {
-    const c = new MeterClient(createVirtualMeter({ ...METER_PRESETS.strict }), { transport: 'wrapper' });
+    const c = new MeterClient(createVirtualMeter({ ...METER_PRESETS.minimal }), { transport: 'wrapper' });
     const a = c.associate();
     expect(decodeUserInformation(a.userInformation!)).toEqual({
       kind: 'initiate-response', negotiatedDlmsVersionNumber: 6, negotiatedConformance: 0x00001d, serverMaxReceivePduSize: 128, vaaName: 7,

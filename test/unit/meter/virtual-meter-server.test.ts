@@ -141,7 +141,7 @@ describe('the virtual meter TCP server on 127.0.0.1', () => {
       wrapperPort: null,
       meter: { serialNumber: 42, password: 'abc', referencing: 'both' },
     });
-    expect(parseArguments(['--preset', 'strict', '--max-pdu', '256']).meter).toEqual({
+    expect(parseArguments(['--preset', 'minimal', '--max-pdu', '256']).meter).toEqual({
       conformance: ['read', 'write', 'unconfirmed-write', 'parameterized-access', 'get', 'set', 'selective-access', 'action'],
       maxPduSize: 256,
     });

@@ -65,8 +65,9 @@ describe('Profile generic readings', () => {
     expect(profile(none).entriesInUse).toBe(0);
     expect(profile(none).rows).toEqual([]);
     expect(profile(none).captureTime).toBeNull();
-    // Round 2 only asks the columns' scaler_units: there is no row to select.
-    expect(asked[1]!.every((a) => a.endsWith(' 3'))).toBe(true);
+    // Round 2 only asks the capture period and the columns' scaler_units: there is no row to select.
+    expect(asked[1]![0]).toBe(`7 ${LP} 4`);
+    expect(asked[1]!.slice(1).every((a) => a.endsWith(' 3'))).toBe(true);
   });
 
   it('a date range: the rows captured within it, both ends included', async () => {
@@ -170,10 +171,10 @@ describe('Profile generic readings', () => {
       ]);
       expect(p.rows.map((x) => x.epochMs)).toEqual([t0, t0 + QUARTER, t0 + 2 * QUARTER]);
       expect(client.calls.map((c) => c.map(refKey))).toEqual([
-        ['7 1-0:99.1.0.255 3', '7 1-0:99.1.0.255 4', '7 1-0:99.1.0.255 7'],
-        ['3 1-0:32.7.0.255 3', '5 1-0:1.4.0.255 4', '7 1-0:99.1.0.255 2'],
+        ['7 1-0:99.1.0.255 3', '7 1-0:99.1.0.255 7'],
+        ['7 1-0:99.1.0.255 4', '3 1-0:32.7.0.255 3', '5 1-0:1.4.0.255 4', '7 1-0:99.1.0.255 2'],
       ]);
-      expect(client.calls[1]![2]!.access).toEqual(byEntry({ fromEntry: 1, toEntry: 3 }));
+      expect(client.calls[1]![3]!.access).toEqual(byEntry({ fromEntry: 1, toEntry: 3 }));
     });
 
     it('rows that do not fit the capture objects: the meter error, and the profile is asked afresh next time', async () => {

@@ -115,9 +115,11 @@ describe('round trips of a group read', () => {
     const now = () => transport.now();
     await readValues(rec.client, cache, group, { now });
     expect(rec.calls).toEqual([
-      ['3 1-0:1.8.0.255 2', '3 1-0:1.8.0.255 3', '7 1-0:99.1.0.255 3', '7 1-0:99.1.0.255 4', '7 1-0:99.1.0.255 7'],
-      // 1-0:1.8.0 is known by now; the other energy columns' scaler_units come with the buffer.
-      ['3 1-0:2.8.0.255 3', '3 1-0:3.8.0.255 3', '3 1-0:4.8.0.255 3', '7 1-0:99.1.0.255 2 sel2'],
+      // The first round asks only what selects the rows, so its answer fits one 128-byte frame.
+      ['3 1-0:1.8.0.255 2', '3 1-0:1.8.0.255 3', '7 1-0:99.1.0.255 3', '7 1-0:99.1.0.255 7'],
+      // 1-0:1.8.0 is known by now; the capture period and the other energy columns' scaler_units come
+      // in the round of the buffer (which the session reads alone).
+      ['7 1-0:99.1.0.255 4', '3 1-0:2.8.0.255 3', '3 1-0:3.8.0.255 3', '3 1-0:4.8.0.255 3', '7 1-0:99.1.0.255 2 sel2'],
     ]);
     await readValues(rec.client, cache, group, { now });
     expect(rec.calls.slice(2)).toEqual([['3 1-0:1.8.0.255 2', '7 1-0:99.1.0.255 7'], ['7 1-0:99.1.0.255 2 sel2']]);
