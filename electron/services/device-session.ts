@@ -13,7 +13,7 @@ import type { SessionSecurityOptions } from '../../core/session/security.js';
 import type { MeterLimitsBook, SessionLimits } from '../../core/app/reading/meter-limits.js';
 import { WrapperLink } from '../../core/wrapper/link.js';
 import type { InvocationCounterStore } from './invocation-counters.js';
-import type { Link } from './links/link.js';
+import type { Link, LinkTransport } from './links/link.js';
 import { SerialLink } from './links/serial-link.js';
 import { TcpLink } from './links/tcp-link.js';
 import { nodeCrypto } from './node-crypto.js';
@@ -170,12 +170,27 @@ export async function withDeviceSession<T>(
   ctx: DeviceSessionContext,
   work: (client: SessionClient) => Promise<T>,
 ): Promise<T> {
+  const ciphered = settings.securityPolicy !== 'none' || settings.authentication === 'high-gmac' || settings.authentication === 'high-sha256';
+  const counterObis = ciphered && settings.securityPolicy !== 'none' ? settings.invocationCounterObis : null;
+  const opened = (raw: LinkTransport): ByteTransport => {
+    ctx.onStep?.('link', link.description);
+    ctx.onConnection?.(raw.connection);
+    return traced(raw, ctx.trace);
+  };
+  const readCounter = (transport: ByteTransport): Promise<number> =>
+    sessionOn(settings, ctx, transport, PUBLIC_CLIENT, undefined, false, (publicClient) => readInvocationCounter(publicClient, counterObis!));
+
+  // An optical port in mode E goes back to 300 baud and waits for a new sign-on when an HDLC link
+  // ends: the public association that reads the counter gets a job (and a sign-on) of its own.
+  const ownSignOn = settings.link.kind === 'serial' && settings.link.modeE;
+  let meterExpects: number | null = null;
+  if (counterObis !== null && ownSignOn) {
+    meterExpects = await link.run((raw) => readCounter(opened(raw)), { device: settings.deviceId });
+    ctx.onStep?.('invocation-counter', `the meter expects ${meterExpects} or more`);
+  }
   return link.run(
     async (raw) => {
-      ctx.onStep?.('link', link.description);
-      ctx.onConnection?.(raw.connection);
-      const transport = traced(raw, ctx.trace);
-      const ciphered = settings.securityPolicy !== 'none' || settings.authentication === 'high-gmac' || settings.authentication === 'high-sha256';
+      const transport = opened(raw);
       let security: SessionSecurityOptions | undefined;
       if (ciphered) {
         const keys = {
@@ -183,11 +198,8 @@ export async function withDeviceSession<T>(
           // Encryption alone carries no tag, so suite 0 never uses the authentication key then.
           authenticationKey: settings.keys.authenticationKey ?? new Uint8Array(16),
         };
-        let meterExpects: number | null = null;
-        if (settings.invocationCounterObis !== null && settings.securityPolicy !== 'none') {
-          meterExpects = await inSession(PUBLIC_CLIENT, undefined, false, (publicClient) =>
-            readInvocationCounter(publicClient, settings.invocationCounterObis!),
-          );
+        if (counterObis !== null && !ownSignOn) {
+          meterExpects = await readCounter(transport);
           ctx.onStep?.('invocation-counter', `the meter expects ${meterExpects} or more`);
         }
         const counters = ctx.counters;
@@ -200,7 +212,7 @@ export async function withDeviceSession<T>(
           ...(counters ? { persistInvocationCounter: counters.persister(settings.deviceId, keys) } : {}),
         };
       }
-      return inSession(settings.clientAddress, security, true, async (client) => {
+      return sessionOn(settings, ctx, transport, settings.clientAddress, security, true, async (client) => {
         const association = await client.open();
         ctx.onStep?.(
           'association',
@@ -214,38 +226,46 @@ export async function withDeviceSession<T>(
           await client.close().catch(() => undefined);
         }
       });
-
-      /** A session for one client address, here or in the engine worker. */
-      async function inSession<R>(clientAddress: number, sec: SessionSecurityOptions | undefined, authenticated: boolean, use: (c: SessionClient) => Promise<R>): Promise<R> {
-        if (ctx.engine !== undefined) {
-          const pump = engineLink(transport);
-          const remote = ctx.engine.openSession(sessionSpec(settings, clientAddress, ctx, sec, authenticated), pump);
-          try {
-            return await use(remote);
-          } finally {
-            remote.dispose();
-            await pump.stop();
-          }
-        }
-        const client = new DlmsClient(
-          dataLink(settings, clientAddress, ctx),
-          transport,
-          authenticated
-            ? {
-                referencing: settings.referencing,
-                authentication: settings.authentication,
-                ...(settings.password !== null ? { password: settings.password } : {}),
-                crypto: nodeCrypto,
-                ...(sec ? { security: sec } : {}),
-                ...limitsFor(settings, ctx),
-                responseTimeoutMs: settings.responseTimeoutMs,
-                alignPduToFrames: true,
-              }
-            : { responseTimeoutMs: settings.responseTimeoutMs, alignPduToFrames: true },
-        );
-        return use(client);
-      }
     },
     { device: settings.deviceId },
   );
+}
+
+/** A session for one client address over `transport`, here or in the engine worker. */
+async function sessionOn<R>(
+  settings: DeviceLinkSettings,
+  ctx: DeviceSessionContext,
+  transport: ByteTransport,
+  clientAddress: number,
+  sec: SessionSecurityOptions | undefined,
+  authenticated: boolean,
+  use: (c: SessionClient) => Promise<R>,
+): Promise<R> {
+  if (ctx.engine !== undefined) {
+    const pump = engineLink(transport);
+    const remote = ctx.engine.openSession(sessionSpec(settings, clientAddress, ctx, sec, authenticated), pump);
+    try {
+      return await use(remote);
+    } finally {
+      remote.dispose();
+      await pump.stop();
+    }
+  }
+  const client = new DlmsClient(
+    dataLink(settings, clientAddress, ctx),
+    transport,
+    authenticated
+      ? {
+          referencing: settings.referencing,
+          authentication: settings.authentication,
+          ...(settings.password !== null ? { password: settings.password } : {}),
+          crypto: nodeCrypto,
+          ...(sec ? { security: sec } : {}),
+          ...limitsFor(settings, ctx),
+          responseTimeoutMs: settings.responseTimeoutMs,
+          alignPduToFrames: true,
+        }
+      : { responseTimeoutMs: settings.responseTimeoutMs, alignPduToFrames: true },
+  );
+  return use(client);
 }
