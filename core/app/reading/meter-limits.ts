@@ -39,6 +39,15 @@ export class MeterLimits {
     return this.learnedValue;
   }
 
+  /** What this client now does differently with this meter, for Test; null while nothing was learned. */
+  summary(): string | null {
+    const parts: string[] = [];
+    if (this.listItemsValue === 1) parts.push('one attribute per request (no GET-with-list)');
+    else if (this.listItemsValue < DEFAULT_LIST_ITEMS) parts.push(`lists of at most ${this.listItemsValue} attributes`);
+    if (this.pduValue !== null) parts.push(`blocks of at most ${this.pduValue} bytes`);
+    return parts.length === 0 ? null : `learned from earlier failures: ${parts.join(', ')}`;
+  }
+
   session(): SessionLimits {
     return { maxListItems: this.listItemsValue, ...(this.pduValue === null ? {} : { maxReceivePduSize: this.pduValue }) };
   }

@@ -3,7 +3,7 @@
  * code with a typo, Entries of 0) gets a reading carrying the InputError, and the rest of the group
  * is read as usual.
  */
-import { cosemClass } from '../../cosem/classes.js';
+import { blueBookClassName, MANUFACTURER_CLASS_MIN, USER_GROUP_CLASS_MAX } from '../../cosem/class-names.js';
 import { InputError, serializeError, type SerializedError } from '../../errors.js';
 import { formatObis, parseObis, type Obis } from '../../obis.js';
 import type { DeviceCache } from './device-cache.js';
@@ -40,7 +40,15 @@ export function checkRequest(request: ReadRequest): Obis {
   if (request === null || typeof request !== 'object') throw new InputError('COSEM value', request, 'an object with name, obis and classId is expected');
   if (typeof request.name !== 'string') throw new InputError('Name', request.name, 'text is expected');
   const logicalName = parseObis(request.obis, 'OBIS code');
-  cosemClass(request.classId);
+  // Any class of the Blue Book, or a manufacturer's: one without an attribute table is read raw.
+  const classId = request.classId;
+  if (!Number.isInteger(classId) || (blueBookClassName(classId) === undefined && (classId < MANUFACTURER_CLASS_MIN || classId > USER_GROUP_CLASS_MAX))) {
+    throw new InputError(
+      'COSEM class id',
+      classId,
+      `an interface class of the Blue Book (1 Data, 3 Register, 7 Profile generic, 8 Clock, ...) or ${MANUFACTURER_CLASS_MIN} to ${USER_GROUP_CLASS_MAX} for a manufacturer's or user group's class`,
+    );
+  }
   const { attribute, entries, from, to } = request;
   if (attribute !== undefined && (!Number.isInteger(attribute) || attribute < -128 || attribute > 127 || attribute === 0)) {
     throw new InputError('attribute', attribute, 'a whole number from 1 to 127, or -128 to -1 for a manufacturer-specific attribute');

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceCache, MeterLimitsBook, type Reading } from '../../../core/app/reading/index.js';
 import { TransportError } from '../../../core/errors.js';
 import { readDevice } from '../../../electron/services/device-read.js';
+import { testDevice } from '../../../electron/services/device-test.js';
 import { linkFor } from '../../../electron/services/device-session.js';
 import { Engine } from '../../../electron/services/engine/host.js';
 import { LinkTrace } from '../../../electron/services/trace.js';
@@ -136,6 +137,10 @@ describe.each([
       const second = await readDevice(settings, link, ctx, new DeviceCache(), REGISTERS);
       expect(errors(second)).toEqual(REGISTERS.map(() => null));
       expect(proxy.seen.list).toBe(listsBefore);
+
+      // Test shows what this client now does differently with the meter.
+      const report = await testDevice(settings, link, ctx);
+      expect(report.steps.find((x) => x.step === 'association')?.detail).toMatch(/learned from earlier failures: one attribute per request/);
     } finally {
       await link.close();
       await proxy.close();
