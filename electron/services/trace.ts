@@ -294,7 +294,7 @@ export class LinkTrace {
       for (const s of [p, ...p.repeats]) {
         const frame = new Uint8Array(s.bytes.length);
         frame.set(mine, s.infoAt);
-        s.entry.hex = maskedHex(s.entry.hex, frame);
+        s.entry.hex = maskedHex(s.entry.hex, withCheckSequences(s.bytes, frame));
       }
     }
   }
@@ -316,8 +316,8 @@ export class LinkTrace {
     if (this.secrets.length === 0) return;
     const before = previous?.bytes ?? new Uint8Array(0);
     const hidden = secretPositions(concatBytes([before, bytes]), this.secrets);
-    if (previous !== undefined) previous.entry.hex = maskedHex(previous.entry.hex, hidden.subarray(0, before.length));
-    entry.hex = maskedHex(entry.hex, hidden.subarray(before.length));
+    if (previous !== undefined) previous.entry.hex = maskedHex(previous.entry.hex, withCheckSequences(before, hidden.subarray(0, before.length)));
+    entry.hex = maskedHex(entry.hex, withCheckSequences(bytes, hidden.subarray(before.length)));
   }
 }
 
@@ -357,6 +357,28 @@ function noiseFrom(bytes: Uint8Array): number {
   return next < 0 ? bytes.length : next;
 }
 
+/**
+ * With any byte of an HDLC frame hidden, its check sequences are hidden too: the FCS is a CRC over
+ * the secret's bytes and would narrow an 8-digit password down to about 1,500 candidates. The HCS
+ * covers the header only, but goes as well, so no check sequence of such a frame is ever shown.
+ */
+function withCheckSequences(frame: Uint8Array, hidden: Uint8Array): Uint8Array {
+  if (!hidden.includes(1) || frame.length < 9 || frame[0] !== FLAG || !isFormatByte(frame[1])) return hidden;
+  const out = hidden.slice();
+  const fcs = frame.length - 3;
+  out.fill(1, fcs, fcs + 2);
+  // The HCS follows the format (2 bytes), both addresses (each ends with a byte whose low bit is set)
+  // and the control byte; a frame without an information field has none.
+  let at = 3;
+  for (let address = 0; address < 2; address++) {
+    while (at < fcs && (frame[at]! & 1) === 0) at++;
+    at++;
+  }
+  at++;
+  if (at + 2 <= fcs) out.fill(1, at, at + 2);
+  return out;
+}
+
 function maskedHex(hex: string, hidden: Uint8Array): string {
   if (!hidden.includes(1)) return hex;
   const parts = new Array<string>(hidden.length);
@@ -380,7 +402,7 @@ function maskLike(repeat: Segment, twin: Segment): void {
     const at = (twin.infoAt + i) * 2;
     if (twin.entry.hex.slice(at, at + 2) === '**') frame[repeat.infoAt + i] = 1;
   }
-  repeat.entry.hex = maskedHex(repeat.entry.hex, frame);
+  repeat.entry.hex = maskedHex(repeat.entry.hex, withCheckSequences(repeat.bytes, frame));
 }
 
 /** 1 at every byte of `bytes` that belongs to an occurrence of a secret. */
