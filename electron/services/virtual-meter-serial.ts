@@ -66,6 +66,8 @@ export interface VirtualMeterSerial {
   readonly line: SerialLineSettings;
   /** Mode E sign-ons completed (switches to binary mode). */
   readonly signOns: number;
+  /** How many times the meter reset the link (a strict meter's drop), over every sign-on so far. */
+  readonly drops: number;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ class SerialMeter implements VirtualMeterSerial {
   readonly path: string;
   state: SerialMeterState;
   signOns = 0;
+  drops = 0;
   private channel!: SerialChannel;
   private connection: MeterConnection;
   private readonly lines = new LineCollector();
@@ -166,6 +169,7 @@ class SerialMeter implements VirtualMeterSerial {
   private async binary(chunk: Uint8Array): Promise<void> {
     for (const out of this.connection.receive(chunk, this.clock())) await this.channel.write(out);
     if (this.connection.dropped) {
+      this.drops++;
       this.log(`${this.path}: the meter reset the link (a list holding a profile buffer or a selective access); it is disconnected`);
     }
     if (this.modeE === null) return;

@@ -60,6 +60,8 @@ export interface VirtualMeterServer {
   /** The ports actually bound (null when not served). */
   readonly hdlcPort: number | null;
   readonly wrapperPort: number | null;
+  /** How many times the meter reset a client's link (a strict meter's drop), over every connection so far. */
+  readonly drops: number;
   /** Stop listening and drop every client. */
   close(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export async function startVirtualMeterServer(options: VirtualMeterServerOptions
   }
 
   const sockets = new Set<net.Socket>();
+  let drops = 0;
   const ticks = new Set<(now: number) => void>();
 
   const serve = (transport: MeterTransport) => (socket: net.Socket): void => {
@@ -117,6 +120,7 @@ export async function startVirtualMeterServer(options: VirtualMeterServerOptions
       const out = connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), clock());
       for (const bytes of out) socket.write(bytes);
       if (connection.dropped) {
+        drops++;
         // The strict meter reset: the connection goes, with whatever the client sent after.
         log(`${who}: the meter reset the link (a list holding a profile buffer or a selective access) and drops the connection`);
         socket.destroy();
@@ -165,6 +169,9 @@ export async function startVirtualMeterServer(options: VirtualMeterServerOptions
     meter,
     hdlcPort: boundHdlc,
     wrapperPort: boundWrapper,
+    get drops() {
+      return drops;
+    },
     close: async () => {
       clearInterval(timer);
       for (const s of sockets) s.destroy();

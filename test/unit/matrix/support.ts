@@ -93,6 +93,11 @@ export interface MatrixMeters {
   endpoint(meter: MeterKind, link: LinkKind): MeterEndpoint;
   /** Why serial endpoints are missing (no socat), or null. */
   readonly serialSkip: string | null;
+  /**
+   * How many times the meters of this kind reset a client's link: on one link (the TCP server counts
+   * HDLC and the wrapper together), or on all of them.
+   */
+  drops(meter: MeterKind, link?: LinkKind): number;
   close(): Promise<void>;
 }
 
@@ -130,6 +135,12 @@ export async function startMatrixMeters(): Promise<MatrixMeters> {
           return never;
         }
       }
+    },
+    drops(meter, link) {
+      const tcp = servers.get(meter)!.drops;
+      const serialDrops = (modeE: boolean): number => serial.get(`${meter}/${modeE}`)?.meter.drops ?? 0;
+      if (link === undefined) return tcp + serialDrops(false) + serialDrops(true);
+      return link.startsWith('tcp') ? tcp : serialDrops(link === 'serial-mode-e');
     },
     async close() {
       for (const s of serial.values()) {
