@@ -8,6 +8,7 @@ import type { DeviceLinkSettings } from '../../core/app/link-settings.js';
 import { MeterLimits, readWithRecovery, type DeviceCache, type Reading, type ReadRequest } from '../../core/app/reading/index.js';
 import { withDeviceSession, type DeviceSessionContext } from './device-session.js';
 import type { Link } from './links/link.js';
+import { explainSilence } from './silence-hints.js';
 
 export async function readDevice(
   settings: DeviceLinkSettings,
@@ -17,7 +18,7 @@ export async function readDevice(
   requests: readonly ReadRequest[],
 ): Promise<Reading[]> {
   const limits = ctx.meterLimits?.for(settings.deviceId) ?? new MeterLimits();
-  return readWithRecovery(
+  const readings = await readWithRecovery(
     (sessionLimits, use) => withDeviceSession(settings, link, { ...ctx, sessionLimits }, use),
     cache,
     requests,
@@ -27,4 +28,6 @@ export async function readDevice(
       onNote: (sentence) => ctx.trace?.note(sentence, Date.now()),
     },
   );
+  // A value lost to silence says what to check on this link.
+  return readings.map((r) => (r.error === null ? r : { ...r, error: explainSilence(r.error, settings) }));
 }

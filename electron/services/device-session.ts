@@ -4,6 +4,8 @@
  * when the device has an Invocation counter OBIS code, start above every counter used before, associate,
  * do the work, release and disconnect. Every frame can go to a trace; secrets never do.
  */
+import { DlmsError, LocalProtocolError } from '../../core/errors.js';
+import { explainSilence } from './silence-hints.js';
 import type { DeviceLinkSettings } from '../../core/app/link-settings.js';
 import type { DataLink } from '../../core/datalink.js';
 import { HdlcLink } from '../../core/hdlc/link.js';
@@ -62,6 +64,8 @@ export interface DeviceSessionContext {
   readonly meterLimits?: MeterLimitsBook;
   /** List and PDU sizes for this conversation (default: what meterLimits knows of the device). */
   readonly sessionLimits?: SessionLimits;
+  /** Cancel: a job waiting for its turn leaves the queue, a running one stops within 100 ms. */
+  readonly signal?: AbortSignal;
 }
 
 /** The list and PDU sizes a conversation with this device uses. */
@@ -175,7 +179,12 @@ export async function withDeviceSession<T>(
   const opened = (raw: LinkTransport): ByteTransport => {
     ctx.onStep?.('link', link.description);
     ctx.onConnection?.(raw.connection);
-    return traced(raw, ctx.trace);
+    return cancellable(traced(raw, ctx.trace), ctx.signal);
+  };
+  const runOptions = { device: settings.deviceId, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) };
+  // Silence is explained for this link: which fields to check depends on TCP or serial, HDLC or wrapper.
+  const explained = (e: unknown): never => {
+    throw e instanceof DlmsError ? explainSilence(e, settings) : e;
   };
   const readCounter = (transport: ByteTransport): Promise<number> =>
     sessionOn(settings, ctx, transport, PUBLIC_CLIENT, undefined, false, (publicClient) => readInvocationCounter(publicClient, counterObis!));
@@ -185,7 +194,7 @@ export async function withDeviceSession<T>(
   const ownSignOn = settings.link.kind === 'serial' && settings.link.modeE;
   let meterExpects: number | null = null;
   if (counterObis !== null && ownSignOn) {
-    meterExpects = await link.run((raw) => readCounter(opened(raw)), { device: settings.deviceId });
+    meterExpects = await link.run((raw) => readCounter(opened(raw)), runOptions).catch(explained);
     ctx.onStep?.('invocation-counter', `the meter expects ${meterExpects} or more`);
   }
   return link.run(
@@ -228,8 +237,37 @@ export async function withDeviceSession<T>(
         }
       });
     },
-    { device: settings.deviceId },
-  );
+    runOptions,
+  ).catch(explained);
+}
+
+/** How often a waiting read looks at the cancel signal. */
+const CANCEL_POLL_MS = 100;
+
+/**
+ * The transport, stopped by `signal`: reads wait in short steps and look at the signal between them,
+ * so a cancelled Test ends within CANCEL_POLL_MS without leaving a read pending on the link (the
+ * next job's bytes would go to it).
+ */
+function cancellable(transport: ByteTransport, signal: AbortSignal | undefined): ByteTransport {
+  if (signal === undefined) return transport;
+  const cancelled = (): DlmsError => new LocalProtocolError('Cancelled', 'cancelled');
+  return {
+    write: (bytes) => {
+      if (signal.aborted) throw cancelled();
+      return transport.write(bytes);
+    },
+    read: async (timeoutMs) => {
+      const until = transport.now() + timeoutMs;
+      for (;;) {
+        if (signal.aborted) throw cancelled();
+        const left = until - transport.now();
+        const chunk = await transport.read(Math.max(1, Math.min(left, CANCEL_POLL_MS)));
+        if (chunk !== null || transport.now() >= until) return chunk;
+      }
+    },
+    now: () => transport.now(),
+  };
 }
 
 /** A session for one client address over `transport`, here or in the engine worker. */

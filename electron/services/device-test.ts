@@ -108,15 +108,21 @@ function text(v: DlmsValue): string {
   return formatValue(v);
 }
 
+/** Told as each step ends: the steps so far and the one running now (null once the test ended). */
+export type TestProgress = (steps: readonly TestStep[], running: TestStepName | null) => void;
+
 export async function testDevice(
   settings: DeviceLinkSettings,
   link: Link,
   ctx: DeviceSessionContext,
   now: () => number = Date.now,
+  onProgress?: TestProgress,
 ): Promise<DeviceTestReport> {
   const steps: TestStep[] = [];
   let mark = now();
   let current: TestStepName = 'link';
+  const progress = (): void => onProgress?.(steps.slice(), current);
+  progress();
   const done = (step: TestStepName, detail: string, ok = true): void => {
     const t = now();
     steps.push({ step, ok, ms: t - mark, detail });
@@ -138,10 +144,12 @@ export async function testDevice(
         onStep: (step, detail) => {
           done(step, detail);
           current = step === 'link' ? (settings.invocationCounterObis !== null && settings.securityPolicy !== 'none' ? 'invocation-counter' : 'association') : step === 'invocation-counter' ? 'association' : 'identity';
+          progress();
         },
       },
       async (client) => {
         current = 'identity';
+        progress();
         // The object list says where this meter keeps its identity; a meter that will not give it
         // is asked at the standard codes. A silent meter or a lost link ends the test here.
         let targets: Record<IdentityPart, Target | null> = STANDARD_TARGETS;
@@ -169,6 +177,7 @@ export async function testDevice(
             `${missing ? ` (${missing} not readable)` : ''}${listProblem !== null ? ` (object list not readable: ${listProblem}; the standard codes were read)` : ''}`,
         );
         current = 'clock';
+        progress();
         const sentAt = now();
         const value = await client.get({ classId: 8, logicalName: obisToBytes(parseObis('0-0:1.0.0.255')), attributeId: 2 });
         const receivedAt = now();
@@ -179,13 +188,17 @@ export async function testDevice(
         clock.driftSeconds = meterMs === null ? null : Math.round((meterMs - (sentAt + receivedAt) / 2) / 100) / 10;
         done('clock', clock.meterTime === null ? `not a date-time: ${formatValue(value)}` : `${clock.meterTime}, ${clock.driftSeconds} s from this computer`);
         current = 'release';
+        progress();
       },
     );
     done('release', 'released and disconnected');
+    onProgress?.(steps.slice(), null);
     return { ok: true, steps, identity, identityCodes, clock };
   } catch (e) {
     const error = serializeError(e);
-    steps.push({ step: current, ok: false, ms: now() - mark, detail: error.message, error });
+    const cancelled = error.code === 'cancelled';
+    steps.push({ step: current, ok: false, ms: now() - mark, detail: cancelled ? 'cancelled' : error.message, error });
+    onProgress?.(steps.slice(), null);
     return { ok: false, steps, identity, identityCodes, clock };
   }
 }

@@ -66,8 +66,10 @@ export const API_SCHEMAS = {
 
   'devices.save': PhysicalDeviceSchema,
   'devices.delete': z.object({ id: id('Physical device') }).strict(),
-  /** The device as drafted; its connection is the saved one it names. */
+  /** The device as drafted; its connection is the saved one it names. Steps come as 'test' events. */
   'devices.test': PhysicalDeviceSchema,
+  /** Stop the running Test of this device (by its ID): the step under way ends as cancelled. */
+  'devices.cancelTest': z.object({ id: id('Physical device') }).strict(),
   /** Read the meter's object list (LN: association's object_list; SN: the SN association's). */
   'devices.browse': PhysicalDeviceSchema,
 
@@ -126,6 +128,7 @@ export interface ApiResults {
   'devices.save': AppConfig;
   'devices.delete': AppConfig;
   'devices.test': DeviceTestView;
+  'devices.cancelTest': { readonly cancelled: boolean };
   'devices.browse': readonly ObjectListItem[];
   'groups.save': AppConfig;
   'groups.delete': AppConfig;

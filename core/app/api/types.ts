@@ -161,6 +161,13 @@ export interface DeviceTestView {
   readonly clock: { readonly meterTime: string | null; readonly driftSeconds: number | null };
 }
 
+/** A device Test under way: the steps done so far and the one running (null once it ended). */
+export interface TestProgressEvent {
+  readonly deviceId: string;
+  readonly steps: readonly TestStepView[];
+  readonly running: string | null;
+}
+
 export interface ConnectionTestView {
   readonly ok: boolean;
   readonly steps: readonly TestStepView[];
@@ -233,9 +240,11 @@ export interface ApiEvents {
   /** The detected serial ports changed (a probe was plugged in or out). */
   readonly ports: readonly SerialPortView[];
   readonly progress: ProgressEvent;
+  /** A device Test's steps as they end. */
+  readonly test: TestProgressEvent;
   /** New frames on a link's trace. */
   readonly trace: { readonly connectionId: string; readonly entries: readonly TraceEntryView[] };
 }
 
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENT_NAMES: readonly ApiEventName[] = ['config', 'status', 'readings', 'ports', 'progress', 'trace'];
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['config', 'status', 'readings', 'ports', 'progress', 'test', 'trace'];

@@ -20,7 +20,7 @@ import { listSerialPorts, type SerialPortInfo } from '../links/serial-ports.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../readings/readings-database.js';
 import { dayStamp, exportedConfig, safeFileName, withItem, withoutItem, withSettings, type ItemList } from './config-edits.js';
 import { DemoMeter, withDemo, withDemoPort, withoutDemo } from './demo.js';
-import { browseObjects, connectionTest, deviceTest, groupTest } from './device-actions.js';
+import { browseObjects, connectionTest, deviceTest, groupTest, RunningTests } from './device-actions.js';
 import { ExportService } from './exports.js';
 import { LinkRegistry } from './links.js';
 import { PollingService } from './polling.js';
@@ -61,6 +61,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
   const links = new LinkRegistry();
   const traces = new TraceRegistry((payload) => events.emit('trace', payload));
   const services: SessionServices = { context, links, traces, config: () => state.config };
+  const tests = new RunningTests();
   const status = new StatusBoard((s) => events.emit('status', s));
   const database = (): ReadingsDatabase => {
     if (db === null) throw new InputError('readings database', options.dataDir, closed ? 'the app is closing' : 'the backend has not started yet');
@@ -160,7 +161,8 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
     'connections.test': (connection) => connectionTest(services, connection),
     'devices.save': save('devices'),
     'devices.delete': remove('devices'),
-    'devices.test': (device) => deviceTest(services, status, device),
+    'devices.test': (device) => deviceTest(services, status, device, tests, (p) => events.emit('test', p)),
+    'devices.cancelTest': async ({ id }) => ({ cancelled: tests.cancel(id) }),
     'devices.browse': (device) => browseObjects(services, device),
     'groups.save': save('groups'),
     'groups.delete': remove('groups'),

@@ -4,32 +4,76 @@
  * link, so it waits for a poll in progress instead of talking over it, and shows in its trace.
  */
 import { readDevice } from '../device-read.js';
-import type { ConnectionTestView, DeviceTestView, GroupReadings, ObjectListItem, ReadingView, TestStepView } from '../../../core/app/api/types.js';
+import type { ConnectionTestView, DeviceTestView, GroupReadings, ObjectListItem, ReadingView, TestProgressEvent, TestStepView } from '../../../core/app/api/types.js';
 import { classLabel } from '../../../core/app/labels.js';
 import type { Connection, CosemGroup, PhysicalDevice } from '../../../core/app/schema.js';
 import { DeviceCache } from '../../../core/app/reading/index.js';
 import { obisFromBytes, obisToBytes, parseObis, formatObis, standardName } from '../../../core/obis.js';
 import { objectsFromList } from '../../cli/objects.js';
-import { testDevice } from '../device-test.js';
+import { testDevice, type TestStep } from '../device-test.js';
 import { withDeviceSession } from '../device-session.js';
 import { connectionLinkSettings, makeLink } from './links.js';
 import { sessionFor, settingsOf, type SessionServices } from './sessions.js';
 import type { StatusBoard } from './status.js';
 import { apiError, apiErrorOf, readingView } from './views.js';
 
-export async function deviceTest(services: SessionServices, status: StatusBoard, device: PhysicalDevice): Promise<DeviceTestView> {
+/** The device Tests running now, by device ID, so Cancel can stop them. */
+export class RunningTests {
+  private readonly running = new Map<string, AbortController>();
+
+  start(deviceId: string): AbortSignal {
+    // A second Test of the same device replaces the first: its Cancel stops the newest.
+    this.running.get(deviceId)?.abort();
+    const controller = new AbortController();
+    this.running.set(deviceId, controller);
+    return controller.signal;
+  }
+
+  finished(deviceId: string, signal: AbortSignal): void {
+    const controller = this.running.get(deviceId);
+    if (controller?.signal === signal) this.running.delete(deviceId);
+  }
+
+  cancel(deviceId: string): boolean {
+    const controller = this.running.get(deviceId);
+    if (controller === undefined) return false;
+    controller.abort();
+    this.running.delete(deviceId);
+    return true;
+  }
+}
+
+function stepView(s: TestStep): TestStepView {
+  return { step: s.step, ok: s.ok, ms: s.ms, detail: s.detail, ...(s.error ? { error: apiErrorOf(s.error) } : {}) };
+}
+
+export async function deviceTest(
+  services: SessionServices,
+  status: StatusBoard,
+  device: PhysicalDevice,
+  tests: RunningTests,
+  onProgress: (event: TestProgressEvent) => void,
+): Promise<DeviceTestView> {
   const settings = settingsOf(services.config(), device);
   const { link, context } = sessionFor(services, settings);
   const saved = services.config().devices.some((d) => d.id === device.id);
   if (saved) status.started('devices', device.id);
-  const report = await testDevice(settings, link, context);
+  const signal = tests.start(device.id);
+  let report;
+  try {
+    report = await testDevice(settings, link, { ...context, signal }, Date.now, (steps, running) =>
+      onProgress({ deviceId: device.id, steps: steps.map(stepView), running }),
+    );
+  } finally {
+    tests.finished(device.id, signal);
+  }
   if (saved) {
     const failed = report.steps.find((s) => !s.ok);
     status.finished('devices', device.id, Date.now(), failed?.error ? apiErrorOf(failed.error) : null);
   }
   return {
     ok: report.ok,
-    steps: report.steps.map((s) => ({ step: s.step, ok: s.ok, ms: s.ms, detail: s.detail, ...(s.error ? { error: apiErrorOf(s.error) } : {}) })),
+    steps: report.steps.map(stepView),
     identity: report.identity,
     clock: report.clock,
   };

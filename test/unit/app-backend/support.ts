@@ -38,7 +38,7 @@ export async function testBackend(options: Partial<AppBackendOptions> & { state?
     ...options,
   });
   const seen = new Map<ApiEventName, unknown[]>();
-  for (const e of ['config', 'status', 'readings', 'ports', 'progress', 'trace'] as const) {
+  for (const e of ['config', 'status', 'readings', 'ports', 'progress', 'test', 'trace'] as const) {
     seen.set(e, []);
     backend.events.on(e, (p) => seen.get(e)!.push(p));
   }
