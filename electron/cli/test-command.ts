@@ -1,7 +1,7 @@
 /** `cosem-studio test`: what the app's Test button does, step by step. */
 import type { Command, Io } from '../cli.js';
 import { deviceSecrets, linkFor } from '../services/device-session.js';
-import { testDevice } from '../services/device-test.js';
+import { testDevice, type TestStep } from '../services/device-test.js';
 import { LinkTrace } from '../services/trace.js';
 import { flag, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
@@ -29,15 +29,32 @@ export const testCommand: Command = {
     const settings = deviceFromArgs(args);
     const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
     const link = linkFor(settings);
+    const json = flag(args, '--json');
+    const line = (s: TestStep): string => `${s.ok ? 'ok    ' : 'FAILED'} ${s.step.padEnd(18)} ${String(s.ms).padStart(6)} ms  ${s.detail}`;
+    // Each step is printed as it ends, so a slow or silent meter shows where it is; Ctrl+C cancels.
+    let printed = 0;
+    const printUpTo = (steps: readonly TestStep[]): void => {
+      for (; printed < steps.length; printed++) io.out(line(steps[printed]!));
+    };
+    const controller = new AbortController();
+    const interrupt = (): void => controller.abort();
+    process.once('SIGINT', interrupt);
     let report;
     try {
-      report = await testDevice(settings, link, { ...installationContext(args), ...(trace ? { trace } : {}) });
+      report = await testDevice(
+        settings,
+        link,
+        { ...installationContext(args), ...(trace ? { trace } : {}), signal: controller.signal },
+        Date.now,
+        json ? undefined : printUpTo,
+      );
     } finally {
+      process.off('SIGINT', interrupt);
       if (trace) io.err(trace.exportText());
       await link.close();
     }
-    if (flag(args, '--json')) io.out(JSON.stringify(report, null, 2));
-    else for (const s of report.steps) io.out(`${s.ok ? 'ok    ' : 'FAILED'} ${s.step.padEnd(18)} ${String(s.ms).padStart(6)} ms  ${s.detail}`);
+    if (json) io.out(JSON.stringify(report, null, 2));
+    else printUpTo(report.steps);
     return report.ok ? 0 : 1;
   },
 };
