@@ -5,11 +5,20 @@
 import { notValid } from './fields.js';
 import { FIELD_LABELS } from './labels.js';
 import { LIMITS } from './limits.js';
-import { formatPath, isRecord, recordsOf, type PathSegment, type ReportProblem } from './path.js';
+import { isRecord, recordsOf, type PathSegment, type ReportProblem } from './path.js';
 
 interface Item {
   readonly path: readonly PathSegment[];
   readonly record: Record<string, unknown>;
+  /** How a message names it: `physical device "Meter 1"`, or by its place (`connection 3`) without a name. */
+  readonly label: string;
+}
+
+const KINDS = { connections: 'connection', devices: 'physical device', groups: 'cosem group' } as const;
+
+function labelOf(kind: string, record: Record<string, unknown>, index: number): string {
+  const name = record.name;
+  return typeof name === 'string' && name.trim() !== '' ? `${kind} "${name.trim()}"` : `${kind} ${index + 1}`;
 }
 
 const LIST_LIMITS = { connections: LIMITS.connections, devices: LIMITS.devices, groups: LIMITS.groups } as const;
@@ -20,7 +29,7 @@ function withinLimit(list: unknown, limit: number): unknown {
 }
 
 function itemsAt(config: Record<string, unknown>, list: keyof typeof LIST_LIMITS): Item[] {
-  return recordsOf(withinLimit(config[list], LIST_LIMITS[list])).map(([i, record]) => ({ path: [list, i], record }));
+  return recordsOf(withinLimit(config[list], LIST_LIMITS[list])).map(([i, record]) => ({ path: [list, i], record, label: labelOf(KINDS[list], record, i) }));
 }
 
 function uniqueIds(items: readonly Item[], kind: string, report: ReportProblem): Map<string, Item> {
@@ -32,7 +41,7 @@ function uniqueIds(items: readonly Item[], kind: string, report: ReportProblem):
     if (first === undefined) {
       byId.set(id, item);
     } else {
-      report([...item.path, 'id'], notValid(FIELD_LABELS.device.id, id, `${formatPath(first.path)} has the same ID; every ${kind} needs its own`), id);
+      report([...item.path, 'id'], notValid(FIELD_LABELS.device.id, id, `${first.label} has the same ID; every ${kind} needs its own`), id);
     }
   }
   return byId;
@@ -49,7 +58,7 @@ function uniqueNames(items: readonly Item[], plural: string, report: ReportProbl
     if (first === undefined) {
       byName.set(key, item);
     } else {
-      report([...item.path, 'name'], notValid(FIELD_LABELS.device.name, name, `${formatPath(first.path)} has the same name; the names of ${plural} must differ`), name);
+      report([...item.path, 'name'], notValid(FIELD_LABELS.device.name, name, `${first.label} has the same name; the names of ${plural} must differ`), name);
     }
   }
 }
@@ -99,7 +108,11 @@ export function checkReferences(config: unknown, report: ReportProblem): void {
   // Value IDs are unique across groups: readings and the scheduler know a value by its ID alone.
   const allValues: Item[] = [];
   for (const group of groups) {
-    const values = recordsOf(withinLimit(group.record.values, LIMITS.valuesPerGroup)).map(([i, record]) => ({ path: [...group.path, 'values', i], record }));
+    const values = recordsOf(withinLimit(group.record.values, LIMITS.valuesPerGroup)).map(([i, record]) => ({
+      path: [...group.path, 'values', i],
+      record,
+      label: `${labelOf('cosem value', record, i)} of ${group.label}`,
+    }));
     uniqueNames(values, 'the cosem values of one group', report);
     allValues.push(...values);
   }

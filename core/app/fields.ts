@@ -55,6 +55,11 @@ export function wholeNumber(label: string, min: number, max: number, rule?: stri
     .max(max);
 }
 
+/** A whole number whose range depends on a sibling field: the item's rule checks the range. */
+export function wholeNumberOnly(label: string, rule: string) {
+  return z.number({ error: fieldError(label, rule) }).int();
+}
+
 export function flag(label: string) {
   return z.boolean({ error: fieldError(label, 'true (on) or false (off) is allowed') });
 }

@@ -100,6 +100,13 @@ export const ITEM_NAMES = Object.freeze({
   config: 'the configuration',
 });
 
+/** How an item of each list starts a sentence that names it: `Physical device "Kitchen meter"`. */
+export const ITEM_TITLES = Object.freeze({
+  connections: 'Connection',
+  devices: 'Physical device',
+  groups: 'Cosem group',
+});
+
 export const CONNECTION_TYPE_LABELS: Readonly<Record<ConnectionType, string>> = Object.freeze({
   tcp: 'TCP',
   serial: 'Serial',

@@ -26,6 +26,7 @@ import {
   TEXT_LIMITS,
   TRANSPORT_SECURITIES,
   type AccessSecurity,
+  type InterfaceType,
   type TransportSecurity,
 } from './limits.js';
 import { isRecord, type ReportProblem } from './path.js';
@@ -67,6 +68,27 @@ export function checkConnection(c: unknown, report: ReportProblem): void {
       report(['serial', 'path'], notValid(C['serial.path'], path, 'a port name such as /dev/ttyUSB0 or COM3 has no control characters'), path);
     }
   }
+}
+
+/**
+ * The Client address an Interface type carries: HDLC one address byte of 7 bits, the WRAPPER the
+ * spec's 0 to 255. The field's message and its hint both come from here, so they cannot disagree.
+ */
+export function clientAddressRule(iface: InterfaceType | undefined): { readonly min: number; readonly max: number; readonly rule: string; readonly hint: string } {
+  const { min, max } = RANGES.address;
+  if (iface === 'hdlc') {
+    const h = RANGES.hdlcClientAddress;
+    return {
+      min: h.min,
+      max: h.max,
+      rule: `an HDLC client address is one byte, ${h.min} to ${h.max} (16 = public client, 1 = management); only the WRAPPER interface allows up to ${max}`,
+      hint: `${h.min} to ${h.max} with HDLC (16 = public client, 1 = management)`,
+    };
+  }
+  if (iface === 'wrapper') {
+    return { min, max, rule: `a whole number from ${min} to ${max} is allowed with the WRAPPER interface`, hint: `${min} to ${max} with WRAPPER` };
+  }
+  return { min, max, rule: `a whole number from ${min} to ${max} is allowed`, hint: `${min} to ${max}` };
 }
 
 /** What makes a key needed, in the page's words: the transport security if any, else High GMAC. */
@@ -126,12 +148,9 @@ export function checkDevice(d: unknown, report: ReportProblem): void {
   }
 
   const client = d.clientAddress;
-  if (iface === 'hdlc' && isWhole(client) && client > RANGES.hdlcClientAddress.max && client <= RANGES.address.max) {
-    report(
-      ['clientAddress'],
-      notValid(D.clientAddress, client, 'an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255'),
-      client,
-    );
+  const clientRule = clientAddressRule(iface);
+  if (isWhole(client) && (client < clientRule.min || client > clientRule.max)) {
+    report(['clientAddress'], notValid(D.clientAddress, client, clientRule.rule), client);
   }
 
   if (access !== undefined && usesPassword(access) && typeof d.password === 'string') {

@@ -24,6 +24,7 @@ import {
   secretText,
   text,
   wholeNumber,
+  wholeNumberOnly,
 } from './fields.js';
 import { canonicalKeyText } from './keys-text.js';
 import { FIELD_LABELS, ITEM_NAMES } from './labels.js';
@@ -150,8 +151,8 @@ export const PhysicalDeviceSchema = fields(
       `an unsigned whole number is allowed (0 to ${RANGES.serialNumber.max}); the address becomes SN % 10000 + 1000`,
     ).default(1),
     logicalServerAddress: address(D.logicalServerAddress).default(0),
-    /** 0..255; HDLC carries only 0..127 (checked with the interface type). */
-    clientAddress: address(D.clientAddress).default(16),
+    /** 0..255; HDLC carries only 0..127: the range is checked with the interface type (clientAddressRule). */
+    clientAddress: wholeNumberOnly(D.clientAddress, 'a whole number is allowed: 0 to 127 with HDLC, 0 to 255 with WRAPPER').default(16),
     accessSecurity: choice(D.accessSecurity, ACCESS_SECURITIES).default('none'),
     password: secretText(D.password, TEXT_LIMITS.password).default(''),
     /**

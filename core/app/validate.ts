@@ -6,7 +6,8 @@
 import type * as z from 'zod';
 import { InputError } from '../errors.js';
 import { maskSecret } from '../security/keys.js';
-import { formatPath } from './path.js';
+import { ITEM_TITLES } from './labels.js';
+import { formatPath, isRecord } from './path.js';
 import { AppConfigSchema, type AppConfig } from './schema.js';
 
 export interface ConfigProblem {
@@ -32,8 +33,27 @@ interface DetailedProblem extends ConfigProblem {
   readonly secret: boolean;
 }
 
+function nameOf(item: unknown, fallback: string): string {
+  return isRecord(item) && typeof item.name === 'string' && item.name.trim() !== '' ? `"${item.name.trim()}"` : fallback;
+}
+
+/**
+ * The item a path of a whole configuration is in, as a person names it: `Physical device "Kitchen
+ * meter"`, `Cosem group "Energy", value "Import"`; undefined outside the lists' items.
+ */
+export function itemAt(config: unknown, path: readonly PropertyKey[]): string | undefined {
+  const [list, index, sub, valueIndex] = path;
+  if (!isRecord(config) || typeof index !== 'number') return undefined;
+  if (list !== 'connections' && list !== 'devices' && list !== 'groups') return undefined;
+  const items = config[list];
+  const item = Array.isArray(items) ? items[index] : undefined;
+  const title = `${ITEM_TITLES[list]} ${nameOf(item, String(index + 1))}`;
+  if (list !== 'groups' || sub !== 'values' || typeof valueIndex !== 'number' || !isRecord(item) || !Array.isArray(item.values)) return title;
+  return `${title}, value ${nameOf(item.values[valueIndex], String(valueIndex + 1))}`;
+}
+
 /** One sentence per field and problem: a number can fail two checks (whole, and in range) that say the same. */
-function detailed(issues: readonly z.core.$ZodIssue[]): DetailedProblem[] {
+function detailed(issues: readonly z.core.$ZodIssue[], input?: unknown): DetailedProblem[] {
   const seen = new Set<string>();
   return issues.flatMap((issue) => {
     const path: PropertyKey[] = [...issue.path];
@@ -45,9 +65,10 @@ function detailed(issues: readonly z.core.$ZodIssue[]): DetailedProblem[] {
     seen.add(key);
     const secret = isSecretPath(path);
     const withInput = issue as { input?: unknown };
+    const item = input === undefined ? undefined : itemAt(input, path);
     return {
       path: where,
-      message: issue.message,
+      message: item === undefined ? issue.message : `${item}: ${issue.message}`,
       secret,
       ...(secret || !('input' in withInput) ? {} : { input: withInput.input }),
     };
@@ -70,32 +91,37 @@ export class ConfigError extends InputError {
   readonly path: string;
   readonly problems: readonly ConfigProblem[];
 
-  constructor(problems: readonly ConfigProblem[], first: DetailedProblem) {
+  /** `showPath` false: the messages name their items (an imported file), a path would add nothing. */
+  constructor(problems: readonly ConfigProblem[], first: DetailedProblem, showPath = true) {
     super(first.path === '' ? 'configuration' : first.path, first.secret ? maskSecret('') : first.input, first.message);
     this.path = first.path;
     this.problems = problems;
     const more = problems.length - 1;
-    const where = first.path === '' ? '' : ` (at ${first.path})`;
+    const where = first.path === '' || !showPath ? '' : ` (at ${first.path})`;
     this.message = `${first.message}${where}${more > 0 ? `; and ${more} more problem${more === 1 ? '' : 's'}` : ''}`;
   }
 }
 
-/** The configuration with defaults filled in; throws ConfigError (an InputError) otherwise. */
-export function parseConfig(input: unknown): AppConfig {
+/**
+ * The configuration with defaults filled in; throws ConfigError (an InputError) otherwise. With
+ * `itemNames` (a file being imported) each problem names its item by name rather than by position.
+ */
+export function parseConfig(input: unknown, options: { readonly itemNames?: boolean } = {}): AppConfig {
   const result = AppConfigSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const all = detailed(result.error.issues);
+  const named = options.itemNames === true;
+  const all = detailed(result.error.issues, named ? input : undefined);
   throw new ConfigError(
     all.map(({ path, message }) => ({ path, message })),
     all[0]!,
+    !named,
   );
 }
 
-/** A configuration file's text, as the CLI reads it. */
-export function parseConfigJson(text: string): AppConfig {
-  let data: unknown;
+/** A configuration file's JSON, not yet checked; InputError when it is not JSON. */
+export function configFileData(text: string): unknown {
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     // The parser's own message can quote the text around the mistake, which may be a key: keep
     // only where it is.
@@ -106,7 +132,11 @@ export function parseConfigJson(text: string): AppConfig {
       `it is not valid JSON${where === undefined ? '' : ` (the mistake is at ${where})`}`,
     );
   }
-  return parseConfig(data);
+}
+
+/** A configuration file's text, as the CLI reads it. */
+export function parseConfigJson(text: string): AppConfig {
+  return parseConfig(configFileData(text));
 }
 
 /** The file the app exports: stable key order (the schema's), two-space indents, a final newline. */

@@ -3,7 +3,9 @@ import { readDevice } from '../services/device-read.js';
 import { DeviceCache } from '../../core/app/reading/index.js';
 import type { Reading, ReadRequest } from '../../core/app/reading/types.js';
 import { toHex } from '../../core/bytes.js';
-import { formatObis, parseObis, type Obis } from '../../core/obis.js';
+import type { AttributeTable } from '../../core/cosem/attribute-text.js';
+import { likelyClass } from '../../core/cosem/likely-class.js';
+import { formatObis, parseObis } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
 import { deviceSecrets, linkFor } from '../services/device-session.js';
 import { LinkTrace } from '../services/trace.js';
@@ -27,18 +29,9 @@ const OPTIONS: OptionSpec[] = [
 const HELP = usage(
   'read',
   '(--tcp HOST:PORT | --serial PATH | --config FILE) [device options] OBIS[:CLASS[:ATTR]]...',
-  'Reads each value and prints it scaled, with its unit. CLASS defaults by OBIS code: 8 for the clock\n(0-0:1.0.0.255), 7 for profiles (C = 99), 3 for electricity quantities (A = 1), 1 (Data) otherwise.\nATTR defaults to the value attribute of the class; profiles give their rows.',
+  'Reads each value and prints it scaled, with its unit. CLASS defaults to the class the OBIS code\nnames: 8 for the clock (0-0:1.0.0.255), 7 for profiles (C = 98, 99), 15 for associations (0-0:40.0.x),\n23 for HDLC setups (0-0:22.0.x), ..., 3 for electricity quantities (A = 1), 1 (Data) otherwise.\nATTR defaults to the value attribute of the class; profiles give their rows.',
   OPTIONS,
 );
-
-/** The class an installer means when giving only the OBIS code. */
-export function likelyClass(o: Obis): number {
-  const [a, , c, d] = o;
-  if (a === 0 && c === 1 && d === 0) return 8;
-  if (c === 99) return 7;
-  if (a === 1 && c >= 1 && c <= 99) return d === 6 ? 4 : d === 4 || d === 5 ? 5 : 3;
-  return 1;
-}
 
 export function parseTarget(text: string, index: number): ReadRequest {
   const parts = text.split(':');
@@ -68,6 +61,14 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** A list of objects (an object_list) as aligned columns under its attribute. */
+function tableLines(table: AttributeTable | undefined, indent: string): string[] {
+  if (table === undefined) return [];
+  const widths = table.columns.map((c, i) => Math.max(c.length, ...table.rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => `${indent}${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  return [line(table.columns), ...table.rows.map(line)];
+}
+
 function show(r: Reading): string[] {
   const head = `${r.obis.padEnd(18)}`;
   if (r.error !== null) return [`${head} error: ${r.error.message}`];
@@ -82,7 +83,13 @@ function show(r: Reading): string[] {
         ...r.rows.map((row) => `  ${[row.timestamp ?? '', ...row.values.map((v) => (v === null ? '' : String(v)))].join('\t')}`),
       ];
     case 'object':
-      return [head, ...r.attributes.map((a) => `  ${String(a.id).padStart(2)} ${a.name}: ${a.error ? `error: ${a.error.message}` : (a.text ?? '')}`)];
+      return [
+        head,
+        ...r.attributes.flatMap((a) => [`  ${String(a.id).padStart(2)} ${a.name}: ${a.error ? `error: ${a.error.message}` : (a.text ?? '')}`, ...tableLines(a.table, '     ')]),
+      ];
+    case 'value':
+      if (r.meaning !== undefined) return [`${head} ${r.meaning.text}`, ...tableLines(r.meaning.table ?? undefined, '  ')];
+      return [`${head} ${String(r.value)}${unit}${r.status !== null ? `  status ${String(r.status)}` : ''}`];
     case 'demand-register':
       return [`${head} ${String(r.value)}${unit}  (last average ${String(r.lastAverage)}${unit})`];
     default:

@@ -38,10 +38,10 @@ async function expectDemoReadings(p: Page): Promise<void> {
   const live = p.getByRole('table', { name: 'Live values of Demo readings' });
   const energy = live.locator('tbody tr').filter({ hasText: 'Active energy import' });
   await expect.poll(async () => (await energy.locator('td.value').textContent())?.trim(), { timeout: 20_000 }).toMatch(NUMBER);
-  expect(await energy.locator('td').nth(3).textContent()).toBe('Wh');
+  expect(await energy.locator('td').nth(4).textContent()).toBe('Wh');
   const voltage = live.locator('tbody tr').filter({ hasText: 'Voltage L1' });
   await expect.poll(async () => (await voltage.locator('td.value').textContent())?.trim()).toMatch(NUMBER);
-  expect(await voltage.locator('td').nth(3).textContent()).toBe('V');
+  expect(await voltage.locator('td').nth(4).textContent()).toBe('V');
   const profile = p.getByRole('region', { name: /Load profile/ });
   await profile.getByText(/\d+ rows stored/).waitFor({ timeout: 20_000 });
   await profile.locator('canvas').waitFor();
@@ -137,6 +137,7 @@ describe('e2e: the first-run demo', () => {
     const withSecrets = await exportConfig(true);
     expect(withSecrets.config.devices[0]!.password).toBe('00000000');
     writeFileSync(join(files, 'with-secrets.json'), withSecrets.text);
+    writeFileSync(join(files, 'without-secrets.json'), plain.text);
     await browser.screenshot('demo-05-config-exported');
   }, 45_000);
 
@@ -155,10 +156,10 @@ describe('e2e: the first-run demo', () => {
     await alert.waitFor();
     const text = (await alert.textContent()) ?? '';
     expect(text).toContain('The file was not imported');
-    // The field by its label, the value quoted, the rule, and where in the file.
-    expect(text).toContain('Port: 70000');
+    // The item by its name, the field by its label, the value quoted, the rule; no JSON path.
+    expect(text).toContain('Connection "Demo meter (TCP)": Port: 70000');
     expect(text).toContain('1 to 65535');
-    expect(text).toContain('connections[0].tcp.port');
+    expect(text).not.toContain('connections[0]');
     await browser.screenshot('demo-06-import-refused');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -168,6 +169,16 @@ describe('e2e: the first-run demo', () => {
     const row = page.getByRole('row', { name: /Demo meter \(TCP\)/ });
     await row.waitFor();
     expect(await row.textContent()).not.toContain('70000');
+  });
+
+  it('imports its own export without secrets: the password the app holds for the device is kept', async () => {
+    await go(page, '#/');
+    await page.locator('#import-file').setInputFiles(join(files, 'without-secrets.json'));
+    const dialog = page.getByRole('dialog', { name: 'Import configuration' });
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Edit Demo meter', exact: true }).click();
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('00000000');
   });
 
   it('"Remove demo" removes its connection, device and group', async () => {

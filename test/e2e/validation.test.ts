@@ -196,14 +196,17 @@ describe('every bad value is refused at its field and nothing is saved', () => {
     await refused(serverAddress, '-1', range('Server address', -1));
     await refused(field('Logic server address'), '256', range('Logic server address', 256));
     const client = field('Client address');
-    await refused(client, '256', range('Client address', 256));
-    // 128 fits the WRAPPER's two-byte address but not HDLC's one byte.
-    await refused(
-      client,
-      '128',
-      'Client address: 128 is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255',
-    );
+    // The rule, as the hint, is the Interface type's: 128 and 300 fit neither HDLC's one byte.
+    const hdlcClient = (v: number): string =>
+      `Client address: ${v} is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255`;
+    await refused(client, '300', hdlcClient(300));
+    await refused(client, '128', hdlcClient(128));
     await field('Interface type').selectOption({ label: 'WRAPPER' });
+    await accepted(client);
+    expect(await messageOf(client)).toBe('0 to 255 with WRAPPER');
+    await refused(client, '256', 'Client address: 256 is not valid: a whole number from 0 to 255 is allowed with the WRAPPER interface');
+    await client.fill('128');
+    await client.blur();
     await accepted(client);
     await field('Interface type').selectOption({ label: 'HDLC' });
     await expect.poll(() => client.getAttribute('aria-invalid'), POLL).toBe('true');

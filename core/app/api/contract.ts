@@ -56,8 +56,30 @@ export const API_SCHEMAS = {
   'settings.save': SettingsSchema,
   /** Export the configuration as JSON; secrets are left out unless asked for. */
   'config.export': z.object({ includeSecrets: z.boolean().default(false) }).strict(),
-  /** Replace the configuration with a file's text (validated as a whole; nothing changes on a problem). */
-  'config.import': z.object({ json: z.string().max(4_000_000) }).strict(),
+  /**
+   * Replace the configuration with a file's text (validated as a whole; nothing changes on a
+   * problem). Secrets the file leaves empty come from `secrets` (typed per device ID of the file),
+   * else from the stored device with the same ID or name.
+   */
+  'config.import': z
+    .object({
+      json: z.string().max(4_000_000),
+      secrets: z
+        .record(
+          identifier('Physical device', TEXT_LIMITS.id),
+          z
+            .object({
+              password: z.string().max(TEXT_LIMITS.password),
+              authenticationKey: z.string().max(TEXT_LIMITS.key),
+              blockCipherKey: z.string().max(TEXT_LIMITS.key),
+              dedicatedKey: z.string().max(TEXT_LIMITS.key),
+            })
+            .partial()
+            .strict(),
+        )
+        .default({}),
+    })
+    .strict(),
 
   'connections.save': ConnectionSchema,
   'connections.delete': z.object({ id: id('Connection') }).strict(),
@@ -87,7 +109,10 @@ export const API_SCHEMAS = {
   'readings.chart': z.object({ groupId: id('Cosem group'), range, maxPoints }).strict(),
 
   'profiles.list': z.object({ deviceId: id('Physical device').optional() }).strict(),
-  'profiles.chart': z.object({ profileId: z.number().int().min(1), range, maxPoints }).strict(),
+  /** Energy columns as the registers read, or as the energy of each interval (from consecutive rows). */
+  'profiles.chart': z
+    .object({ profileId: z.number().int().min(1), range, maxPoints, energy: z.enum(['register', 'interval'], { error: 'Energy: "register" or "interval" is allowed' }).optional() })
+    .strict(),
   'profiles.table': z
     .object({ profileId: z.number().int().min(1), range, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(500) })
     .strict(),

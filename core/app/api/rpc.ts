@@ -4,7 +4,8 @@
  * crosses as an ApiError, never as a stack trace.
  */
 import * as z from 'zod';
-import { DlmsError, serializeError } from '../../errors.js';
+import { DlmsError, serializeError, type SerializedError } from '../../errors.js';
+import { deviceFieldsOf } from '../error-fields.js';
 import { ConfigError, problemsOf } from '../validate.js';
 import { API_SCHEMAS, isApiMethod, type ApiCaller, type ApiHandlers, type ApiMethod, type ApiResults } from './contract.js';
 import type { ApiError, ApiEventName, ApiEvents } from './types.js';
@@ -28,6 +29,15 @@ export interface EventMessage {
   readonly payload: unknown;
 }
 
+/**
+ * An error of ours as the renderer gets it: the sentence and the code, and the physical device
+ * fields it points at; the class's own fields (an AARE diagnostic) stay on this side.
+ */
+export function apiErrorOfSerialized(e: SerializedError): ApiError {
+  const fields = deviceFieldsOf(e);
+  return { name: e.name, code: e.code, message: e.message, ...(fields.length > 0 ? { fields } : {}) };
+}
+
 /** The error as the other side sees it. Configuration problems keep their per-field list. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ConfigError) return { name: err.name, code: err.code, message: err.message, problems: err.problems };
@@ -37,11 +47,7 @@ export function toApiError(err: unknown): ApiError {
     const message = first === undefined ? 'the request is not valid' : first.path === '' ? first.message : `${first.message} (at ${first.path})`;
     return { name: 'InputError', code: 'invalid-input', message, problems };
   }
-  if (err instanceof DlmsError) {
-    // The renderer gets the sentence and the code; a class's own fields stay on this side.
-    const e = serializeError(err);
-    return { name: e.name, code: e.code, message: e.message };
-  }
+  if (err instanceof DlmsError) return apiErrorOfSerialized(serializeError(err));
   // Anything else is our bug: say so plainly, without internals.
   const e = serializeError(err);
   return { name: e.name, code: 'internal', message: e.message };

@@ -11,6 +11,8 @@ export interface ApiError {
   readonly message: string;
   /** Configuration problems, each at its field (`devices[0].serverAddress`), when a save was refused. */
   readonly problems?: readonly { readonly path: string; readonly message: string }[];
+  /** The physical device fields the failure points at (`password`, `blockCipherKey`), when it names any. */
+  readonly fields?: readonly string[];
 }
 
 export interface AppInfo {
@@ -35,7 +37,8 @@ export interface DemoStatus {
 
 // ------------------------------------------------------------------ status
 
-export type ItemState = 'disabled' | 'idle' | 'busy' | 'ok' | 'error';
+/** `not-read`: enabled, but polling does not read it (its connection is off, no value reads it, ...): `notRead` says why. */
+export type ItemState = 'disabled' | 'not-read' | 'idle' | 'busy' | 'ok' | 'error';
 
 export interface ItemStatus {
   readonly state: ItemState;
@@ -43,6 +46,11 @@ export interface ItemStatus {
   readonly lastReadAt: number | null;
   /** The last failure, kept until a later success. */
   readonly lastError: (ApiError & { readonly at: number }) | null;
+  /**
+   * Why polling does not read this enabled item, in the page's words ("its connection "Lab TCP" is
+   * off"); for a group read in part, which values it leaves. Null when it is read, or is off itself.
+   */
+  readonly notRead?: string | null;
   /** Groups: when the next read is due, UTC ms; null when not scheduled. */
   readonly nextDueAt?: number | null;
   /** Groups: intervals skipped because the previous read was still running. */
@@ -67,6 +75,19 @@ export interface ProfileColumnView {
   readonly unit: string | null;
 }
 
+/** One attribute of an object read whole (a class without a reading of its own: setups, associations). */
+export interface AttributeView {
+  readonly id: number;
+  /** Blue Book name, e.g. 'comm_speed'. */
+  readonly name: string;
+  /** Its meaning where the Blue Book gives one ("9600 baud (5)"); null when it was not read. */
+  readonly text: string | null;
+  /** A list of objects (an association's object_list) as rows of columns. */
+  readonly table?: { readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] };
+  /** Why it was not read. */
+  readonly error: string | null;
+}
+
 /** One COSEM value's result, as a table row shows it. */
 export interface ReadingView {
   /** The COSEM value (of the group) this reading is for; null for a one-off read. */
@@ -87,6 +108,10 @@ export interface ReadingView {
   readonly unit: string | null;
   readonly status: string | null;
   readonly error: ApiError | null;
+  /** An object read whole: each attribute, lists of objects as tables. */
+  readonly attributes?: readonly AttributeView[];
+  /** One attribute that is a list of objects (an association's object_list): its rows; `text` says how many. */
+  readonly table?: AttributeView['table'];
   /** Profile generic: its columns and how many rows this read brought (rows are in the database). */
   readonly profile?: { readonly columns: readonly ProfileColumnView[]; readonly rows: number; readonly profileId: number | null };
 }

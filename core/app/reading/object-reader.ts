@@ -5,8 +5,8 @@
  * has no attribute table for (a newer Blue Book class, a manufacturer's) is read raw: attributes 2
  * onwards, a few at a time, until the meter says an attribute does not exist.
  */
-import { formatValue } from '../../axdr/format.js';
 import type { DlmsValue } from '../../axdr/types.js';
+import { attributeShown } from '../../cosem/attribute-text.js';
 import { attributeLabel, findCosemClass } from '../../cosem/classes.js';
 import { className } from '../../cosem/class-names.js';
 import { AccessError, serializeError } from '../../errors.js';
@@ -75,7 +75,8 @@ export class ObjectReader extends AttributeReader {
       if (r.ok) {
         anyRead = true;
         values.push(r.value);
-        attributes.push({ id: a.id, name: a.name, raw: r.value, text: formatValue(r.value), error: null });
+        const shown = attributeShown(this.classId, a.id, r.value);
+        attributes.push({ id: a.id, name: a.name, raw: r.value, text: shown.text, ...(shown.table === null ? {} : { table: shown.table }), error: null });
       } else {
         const error = serializeError(r.error);
         firstError ??= error;

@@ -5,6 +5,7 @@
  */
 import { asDateTime, dateTimeToEpochMs } from '../../axdr/datetime.js';
 import type { DlmsValue } from '../../axdr/types.js';
+import { attributeMeaning } from '../../cosem/attribute-text.js';
 import { scalerUnitFromValue, type ScalerUnit } from '../../cosem/scaler.js';
 import { AccessError, RemoteProtocolError } from '../../errors.js';
 import { formatObis, type Obis } from '../../obis.js';
@@ -102,6 +103,7 @@ export class AttributeValueReader extends ScaledReader {
   protected build(): Reading {
     const raw = this.valueOf(this.attribute);
     const su = this.scaled && raw !== null ? this.scalerUnit() : null;
+    const meaning = su === null && raw !== null ? attributeMeaning(this.classId, this.attribute, raw) : null;
     const reading: ValueReading = {
       ...this.base(this.attribute),
       kind: 'value',
@@ -109,6 +111,7 @@ export class AttributeValueReader extends ScaledReader {
       value: su === null ? plainValue(raw) : scaledValue(raw, su.scaler),
       unit: su === null ? null : unitText(su.unit),
       scaler: su === null ? null : su.scaler,
+      ...(meaning === null ? {} : { meaning }),
     };
     return reading;
   }

@@ -4,6 +4,7 @@
  * class so the table, the chart and the CSV export each find what they need without the raw data.
  */
 import type { DlmsValue } from '../../axdr/types.js';
+import type { AttributeShown, AttributeTable } from '../../cosem/attribute-text.js';
 import type { ProfileColumn, ProfileRow } from '../../cosem/profile.js';
 import type { SerializedError } from '../../errors.js';
 
@@ -56,6 +57,8 @@ interface ReadingCommon {
 /** Data (class 1), or any one attribute asked for by number. */
 export interface ValueReading extends ReadingCommon {
   readonly kind: 'value';
+  /** What the Blue Book makes of the attribute (an enumeration's meaning, a list of objects as a table), if anything. */
+  readonly meaning?: AttributeShown;
 }
 
 /** Register (3): value × 10^scaler in unit. */
@@ -103,8 +106,10 @@ export interface LabelledAttribute {
   /** Blue Book name, e.g. 'comm_speed'. */
   readonly name: string;
   readonly raw: DlmsValue | null;
-  /** One line for people (formatValue). */
+  /** One line for people: the value's meaning where the Blue Book gives one (attributeShown). */
   readonly text: string | null;
+  /** A list of objects (an object_list, capture_objects) as rows; absent for any other value. */
+  readonly table?: AttributeTable;
   readonly error: SerializedError | null;
 }
 

@@ -8,7 +8,8 @@ import type { ApiHandlers } from '../../../core/app/api/contract.js';
 import { EventHub } from '../../../core/app/api/rpc.js';
 import type { AppInfo, SerialPortView } from '../../../core/app/api/types.js';
 import type { AppConfig } from '../../../core/app/schema.js';
-import { configToJson, parseConfigJson } from '../../../core/app/validate.js';
+import { importConfigJson } from '../../../core/app/config-import.js';
+import { configToJson } from '../../../core/app/validate.js';
 import { toHex } from '../../../core/bytes.js';
 import { InputError } from '../../../core/errors.js';
 import { Engine } from '../engine/host.js';
@@ -147,8 +148,8 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
       json: configToJson(exportedConfig(state.config, includeSecrets)),
       fileName: `cosem-studio-config-${dayStamp(Date.now())}.json`,
     }),
-    'config.import': async ({ json }) => {
-      const config = parseConfigJson(json);
+    'config.import': async ({ json, secrets }) => {
+      const config = importConfigJson(json, state.config, secrets);
       const d = state.demo;
       // An imported file replaces everything: the demo is gone unless the file kept its connection.
       const keepsDemo = d !== null && config.connections.some((c) => c.id === d.connectionId && c.tcp.host === '127.0.0.1' && c.tcp.port === d.meterPort);
@@ -176,7 +177,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
     },
     'readings.chart': async ({ groupId, range, maxPoints }) => database().chartGroup(groupId, range, maxPoints === undefined ? {} : { maxPoints }).map(chartView),
     'profiles.list': async ({ deviceId }) => profiles.list(deviceId),
-    'profiles.chart': async ({ profileId, range, maxPoints }) => profiles.chart(profileId, range, maxPoints),
+    'profiles.chart': async ({ profileId, range, maxPoints, energy }) => profiles.chart(profileId, range, { maxPoints, energy }),
     'profiles.table': async ({ profileId, range, offset, limit }) => profiles.table(profileId, range, offset, limit),
     'profiles.read': async ({ groupId, valueId, range }) => {
       database();

@@ -3,6 +3,7 @@
  * a new ID appends; the result is validated as a whole (parseConfig), so a save that would break a
  * rule (a limit, a reference, a field) changes nothing and says where the problem is.
  */
+import { ITEM_TITLES } from '../../../core/app/labels.js';
 import type { AppConfig, Connection, CosemGroup, PhysicalDevice } from '../../../core/app/schema.js';
 import { parseConfig } from '../../../core/app/validate.js';
 import { DlmsError, InputError } from '../../../core/errors.js';
@@ -10,7 +11,7 @@ import { DlmsError, InputError } from '../../../core/errors.js';
 export type ItemList = 'connections' | 'devices' | 'groups';
 type ItemOf<L extends ItemList> = L extends 'connections' ? Connection : L extends 'devices' ? PhysicalDevice : CosemGroup;
 
-const KIND: Record<ItemList, string> = { connections: 'Connection', devices: 'Physical device', groups: 'Cosem group' };
+const KIND: Record<ItemList, string> = ITEM_TITLES;
 
 /** A delete that would leave another item pointing at nothing. */
 export class ItemInUseError extends DlmsError {

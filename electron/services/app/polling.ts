@@ -31,6 +31,8 @@ export class PollingService {
   private readonly running = new Set<Promise<void>>();
   /** Each group's newest readings, per device. */
   private readonly latest = new Map<string, { readAt: number; byDevice: Map<string, { readings: ReadingView[]; failure: GroupReadings['failures'][number] | null }> }>();
+  /** Each group's newest good reading per value: a page opened after a failed poll shows it, stale. */
+  private readonly lastGood = new Map<string, Map<string, ReadingView>>();
 
   constructor(private readonly options: PollingOptions) {
     const { services, db } = options;
@@ -56,16 +58,30 @@ export class PollingService {
   apply(config: AppConfig): void {
     this.poller.update(config, Date.now());
     for (const id of [...this.latest.keys()]) if (!config.groups.some((g) => g.id === id)) this.latest.delete(id);
+    for (const id of [...this.lastGood.keys()]) if (!config.groups.some((g) => g.id === id)) this.lastGood.delete(id);
     this.enabled = config.settings.globalEnabled && !this.closed;
     if (this.enabled) this.wake(0);
     else this.sleep();
   }
 
-  /** The group's newest readings read since the app started; null when none. */
+  /**
+   * The group's newest readings read since the app started; null when none. A value whose newest
+   * read failed comes with its last good reading before the failure, so a page that opens now
+   * shows the value (stale) beside why it was not read again, not an empty row.
+   */
   latestOf(groupId: string): GroupReadings | null {
     const l = this.latest.get(groupId);
     if (l === undefined) return null;
-    return this.groupReadings(groupId, l);
+    const newest = this.groupReadings(groupId, l);
+    const good = this.lastGood.get(groupId);
+    if (good === undefined) return newest;
+    const fresh = new Set(newest.readings.filter((r) => r.error === null).map((r) => r.valueId));
+    const stale = [...good.values()].filter((r) => !fresh.has(r.valueId));
+    if (stale.length === 0) return newest;
+    const order = new Map((this.options.services.config().groups.find((g) => g.id === groupId)?.values ?? []).map((v, i) => [v.id, i]));
+    // A stable sort: each stale reading stays before the failure of the same value.
+    const readings = [...stale, ...newest.readings].sort((a, b) => (order.get(a.valueId ?? '') ?? 1e9) - (order.get(b.valueId ?? '') ?? 1e9));
+    return { ...newest, readings };
   }
 
   async close(): Promise<void> {
@@ -133,6 +149,9 @@ export class PollingService {
       if (info !== undefined) profileIds.set(info.obis, p.profileId);
     }
     const views = readings.map((r, i) => readingView(r, job.deviceId, values[i]?.id ?? null, profileIds.get(r.obis) ?? null));
+    let good = this.lastGood.get(job.groupId);
+    if (good === undefined) this.lastGood.set(job.groupId, (good = new Map()));
+    for (const v of views) if (v.error === null && v.valueId !== null) good.set(v.valueId, v);
     let l = this.latest.get(job.groupId);
     if (l === undefined) this.latest.set(job.groupId, (l = { readAt: at, byDevice: new Map() }));
     l.readAt = detail.readAt ?? at;

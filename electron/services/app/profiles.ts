@@ -44,9 +44,10 @@ export class ProfileService {
     return p;
   }
 
-  chart(profileId: number, range: Range, maxPoints: number | undefined): ChartSeriesView[] {
+  chart(profileId: number, range: Range, options: { maxPoints?: number | undefined; energy?: 'register' | 'interval' | undefined } = {}): ChartSeriesView[] {
     const p = this.byId(profileId);
-    return this.db().chartProfile(p.deviceId, p.obis, range, maxPoints === undefined ? {} : { maxPoints }).map(chartView);
+    const chosen = { ...(options.maxPoints === undefined ? {} : { maxPoints: options.maxPoints }), ...(options.energy === undefined ? {} : { energy: options.energy }) };
+    return this.db().chartProfile(p.deviceId, p.obis, range, chosen).map(chartView);
   }
 
   table(profileId: number, range: Range, offset: number, limit: number): ProfileTableView {

@@ -13,6 +13,10 @@ import { storedReadingView } from './views.js';
 const NEWEST_POLL_SQL = `SELECT p.id, p.read_at, (SELECT min(r.read_at) FROM readings r WHERE r.poll_id = p.id)
   FROM polls p WHERE p.group_id = ? ORDER BY p.read_at DESC, p.id DESC LIMIT 1`;
 
+/** A value's newest good reading before a time: down the (series, read time) index. */
+export const LAST_GOOD_READING_SQL = `SELECT read_at FROM readings
+  WHERE series_id = ? AND read_at < ? AND error_code IS NULL ORDER BY read_at DESC LIMIT 1`;
+
 export class ReadingsQueries {
   private connection: Connection | null = null;
 
@@ -22,7 +26,11 @@ export class ReadingsQueries {
     return int(prepare(this.open(), PROFILE_ROW_COUNT_SQL).get([profileId, range.from, range.to])![0]);
   }
 
-  /** A group's newest stored poll as the Readings page shows it; null when none is stored. */
+  /**
+   * A group's newest stored poll as the Readings page shows it; null when none is stored. A value
+   * that poll did not read well comes with its last good reading first (shown stale beside the
+   * failure, not as an empty row).
+   */
   latestPoll(group: CosemGroup): GroupReadings | null {
     const row = prepare(this.open(), NEWEST_POLL_SQL).get([group.id]);
     if (row === undefined) return null;
@@ -30,9 +38,18 @@ export class ReadingsQueries {
     const readAt = int(row[1]);
     const first = row[2] === null ? readAt : int(row[2]);
     const db = this.db();
+    const lastGood = prepare(this.open(), LAST_GOOD_READING_SQL);
     const readings = db
       .groupSeries(group.id)
-      .flatMap((s) => db.readings(s.id, { from: first, to: readAt + 1 }).filter((r) => r.pollId === pollId))
+      .flatMap((s) => {
+        const newest = db.readings(s.id, { from: first, to: readAt + 1 }).filter((r) => r.pollId === pollId);
+        if (newest.some((r) => r.error === null)) return newest;
+        // Not read, or not read well, by the newest poll: its last good reading, then the failure.
+        const good = lastGood.get([s.id, readAt + 1]);
+        if (good === undefined) return newest;
+        const at = int(good[0]);
+        return [...db.readings(s.id, { from: at, to: at + 1 }).filter((r) => r.error === null).slice(-1), ...newest];
+      })
       .map((r) => storedReadingView(r, group.values.find((v) => v.deviceId === r.deviceId && v.obis === r.obis && v.classId === r.classId && v.attribute === r.attribute)));
     const order = new Map(group.values.map((v, i) => [v.id, i]));
     readings.sort((a, b) => (order.get(a.valueId ?? '') ?? 1e9) - (order.get(b.valueId ?? '') ?? 1e9));

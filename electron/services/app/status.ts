@@ -1,9 +1,11 @@
 /**
  * What the Main page's rows show: per connection, device and group, busy while a job runs, when the
- * last read ended, the last failure (kept until a later success) and, for groups, when the next
- * read is due. Changes are pushed at most about four times a second.
+ * last read ended, the last failure (kept until a later success), why polling does not read an
+ * enabled item (pollCoverage) and, for groups, when the next read is due. Changes are pushed at most
+ * about four times a second.
  */
 import type { ApiError, ItemState, ItemStatus, StatusSnapshot } from '../../../core/app/api/types.js';
+import { pollCoverage } from '../../../core/app/poll-coverage.js';
 import type { AppConfig } from '../../../core/app/schema.js';
 import type { SchedulerStatus } from '../../../core/app/schedule/types.js';
 
@@ -11,6 +13,10 @@ const THROTTLE_MS = 250;
 
 interface Entry {
   enabled: boolean;
+  /** Why polling does not read it although it is enabled; null when it is read. */
+  notRead: string | null;
+  /** Read, but only in part (a group leaving some values): notRead says which. */
+  partly: boolean;
   busy: number;
   lastOk: boolean | null;
   lastReadAt: number | null;
@@ -20,7 +26,7 @@ interface Entry {
 export type ItemKind = 'connections' | 'devices' | 'groups';
 
 function fresh(enabled: boolean): Entry {
-  return { enabled, busy: 0, lastOk: null, lastReadAt: null, lastError: null };
+  return { enabled, notRead: null, partly: false, busy: 0, lastOk: null, lastReadAt: null, lastError: null };
 }
 
 /** Link-level failures are the connection's fault; association and data errors are the device's. */
@@ -43,6 +49,7 @@ export class StatusBoard {
 
   sync(config: AppConfig, polling: boolean): void {
     this.polling = polling;
+    const coverage = pollCoverage(config);
     const lists: [ItemKind, readonly { id: string; enable: boolean }[]][] = [
       ['connections', config.connections],
       ['devices', config.devices],
@@ -53,9 +60,13 @@ export class StatusBoard {
       const ids = new Set(list.map((x) => x.id));
       for (const id of [...map.keys()]) if (!ids.has(id)) map.delete(id);
       for (const x of list) {
-        const e = map.get(x.id);
-        if (e === undefined) map.set(x.id, fresh(x.enable));
+        let e = map.get(x.id);
+        if (e === undefined) map.set(x.id, (e = fresh(x.enable)));
         else e.enabled = x.enable;
+        const partly = kind === 'groups' ? coverage.partly.get(x.id) : undefined;
+        // An item that is off says so with its state; its reason would only repeat it.
+        e.notRead = x.enable ? (coverage[kind].get(x.id) ?? partly ?? null) : null;
+        e.partly = partly !== undefined;
       }
     }
     this.changed();
@@ -99,8 +110,9 @@ export class StatusBoard {
     const view = (kind: ItemKind): Record<string, ItemStatus> => {
       const out: Record<string, ItemStatus> = {};
       for (const [id, e] of this.items[kind]) {
-        const state: ItemState = e.busy > 0 ? 'busy' : !e.enabled ? 'disabled' : e.lastOk === null ? 'idle' : e.lastOk ? 'ok' : 'error';
-        const base = { state, lastReadAt: e.lastReadAt, lastError: e.lastError };
+        const notRead = e.notRead !== null && !e.partly;
+        const state: ItemState = e.busy > 0 ? 'busy' : !e.enabled ? 'disabled' : notRead ? 'not-read' : e.lastOk === null ? 'idle' : e.lastOk ? 'ok' : 'error';
+        const base = { state, lastReadAt: e.lastReadAt, lastError: e.lastError, notRead: e.notRead };
         if (kind === 'groups') {
           const d = due.get(id);
           out[id] = { ...base, nextDueAt: this.polling && d ? d.next : null, skipped: d?.skipped ?? 0 };

@@ -2,12 +2,13 @@
  * The services' results in the API's JSON shapes: readings, chart lines, profiles and errors. No
  * bigint, byte array or Date leaves here, because the same answers cross IPC and a WebSocket.
  */
-import { toApiError } from '../../../core/app/api/rpc.js';
-import type { ApiError, ChartSeriesView, ProfileColumnView, ProfileInfoView, ReadingView } from '../../../core/app/api/types.js';
+import { apiErrorOfSerialized, toApiError } from '../../../core/app/api/rpc.js';
+import type { ApiError, AttributeView, ChartSeriesView, ProfileColumnView, ProfileInfoView, ReadingView } from '../../../core/app/api/types.js';
 import type { CosemValue } from '../../../core/app/schema.js';
-import type { Reading } from '../../../core/app/reading/types.js';
+import type { LabelledAttribute, Reading } from '../../../core/app/reading/types.js';
 import { toHex } from '../../../core/bytes.js';
 import { formatValue } from '../../../core/axdr/format.js';
+import { attributeMeaning } from '../../../core/cosem/attribute-text.js';
 import type { ProfileColumn } from '../../../core/cosem/profile.js';
 import type { SerializedError } from '../../../core/errors.js';
 import { formatObis } from '../../../core/obis.js';
@@ -19,7 +20,7 @@ export function apiError(e: unknown): ApiError {
 
 /** A failure that already crossed the engine or the scheduler. */
 export function apiErrorOf(e: SerializedError): ApiError {
-  return { name: e.name, code: e.code, message: e.message };
+  return apiErrorOfSerialized(e);
 }
 
 /** A plain value as JSON allows it: big integers as text, bytes as hex. */
@@ -35,6 +36,7 @@ export function jsonValue(v: unknown): number | string | boolean | null {
 function readingText(r: Reading): string {
   if (r.kind === 'profile') return `${r.rows.length} rows`;
   if (r.kind === 'object') return r.attributes.map((a) => `${a.name}: ${a.text ?? (a.error ? 'error' : '')}`).join('; ');
+  if (r.kind === 'value' && r.meaning !== undefined) return r.meaning.text;
   if (r.value !== null) return String(jsonValue(r.value));
   if (r.raw !== null) return formatValue(r.raw);
   return '';
@@ -62,7 +64,13 @@ export function readingView(r: Reading, deviceId: string, valueId: string | null
     status: r.status === null ? null : String(jsonValue(r.status)),
     error: r.error === null ? null : apiErrorOf(r.error),
     ...(r.kind === 'profile' ? { profile: { columns: r.columns.map(profileColumnView), rows: r.rows.length, profileId } } : {}),
+    ...(r.kind === 'object' ? { attributes: r.attributes.map(attributeView) } : {}),
+    ...(r.kind === 'value' && r.meaning?.table ? { table: r.meaning.table } : {}),
   };
+}
+
+function attributeView(a: LabelledAttribute): AttributeView {
+  return { id: a.id, name: a.name, text: a.text, ...(a.table === undefined ? {} : { table: a.table }), error: a.error?.message ?? null };
 }
 
 const KIND_BY_CLASS: ReadonlyMap<number, string> = new Map([
@@ -76,6 +84,7 @@ const KIND_BY_CLASS: ReadonlyMap<number, string> = new Map([
 
 /** A stored reading, for a group whose newest poll is not in memory (after a restart). */
 export function storedReadingView(r: StoredReading, value: CosemValue | undefined): ReadingView {
+  const meaning = r.raw !== null && KIND_BY_CLASS.get(r.classId) === undefined ? attributeMeaning(r.classId, r.attribute, r.raw) : null;
   return {
     valueId: value?.id ?? null,
     deviceId: r.deviceId,
@@ -87,10 +96,11 @@ export function storedReadingView(r: StoredReading, value: CosemValue | undefine
     readAt: r.readAt,
     captureTime: r.captureTime,
     value: r.text ?? r.number,
-    text: r.text ?? (r.number === null ? (r.raw !== null ? formatValue(r.raw) : '') : String(r.number)),
+    text: meaning?.text ?? r.text ?? (r.number === null ? (r.raw !== null ? formatValue(r.raw) : '') : String(r.number)),
     unit: r.unit,
     status: r.status,
     error: r.error === null ? null : { name: 'DlmsError', code: r.error.code, message: r.error.message },
+    ...(meaning?.table ? { table: meaning.table } : {}),
   };
 }
 

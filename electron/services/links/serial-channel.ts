@@ -9,6 +9,10 @@ import type { Channel, ChannelSink } from './queued-link.js';
 import { describeLine, driverLine, type DriverLine, type SerialLineSettings } from './serial-settings.js';
 import { serialLostError, serialOpenError } from './transport-errors.js';
 
+
+/** Tries to reopen a port after a speed change while our own lock lingers (see reopenPort). */
+const REOPEN_TRIES = 10;
+const REOPEN_DELAY_MS = 20;
 export interface SerialChannelOptions {
   /**
    * Drop DTR when the port closes (the system's default). Off for optical probes, some of which
@@ -75,9 +79,27 @@ export class SerialChannel implements Channel {
       await this.closePort();
       this.settings = line;
       this.driver = driver;
-      await this.openPort();
+      await this.reopenPort();
     } finally {
       this.switching = false;
+    }
+  }
+
+  /**
+   * Open again right after our own close. serialport reads on a background thread: a read still in
+   * flight when the port closed keeps its lock a moment longer, and the open fails with "Cannot lock
+   * port" as if another program held it. Our own lock goes within milliseconds; a real other program's
+   * does not, so after REOPEN_TRIES the error stands.
+   */
+  private async reopenPort(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.openPort();
+        return;
+      } catch (e) {
+        if (!(e instanceof TransportError) || e.code !== 'port-busy' || attempt >= REOPEN_TRIES) throw e;
+        await new Promise((resolve) => setTimeout(resolve, REOPEN_DELAY_MS));
+      }
     }
   }
 

@@ -1,7 +1,11 @@
 /**
  * Chart data: per value, the times and the numbers, read straight off the indexes
- * (readings by series and read time; profile rows by profile and capture time).
+ * (readings by series and read time; profile rows by profile and capture time). Status words are
+ * bits, not quantities: they are left out. A profile's energy per interval is the change between
+ * consecutive stored rows, taken before any averaging: averaging registers first and then taking
+ * the changes would add up several intervals in each point.
  */
+import { isCumulativeUnit, isStatusWord } from '../../../core/cosem/channel-kind.js';
 import { InputError } from '../../../core/errors.js';
 import { int, prepare, type Connection } from './sqlite.js';
 import { decodeCells } from './cells.js';
@@ -16,6 +20,10 @@ export const PROFILE_CHART_SQL = `SELECT capture_at, layout_id, cells FROM profi
   WHERE profile_id = ? AND capture_at >= ? AND capture_at < ? ORDER BY capture_at`;
 
 export const PROFILE_ROW_COUNT_SQL = 'SELECT count(*) FROM profile_rows WHERE profile_id = ? AND capture_at >= ? AND capture_at < ?';
+
+/** The stored row just before a range: the first interval of the range is counted from it. */
+export const PROFILE_ROW_BEFORE_SQL = `SELECT capture_at, layout_id, cells FROM profile_rows
+  WHERE profile_id = ? AND capture_at < ? ORDER BY capture_at DESC LIMIT 1`;
 
 function bucketWidth(range: TimeRange, options: ChartOptions): number | null {
   const max = options.maxPoints;
@@ -36,7 +44,7 @@ function drawable(line: ChartLine): boolean {
  */
 export function groupChart(db: Connection, groupId: string, range: TimeRange, options: ChartOptions = {}): ChartLine[] {
   const width = bucketWidth(range, options);
-  const series = groupSeriesInRange(db, groupId, range);
+  const series = groupSeriesInRange(db, groupId, range).filter((s) => !isStatusWord(s.obis));
   const points = prepare(db, SERIES_POINTS_SQL);
   const count = prepare(db, 'SELECT count(*) FROM readings WHERE series_id = ? AND read_at >= ? AND read_at < ?');
   // libsql binds every JavaScript number as a REAL: without the casts the buckets would be float
@@ -65,31 +73,53 @@ export function groupChart(db: Connection, groupId: string, range: TimeRange, op
 }
 
 /**
- * One line per column of the profile with rows in the range, by capture time. With `maxPoints`,
- * rows are averaged into time buckets as for groups (here in JavaScript: the cells are in each row's
- * JSON).
+ * One line per column of the profile with rows in the range, by capture time. With `energy:
+ * 'interval'`, each energy column gives the change from the row before (the first row of the range
+ * counts from the stored row just before it); a change next to a missing cell, or a register that
+ * went backwards (reset, rollover, replaced meter), is a gap rather than a made-up consumption. With
+ * `maxPoints`, those points are then averaged into time buckets as for groups (here in JavaScript:
+ * the cells are in each row's JSON).
  */
 export function profileChart(db: Connection, profile: ProfileInfo, range: TimeRange, options: ChartOptions = {}): ChartLine[] {
   const width = bucketWidth(range, options);
-  const columns = profileColumnsInRange(db, profile, range);
+  const columns = profileColumnsInRange(db, profile, range).filter((c) => !isStatusWord(c.obis));
   const places = layoutPlaces(profileLayouts(db, profile.id), columns);
   const lines: ChartLine[] = columns.map((series) => ({ series, times: [], values: [] }));
+  const perInterval = columns.map((c) => options.energy === 'interval' && isCumulativeUnit(c.unit));
+  /** Per column, the register in the row before; undefined before any row. */
+  const previous = new Array<number | null | undefined>(columns.length).fill(undefined);
   const rowCount = int(prepare(db, PROFILE_ROW_COUNT_SQL).get([profile.id, range.from, range.to])![0]);
   const buckets = width !== null && rowCount > options.maxPoints! ? columns.map(() => new Bucket()) : null;
+
+  const cellsOf = (r: readonly unknown[]): { at: number; number: number | null }[] => {
+    const place = places.get(int(r[1])) ?? [];
+    const cells = decodeCells(String(r[2]));
+    const out: { at: number; number: number | null }[] = [];
+    for (let i = 0; i < cells.length && i < place.length; i++) if (place[i]! >= 0) out.push({ at: place[i]!, number: cells[i]!.number });
+    return out;
+  };
+
+  if (perInterval.some(Boolean)) {
+    const before = prepare(db, PROFILE_ROW_BEFORE_SQL).get([profile.id, range.from]);
+    if (before !== undefined) for (const c of cellsOf(before)) previous[c.at] = c.number;
+  }
   // all(), not iterate(): a cursor left half-read would hold its read lock (see tables.ts).
   for (const r of prepare(db, PROFILE_CHART_SQL).all([profile.id, range.from, range.to])) {
     const time = int(r[0]);
-    const place = places.get(int(r[1])) ?? [];
-    const cells = decodeCells(String(r[2]));
-    for (let i = 0; i < cells.length && i < place.length; i++) {
-      const at = place[i]!;
-      if (at < 0) continue;
-      const number = cells[i]!.number;
+    for (const { at, number } of cellsOf(r)) {
+      let value = number;
+      if (perInterval[at]) {
+        const a = previous[at];
+        previous[at] = number;
+        // The first row with no row before it has no interval to show.
+        if (a === undefined) continue;
+        value = a === null || number === null || number < a ? null : Math.round((number - a) * 1e9) / 1e9;
+      }
       if (buckets === null) {
         lines[at]!.times.push(time);
-        lines[at]!.values.push(number);
+        lines[at]!.values.push(value);
       } else {
-        buckets[at]!.add(Math.floor((time - range.from) / width!), time, number, lines[at]!);
+        buckets[at]!.add(Math.floor((time - range.from) / width!), time, value, lines[at]!);
       }
     }
   }

@@ -192,6 +192,9 @@ export interface ChartOptions {
   /** When the range holds more points than this, average them into this many time buckets
    * (a chart cannot show more points than it has pixels). */
   readonly maxPoints?: number;
+  /** Profiles: energy columns as the registers read ('register', the default) or as the energy of
+   * each interval, the change from the stored row before ('interval'), taken before any averaging. */
+  readonly energy?: 'register' | 'interval';
 }
 
 export interface RetentionResult {

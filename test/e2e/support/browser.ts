@@ -16,7 +16,9 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function openBrowser(options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<BrowserSession> {
+export async function openBrowser(
+  options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; locale?: string; timezoneId?: string } = {},
+): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'cosem-e2e-profile-'));
   const downloads = mkdtempSync(join(tmpdir(), 'cosem-e2e-downloads-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -37,6 +39,8 @@ export async function openBrowser(options: { colorScheme?: 'light' | 'dark'; wid
     downloadsPath: downloads,
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme ?? 'light',
+    ...(options.locale === undefined ? {} : { locale: options.locale }),
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
     timeout: 60_000,
   });
   context.setDefaultTimeout(15_000);

@@ -109,6 +109,49 @@ describe('configuration edits', () => {
     expect((await t.call('config.get')).connections.map((c) => c.id)).toEqual(['cx']);
   });
 
+  it('imports its own export: the secrets it left out are kept from the stored device with the same ID or name', async () => {
+    t = await testBackend();
+    await t.call('connections.save', tcpConnection('c1', 4061));
+    const key = '000102030405060708090A0B0C0D0E0F';
+    await t.call('devices.save', device('d1', 'c1', { name: 'Kitchen meter', clientAddress: 17, accessSecurity: 'low', password: 'secret12' }));
+    await t.call('devices.save', device('d2', 'c1', { name: 'Garage meter', clientAddress: 1, accessSecurity: 'high-gmac', transportSecurity: 'authenticated-encryption', authenticationKey: key, blockCipherKey: key }));
+    const before = await t.call('config.get');
+    const plain = await t.call('config.export', {});
+    expect(plain.json).not.toMatch(/secret12|0A0B0C0D/i);
+
+    // Exactly what was exported: the configuration comes back whole, secrets included.
+    expect(await t.call('config.import', { json: plain.json })).toEqual(before);
+    expect(t.store.load().config).toEqual(before);
+
+    // Another installation's IDs: the device is found by its name.
+    const renumbered = JSON.parse(plain.json) as AppConfig;
+    const other = { ...renumbered, devices: renumbered.devices.map((d) => ({ ...d, id: `x-${d.id}` })) };
+    const imported = await t.call('config.import', { json: JSON.stringify(other) });
+    expect(imported.devices.map((d) => [d.id, d.password, d.blockCipherKey])).toEqual([
+      ['x-d1', 'secret12', ''],
+      ['x-d2', '', key],
+    ]);
+  });
+
+  it('names a device whose secret is nowhere by its name, and takes the secret given for it', async () => {
+    t = await testBackend();
+    const file = {
+      version: 1,
+      connections: [tcpConnection('c1', 4061)],
+      devices: [device('d1', 'c1', { name: 'Kitchen meter', clientAddress: 17, accessSecurity: 'low', password: '' })],
+    };
+    const e = await t.fail('config.import', { json: JSON.stringify(file) });
+    expect(e.message).toBe('Physical device "Kitchen meter": Password is missing: Access security "Low" needs the meter\'s password');
+    expect(e.message).not.toMatch(/devices\[0\]/);
+    expect(e.problems).toEqual([
+      { path: 'devices[0].password', message: 'Physical device "Kitchen meter": Password is missing: Access security "Low" needs the meter\'s password' },
+    ]);
+    const ok = await t.call('config.import', { json: JSON.stringify(file), secrets: { d1: { password: 'typed123' } } });
+    expect(ok.devices[0]!.password).toBe('typed123');
+    const wrong = await t.fail('config.import', { json: JSON.stringify({ ...file, groups: [{ id: 'g1', name: 'Energy', values: [{ id: 'v1', name: 'Import', deviceId: 'd1', obis: 'x', classId: 3 }] }] }), secrets: { d1: { password: 'typed123' } } });
+    expect(wrong.message).toMatch(/^Cosem group "Energy", value "Import": OBIS code: "x" is not valid/);
+  });
+
   it('answers app.info and changes the client system title', async () => {
     t = await testBackend();
     const info = await t.call('app.info');

@@ -117,6 +117,37 @@ describe('polling', () => {
   });
 });
 
+describe('status says why an item is not read', () => {
+  it('a connection off: nothing below it reads, and each row says why instead of "idle"', async () => {
+    t = await testBackend();
+    await t.call('connections.save', tcpConnection('c1', server.hdlcPort!, { enable: false, name: 'Lab TCP' }));
+    await t.call('devices.save', device('d1', 'c1', { name: 'Meter A' }));
+    await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
+    await t.call('settings.save', { globalEnabled: true });
+    const s = await t.call('status.get');
+    expect(s.polling).toBe(true);
+    expect(s.connections['c1']).toMatchObject({ state: 'disabled', notRead: null });
+    expect(s.devices['d1']).toMatchObject({ state: 'not-read', notRead: 'its connection "Lab TCP" is off' });
+    expect(s.groups['g1']).toMatchObject({ state: 'not-read', notRead: 'the connection "Lab TCP" of physical device "Meter A" is off', nextDueAt: null });
+
+    // Turned on: read, and the reasons are gone.
+    await t.call('connections.save', tcpConnection('c1', server.hdlcPort!, { name: 'Lab TCP' }));
+    await t.next('readings', (r) => r.groupId === 'g1', 8000);
+    const on = await t.call('status.get');
+    expect(on.devices['d1']!.notRead).toBeNull();
+    expect(on.groups['g1']!.notRead).toBeNull();
+    expect(on.connections['c1']!.notRead).toBeNull();
+
+    // A group that reads some values and not others is read, and says which it leaves.
+    await t.call('devices.save', device('d2', 'c1', { name: 'Meter B', enable: false }));
+    await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }, { id: 'v2', name: 'J', enable: true, deviceId: 'd2', obis: '1-0:1.8.0.255', classId: 3 }] });
+    const some = await t.call('status.get');
+    expect(some.groups['g1']!.notRead).toBe('1 of its 2 enabled values: physical device "Meter B" is off');
+    expect(some.groups['g1']!.state).not.toBe('not-read');
+    await t.call('settings.save', { globalEnabled: false });
+  });
+});
+
 describe('polling follows the configuration', () => {
   it('skips a device whose connection is disabled, and reads again once a wrong port is corrected', async () => {
     t = await testBackend();

@@ -86,12 +86,21 @@ describe('through the app API', () => {
     expect(after).toEqual(before);
   });
 
-  it('every bad value of every field is refused by configuration import, at its path', async () => {
+  it('every bad value of every field is refused by configuration import, at its path, naming its item', async () => {
+    // The base configuration's items, as a person knows them: by name, not by position.
+    const ITEMS: Record<string, string> = {
+      'connections.0': 'Connection "Gateway": ',
+      'connections.1': 'Connection "Probe": ',
+      'devices.0': 'Physical device "Meter 1": ',
+      'groups.0': 'Cosem group "Energy": ',
+    };
     for (const { c, value, where, config } of badConfigs()) {
       const r = await dispatch(backend.handlers, 'config.import', { json: JSON.stringify(config) });
       expect(r.ok, `${where} = ${show(value)}`).toBe(false);
       if (r.ok) continue;
-      expect(r.error.problems, where).toContainEqual({ path: where, message: c.message(show(value)) });
+      const item = c.path[0] === 'groups' && c.path[2] === 'values' ? 'Cosem group "Energy", value "Energy import": ' : (ITEMS[`${String(c.path[0])}.${String(c.path[1])}`] ?? '');
+      expect(r.error.problems, where).toContainEqual({ path: where, message: `${item}${c.message(show(value))}` });
+      expect(r.error.message, where).not.toContain(`(at ${where})`);
     }
   });
 });

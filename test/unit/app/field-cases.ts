@@ -60,13 +60,20 @@ export const CASES: readonly FieldCase[] = [
   { path: [...DEV, 'enable'], good: [true, false], bad: [null], message: onOff('Enable') },
   { path: [...DEV, 'serverAddress'], good: [0, 255], bad: [-1, 256, 2.5], message: whole('Server address', 0, 255) },
   { path: [...DEV, 'logicalServerAddress'], good: [0, 255], bad: [-1, 256], message: whole('Logic server address', 0, 255) },
-  { path: [...DEV, 'clientAddress'], good: [0, 127], bad: [-1, 256], message: whole('Client address', 0, 255) },
+  // The range, in the message as in the hint, is the Interface type's (HDLC is the default).
+  {
+    path: [...DEV, 'clientAddress'],
+    good: [0, 127],
+    bad: [-1, 128, 256, 300],
+    message: (s) =>
+      `Client address: ${s} is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255`,
+  },
   {
     path: [...DEV, 'clientAddress'],
     context: [[[...DEV, 'interfaceType'], 'wrapper']],
     good: [0, 128, 255],
     bad: [-1, 256],
-    message: whole('Client address', 0, 255),
+    message: (s) => `Client address: ${s} is not valid: a whole number from 0 to 255 is allowed with the WRAPPER interface`,
   },
   {
     path: [...DEV, 'serialNumber'],

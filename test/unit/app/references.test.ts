@@ -90,10 +90,10 @@ describe('references between items', () => {
       { id: 'group-1', name: 'Other', values: [{ id: 'value-1', name: 'X', deviceId: 'meter-1', obis: '1-0:2.8.0.255' }] },
     ];
     expectProblems(cfg, [
-      { path: 'connections[2].id', message: 'ID: "tcp-1" is not valid: connections[0] has the same ID; every connection needs its own' },
-      { path: 'devices[1].id', message: 'ID: "meter-1" is not valid: devices[0] has the same ID; every physical device needs its own' },
-      { path: 'groups[1].id', message: 'ID: "group-1" is not valid: groups[0] has the same ID; every cosem group needs its own' },
-      { path: 'groups[1].values[0].id', message: 'ID: "value-1" is not valid: groups[0].values[0] has the same ID; every cosem value needs its own' },
+      { path: 'connections[2].id', message: 'ID: "tcp-1" is not valid: connection "Gateway" has the same ID; every connection needs its own' },
+      { path: 'devices[1].id', message: 'ID: "meter-1" is not valid: physical device "Meter 1" has the same ID; every physical device needs its own' },
+      { path: 'groups[1].id', message: 'ID: "group-1" is not valid: cosem group "Energy" has the same ID; every cosem group needs its own' },
+      { path: 'groups[1].values[0].id', message: 'ID: "value-1" is not valid: cosem value "Energy import" of cosem group "Energy" has the same ID; every cosem value needs its own' },
     ]);
     // The same id for items of different kinds is fine.
     expectValid(configWith([['groups', 0, 'id'], 'meter-1']));
@@ -108,12 +108,12 @@ describe('references between items', () => {
       { id: 'g2', name: 'energy', values: values(1).map((v) => ({ ...(v as Record<string, Json>), id: 'other' })) },
     ];
     expectProblems(cfg, [
-      { path: 'connections[2].name', message: 'Name: "GATEWAY" is not valid: connections[0] has the same name; the names of connections must differ' },
-      { path: 'devices[1].name', message: 'Name: "meter 1" is not valid: devices[0] has the same name; the names of physical devices must differ' },
-      { path: 'groups[1].name', message: 'Name: "energy" is not valid: groups[0] has the same name; the names of cosem groups must differ' },
+      { path: 'connections[2].name', message: 'Name: "GATEWAY" is not valid: connection "Gateway" has the same name; the names of connections must differ' },
+      { path: 'devices[1].name', message: 'Name: "meter 1" is not valid: physical device "Meter 1" has the same name; the names of physical devices must differ' },
+      { path: 'groups[1].name', message: 'Name: "energy" is not valid: cosem group "Energy" has the same name; the names of cosem groups must differ' },
       {
         path: 'groups[0].values[1].name',
-        message: 'Name: "v0" is not valid: groups[0].values[0] has the same name; the names of the cosem values of one group must differ',
+        message: 'Name: "v0" is not valid: cosem value "V0" of cosem group "Energy" has the same name; the names of the cosem values of one group must differ',
       },
     ]);
   });
@@ -134,7 +134,11 @@ describe('every problem at once', () => {
     expectProblems(cfg, [
       { path: 'connections[0].tcp.port', message: 'Port: 0 is not valid: a whole number from 1 to 65535 is allowed' },
       { path: 'connections[1].serial.dataBits', message: 'Data bits: 9 is not valid: one of 5, 6, 7, 8 is allowed' },
-      { path: 'devices[0].clientAddress', message: 'Client address: 300 is not valid: a whole number from 0 to 255 is allowed' },
+      {
+        path: 'devices[0].clientAddress',
+        message:
+          'Client address: 300 is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255',
+      },
       {
         path: 'devices[0].blockCipherKey',
         message: 'Block cipher key is missing: Transport security "Encryption" needs the Block cipher key: 32 hexadecimal characters',

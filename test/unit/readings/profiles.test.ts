@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../core/errors.js';
 import { profileRows } from '../../../core/cosem/profile.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../../../electron/services/readings/readings-database.js';
-import { PROFILE_CHART_SQL, PROFILE_ROW_COUNT_SQL, SERIES_POINTS_SQL } from '../../../electron/services/readings/charts.js';
+import { PROFILE_CHART_SQL, PROFILE_ROW_BEFORE_SQL, PROFILE_ROW_COUNT_SQL, SERIES_POINTS_SQL } from '../../../electron/services/readings/charts.js';
 import { GROUP_ROWS_SQL, PROFILE_LAYOUTS_IN_RANGE_SQL, PROFILE_ROWS_SQL } from '../../../electron/services/readings/tables.js';
 import { DAY, LOAD_PROFILE_OBIS, MINUTE, T0, energyAt, groupPoll, loadProfile, profileRead, tempFolder, voltageAt } from './support.js';
 
@@ -79,7 +79,6 @@ describe('profile rows', () => {
     expect(lines.map((l) => [l.series.obis, l.times.length])).toEqual([
       ['1-0:32.7.0.255', 20],
       ['1-0:1.8.0.255', 20],
-      ['0-0:96.10.1.255', 10],
     ]);
   });
 
@@ -171,8 +170,8 @@ describe('charts', () => {
   it('gives times[] and values[] per value for a month of 15-minute profile data', () => {
     db.recordProfile({ ...profileRead(0, monthRows), deviceId: 'month' });
     const lines = db.chartProfile('month', LOAD_PROFILE_OBIS, month);
-    // The clock column has nothing to draw.
-    expect(lines.map((l) => l.series.obis)).toEqual(['1-0:1.8.0.255', '1-0:32.7.0.255', '0-0:96.10.1.255']);
+    // The clock column has nothing to draw, the status word is bits (the table shows them).
+    expect(lines.map((l) => l.series.obis)).toEqual(['1-0:1.8.0.255', '1-0:32.7.0.255']);
     const [energy, voltage] = lines;
     expect(energy!.times).toHaveLength(monthRows);
     expect(energy!.times.slice(0, 3)).toEqual([at(0), at(1), at(2)]);
@@ -216,6 +215,7 @@ describe('charts', () => {
         [PROFILE_ROWS_SQL, [1, 0, 1, 100]],
         [PROFILE_CHART_SQL, [1, 0, 1]],
         [PROFILE_ROW_COUNT_SQL, [1, 0, 1]],
+        [PROFILE_ROW_BEFORE_SQL, [1, 0]],
       ] as const) {
         expect(plan(sql, [...params]), sql).not.toMatch(/TEMP B-TREE|SCAN/);
       }

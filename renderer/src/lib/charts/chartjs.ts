@@ -1,6 +1,8 @@
 /**
  * chart.js set up once: only the parts the line charts use, the date-fns adapter for the time axis,
  * no animation (values arrive every second; motion would only blur them), decimation for long ranges.
+ * Each y axis's unit is written level above the axis, not as chart.js's title turned on its side
+ * (a rotated "V" reads as "<"); tooltips give times in the app's one format.
  */
 import {
   Chart,
@@ -14,11 +16,13 @@ import {
   Tooltip,
   type ChartDataset,
   type ChartOptions,
+  type Plugin,
 } from 'chart.js';
 import 'chartjs-adapter-date-fns';
 import { axesFor, axisId, type ChartPoint, type LineChartSpec } from './series.js';
 import { lineColor, readChartTheme, type ChartTheme } from './theme.js';
 import type { LineChartHandle } from './line-chart.js';
+import { formatTime } from '../time.js';
 
 let registered = false;
 
@@ -59,13 +63,49 @@ function dataset(spec: LineChartSpec, index: number, theme: ChartTheme): LineDat
 
 type Scales = NonNullable<NonNullable<ChartOptions<'line'>['scales']>>;
 
+/** Room above the plot for the units. */
+const UNIT_ROOM = 16;
+
+interface AxisUnitsOptions {
+  /** Per y scale id, the unit written above it. */
+  units: Record<string, string>;
+  color: string;
+}
+
+/** Writes each drawn y axis's unit horizontally above it, aligned with the axis line. */
+function axisUnits(options: AxisUnitsOptions): Plugin<'line'> {
+  return {
+    id: 'axisUnits',
+    afterDraw(chart) {
+      const { ctx, chartArea } = chart;
+      ctx.save();
+      ctx.fillStyle = options.color;
+      ctx.font = `12px ${Chart.defaults.font.family ?? 'sans-serif'}`;
+      ctx.textBaseline = 'bottom';
+      for (const [id, unit] of Object.entries(options.units)) {
+        const scale = chart.scales[id];
+        if (scale === undefined || unit === '' || scale.options.display === false) continue;
+        const left = scale.position === 'left';
+        ctx.textAlign = left ? 'right' : 'left';
+        ctx.fillText(unit, left ? scale.right : scale.left, chartArea.top - 4);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+function unitsOf(spec: LineChartSpec): Record<string, string> {
+  return Object.fromEntries(axesFor(spec.lines).map((a) => [a.id, a.unit]));
+}
+
 function scalesFor(spec: LineChartSpec, theme: ChartTheme): Scales {
   const scales: Scales = {
     x: {
       type: 'time',
       min: spec.range.from,
       max: spec.range.to,
-      time: { tooltipFormat: 'yyyy-MM-dd HH:mm:ss', displayFormats: { second: 'HH:mm:ss', minute: 'HH:mm', hour: 'HH:mm', day: 'MMM d', month: 'MMM yyyy' } },
+      // Seconds at the finest: a range of a few seconds (a group's first polls) has no use for milliseconds.
+      time: { minUnit: 'second', displayFormats: { second: 'HH:mm:ss', minute: 'HH:mm', hour: 'HH:mm', day: 'MMM d', month: 'MMM yyyy' } },
       ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 16, color: theme.muted },
       grid: { color: theme.grid },
       border: { color: theme.grid },
@@ -80,7 +120,8 @@ function scalesFor(spec: LineChartSpec, theme: ChartTheme): Scales {
       // (and their values in the tooltip) without a drawn axis.
       display: i < 3,
       position: a.position,
-      title: { display: a.unit !== '', text: a.unit, color: theme.muted },
+      // The unit is written level above the axis by axisUnits.
+      title: { display: false },
       ticks: { color: theme.muted },
       // Grid lines of one axis only: several sets would cross each other.
       grid: { color: theme.grid, drawOnChartArea: i === 0 },
@@ -108,6 +149,7 @@ function applyTheme(chart: Chart<'line', ChartPoint[]>, theme: ChartTheme): void
 export function createChartJsLine(canvas: HTMLCanvasElement, first: LineChartSpec): LineChartHandle {
   register();
   let theme = readChartTheme(canvas);
+  const units: AxisUnitsOptions = { units: unitsOf(first), color: theme.muted };
   const chart = new Chart<'line', ChartPoint[]>(canvas, {
     type: 'line',
     data: { datasets: first.lines.map((_, i) => dataset(first, i, theme)) },
@@ -116,13 +158,15 @@ export function createChartJsLine(canvas: HTMLCanvasElement, first: LineChartSpe
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      layout: { padding: { top: UNIT_ROOM } },
       scales: scalesFor(first, theme),
       plugins: {
         legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 2, font: { size: 12 } } },
-        tooltip: { enabled: true },
+        tooltip: { enabled: true, callbacks: { title: (items) => (items[0] === undefined ? '' : formatTime(items[0].parsed.x)) } },
         decimation: { enabled: true, algorithm: 'min-max' },
       },
     },
+    plugins: [axisUnits(units)],
   });
   applyTheme(chart, theme);
   chart.update('none');
@@ -143,6 +187,7 @@ export function createChartJsLine(canvas: HTMLCanvasElement, first: LineChartSpe
       } else {
         chart.data.datasets = spec.lines.map((_, i) => dataset(spec, i, theme));
         chart.options.scales = scalesFor(spec, theme);
+        units.units = unitsOf(spec);
       }
       chart.update('none');
     },
@@ -154,9 +199,8 @@ export function createChartJsLine(canvas: HTMLCanvasElement, first: LineChartSpe
     },
     retheme() {
       theme = readChartTheme(canvas);
+      units.color = theme.muted;
       applyTheme(chart, theme);
-      const title = (s: { title?: { color?: string } }) => s.title !== undefined && (s.title.color = theme.muted);
-      Object.values(chart.options.scales ?? {}).forEach((s) => title(s as { title?: { color?: string } }));
       chart.update('none');
     },
     destroy() {

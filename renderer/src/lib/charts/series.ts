@@ -4,6 +4,9 @@
  * (and their tests, which have no canvas) can be checked by the data they hand over.
  */
 import type { ChartSeriesView, ReadingView } from '../../../../core/app/api/types.js';
+import { isCumulativeUnit, isStatusWord } from '../../../../core/cosem/channel-kind.js';
+
+export { isCumulativeUnit };
 
 export interface ChartPoint {
   readonly x: number;
@@ -42,18 +45,25 @@ export function lineKey(name: string, obis: string): string {
   return `${obis}\u0000${name}`;
 }
 
-/** The backend's chart answer as lines. */
-export function linesFromSeries(series: readonly ChartSeriesView[]): ChartLine[] {
+/**
+ * The backend's chart answer as lines. `perInterval`: the answer's energy lines are the energy of
+ * each interval (the backend took them from consecutive rows), and say so in the legend.
+ */
+export function linesFromSeries(series: readonly ChartSeriesView[], options: { perInterval?: boolean } = {}): ChartLine[] {
   return series.map((s) => {
     const points: ChartPoint[] = new Array(s.times.length);
     for (let i = 0; i < s.times.length; i++) points[i] = { x: s.times[i]!, y: s.values[i] ?? null };
-    return { key: lineKey(s.name, s.obis), label: lineLabel(s.name, s.unit), name: s.name, obis: s.obis, unit: s.unit, points };
+    const interval = options.perInterval === true && isCumulativeUnit(s.unit);
+    const key = lineKey(s.name, s.obis);
+    const label = lineLabel(s.name, s.unit);
+    return { key: interval ? `${key}\u0000Δ` : key, label: interval ? `${label} per interval` : label, name: s.name, obis: s.obis, unit: s.unit, points };
   });
 }
 
-/** A reading a chart can draw: a number, or a boolean as 1/0 (as the database stores it). */
+/** A reading a chart can draw: a number, or a boolean as 1/0 (as the database stores it). A status
+ * word is bits, not a quantity: not drawn. */
 export function chartNumber(r: ReadingView): number | null {
-  if (r.error !== null || r.profile !== undefined) return null;
+  if (r.error !== null || r.profile !== undefined || isStatusWord(r.obis)) return null;
   if (typeof r.value === 'number' && Number.isFinite(r.value)) return r.value;
   if (typeof r.value === 'boolean') return r.value ? 1 : 0;
   return null;
@@ -90,6 +100,20 @@ export function appendReadings(lines: ChartLine[], readings: readonly ReadingVie
   return { changed, added };
 }
 
+/**
+ * The part of a moving range worth drawing: from a little before the first point on (at least
+ * `minSpan` long), so a group read for a few seconds does not squeeze its points into the right
+ * edge of "Last 1 h". Once the readings cover the range, the whole range.
+ */
+export function fitToData(range: ChartRange, lines: readonly ChartLine[], minSpan: number): ChartRange {
+  let first = Infinity;
+  for (const line of lines) if (line.points.length > 0) first = Math.min(first, line.points[0]!.x);
+  if (!Number.isFinite(first)) return range;
+  // A twentieth of the span before the first point, so it is not drawn on the axis.
+  const span = Math.max(minSpan, Math.ceil(((range.to - first) * 21) / 20));
+  return { from: Math.max(range.from, range.to - span), to: range.to };
+}
+
 /** Drop points that fell out of a moving range (the oldest are first). */
 export function trimBefore(lines: readonly ChartLine[], from: number): boolean {
   let trimmed = false;
@@ -118,36 +142,11 @@ export interface ChartAxis {
 export function axesFor(lines: readonly ChartLine[]): ChartAxis[] {
   const units: string[] = [];
   for (const line of lines) if (!units.includes(line.unit)) units.push(line.unit);
-  // A unitless line (a status word, a counter) is seldom what the chart is for: its axis goes last.
+  // A unitless line (a counter) is seldom what the chart is for: its axis goes last.
   units.sort((a, b) => Number(a === '') - Number(b === ''));
   return units.map((unit, i) => ({ id: axisId(unit), unit, position: i === 0 ? 'left' : 'right' }));
 }
 
 export function axisId(unit: string): string {
   return `y:${unit}`;
-}
-
-/** An energy unit (Wh, kWh, varh, VAh, ...): the channels a meter accumulates. */
-export function isCumulativeUnit(unit: string): boolean {
-  return /^[kMG]?(W|var|VA)h$/.test(unit);
-}
-
-/**
- * A load profile's energy channels as the change from one capture to the next (the energy of each
- * interval), which is what an engineer looks for; other channels are left as they are. A change next
- * to a gap is a gap, and a register that went backwards (reset, replaced meter) gives a gap too
- * rather than a negative consumption.
- */
-export function intervalChanges(lines: readonly ChartLine[]): ChartLine[] {
-  return lines.map((line) => {
-    if (!isCumulativeUnit(line.unit)) return line;
-    const points: ChartPoint[] = [];
-    for (let i = 1; i < line.points.length; i++) {
-      const a = line.points[i - 1]!.y;
-      const b = line.points[i]!.y;
-      const d = a === null || b === null || b < a ? null : b - a;
-      points.push({ x: line.points[i]!.x, y: d === null ? null : Math.round(d * 1e9) / 1e9 });
-    }
-    return { ...line, key: `${line.key}\u0000Δ`, label: `${lineLabel(line.name, line.unit)} per interval`, points };
-  });
 }

@@ -1,8 +1,9 @@
 /**
  * One editor's draft and its problems. The draft is checked with the same zod schema the backend
- * uses, on every change; a field's problem is shown once the person has touched that field (or
- * tried to save), and problems the backend reports after a Save are shown at their fields until
- * those fields change. Nothing leaves the form unless the schema accepts it.
+ * uses, on every change; a field's problem is shown once the person has touched that field (a Save
+ * or a Test marks every field it found wrong as touched, so a row added afterwards waits for its own
+ * typing), and problems the backend reports after a Save are shown at their fields until those
+ * fields change. Nothing leaves the form unless the schema accepts it.
  */
 import type * as z from 'zod';
 import { problemsOf, type ConfigProblem } from '../../../../core/app/validate.js';
@@ -17,7 +18,8 @@ function readable(message: string): string {
 export class FormState<S extends z.ZodType> {
   draft: z.input<S> = $state() as z.input<S>;
   touched: Record<string, boolean> = $state({});
-  submitted = $state(false);
+  /** What the person last tried and was refused for this draft: the top of the page says "not saved" or "not tested". */
+  attempt: 'save' | 'test' | null = $state(null);
   serverProblems: readonly ConfigProblem[] = $state.raw([]);
   /** A refusal or failure that belongs to no single field. */
   formError: string | null = $state(null);
@@ -30,6 +32,8 @@ export class FormState<S extends z.ZodType> {
     const p = this.parsed;
     return p.success ? [] : problemsOf(p.error).map((q) => ({ path: q.path, message: readable(q.message) }));
   });
+  /** The problems shown at their fields: those of fields touched, or found wrong by a Save or a Test. */
+  readonly judged: readonly ConfigProblem[] = $derived(this.problems.filter((p) => this.touched[p.path] === true));
   readonly valid = $derived(this.parsed.success);
   readonly dirty = $derived(JSON.stringify(this.draft) !== this.original);
 
@@ -41,7 +45,7 @@ export class FormState<S extends z.ZodType> {
 
   /** The message to show at a field, if any. */
   error(path: string): string | undefined {
-    if (this.submitted || this.touched[path] === true) {
+    if (this.touched[path] === true) {
       const local = this.problems.find((p) => p.path === path);
       if (local !== undefined) return local.message;
     }
@@ -63,12 +67,33 @@ export class FormState<S extends z.ZodType> {
     if (this.serverProblems.some((p) => p.path === path)) this.serverProblems = this.serverProblems.filter((p) => p.path !== path);
   }
 
-  /** The checked item to send, or null after marking every problem for display. */
-  checked(): z.output<S> | null {
-    this.submitted = true;
+  /**
+   * The checked item to send, or null after marking every problem for display. Only the fields
+   * wrong now are marked: a field (or a row) that appears later is judged once it is typed into.
+   */
+  checked(attempt: 'save' | 'test' = 'save'): z.output<S> | null {
     this.formError = null;
     const p = this.parsed;
-    return p.success ? p.data : null;
+    // Only a refused attempt is remembered: after a Test that went, a field left later is not "not tested".
+    this.attempt = p.success ? null : attempt;
+    if (p.success) return p.data;
+    for (const q of this.problems) if (this.touched[q.path] !== true) this.touched[q.path] = true;
+    return null;
+  }
+
+  /** A row of a list was removed: the marks of the rows after it move up with them. */
+  removedRow(list: string, index: number): void {
+    const row = new RegExp(`^${list.replace(/[.[\]]/g, '\\$&')}\\[(\\d+)\\](.*)$`);
+    const next: Record<string, boolean> = {};
+    for (const [path, on] of Object.entries(this.touched)) {
+      const m = row.exec(path);
+      if (m === null) next[path] = on;
+      else if (Number(m[1]) > index) next[`${list}[${Number(m[1]) - 1}]${m[2]}`] = on;
+      else if (Number(m[1]) < index) next[path] = on;
+    }
+    this.touched = next;
+    // The backend's problems were reported by position: positions moved.
+    this.serverProblems = [];
   }
 
   /** After a refusal: per-field problems at their fields, the rest at the top. */
@@ -87,7 +112,7 @@ export class FormState<S extends z.ZodType> {
     this.original = JSON.stringify(this.draft);
     this.serverProblems = [];
     this.formError = null;
-    this.submitted = false;
+    this.attempt = null;
     this.touched = {};
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { AppConfig } from '../../../../core/app/schema.js';
+import type { ConfigProblem } from '../../../../core/app/validate.js';
 import { errorText } from '../../components/time.js';
 import type { AppState, DraftKind } from '../app-state.svelte.js';
 import { navigate } from '../router.svelte.js';
@@ -19,6 +20,8 @@ export interface ItemEditorSpec<S extends z.ZodType, R> {
   /** The item as the backend keeps it, from the configuration the save answered with. */
   readonly savedItem: (config: AppConfig, id: string) => z.input<S> | undefined;
   readonly test: (item: z.output<S>) => Promise<R>;
+  /** The fields a Test's result points at (a rejected password), marked until they change. */
+  readonly blame?: (result: R) => readonly ConfigProblem[];
 }
 
 export class ItemEditor<S extends z.ZodType<{ id: string }>, R> {
@@ -59,11 +62,13 @@ export class ItemEditor<S extends z.ZodType<{ id: string }>, R> {
   readonly runTest = async (): Promise<void> => {
     this.test = null;
     this.testError = null;
-    const checked = this.form.checked();
+    const checked = this.form.checked('test');
     if (checked === null) return;
     this.testing = true;
     try {
-      this.test = await this.spec.test(checked);
+      const result = await this.spec.test(checked);
+      this.test = result;
+      if (this.spec.blame !== undefined) this.form.serverProblems = this.spec.blame(result);
     } catch (e) {
       this.testError = errorText(e);
     } finally {

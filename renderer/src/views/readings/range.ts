@@ -1,7 +1,8 @@
 /**
  * Time ranges as the readings page offers them: the last 15 minutes, hour, day or week (moving with
  * the clock), or a fixed From-To; zooming and paging keep the span, "Read more" reads the period
- * just before. Times are UTC milliseconds; the inputs show the computer's local time.
+ * just before (or the one shown, while it has no rows), and a fixed range that reached the newest
+ * row keeps reaching it. Times are UTC milliseconds; the inputs show the computer's local time.
  */
 import type { ProfileInfoView } from '../../../../core/app/api/types.js';
 import type { ChartRange } from '../../lib/charts/series.js';
@@ -61,10 +62,31 @@ export function shiftRange(range: ChartRange, steps: number): ChartRange {
   return { from, to: from + span };
 }
 
-/** "Read more": the period of the same length just before the one shown. */
+/** The period of the same length just before the one shown. */
 export function previousPeriod(range: ChartRange): ChartRange {
   const span = range.to - range.from;
   return { from: Math.max(0, range.from - span), to: range.from };
+}
+
+/**
+ * What "Read more" reads from the meter: the period just before the one shown, or the period shown
+ * itself while it holds no stored row (there is nothing "more" to add to yet). The button and the
+ * note that says what it does both ask this.
+ */
+export function readMoreRange(range: ChartRange, rowsShown: number): ChartRange {
+  return rowsShown === 0 ? { from: range.from, to: range.to } : previousPeriod(range);
+}
+
+/**
+ * A fixed range that reached the newest stored row keeps reaching it as rows are added (by the
+ * poller, or by a read whose end the meter includes): its end moves past the newest row. A range
+ * that ended earlier (paged back, zoomed into the past) stays where it is.
+ */
+export function followNewest(choice: RangeChoice, newestBefore: number | null, newest: number | null): RangeChoice {
+  if (isLive(choice) || newest === null) return choice;
+  const reached = newestBefore === null || choice.to >= newestBefore;
+  if (!reached || newest < choice.to) return choice;
+  return { preset: 'custom', from: choice.from, to: newest + MINUTE };
 }
 
 /**
@@ -106,15 +128,4 @@ export function rangeProblem(fromText: string, toText: string): string | null {
   if (to === null) return 'To: a date and time is required';
   if (from >= to) return 'From must be before To';
   return null;
-}
-
-/** Local date and time to the second, fixed width (tables keep their columns still). */
-export function formatDateTime(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '';
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-}
-
-export function formatSpan(range: ChartRange): string {
-  return `${formatDateTime(range.from)} – ${formatDateTime(range.to)}`;
 }

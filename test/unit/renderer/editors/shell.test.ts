@@ -134,10 +134,10 @@ describe('export and import of the configuration', () => {
         throw new ApiCallError({
           name: 'InputError',
           code: 'invalid-config',
-          message: 'Port: 70000 is not valid (at connections[0].tcp.port); and 1 more problem',
+          message: 'Connection "Lab TCP": Port: 70000 is not valid; and 1 more problem',
           problems: [
-            { path: 'connections[0].tcp.port', message: 'Port: 70000 is not valid: a whole number from 1 to 65535 is allowed' },
-            { path: 'devices[0].name', message: 'Name is missing: text of 1 to 64 characters is allowed' },
+            { path: 'connections[0].tcp.port', message: 'Connection "Lab TCP": Port: 70000 is not valid: a whole number from 1 to 65535 is allowed' },
+            { path: 'devices[0].name', message: 'Physical device 1: Name is missing: text of 1 to 64 characters is allowed' },
           ],
         });
       }),
@@ -154,7 +154,9 @@ describe('export and import of the configuration', () => {
     expect(api.callsOf('config.import').map((c) => c.arg)).toEqual([{ json: '{"version":1}' }]);
     const text = document.querySelector('[role="dialog"]')!.textContent!;
     expect(text).toContain('2 problems');
-    expect(text).toContain('connections[0].tcp.port');
-    expect(text).toContain('Name is missing');
+    // Items by name (or position where the file gives none), not by JSON path.
+    expect(text).toContain('Connection "Lab TCP": Port: 70000');
+    expect(text).toContain('Physical device 1: Name is missing');
+    expect(text).not.toContain('connections[0]');
   });
 });

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadingView, TraceEntryView } from '../../../../core/app/api/types.js';
-import { appendReadings, axesFor, intervalChanges, isCumulativeUnit, linesFromSeries, trimBefore } from '../../../../renderer/src/lib/charts/series.js';
+import { appendReadings, axesFor, fitToData, isCumulativeUnit, linesFromSeries, trimBefore } from '../../../../renderer/src/lib/charts/series.js';
 import { EMPTY_LIVE, mergeReadings } from '../../../../renderer/src/views/readings/live.js';
 import { JobTracker, progressText } from '../../../../renderer/src/views/readings/profile-job.js';
 import {
-  formatDateTime,
+  followNewest,
   fromLocalInput,
   initialProfileChoice,
   previousPeriod,
   rangeProblem,
+  readMoreRange,
   resolveRange,
   shiftRange,
   toLocalInput,
@@ -73,8 +74,29 @@ describe('ranges', () => {
     expect(rangeProblem('2026-01-01T00:00', 'x')).toBe('To: a date and time is required');
     expect(rangeProblem('2026-01-01T00:00', '2026-01-01T00:00')).toBe('From must be before To');
     expect(rangeProblem('2026-01-01T00:00', '2026-01-01T00:01')).toBeNull();
-    expect(formatDateTime(new Date(2026, 0, 2, 3, 4, 5).getTime())).toBe('2026-01-02 03:04:05');
-    expect(formatDateTime(null)).toBe('');
+  });
+
+  it('"Read more" reads the period before the one shown, or the one shown while it has no rows', () => {
+    const shown = { from: T0 - 24 * H, to: T0 };
+    expect(readMoreRange(shown, 96)).toEqual({ from: T0 - 48 * H, to: T0 - 24 * H });
+    expect(readMoreRange(shown, 0)).toEqual(shown);
+  });
+
+  it('keeps a fixed range that reached the newest row reaching it as rows are added', () => {
+    const MIN = 60_000;
+    const read = { preset: 'custom' as const, from: T0 - 48 * H, to: T0 };
+    // A row at T0 + 15 min came after the range was fixed at T0 (the newest was then T0 - 15 min).
+    expect(followNewest(read, T0 - 15 * MIN, T0 + 15 * MIN)).toEqual({ preset: 'custom', from: T0 - 48 * H, to: T0 + 16 * MIN });
+    // A range ending exactly at the newest row (a half-open range leaves it out) takes it in.
+    expect(followNewest(read, T0, T0)).toEqual({ preset: 'custom', from: T0 - 48 * H, to: T0 + MIN });
+    // Nothing newer: unchanged, the same object.
+    expect(followNewest(read, T0 - 15 * MIN, T0 - 15 * MIN)).toBe(read);
+    // Paged back a week: stays there.
+    const old = { preset: 'custom' as const, from: T0 - 8 * 24 * H, to: T0 - 7 * 24 * H };
+    expect(followNewest(old, T0 - 15 * MIN, T0 + 15 * MIN)).toBe(old);
+    // A moving range moves by itself.
+    const live = { preset: '24h' as const, from: 0, to: 0 };
+    expect(followNewest(live, T0, T0 + 15 * MIN)).toBe(live);
   });
 });
 
@@ -117,25 +139,30 @@ describe('chart axes', () => {
   });
 });
 
-describe('change per interval', () => {
-  it('turns energy channels into the energy of each interval, with gaps at gaps and resets, and leaves others alone', () => {
-    const lines = linesFromSeries([
-      { seriesId: 1, name: 'A+', obis: '1-0:1.8.0.255', unit: 'Wh', times: [0, 1, 2, 3, 4, 5], values: [100, 150.5, null, 200, 10, 30] },
+describe('per interval', () => {
+  it('labels the energy lines of a per-interval answer and leaves other lines alone', () => {
+    const series = [
+      { seriesId: 1, name: 'A+', obis: '1-0:1.8.0.255', unit: 'Wh', times: [1], values: [50.5] },
       { seriesId: 2, name: 'P', obis: '1-0:1.7.0.255', unit: 'W', times: [0, 1], values: [5, 7] },
-    ]);
-    const [e, p] = intervalChanges(lines);
-    expect(e!.points).toEqual([
-      { x: 1, y: 50.5 },
-      { x: 2, y: null },
-      { x: 3, y: null },
-      { x: 4, y: null },
-      { x: 5, y: 20 },
-    ]);
+    ];
+    const [e, p] = linesFromSeries(series, { perInterval: true });
+    const [register] = linesFromSeries(series);
     expect(e!.label).toBe('A+ (Wh) per interval');
-    expect(e!.key).not.toBe(lines[0]!.key);
-    expect(p).toBe(lines[1]);
+    expect(e!.key).not.toBe(register!.key);
+    expect(p!.label).toBe('P (W)');
     expect(['Wh', 'kWh', 'varh', 'kvarh', 'VAh', 'MWh'].every(isCumulativeUnit)).toBe(true);
     expect(['W', 'V', 'A', '', 'h', 'var'].some(isCumulativeUnit)).toBe(false);
+  });
+});
+
+describe('history range', () => {
+  it('draws a moving range from just before its first reading on, at least minSpan long, and the whole range once covered', () => {
+    const range = { from: T0 - H, to: T0 };
+    const line = (xs: number[]) => linesFromSeries([{ seriesId: 1, name: 'U', obis: '1-0:32.7.0.255', unit: 'V', times: xs, values: xs.map(() => 230) }]);
+    expect(fitToData(range, line([T0 - 8000, T0 - 3000]), 10_000)).toEqual({ from: T0 - 10_000, to: T0 });
+    expect(fitToData(range, line([T0 - 20 * 60_000, T0]), 10_000)).toEqual({ from: T0 - 21 * 60_000, to: T0 });
+    expect(fitToData(range, line([T0 - 2 * H, T0]), 10_000)).toEqual(range);
+    expect(fitToData(range, [], 10_000)).toEqual(range);
   });
 });
 
@@ -146,7 +173,8 @@ describe('live values', () => {
     s = mergeReadings(s, { groupId: 'g', readAt: T0 + 1, readings: [r('a', 1, T0 + 1), r('b', 3, T0 + 1)], failures: [{ deviceId: 'd2', error: { name: 'E', code: 'c', message: 'no answer' } }] });
     expect(s.changes).toEqual({ b: 1 });
     expect(s.byValue['b']!.value).toBe(3);
-    expect(s.failures['d2']!.message).toBe('no answer');
+    expect(s.failures['d2']!.error.message).toBe('no answer');
+    expect(s.failures['d2']!.at).toBe(T0 + 1);
     // An older poll arriving late does not overwrite.
     const late = mergeReadings(s, { groupId: 'g', readAt: T0, readings: [r('b', 0, T0)], failures: [] });
     expect(late).toBe(s);

@@ -130,11 +130,11 @@ describe('ReadingsView', () => {
     ]);
     expect(api.callsOf('readings.latest')).toEqual([{ groupId: 'grp-1' }]);
     const headers = [...document.querySelectorAll('table[aria-label^="Live values"] th')].map((th) => th.textContent?.trim());
-    expect(headers).toEqual(['Name', 'OBIS', 'Value', 'Unit', 'Time', 'Status']);
+    expect(headers).toEqual(['Name', 'Device', 'OBIS', 'Value', 'Unit', 'Time', 'Status', 'Value status']);
     const order = [...document.querySelectorAll('tr[data-value-id]')].map((r) => r.getAttribute('data-value-id'));
     expect(order).toEqual(['v-energy', 'v-power', 'v-lp']);
-    expect(cells('v-energy').slice(0, 4)).toEqual(['Active energy import', '1-0:1.8.0.255', '1234.5', 'kWh']);
-    expect(cells('v-energy')[5]).toBe('OK');
+    expect(cells('v-energy').slice(0, 5)).toEqual(['Active energy import', 'Meter A', '1-0:1.8.0.255', '1234.5', 'kWh']);
+    expect(cells('v-energy')[6]).toBe('OK');
   });
 
   it('updates a value when a readings event arrives, flashes it, keeps the others, and shows an error in red', async () => {
@@ -154,14 +154,16 @@ describe('ReadingsView', () => {
       ],
       failures: [],
     });
-    expect(cells('v-power')[2]).toBe('231.5');
+    expect(cells('v-power')[3]).toBe('231.5');
     expect(rowOf('v-power').querySelector('.flash')).not.toBeNull();
-    const status = rowOf('v-energy').querySelectorAll('td')[5]!;
-    expect(status.textContent?.trim()).toBe('The meter did not answer within 5 s');
+    const status = rowOf('v-energy').querySelectorAll('td')[6]!;
+    expect(status.querySelector('.line')?.textContent?.trim()).toBe('The meter did not answer within 5 s');
     expect(status.classList.contains('err')).toBe(true);
+    // The last good value stays, marked stale.
+    expect(cells('v-energy')[3]).toBe('1234.5 stale');
     // Another group's poll changes nothing here.
     api.emit('readings', { groupId: 'grp-2', readAt: T0 + 1, readings: [reading('v-power', 'Active power', '1-0:1.7.0.255', 1, 'W', T0 + 1)], failures: [] });
-    expect(cells('v-power')[2]).toBe('231.5');
+    expect(cells('v-power')[3]).toBe('231.5');
   });
 
   it('charts the history from readings.chart and appends new readings without fetching again', async () => {
@@ -260,7 +262,7 @@ describe('ReadingsView', () => {
     expect(section).not.toBeNull();
     expect(api.callsOf('profiles.list')).toEqual([{ deviceId: 'dev-1' }]);
     // Newest row 15 min ago: the last 24 hours are shown.
-    expect(api.callsOf('profiles.chart')[0]).toEqual({ profileId: 7, range: { from: T0 - 86_400_000, to: T0 }, maxPoints: 1500 });
+    expect(api.callsOf('profiles.chart')[0]).toEqual({ profileId: 7, range: { from: T0 - 86_400_000, to: T0 }, maxPoints: 1500, energy: 'interval' });
     const rows = [...section.querySelectorAll('table tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim()));
     expect(rows.map((r) => r[1])).toEqual(['10', '11']);
     expect(section.querySelector('.pager')?.textContent?.replace(/\s+/g, ' ').trim()).toBe('Previous Rows 1–2 of 2 Next');
@@ -301,7 +303,7 @@ describe('ReadingsView', () => {
     expect(section.textContent).toContain('Read cancelled after 2 of 4 parts, 48 rows');
     // The chart and table show the range just read together with the one shown before.
     expect(api.callsOf('profiles.chart').length).toBe(chartsBefore + 1);
-    expect(api.callsOf('profiles.chart').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, maxPoints: 1500 });
+    expect(api.callsOf('profiles.chart').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, maxPoints: 1500, energy: 'interval' });
     expect(api.callsOf('profiles.table').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, offset: 0, limit: 24 });
   });
 
@@ -341,7 +343,9 @@ describe('ReadingsView', () => {
     pointer('pointerup', 40);
     await settle();
     expect(document.querySelector('.selection')).toBeNull();
-    expect(api.callsOf('readings.chart').at(-1)).toEqual({ groupId: 'grp-1', range: { from: T0 - 3_600_000 + 10 * 60_000, to: T0 - 3_600_000 + 40 * 60_000 }, maxPoints: 1500 });
+    // The hour is drawn from just before its first reading (2 minutes ago) on: the drag is across that.
+    const shown = T0 - 126_000;
+    expect(api.callsOf('readings.chart').at(-1)).toEqual({ groupId: 'grp-1', range: { from: shown + 10 * 60_000, to: shown + 40 * 60_000 }, maxPoints: 1500 });
     expect((document.getElementById('history-grp-1-range') as HTMLSelectElement).value).toBe('custom');
     // A click is not a drag.
     pointer('pointerdown', 50);

@@ -1,0 +1,168 @@
+/**
+ * An attribute's value as a metering engineer reads it, where the Blue Book gives it a meaning:
+ * enumerations by what they stand for ("9600 baud (5)" for an HDLC setup's comm_speed), logical
+ * name references as OBIS codes, IPv4 and MAC addresses in their usual notation, and the lists of
+ * objects (an association's object_list, a profile's capture_objects) as tables of class, OBIS code,
+ * version or attribute, and name. Anything else reads as formatValue writes it.
+ */
+import { toHex } from '../bytes.js';
+import { formatValue } from '../axdr/format.js';
+import type { DlmsValue } from '../axdr/types.js';
+import { formatObis, obisFromBytes, standardName } from '../obis.js';
+import { className } from './class-names.js';
+import { findCosemClass } from './classes.js';
+
+export interface AttributeTable {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export interface AttributeShown {
+  /** One line: the meaning, or for a table what it holds ("42 objects"). */
+  readonly text: string;
+  /** The rows of a list of objects; null for any other value. */
+  readonly table: AttributeTable | null;
+}
+
+/** comm_speed, default_baud, prop_baud (IEC 62056-21 baud rate characters 0..9). */
+const BAUD: Readonly<Record<number, string>> = { 0: '300 baud', 1: '600 baud', 2: '1200 baud', 3: '2400 baud', 4: '4800 baud', 5: '9600 baud', 6: '19200 baud', 7: '38400 baud', 8: '57600 baud', 9: '115200 baud' };
+
+/** Enumerations by class and attribute id. */
+const ENUMS: ReadonlyMap<string, Readonly<Record<number, string>>> = new Map<string, Readonly<Record<number, string>>>([
+  ['7.5', { 1: 'FIFO', 2: 'LIFO', 3: 'largest first', 4: 'smallest first', 5: 'nearest to zero first', 6: 'farthest from zero first' }],
+  ['8.9', { 0: 'not defined', 1: 'internal crystal', 2: 'mains frequency 50 Hz', 3: 'mains frequency 60 Hz', 4: 'GPS', 5: 'radio controlled' }],
+  ['15.8', { 0: 'non-associated', 1: 'association pending', 2: 'associated' }],
+  ['18.6', { 0: 'transfer not initiated', 1: 'transfer initiated', 2: 'verification initiated', 3: 'verification successful', 4: 'verification failed', 5: 'activation initiated', 6: 'activation successful', 7: 'activation failed' }],
+  ['19.2', { 0: 'IEC 62056-21 protocol', 1: 'DLMS/COSEM (IEC 62056-46)', 2: 'protocol not specified' }],
+  ['19.3', BAUD],
+  ['19.4', BAUD],
+  ['19.5', { 0: '20 ms', 1: '200 ms' }],
+  ['23.2', BAUD],
+  ['24.2', { 0: 'data link layer disabled', 1: 'data link layer enabled' }],
+  ['24.3', BAUD],
+  ['27.2', BAUD],
+  ['47.3', { 0: 'not registered', 1: 'registered, home network', 2: 'not registered, searching', 3: 'registration denied', 4: 'unknown', 5: 'registered, roaming' }],
+  ['47.4', { 0: 'inactive', 1: 'incoming call', 2: 'active' }],
+  ['48.3', { 0: 'auto-configuration', 1: 'DHCPv6', 2: 'manual', 3: 'neighbour discovery' }],
+  ['64.2', { 0: 'no protection', 1: 'all messages authenticated', 2: 'all messages encrypted', 3: 'all messages authenticated and encrypted' }],
+  ['64.3', { 0: 'AES-GCM-128 (suite 0)', 1: 'ECDH-ECDSA-AES-GCM-128-SHA-256 (suite 1)', 2: 'ECDH-ECDSA-AES-GCM-256-SHA-384 (suite 2)' }],
+  ['70.3', { 0: 'disconnected', 1: 'connected', 2: 'ready for reconnection' }],
+]);
+
+/**
+ * The DLMS UA's object identifiers {2 16 756 5 8 ...} (joint-iso-ccitt country ch company dlms-ua),
+ * as the association's application_context_name and authentication_mechanism_name carry them.
+ */
+const CONTEXTS: Readonly<Record<number, string>> = { 1: 'logical names, no ciphering', 2: 'short names, no ciphering', 3: 'logical names with ciphering', 4: 'short names with ciphering' };
+const MECHANISMS: Readonly<Record<number, string>> = { 0: 'lowest level (none)', 1: 'low level (password)', 2: 'high level', 3: 'high level MD5', 4: 'high level SHA-1', 5: 'high level GMAC', 6: 'high level SHA-256', 7: 'high level ECDSA' };
+const DLMS_OID = [0x60, 0x85, 0x74, 0x05, 0x08];
+
+/** application_context_name (4) and authentication_mechanism_name (6) of the Association LN. */
+function dlmsName(v: DlmsValue, arc: number, names: Readonly<Record<number, string>>): string | null {
+  if (v.type !== 'octet-string' || v.value.length !== 7 || !DLMS_OID.every((b, i) => v.value[i] === b) || v.value[5] !== arc) return null;
+  const id = v.value[6]!;
+  return `${names[id] ?? `${id} (not defined)`} (2.16.756.5.8.${arc}.${id})`;
+}
+
+/** IPv4 addresses carried as double-long-unsigned: IPv4 setup's own, mask, gateway, DNS servers. */
+const IPV4 = new Set(['42.3', '42.4', '42.6', '42.7', '42.9', '42.10']);
+
+function num(v: DlmsValue | undefined): number | null {
+  return v !== undefined && 'value' in v && typeof v.value === 'number' ? v.value : null;
+}
+
+function obisText(v: DlmsValue | undefined): string | null {
+  return v?.type === 'octet-string' && v.value.length === 6 ? formatObis(obisFromBytes(v.value)) : null;
+}
+
+function dotted(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 0xff).join('.');
+}
+
+const CLASS = (id: number | null): string => (id === null ? '?' : `${className(id)} (${id})`);
+
+/** Association LN's object_list: {class_id, version, logical_name, access_rights}. */
+function lnObjectList(v: DlmsValue): AttributeTable | null {
+  if (v.type !== 'array') return null;
+  const rows = v.items.map((item) => {
+    const [cls, ver, ln] = item.type === 'structure' ? item.items : [];
+    const obis = obisText(ln);
+    return [CLASS(num(cls)), obis ?? formatValue(ln ?? item), String(num(ver) ?? '?'), obis === null ? '' : (standardName(obis) ?? '')];
+  });
+  return { columns: ['Class', 'OBIS code', 'Version', 'Name'], rows };
+}
+
+/** Association SN's object_list: {base_name, class_id, version, logical_name}. */
+function snObjectList(v: DlmsValue): AttributeTable | null {
+  if (v.type !== 'array') return null;
+  const rows = v.items.map((item) => {
+    const [bn, cls, ver, ln] = item.type === 'structure' ? item.items : [];
+    const base = num(bn);
+    const obis = obisText(ln);
+    return [
+      base === null ? '?' : `0x${(base & 0xffff).toString(16).toUpperCase().padStart(4, '0')}`,
+      CLASS(num(cls)),
+      obis ?? formatValue(ln ?? item),
+      String(num(ver) ?? '?'),
+      obis === null ? '' : (standardName(obis) ?? ''),
+    ];
+  });
+  return { columns: ['Base name', 'Class', 'OBIS code', 'Version', 'Name'], rows };
+}
+
+/** capture_objects, push_object_list: {class_id, logical_name, attribute_index, data_index}. */
+function capturedObjects(v: DlmsValue): AttributeTable | null {
+  if (v.type !== 'array') return null;
+  const rows = v.items.map((item) => {
+    const [cls, ln, attr, index] = item.type === 'structure' ? item.items : [];
+    const obis = obisText(ln);
+    return [CLASS(num(cls)), obis ?? formatValue(ln ?? item), String(num(attr) ?? '?'), String(num(index) ?? '?'), obis === null ? '' : (standardName(obis) ?? '')];
+  });
+  return { columns: ['Class', 'OBIS code', 'Attribute', 'Data index', 'Name'], rows };
+}
+
+const TABLES: ReadonlyMap<string, (v: DlmsValue) => AttributeTable | null> = new Map([
+  ['15.2', lnObjectList],
+  ['12.2', snObjectList],
+  ['7.3', capturedObjects],
+  ['40.2', capturedObjects],
+  ['62.3', capturedObjects],
+]);
+
+/** The attribute's value as people read it: its meaning where it has one, else formatValue's line. */
+export function attributeShown(classId: number, attributeId: number, value: DlmsValue): AttributeShown {
+  return attributeMeaning(classId, attributeId, value) ?? { text: formatValue(value), table: null };
+}
+
+/**
+ * What the Blue Book makes of this attribute's value beyond its data type: an enumeration's
+ * meaning, a reference's OBIS code, an address, a list of objects as a table; null when nothing.
+ */
+export function attributeMeaning(classId: number, attributeId: number, value: DlmsValue): AttributeShown | null {
+  const key = `${classId}.${attributeId}`;
+  const table = TABLES.get(key)?.(value) ?? null;
+  if (table !== null) return { text: `${table.rows.length} object${table.rows.length === 1 ? '' : 's'}`, table };
+  const meanings = ENUMS.get(key);
+  if (meanings !== undefined && value.type === 'enum') {
+    const meaning = meanings[value.value];
+    return { text: meaning === undefined ? `${value.value} (not defined)` : `${meaning} (${value.value})`, table: null };
+  }
+  if (IPV4.has(key)) {
+    if (value.type === 'double-long-unsigned') return { text: dotted(value.value), table: null };
+    if (value.type === 'array' && value.items.every((i) => i.type === 'double-long-unsigned')) {
+      return { text: value.items.map((i) => dotted(num(i) ?? 0)).join(', '), table: null };
+    }
+  }
+  if (key === '15.4' || key === '15.6') {
+    const name = key === '15.4' ? dlmsName(value, 1, CONTEXTS) : dlmsName(value, 2, MECHANISMS);
+    if (name !== null) return { text: name, table: null };
+  }
+  if (key === '43.2' && value.type === 'octet-string' && value.value.length === 6) return { text: toHex(value.value, ':').toUpperCase(), table: null };
+  // A logical name reference (DL_reference, IP_reference, port_reference, ...).
+  const attribute = findCosemClass(classId)?.attributes.find((a) => a.id === attributeId);
+  if (attribute?.type === 'octet-string(6)' && attributeId !== 1) {
+    const obis = obisText(value);
+    if (obis !== null) return { text: obis, table: null };
+  }
+  return null;
+}
