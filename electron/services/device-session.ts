@@ -251,7 +251,7 @@ const CANCEL_POLL_MS = 100;
  */
 function cancellable(transport: ByteTransport, signal: AbortSignal | undefined): ByteTransport {
   if (signal === undefined) return transport;
-  const cancelled = (): DlmsError => new LocalProtocolError('Cancelled', 'cancelled');
+  const cancelled = (): DlmsError => new LocalProtocolError('Cancelled: the Test was stopped before the meter answered', 'cancelled');
   return {
     write: (bytes) => {
       if (signal.aborted) throw cancelled();

@@ -196,8 +196,7 @@ export async function testDevice(
     return { ok: true, steps, identity, identityCodes, clock };
   } catch (e) {
     const error = serializeError(e);
-    const cancelled = error.code === 'cancelled';
-    steps.push({ step: current, ok: false, ms: now() - mark, detail: cancelled ? 'cancelled' : error.message, error });
+    steps.push({ step: current, ok: false, ms: now() - mark, detail: error.message, error });
     onProgress?.(steps.slice(), null);
     return { ok: false, steps, identity, identityCodes, clock };
   }
