@@ -150,6 +150,51 @@ describe('live values', () => {
     expect(text('v-power', 'Status')).toBe('OK');
   });
 
+  it('say why an enabled group is not read, instead of promising a first poll', async () => {
+    api = fakeApi({
+      'config.get': () => configWithClock(),
+      'app.info': () => INFO,
+      'status.get': () => ({ ...EMPTY_STATUS, groups: { 'grp-1': { state: 'not-read', lastReadAt: null, lastError: null, notRead: 'its connection "Lab TCP" is off' } } }),
+      'ports.list': () => [],
+      'readings.latest': () => null,
+      'readings.chart': () => [],
+      'profiles.list': () => [],
+    });
+    setApi(api.client);
+    resetAppState();
+    component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => T0 } });
+    await settle(10);
+    const hint = document.querySelector('section[aria-labelledby="live-grp-1"] .hint')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(hint).toMatch(/^Not read: its connection "Lab TCP" is off\./);
+    expect(hint).not.toMatch(/first poll/);
+  });
+
+  it("show an association's object list as a table of objects, not a count alone", async () => {
+    const config = configWithClock();
+    config.groups[0].values.push({ id: 'v-assoc', enable: true, name: 'Association', deviceId: 'dev-1', obis: '0-0:40.0.0.255', classId: 15, attribute: 2, entries: null });
+    const table = { columns: ['Class', 'OBIS code', 'Version', 'Name'], rows: [['3 Register', '1-0:1.8.0.255', '0', 'Active energy import'], ['8 Clock', '0-0:1.0.0.255', '0', 'Clock']] };
+    api = fakeApi({
+      'config.get': () => config,
+      'app.info': () => INFO,
+      'status.get': () => EMPTY_STATUS,
+      'ports.list': () => [],
+      'readings.latest': () => ({
+        groupId: 'grp-1',
+        readAt: T0 - 1000,
+        readings: [reading('v-assoc', 'Association', '0-0:40.0.0.255', 0, '', T0 - 1000, { classId: 15, kind: 'value', value: null, text: '2 objects', table })],
+        failures: [],
+      }),
+      'readings.chart': () => [],
+      'profiles.list': () => [],
+    });
+    setApi(api.client);
+    resetAppState();
+    component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => T0 } });
+    await settle(10);
+    const objects = document.querySelector('section[aria-labelledby="live-grp-1"] table.objects')!;
+    expect([...objects.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))).toEqual(table.rows);
+  });
+
   it('say when the group was last read in the one format', async () => {
     await open({ ...EMPTY_STATUS, groups: { 'grp-1': { state: 'ok', lastReadAt: T0 - 1000, lastError: null, nextDueAt: null } } });
     expect(document.querySelector('section[aria-labelledby="live-grp-1"] .panel-head')!.textContent).toContain('Last read 15/01/2026, 12:59:59 UTC+1');
