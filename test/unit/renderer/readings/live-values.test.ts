@@ -31,7 +31,7 @@ function configWithClock() {
 const clockReading = (readAt: number) =>
   reading('v-clock', 'Clock', '0-0:1.0.0.255', 0, '', readAt, { classId: 8, kind: 'clock', value: '2026-01-15T12:00:00+00:00', text: '2026-01-15T12:00:00+00:00', unit: null, status: '0' });
 
-async function open(status: unknown = EMPTY_STATUS, chart: unknown[] = []): Promise<void> {
+async function open(status: unknown = EMPTY_STATUS, chart: unknown[] = [], answers: Record<string, () => unknown> = {}): Promise<void> {
   api = fakeApi({
     'config.get': () => configWithClock(),
     'app.info': () => INFO,
@@ -45,6 +45,7 @@ async function open(status: unknown = EMPTY_STATUS, chart: unknown[] = []): Prom
     }),
     'readings.chart': () => chart,
     'profiles.list': () => [],
+    ...answers,
   });
   setApi(api.client);
   resetAppState();
@@ -151,19 +152,8 @@ describe('live values', () => {
   });
 
   it('say why an enabled group is not read, instead of promising a first poll', async () => {
-    api = fakeApi({
-      'config.get': () => configWithClock(),
-      'app.info': () => INFO,
-      'status.get': () => ({ ...EMPTY_STATUS, groups: { 'grp-1': { state: 'not-read', lastReadAt: null, lastError: null, notRead: 'its connection "Lab TCP" is off' } } }),
-      'ports.list': () => [],
-      'readings.latest': () => null,
-      'readings.chart': () => [],
-      'profiles.list': () => [],
-    });
-    setApi(api.client);
-    resetAppState();
-    component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => T0 } });
-    await settle(10);
+    const notRead = { ...EMPTY_STATUS, groups: { 'grp-1': { state: 'not-read', lastReadAt: null, lastError: null, notRead: 'its connection "Lab TCP" is off' } } };
+    await open(notRead, [], { 'readings.latest': () => null });
     const hint = document.querySelector('section[aria-labelledby="live-grp-1"] .hint')!.textContent!.replace(/\s+/g, ' ').trim();
     expect(hint).toMatch(/^Not read: its connection "Lab TCP" is off\./);
     expect(hint).not.toMatch(/first poll/);
@@ -173,24 +163,11 @@ describe('live values', () => {
     const config = configWithClock();
     config.groups[0].values.push({ id: 'v-assoc', enable: true, name: 'Association', deviceId: 'dev-1', obis: '0-0:40.0.0.255', classId: 15, attribute: 2, entries: null });
     const table = { columns: ['Class', 'OBIS code', 'Version', 'Name'], rows: [['3 Register', '1-0:1.8.0.255', '0', 'Active energy import'], ['8 Clock', '0-0:1.0.0.255', '0', 'Clock']] };
-    api = fakeApi({
+    const association = reading('v-assoc', 'Association', '0-0:40.0.0.255', 0, '', T0 - 1000, { classId: 15, kind: 'value', value: null, text: '2 objects', table });
+    await open(EMPTY_STATUS, [], {
       'config.get': () => config,
-      'app.info': () => INFO,
-      'status.get': () => EMPTY_STATUS,
-      'ports.list': () => [],
-      'readings.latest': () => ({
-        groupId: 'grp-1',
-        readAt: T0 - 1000,
-        readings: [reading('v-assoc', 'Association', '0-0:40.0.0.255', 0, '', T0 - 1000, { classId: 15, kind: 'value', value: null, text: '2 objects', table })],
-        failures: [],
-      }),
-      'readings.chart': () => [],
-      'profiles.list': () => [],
+      'readings.latest': () => ({ groupId: 'grp-1', readAt: T0 - 1000, readings: [association], failures: [] }),
     });
-    setApi(api.client);
-    resetAppState();
-    component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => T0 } });
-    await settle(10);
     const objects = document.querySelector('section[aria-labelledby="live-grp-1"] table.objects')!;
     expect([...objects.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))).toEqual(table.rows);
   });
