@@ -98,6 +98,7 @@ const DEVICE_RULES: readonly (readonly [DeviceField, (s: Switches) => boolean])[
   ['dedicatedKey', (s) => usesDedicatedKey(s.transportSecurity)],
   ['logicalNameReferencing', always],
   ['responseTimeoutMs', always],
+  ['allowChanges', always],
 ];
 
 /** The device fields a form shows for these choices, in page order (the ID is never shown). */

@@ -19,6 +19,8 @@ export const FIELD_LABELS = Object.freeze({
   settings: Object.freeze({
     /** The Main page's global configuration slider. */
     globalEnabled: 'Global enable',
+    /** Ours: the clock drift over which Test offers to set the meter's clock. */
+    clockDriftThresholdS: 'Clock drift threshold (s)',
   }),
   connection: Object.freeze({
     id: 'ID',
@@ -62,6 +64,8 @@ export const FIELD_LABELS = Object.freeze({
     logicalNameReferencing: 'Logical name referencing',
     /** Ours: how long to wait for the meter's answer. */
     responseTimeoutMs: 'Response timeout (ms)',
+    /** Ours: guards every write, method call and clock setting the app makes on this meter. */
+    allowChanges: 'Allow changes to this meter',
   }),
   group: Object.freeze({
     id: 'ID',

@@ -57,6 +57,8 @@ export const RANGES = Object.freeze({
   attribute: { min: 1, max: 127 },
   /** Ours: below 100 ms nothing answers, even on loopback; above 10 minutes nobody is waiting. */
   timeoutMs: { min: 100, max: 600_000 },
+  /** Ours: a meter keeps its clock within seconds; a day's drift is a clock to set, not a threshold. */
+  clockDriftThresholdS: { min: 1, max: 86_400 },
 });
 
 /** Ours: long enough for anything a person types, short enough to keep a file and a form sane. */
@@ -77,3 +79,6 @@ export const DEFAULT_ATTRIBUTE = 2;
 
 /** The Add-button defaults of the spec (and ours where the spec has none). */
 export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** Ours: Test offers to set the clock over this drift (seconds). */
+export const DEFAULT_CLOCK_DRIFT_THRESHOLD_S = 10;

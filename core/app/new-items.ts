@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import { defaultAttribute } from './default-attribute.js';
-import { DEFAULT_TIMEOUT_MS, LIMITS } from './limits.js';
+import { DEFAULT_CLOCK_DRIFT_THRESHOLD_S, DEFAULT_TIMEOUT_MS, LIMITS } from './limits.js';
 import type { AppConfig, Connection, CosemGroup, CosemValue, PhysicalDevice } from './schema.js';
 
 function nextId(prefix: string, ids: Iterable<string>): string {
@@ -65,6 +65,7 @@ export function newDevice(config: AppConfig): PhysicalDevice {
     dedicatedKey: '',
     logicalNameReferencing: true,
     responseTimeoutMs: DEFAULT_TIMEOUT_MS,
+    allowChanges: false,
   };
 }
 
@@ -100,5 +101,5 @@ export function newValue(config: AppConfig, groupId: string): CosemValue {
 
 /** An empty configuration: the global switch off, nothing configured. */
 export function emptyConfig(): AppConfig {
-  return { version: 1, settings: { globalEnabled: false }, connections: [], devices: [], groups: [] };
+  return { version: 1, settings: { globalEnabled: false, clockDriftThresholdS: DEFAULT_CLOCK_DRIFT_THRESHOLD_S }, connections: [], devices: [], groups: [] };
 }

@@ -33,6 +33,7 @@ import {
   BAUD_RATES,
   CONNECTION_TYPES,
   DATA_BITS,
+  DEFAULT_CLOCK_DRIFT_THRESHOLD_S,
   DEFAULT_TIMEOUT_MS,
   FLOW_CONTROLS,
   INTERFACE_TYPES,
@@ -86,6 +87,18 @@ const key = (label: string) => secretText(label, TEXT_LIMITS.key).overwrite(cano
 export const SettingsSchema = fields(
   {
     globalEnabled: flag(S.globalEnabled).default(false),
+    /**
+     * Ours: Test offers to set a meter's clock when its drift is over this. Optional so files made
+     * before it existed stay whole; absent reads as DEFAULT_CLOCK_DRIFT_THRESHOLD_S.
+     */
+    clockDriftThresholdS: wholeNumber(
+      S.clockDriftThresholdS,
+      RANGES.clockDriftThresholdS.min,
+      RANGES.clockDriftThresholdS.max,
+      `a whole number of seconds from ${RANGES.clockDriftThresholdS.min} to ${RANGES.clockDriftThresholdS.max} is allowed`,
+    )
+      .default(DEFAULT_CLOCK_DRIFT_THRESHOLD_S)
+      .optional(),
   },
   ITEM_NAMES.settings,
 );
@@ -170,6 +183,11 @@ export const PhysicalDeviceSchema = fields(
     logicalNameReferencing: flag(D.logicalNameReferencing).default(true),
     /** Ours. */
     responseTimeoutMs: timeoutMs(D.responseTimeoutMs).default(DEFAULT_TIMEOUT_MS),
+    /**
+     * Ours: the app writes, calls methods and sets the clock on this meter only when this is on (off
+     * by default). Optional like passwordHex so items made before it existed stay whole (off).
+     */
+    allowChanges: flag(D.allowChanges).default(false).optional(),
   },
   ITEM_NAMES.device,
 ).check(rule(checkDevice));

@@ -5,12 +5,16 @@
  * objects (an association's object_list, a profile's capture_objects) as tables of class, OBIS code,
  * version or attribute, and name. Anything else reads as formatValue writes it.
  */
+import { conformanceNames } from '../apdu/conformance.js';
 import { toHex } from '../bytes.js';
+import { asDateTime, clockStatusNames, formatDateTime, isoOffset } from '../axdr/datetime.js';
 import { formatValue } from '../axdr/format.js';
 import type { DlmsValue } from '../axdr/types.js';
 import { formatObis, obisFromBytes, standardName } from '../obis.js';
 import { className } from './class-names.js';
 import { findCosemClass } from './classes.js';
+import { scalerUnitFromValue } from './scaler.js';
+import { unitSymbol } from './units.js';
 
 export interface AttributeTable {
   readonly columns: readonly string[];
@@ -47,7 +51,33 @@ const ENUMS: ReadonlyMap<string, Readonly<Record<number, string>>> = new Map<str
   ['64.2', { 0: 'no protection', 1: 'all messages authenticated', 2: 'all messages encrypted', 3: 'all messages authenticated and encrypted' }],
   ['64.3', { 0: 'AES-GCM-128 (suite 0)', 1: 'ECDH-ECDSA-AES-GCM-128-SHA-256 (suite 1)', 2: 'ECDH-ECDSA-AES-GCM-256-SHA-384 (suite 2)' }],
   ['70.3', { 0: 'disconnected', 1: 'connected', 2: 'ready for reconnection' }],
+  // Which transitions each mode allows (remote_reconnect goes to "ready for reconnection" or straight to "connected").
+  ['70.4', {
+    0: 'none: always connected',
+    1: 'mode 1: disconnect remote, manual or local; reconnect remote (via ready) or manual',
+    2: 'mode 2: disconnect remote, manual or local; reconnect remote (direct) or manual',
+    3: 'mode 3: disconnect remote or local; reconnect remote (via ready) or manual',
+    4: 'mode 4: disconnect remote or local; reconnect remote (direct) or manual',
+    5: 'mode 5: disconnect remote, manual or local; reconnect remote (via ready), manual or local',
+    6: 'mode 6: disconnect remote or local; reconnect remote (via ready), manual or local',
+  }],
 ]);
+
+/** Attributes whose number is a duration or a size: class.attribute -> unit. */
+const QUANTITIES: ReadonlyMap<string, string> = new Map([
+  ['7.4', 's'],
+  ['8.7', 'min'],
+  ['23.5', 'bytes'],
+  ['23.6', 'bytes'],
+  ['23.7', 'ms'],
+  ['23.8', 's'],
+]);
+
+/** scaler_unit of Register, Extended register and Demand register. */
+const SCALER_UNITS = new Set(['3.3', '4.3', '5.4']);
+
+/** Date-times of the Clock: time, daylight_savings_begin and _end. */
+const DATE_TIMES = new Set(['8.2', '8.5', '8.6']);
 
 /**
  * The DLMS UA's object identifiers {2 16 756 5 8 ...} (joint-iso-ccitt country ch company dlms-ua),
@@ -129,6 +159,52 @@ const TABLES: ReadonlyMap<string, (v: DlmsValue) => AttributeTable | null> = new
   ['62.3', capturedObjects],
 ]);
 
+/** Clock: date-times with their deviation and status, the zone as an offset from UTC, status bits by name. */
+function clockText(key: string, value: DlmsValue): string | null {
+  if (DATE_TIMES.has(key)) {
+    const dt = asDateTime(value);
+    return dt === null ? null : formatDateTime(dt);
+  }
+  const n = num(value);
+  // time_zone is minutes with the DLMS sign (UTC = local + time_zone); 0x8000 says "not specified".
+  if (key === '8.3' && n !== null) return n === -0x8000 ? 'not specified' : `${n} min (UTC${isoOffset(n)})`;
+  if (key === '8.4' && n !== null) {
+    const names = n === 0 ? ['ok'] : clockStatusNames(n);
+    return `${names.join(', ')} (0x${n.toString(16).toUpperCase().padStart(2, '0')})`;
+  }
+  if (key === '8.8' && value.type === 'boolean') return value.value ? 'enabled (true)' : 'disabled (false)';
+  return null;
+}
+
+/** Association LN: its partners' addresses, and the negotiated xDLMS context with conformance bits by name. */
+function associationText(key: string, value: DlmsValue): string | null {
+  if (key === '15.3' && value.type === 'structure') {
+    const [client, server] = value.items;
+    return `client SAP ${num(client) ?? '?'}, server SAP ${num(server) ?? '?'}`;
+  }
+  if (key === '15.5' && value.type === 'structure') {
+    const [conformance, maxReceive, maxSend, dlmsVersion, qos] = value.items;
+    const bits = conformance?.type === 'bit-string' && /^[01]{1,24}$/.test(conformance.value) ? conformanceNames(parseInt(conformance.value.padEnd(24, '0'), 2)) : null;
+    return [
+      `conformance: ${bits === null ? (conformance === undefined ? '?' : formatValue(conformance)) : bits.length === 0 ? 'none' : bits.join(', ')}`,
+      `max receive PDU ${num(maxReceive) ?? '?'} bytes`,
+      `max send PDU ${num(maxSend) ?? '?'} bytes`,
+      `DLMS version ${num(dlmsVersion) ?? '?'}`,
+      `quality of service ${num(qos) ?? '?'}`,
+    ].join('; ');
+  }
+  return null;
+}
+
+/** Security setup's system titles: hex, with the manufacturer's three-letter FLAG id where it has one. */
+function securityText(key: string, value: DlmsValue): string | null {
+  if ((key !== '64.4' && key !== '64.5') || value.type !== 'octet-string') return null;
+  if (value.value.length === 0) return '(none)';
+  const hex = toHex(value.value).toUpperCase();
+  const flag = value.value.length === 8 ? String.fromCharCode(...value.value.subarray(0, 3)) : '';
+  return /^[A-Z]{3}$/.test(flag) ? `${hex} (manufacturer ${flag})` : hex;
+}
+
 /** The attribute's value as people read it: its meaning where it has one, else formatValue's line. */
 export function attributeShown(classId: number, attributeId: number, value: DlmsValue): AttributeShown {
   return attributeMeaning(classId, attributeId, value) ?? { text: formatValue(value), table: null };
@@ -157,6 +233,21 @@ export function attributeMeaning(classId: number, attributeId: number, value: Dl
     const name = key === '15.4' ? dlmsName(value, 1, CONTEXTS) : dlmsName(value, 2, MECHANISMS);
     if (name !== null) return { text: name, table: null };
   }
+  const special = clockText(key, value) ?? associationText(key, value) ?? securityText(key, value);
+  if (special !== null) return { text: special, table: null };
+  if (SCALER_UNITS.has(key)) {
+    try {
+      const su = scalerUnitFromValue(value);
+      const symbol = unitSymbol(su.unit);
+      return { text: `scaler ${su.scaler}, unit ${symbol === '' ? '(none)' : symbol} (${su.unit})`, table: null };
+    } catch {
+      return null;
+    }
+  }
+  const quantity = QUANTITIES.get(key);
+  const n = num(value);
+  if (quantity !== undefined && n !== null) return { text: key === '7.4' && n === 0 ? '0 s (no automatic capture)' : `${n} ${quantity}`, table: null };
+  if (key === '70.2' && value.type === 'boolean') return { text: value.value ? 'connected (true)' : 'disconnected (false)', table: null };
   if (key === '43.2' && value.type === 'octet-string' && value.value.length === 6) return { text: toHex(value.value, ':').toUpperCase(), table: null };
   // A logical name reference (DL_reference, IP_reference, port_reference, ...).
   const attribute = findCosemClass(classId)?.attributes.find((a) => a.id === attributeId);

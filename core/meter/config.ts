@@ -51,6 +51,11 @@ export interface VirtualMeterConfig extends MeterSecurityConfig {
   /** When the meter started counting energy (ms since 1970 UTC). Default 2020-01-01T00:00:00Z. */
   readonly installedAt?: number;
   /**
+   * Seconds the clock starts off from the host's time (positive: ahead), so that setting the clock
+   * can be practised and tested. Default 0; at most a year either way.
+   */
+  readonly clockOffsetSeconds?: number;
+  /**
    * Behave like the strictest field meters (see STRICT_LIMITS): HDLC 128 bytes and window 1 whatever
    * the client proposes, lists of at most 10, the link reset on a GET-with-list that holds a
    * profile buffer or a selective access, silence for a service the association did not negotiate,
@@ -112,6 +117,7 @@ export interface ResolvedMeterConfig {
   readonly eventLogEntries: number;
   readonly seed: number;
   readonly installedAt: number;
+  readonly clockOffsetSeconds: number;
   /** See VirtualMeterConfig.strict. */
   readonly strict: boolean;
   /** Clients, keys, system title, invocation counter (see security-config.ts). */
@@ -298,6 +304,7 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
     eventLogEntries: integer('eventLogEntries', config.eventLogEntries, 100, 1, 10_000),
     seed: integer('seed', config.seed, 1, 0, 0xffffffff),
     installedAt,
+    clockOffsetSeconds: integer('clockOffsetSeconds', config.clockOffsetSeconds, 0, -31_622_400, 31_622_400),
     strict,
     security: resolveSecurityConfig(config, { manufacturerFlag, serialNumber, publicClient, managementClient, password }),
   };

@@ -56,6 +56,7 @@ export class MeterState implements SettingStore {
     this.config = config;
     this.energy = new EnergyModel({ seed: config.seed, installedAt: config.installedAt, timeZone: config.timeZone });
     this.timeZone = config.timeZone;
+    this.clockOffsetMs = config.clockOffsetSeconds * 1000;
     this.daylightSaving = europeanDaylightSaving(config.daylightSaving);
     for (const client of config.security.clients) if (client.secret !== null) this.secrets.set(client.address, client.secret);
     this.nextInvocationCounter = config.security.invocationCounter;

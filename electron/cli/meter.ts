@@ -12,6 +12,7 @@ const OPTIONS: OptionSpec[] = [
   { name: '--hdlc', help: 'HDLC framing (the default)' },
   { name: '--wrapper', help: 'wrapper framing (IEC 62056-47)' },
   { name: '--sn', help: 'short-name referencing too (the meter answers LN and SN)' },
+  { name: '--clock-offset', value: 'SECONDS', help: 'start the clock this many seconds off this computer\'s (e.g. 3600 ahead, -90 behind), to practise set-clock' },
   { name: '--rows', value: 'N', help: `load profile entries, 1 to ${MAX_PROFILE_ROWS} (default 2880)` },
   { name: '--password', value: 'TEXT', help: 'the Low password of client 17 (default 00000000)' },
   {
@@ -64,7 +65,9 @@ export const meterCommand: Command = {
       throw new UsageError('--high-secret', `${highSecret.length} characters`, 'High uses the secret as a 16-byte AES key: 1 to 16 characters');
     }
     const strict = flag(args, '--strict');
+    const clockOffsetSeconds = integerOption(args, '--clock-offset', -31_622_400, 31_622_400);
     const meterConfig = {
+      ...(clockOffsetSeconds !== undefined ? { clockOffsetSeconds } : {}),
       referencing: flag(args, '--sn') ? ('both' as const) : ('ln' as const),
       ...(rows !== undefined ? { profile: { rows } } : {}),
       ...(password !== undefined ? { password } : {}),

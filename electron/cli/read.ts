@@ -3,6 +3,8 @@ import { readDevice } from '../services/device-read.js';
 import { DeviceCache } from '../../core/app/reading/index.js';
 import type { Reading, ReadRequest } from '../../core/app/reading/types.js';
 import { toHex } from '../../core/bytes.js';
+import { dlmsValueToJson } from '../../core/axdr/json.js';
+import type { DlmsValue } from '../../core/axdr/types.js';
 import type { AttributeTable } from '../../core/cosem/attribute-text.js';
 import { likelyClass } from '../../core/cosem/likely-class.js';
 import { formatObis, parseObis } from '../../core/obis.js';
@@ -55,7 +57,9 @@ function isoTime(text: string, option: string): number {
   return ms;
 }
 
-function jsonReplacer(_key: string, value: unknown): unknown {
+/** Raw values in the JSON form `write` and `action` take back (core/axdr/json.ts). */
+function jsonReplacer(key: string, value: unknown): unknown {
+  if (key === 'raw' && value !== null && typeof value === 'object') return dlmsValueToJson(value as DlmsValue);
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return toHex(value);
   return value;

@@ -191,6 +191,7 @@ const USAGE = `usage: npm run meter -- [options]
   --max-pdu N         server max receive PDU size (default 1024)
   --profile-rows N    load profile entries, up to 100000 (default 2880)
   --seed N            seed of the value generators (default 1)
+  --clock-offset S   start the clock S seconds off this computer's time (e.g. 3600), to practise set-clock
   --serial-addressing HDLC physical address from the serial number (SN % 10000 + 1000)
   --preset NAME       typical, no-lists, no-blocks, small-pdu, minimal (no lists, no blocks, PDU 128)
                       or strict (as --strict); options after it still apply
@@ -292,6 +293,9 @@ export function parseArguments(argv: readonly string[]): VirtualMeterServerOptio
         break;
       case '--seed':
         meter.seed = number(flag, value());
+        break;
+      case '--clock-offset':
+        meter.clockOffsetSeconds = number(flag, value());
         break;
       case '--serial-addressing':
         meter.hdlc = { addressing: 'serial-number' };

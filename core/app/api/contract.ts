@@ -13,9 +13,14 @@ import type {
   AppInfo,
   ChartSeriesView,
   ConnectionTestView,
+  AuditEntryView,
+  ChangeView,
+  ClockChangeView,
   DeviceTestView,
   ExportOutcome,
   GroupReadings,
+  MeterObjectsView,
+  MeterReadView,
   ObjectListItem,
   ProfileInfoView,
   ProfileTableView,
@@ -129,6 +134,52 @@ export const API_SCHEMAS = {
   /** The trace as text (time, direction, hex, decode per line): secrets are already masked. */
   'trace.export': z.object({ connectionId: id('Connection') }).strict(),
 
+  /** The meter page: the association's objects with their access rights (kept per device; `refresh` reads them again). */
+  'meter.objects': z.object({ deviceId: id('Physical device'), refresh: z.boolean().default(false) }).strict(),
+  /**
+   * The meter page: one attribute of an object, or every readable one (without `attribute`), each
+   * decoded by its class. A profile generic's buffer is read by `entries` (the newest) or by `range`.
+   * An association's secret (class 15 attribute 7) is never read.
+   */
+  'meter.read': z
+    .object({
+      deviceId: id('Physical device'),
+      obis: z.string().min(1).max(TEXT_LIMITS.obis),
+      classId: z.number({ error: 'COSEM class id: a whole number from 0 to 65535 is allowed' }).int().min(0).max(65535),
+      attribute: z.number({ error: 'Attribute: a whole number from -128 to 127 (not 0) is allowed' }).int().min(-128).max(127).refine((a) => a !== 0, 'Attribute: 0 is not an attribute').optional(),
+      entries: z.number({ error: 'Entries: a whole number from 1 to 32767 is allowed' }).int().min(1).max(32767).optional(),
+      range: range.optional(),
+    })
+    .strict(),
+
+  /** Write one attribute (the value in the JSON form of `read --json`); only with "Allow changes to this meter". */
+  'meter.write': z
+    .object({
+      deviceId: id('Physical device'),
+      obis: z.string().min(1).max(TEXT_LIMITS.obis),
+      classId: z.number({ error: 'COSEM class id: a whole number from 1 to 65535 is allowed' }).int().min(1).max(65535),
+      attribute: z.number({ error: 'Attribute: a whole number from 1 to 127, or -128 to -1, is allowed' }).int().min(-128).max(127).refine((a) => a !== 0, 'Attribute: 0 is not an attribute'),
+      value: z.unknown(),
+    })
+    .strict(),
+  /** Call one method (parameters in the JSON form of `read --json`); only with "Allow changes to this meter". */
+  'meter.action': z
+    .object({
+      deviceId: id('Physical device'),
+      obis: z.string().min(1).max(TEXT_LIMITS.obis),
+      classId: z.number({ error: 'COSEM class id: a whole number from 1 to 65535 is allowed' }).int().min(1).max(65535),
+      method: z.number({ error: 'Method: a whole number from 1 to 127, or -128 to -1, is allowed' }).int().min(-128).max(127).refine((m) => m !== 0, 'Method: 0 is not a method'),
+      parameters: z.unknown().optional(),
+    })
+    .strict(),
+  /** Set the meter's clock to this computer's time (or `time`, UTC ms), in the meter's zone or in UTC. */
+  'meter.setClock': z
+    .object({ deviceId: id('Physical device'), time: z.number().int().min(0).max(8.64e15).optional(), utc: z.boolean().optional() })
+    .strict(),
+  /** The changes made to meters (one device's, or every device's), newest first. */
+  'audit.list': z.object({ deviceId: id('Physical device').optional() }).strict(),
+  'export.auditCsv': z.object({ deviceId: id('Physical device').optional() }).strict(),
+
   /** Start the virtual meter in-process and add its connection, device, group and profile. */
   'demo.add': none,
   /** Remove the demo's items and stop its meter. */
@@ -173,6 +224,13 @@ export interface ApiResults {
   'trace.get': readonly TraceEntryView[];
   'trace.clear': { readonly cleared: number };
   'trace.export': { readonly text: string; readonly fileName: string };
+  'meter.objects': MeterObjectsView;
+  'meter.read': MeterReadView;
+  'meter.write': ChangeView;
+  'meter.action': ChangeView;
+  'meter.setClock': ClockChangeView;
+  'audit.list': readonly AuditEntryView[];
+  'export.auditCsv': ExportOutcome;
   'demo.add': AppConfig;
   'demo.remove': AppConfig;
 }

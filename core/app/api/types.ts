@@ -186,6 +186,43 @@ export interface DeviceTestView {
   readonly clock: { readonly meterTime: string | null; readonly driftSeconds: number | null };
 }
 
+/** The outcome of a write or a method call: the audit's text of the value before and after. */
+export interface ChangeView {
+  readonly ok: boolean;
+  readonly before: string;
+  readonly after: string;
+  readonly error: ApiError | null;
+}
+
+/** Setting a meter's clock: its time and drift from this computer before and after. */
+export interface ClockChangeView {
+  readonly ok: boolean;
+  readonly meterTimeBefore: string | null;
+  readonly driftBefore: number | null;
+  readonly meterTimeAfter: string | null;
+  readonly driftAfter: number | null;
+  /** What was written, ISO 8601 with the deviation sent. */
+  readonly written: string | null;
+  readonly error: ApiError | null;
+}
+
+/** One change made to a meter, as the audit keeps it (never a secret). */
+export interface AuditEntryView {
+  readonly id: number;
+  readonly at: number;
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly kind: 'write' | 'action' | 'set-clock';
+  readonly obis: string;
+  readonly classId: number;
+  readonly member: number;
+  readonly memberName: string;
+  readonly before: string;
+  readonly after: string;
+  readonly result: string;
+  readonly who: string;
+}
+
 /** A device Test under way: the steps done so far and the one running (null once it ended). */
 export interface TestProgressEvent {
   readonly deviceId: string;
@@ -216,6 +253,84 @@ export interface SerialPortView {
   readonly vendorId: string | null;
   readonly productId: string | null;
   readonly pnpId: string | null;
+}
+
+// ------------------------------------------------------------------ meter page
+
+/** An attribute's access for this association, as the object list gives it. */
+export interface MeterAttributeRight {
+  readonly id: number;
+  readonly name: string;
+  /** "read-only", "authenticated-read-and-write", ...; "not given" when the list carries no rights (SN). */
+  readonly access: string;
+  readonly read: boolean;
+  readonly write: boolean;
+  readonly selectors: readonly number[];
+}
+
+export interface MeterMethodRight {
+  readonly id: number;
+  readonly name: string;
+  readonly access: string;
+  readonly call: boolean;
+}
+
+/** One object of the association's object list, with its rights. */
+export interface MeterObjectView {
+  readonly obis: string;
+  readonly classId: number;
+  /** Blue Book name of the class ('Clock', 'PPP setup', 'Manufacturer-specific class 8193'). */
+  readonly className: string;
+  readonly version: number;
+  /** Standard name of the OBIS code, '' when the dictionary has none. */
+  readonly name: string;
+  /** SN referencing: the object's base name. */
+  readonly baseName?: number;
+  readonly rightsGiven: boolean;
+  readonly attributes: readonly MeterAttributeRight[];
+  readonly methods: readonly MeterMethodRight[];
+}
+
+export interface MeterObjectsView {
+  readonly deviceId: string;
+  /** When the list was read from the meter (it is kept until Refresh or a change of the device's settings). */
+  readonly readAt: number;
+  readonly referencing: 'ln' | 'sn';
+  readonly objects: readonly MeterObjectView[];
+}
+
+/** One attribute as the meter page shows it. */
+export interface MeterAttributeView {
+  readonly id: number;
+  readonly name: string;
+  /** Its meaning by the class (a scaled value with unit, an enumeration by name, a date-time); null when not read. */
+  readonly text: string | null;
+  /** The A-XDR value as it came, one line; null when not read. */
+  readonly raw: string | null;
+  /** What else the class makes of it (a clock's drift, a register's scaler). */
+  readonly details?: readonly { readonly label: string; readonly text: string }[];
+  /** A list of objects (capture objects, an object list) as rows of columns. */
+  readonly table?: { readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] };
+  /** Why it was not read (the meter's refusal, or no access for this association). */
+  readonly error: string | null;
+}
+
+/** A profile generic's buffer as read by entries or range. */
+export interface MeterBufferView {
+  readonly columns: readonly ProfileColumnView[];
+  /** Oldest first; cells as text. */
+  readonly rows: readonly { readonly captureAt: number | null; readonly cells: readonly (string | null)[] }[];
+}
+
+export interface MeterReadView {
+  readonly deviceId: string;
+  readonly obis: string;
+  readonly classId: number;
+  readonly className: string;
+  readonly readAt: number;
+  readonly attributes: readonly MeterAttributeView[];
+  /** Present when the buffer of a profile generic was read. */
+  readonly buffer?: MeterBufferView;
 }
 
 // ------------------------------------------------------------------ trace

@@ -21,9 +21,11 @@ import { listSerialPorts, type SerialPortInfo } from '../links/serial-ports.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../readings/readings-database.js';
 import { dayStamp, exportedConfig, safeFileName, withItem, withoutItem, withSettings, type ItemList } from './config-edits.js';
 import { DemoMeter, withDemo, withDemoPort, withoutDemo } from './demo.js';
+import { ChangeService } from './changes.js';
 import { browseObjects, connectionTest, deviceTest, groupTest, RunningTests } from './device-actions.js';
 import { ExportService } from './exports.js';
 import { LinkRegistry } from './links.js';
+import { MeterPage } from './meter-page.js';
 import { PollingService } from './polling.js';
 import { ProfileService } from './profiles.js';
 import { ReadingsQueries } from './readings-queries.js';
@@ -63,6 +65,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
   const traces = new TraceRegistry((payload) => events.emit('trace', payload));
   const services: SessionServices = { context, links, traces, config: () => state.config };
   const tests = new RunningTests();
+  const meterPage = new MeterPage(services);
   const status = new StatusBoard((s) => events.emit('status', s));
   const database = (): ReadingsDatabase => {
     if (db === null) throw new InputError('readings database', options.dataDir, closed ? 'the app is closing' : 'the backend has not started yet');
@@ -72,6 +75,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
   const queries = new ReadingsQueries(database);
   const profiles = new ProfileService(services, database, queries, (p) => events.emit('progress', p));
   const exports = new ExportService(options, database, () => state.config, profiles);
+  const changes = new ChangeService(services, database, exports);
 
   /** Keep a new state: saved first (nothing unsaved is used), then every service follows it. */
   function commit(next: StoredState): AppConfig {
@@ -79,6 +83,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
     state = next;
     links.prune(next.config);
     traces.prune(next.config);
+    meterPage.prune(next.config);
     polling?.apply(next.config);
     status.sync(next.config, polling?.polling ?? false);
     events.emit('config', next.config);
@@ -199,6 +204,13 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
       const text = traces.get(connectionId)?.exportText() ?? '';
       return { text: text === '' ? '' : `${text}\n`, fileName: `trace-${safeFileName(c?.name ?? connectionId)}-${dayStamp(Date.now())}.txt` };
     },
+    'meter.objects': ({ deviceId, refresh }) => meterPage.objects(deviceId, refresh),
+    'meter.read': (args) => meterPage.read(args),
+    'meter.write': (args) => changes.write(args),
+    'meter.action': (args) => changes.action(args),
+    'meter.setClock': (args) => changes.setClock(args),
+    'audit.list': async ({ deviceId }) => changes.list(deviceId),
+    'export.auditCsv': ({ deviceId }) => changes.exportCsv(deviceId),
     'demo.add': () => addDemo(),
     'demo.remove': () => removeDemo(),
   };

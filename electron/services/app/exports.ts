@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { ExportOutcome } from '../../../core/app/api/types.js';
 import { InputError } from '../../../core/errors.js';
+import { exportAuditCsv } from '../csv/audit-export.js';
 import { exportGroupCsv, exportProfileCsv } from '../csv/export.js';
 import type { CsvFormat } from '../csv/format.js';
 import type { ReadingsDatabase } from '../readings/readings-database.js';
@@ -48,6 +49,13 @@ export class ExportService {
     const p = this.profiles.byId(profileId);
     const name = `${safeFileName(p.name)}-${dayStamp(range.from)}-${dayStamp(range.to - 1)}.csv`;
     return this.write(name, (file) => exportProfileCsv(this.db(), { deviceId: p.deviceId, obis: p.obis, from: range.from, to: range.to }, file, { format: csvFormatOf(choice) }));
+  }
+
+  /** The audit of one device's changes (or every device's) as CSV. */
+  async auditCsv(deviceId?: string): Promise<ExportOutcome> {
+    const device = deviceId === undefined ? undefined : this.config().devices.find((d) => d.id === deviceId);
+    const name = `audit-${safeFileName(device?.name ?? 'all-devices')}-${dayStamp(Date.now())}.csv`;
+    return this.write(name, (file) => exportAuditCsv(this.db(), deviceId === undefined ? {} : { deviceId }, file));
   }
 
   private async write(suggested: string, run: (file: string) => Promise<{ rows: number; bytes: number }>): Promise<ExportOutcome> {

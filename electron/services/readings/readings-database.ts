@@ -57,6 +57,8 @@ import type {
   ValueSeries,
 } from './types.js';
 import { ReadingsWriter } from './writes.js';
+import { AuditTable } from './audit.js';
+import type { AuditEntry, AuditInput } from '../../../core/app/audit.js';
 
 export const DEFAULT_FILE_NAME = 'readings.sqlite';
 
@@ -112,6 +114,7 @@ export function openReadingsDatabase(options: ReadingsDatabaseOptions): Readings
 
 export class ReadingsDatabase {
   private readonly writer: ReadingsWriter;
+  private readonly audit: AuditTable;
   private retention: number | null;
 
   /** @internal use openReadingsDatabase */
@@ -123,6 +126,7 @@ export class ReadingsDatabase {
     retentionDays: number | null,
   ) {
     this.writer = this.guard('prepare the readings database', () => new ReadingsWriter(db));
+    this.audit = this.guard('prepare the readings database', () => new AuditTable(db));
     this.retention = retentionDays;
   }
 
@@ -277,6 +281,20 @@ export class ReadingsDatabase {
   }
 
   // ---------------------------------------------------------------- retention
+
+  // ---------------------------------------------------------------- the audit of changes
+
+  /** Record one change made to a meter (a write, a method call, a clock setting). */
+  recordAudit(entry: AuditInput): AuditEntry {
+    return this.write(`record the change to ${String(entry?.obis)} on device ${String(entry?.deviceId)}`, () => this.audit.add(entry));
+  }
+
+  /** The changes made to one device (or to all), newest first. */
+  auditEntries(deviceId?: string, limit = 10_000): AuditEntry[] {
+    const id = deviceId === undefined ? undefined : checkId('device id', deviceId);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000) throw new InputError('limit', limit, 'expected a whole number from 1 to 1000000');
+    return this.read(() => this.audit.list(id, limit));
+  }
 
   /** Delete polls, readings and profile rows older than the retention period before `nowMs`. */
   applyRetention(nowMs: number): RetentionResult {

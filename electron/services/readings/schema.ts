@@ -26,6 +26,9 @@
  * - No foreign keys: every write that spans tables is one transaction in this module, and deletes
  *   go by range over the primary keys, which cascades would turn into a lookup per row.
  * - Times are UTC milliseconds (INTEGER).
+ * - `audit` (schema 2) records every change made to a meter: writes, method calls, clock settings.
+ *   Before and after are text a person reads (never a secret: see audit.ts); retention never deletes
+ *   it, since it is the record of what was done to a meter, not a reading.
  */
 import { ReadingsError, readingsErrorFrom } from './errors.js';
 import type { Connection } from './sqlite.js';
@@ -133,6 +136,25 @@ CREATE TABLE profile_rows (
 ) WITHOUT ROWID;
 `;
 
+const SCHEMA_2 = `
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  device_id TEXT NOT NULL,
+  device_name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  obis TEXT NOT NULL,
+  class_id INTEGER NOT NULL,
+  member INTEGER NOT NULL,
+  member_name TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL,
+  result TEXT NOT NULL,
+  who TEXT NOT NULL
+);
+CREATE INDEX audit_by_device_time ON audit (device_id, at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     to: 1,
@@ -141,6 +163,11 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(SCHEMA_1);
       db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
     },
+  },
+  {
+    to: 2,
+    description: 'the audit of changes made to meters',
+    up: (db) => db.exec(SCHEMA_2),
   },
 ];
 

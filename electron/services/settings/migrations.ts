@@ -8,6 +8,8 @@
  *
  * A field added as optional needs no step: a physical device's `passwordHex` (the Password given as
  * hexadecimal) is absent in older files and reads as off, and it is no secret, so nothing is sealed.
+ * The same holds for a device's `allowChanges` (absent: off, so older files change no meter) and the
+ * settings' `clockDriftThresholdS` (absent: the default, 10 s).
  */
 import type { AppConfig } from '../../../core/app/schema.js';
 import { mapSecrets } from './secret-fields.js';

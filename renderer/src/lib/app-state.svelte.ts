@@ -11,6 +11,15 @@ import { getApi, type ApiClient } from './api.js';
 export type DraftKind = 'connection' | 'device' | 'group';
 type DraftOf<K extends DraftKind> = K extends 'connection' ? Connection : K extends 'device' ? PhysicalDevice : CosemGroup;
 
+/** A value the meter page's "Add to group" hands to a group's page, which adds it as a new row. */
+export interface OfferedValue {
+  readonly deviceId: string;
+  readonly obis: string;
+  readonly classId: number;
+  /** The object's standard name, '' when it has none. */
+  readonly name: string;
+}
+
 const EMPTY_STATUS: StatusSnapshot = { polling: false, connections: {}, devices: {}, groups: {} };
 
 export class AppState {
@@ -27,6 +36,7 @@ export class AppState {
   readonly api: ApiClient;
   private readonly drafts = new Map<string, Connection | PhysicalDevice | CosemGroup>();
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly offered = new Map<string, OfferedValue>();
 
   constructor(api: ApiClient) {
     this.api = api;
@@ -91,6 +101,17 @@ export class AppState {
 
   dropDraft(kind: DraftKind, id: string): void {
     this.drafts.delete(`${kind}:${id}`);
+  }
+
+  /** Hand a value to the group's page; it is added when that page opens (once). */
+  offerValue(groupId: string, value: OfferedValue): void {
+    this.offered.set(groupId, value);
+  }
+
+  takeOfferedValue(groupId: string): OfferedValue | undefined {
+    const value = this.offered.get(groupId);
+    this.offered.delete(groupId);
+    return value;
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 /**
  * Hash routes, so the page works from a file (Electron) and from the browser-mode server alike:
  * `#/` Main, `#/connections`, `#/connections/<id>`, `#/devices/<id>`, `#/groups/<id>`,
- * `#/readings[/<groupId>]`, `#/trace[/<connectionId>]`.
+ * `#/readings[/<groupId>]`, `#/trace[/<connectionId>]`, `#/meter/<deviceId>`.
  */
 export type Route =
   | { readonly page: 'main' }
@@ -11,6 +11,7 @@ export type Route =
   | { readonly page: 'group'; readonly id: string }
   | { readonly page: 'readings'; readonly groupId: string | null }
   | { readonly page: 'trace'; readonly connectionId: string | null }
+  | { readonly page: 'meter'; readonly deviceId: string }
   | { readonly page: 'not-found'; readonly path: string };
 
 export function parseRoute(hash: string): Route {
@@ -37,6 +38,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'readings', groupId: id ?? null };
     case 'trace':
       return { page: 'trace', connectionId: id ?? null };
+    case 'meter':
+      return id === undefined ? { page: 'main' } : { page: 'meter', deviceId: id };
     default:
       return { page: 'not-found', path };
   }

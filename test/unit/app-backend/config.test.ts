@@ -180,8 +180,8 @@ describe('the JSON file store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cosem-store-'));
     try {
       const store = new JsonFileStateStore(join(dir, 'settings.json'));
-      expect(store.load()).toEqual({ config: { version: 1, settings: { globalEnabled: false }, connections: [], devices: [], groups: [] }, demo: null, firstRunDone: false });
-      const state = { config: { version: 1 as const, settings: { globalEnabled: true }, connections: [], devices: [], groups: [] }, demo: { connectionId: 'c', deviceId: 'd', groupId: 'g', meterPort: 4 }, firstRunDone: true };
+      expect(store.load()).toEqual({ config: { version: 1, settings: { globalEnabled: false, clockDriftThresholdS: 10 }, connections: [], devices: [], groups: [] }, demo: null, firstRunDone: false });
+      const state = { config: { version: 1 as const, settings: { globalEnabled: true, clockDriftThresholdS: 30 }, connections: [], devices: [], groups: [] }, demo: { connectionId: 'c', deviceId: 'd', groupId: 'g', meterPort: 4 }, firstRunDone: true };
       store.save(state);
       expect(new JsonFileStateStore(store.path).load()).toEqual(state);
     } finally {

@@ -36,6 +36,7 @@ describe('applicableFields: which device fields show', () => {
       'transportSecurity',
       'logicalNameReferencing',
       'responseTimeoutMs',
+      'allowChanges',
     ]);
     expect(requiredFields({})).toEqual(['connectionId', 'name']);
   });

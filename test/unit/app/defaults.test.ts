@@ -26,8 +26,8 @@ describe('every default of the spec (and ours)', () => {
   const config = parseConfig(serialMinimal);
 
   it('the file: global switch off, empty lists', () => {
-    expect(parseConfig({ version: 1 })).toEqual({ version: 1, settings: { globalEnabled: false }, connections: [], devices: [], groups: [] });
-    expect(parseConfig({ version: 1, settings: {} }).settings).toEqual({ globalEnabled: false });
+    expect(parseConfig({ version: 1 })).toEqual({ version: 1, settings: { globalEnabled: false, clockDriftThresholdS: 10 }, connections: [], devices: [], groups: [] });
+    expect(parseConfig({ version: 1, settings: {} }).settings).toEqual({ globalEnabled: false, clockDriftThresholdS: 10 });
     expect(emptyConfig()).toEqual(parseConfig({ version: 1 }));
   });
 
@@ -66,6 +66,7 @@ describe('every default of the spec (and ours)', () => {
       dedicatedKey: '',
       logicalNameReferencing: true,
       responseTimeoutMs: 5000,
+      allowChanges: false,
     });
   });
 
@@ -171,6 +172,7 @@ describe('"Add": the spec\'s defaults, unique ids and names', () => {
       dedicatedKey: '',
       logicalNameReferencing: true,
       responseTimeoutMs: 5000,
+      allowChanges: false,
     });
     expect(cfg.groups[0]).toEqual({
       id: 'group-1',

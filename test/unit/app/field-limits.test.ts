@@ -199,7 +199,7 @@ describe('the file', () => {
       {
         path: 'devices[0]',
         message:
-          '"pasword", "key" are not fields of a physical device; its fields are id, enable, connectionId, name, serverAddressType, serverAddress, serialNumber, logicalServerAddress, clientAddress, accessSecurity, password, passwordHex, interfaceType, transportSecurity, invocationCounterObis, authenticationKey, blockCipherKey, dedicatedKey, logicalNameReferencing, responseTimeoutMs',
+          '"pasword", "key" are not fields of a physical device; its fields are id, enable, connectionId, name, serverAddressType, serverAddress, serialNumber, logicalServerAddress, clientAddress, accessSecurity, password, passwordHex, interfaceType, transportSecurity, invocationCounterObis, authenticationKey, blockCipherKey, dedicatedKey, logicalNameReferencing, responseTimeoutMs, allowChanges',
       },
     ]);
   });

@@ -160,7 +160,7 @@ describe('every problem at once', () => {
       {
         path: 'devices[1]',
         message:
-          'A physical device is expected here as a group of fields (id, enable, connectionId, name, serverAddressType, serverAddress, serialNumber, logicalServerAddress, clientAddress, accessSecurity, password, passwordHex, interfaceType, transportSecurity, invocationCounterObis, authenticationKey, blockCipherKey, dedicatedKey, logicalNameReferencing, responseTimeoutMs); "meter" was given',
+          'A physical device is expected here as a group of fields (id, enable, connectionId, name, serverAddressType, serverAddress, serialNumber, logicalServerAddress, clientAddress, accessSecurity, password, passwordHex, interfaceType, transportSecurity, invocationCounterObis, authenticationKey, blockCipherKey, dedicatedKey, logicalNameReferencing, responseTimeoutMs, allowChanges); "meter" was given',
       },
       {
         path: 'groups[0].values[0].classId',

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dlmsValueFromJson } from '../../../core/axdr/json.js';
 import { main, type Io } from '../../../electron/cli.js';
 import type { MeterIo } from '../../../electron/cli/meter.js';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
@@ -46,10 +47,13 @@ describe('cosem-studio read', () => {
   it('prints JSON, reads profiles by entries, over the wrapper with Low', async () => {
     const r = await run('read', '--tcp', wrapper, '--interface', 'wrapper', '--client-address', '17', '--auth', 'low', '--password', 'Secret-Pass-42', '--entries', '4', '--json', '1-0:99.1.0.255', '1-0:1.8.0.255:3:2');
     expect(r.code).toBe(0);
-    const readings = JSON.parse(r.out) as { kind: string; rows?: unknown[]; unit: string | null }[];
+    const readings = JSON.parse(r.out) as { kind: string; rows?: unknown[]; unit: string | null; raw: unknown }[];
     expect(readings[0]!.kind).toBe('profile');
     expect(readings[0]!.rows).toHaveLength(4);
     expect(readings[1]!.unit).toBe('Wh');
+    // raw is the JSON form that write and action take back
+    expect(dlmsValueFromJson(readings[1]!.raw, 'raw').type).toMatch(/double-long-unsigned|long64-unsigned/);
+    expect(dlmsValueFromJson(readings[0]!.raw, 'raw').type).toBe('array');
   });
 
   it("writes a profile's rows to CSV with --csv", async () => {

@@ -34,15 +34,15 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('schema versions', () => {
-  it('creates schema 1 in WAL mode, marked as a Cosem Studio file, in a folder it creates', () => {
+  it('creates the latest schema in WAL mode, marked as a Cosem Studio file, in a folder it creates', () => {
     const folder = join(dir.path, 'data', 'nested');
     const db = openReadingsDatabase({ folder });
-    expect(db.schema).toEqual({ from: 0, to: 1 });
-    expect(SCHEMA_VERSION).toBe(1);
+    expect(db.schema).toEqual({ from: 0, to: 2 });
+    expect(SCHEMA_VERSION).toBe(2);
     db.recordPoll(groupPoll(0));
     db.close();
     const file = join(folder, 'readings.sqlite');
-    expect(pragma(file, 'user_version')).toBe(1);
+    expect(pragma(file, 'user_version')).toBe(2);
     expect(pragma(file, 'application_id')).toBe(APPLICATION_ID);
     expect(pragma(file, 'journal_mode')).toBe('wal');
     // Times stay integers although libsql binds JavaScript numbers as REAL.
@@ -51,40 +51,40 @@ describe('schema versions', () => {
     raw.close();
 
     const again = openReadingsDatabase({ folder });
-    expect(again.schema).toEqual({ from: 1, to: 1 });
+    expect(again.schema).toEqual({ from: 2, to: 2 });
     expect(again.groupSeries('g1')).toHaveLength(3);
     again.close();
   });
 
   it('runs a later migration on open and keeps the data', () => {
     openReadingsDatabase({ folder: dir.path }).recordPoll(groupPoll(0));
-    const v2: Migration = {
-      to: 2,
+    const v3: Migration = {
+      to: 3,
       description: 'a quality flag per reading',
       up: (db) => {
         db.exec('ALTER TABLE readings ADD COLUMN quality INTEGER NOT NULL DEFAULT 0');
         db.exec('UPDATE readings SET quality = 1 WHERE error_code IS NULL');
       },
     };
-    const db = openReadingsDatabase({ folder: dir.path, migrations: [...MIGRATIONS, v2] });
-    expect(db.schema).toEqual({ from: 1, to: 2 });
+    const db = openReadingsDatabase({ folder: dir.path, migrations: [...MIGRATIONS, v3] });
+    expect(db.schema).toEqual({ from: 2, to: 3 });
     expect(db.readings(db.groupSeries('g1')[0]!.id, { from: T0, to: T0 + 1 })).toHaveLength(1);
     db.close();
     const file = join(dir.path, 'readings.sqlite');
-    expect(pragma(file, 'user_version')).toBe(2);
+    expect(pragma(file, 'user_version')).toBe(3);
     const raw = new Database(file);
     expect(raw.prepare('SELECT sum(quality) FROM readings').raw(true).get([])).toEqual([3]);
     raw.close();
     // And this version refuses it now: it is newer than what it knows.
     expect(() => openReadingsDatabase({ folder: dir.path })).toThrow(
-      /was written by a newer Cosem Studio \(readings schema 2; this version knows up to 1\)/,
+      /was written by a newer Cosem Studio \(readings schema 3; this version knows up to 2\)/,
     );
   });
 
   it('rolls a failed migration back whole and says so', () => {
     openReadingsDatabase({ folder: dir.path }).close();
     const broken: Migration = {
-      to: 2,
+      to: 3,
       description: 'a broken step',
       up: (db) => {
         db.exec('CREATE TABLE half_done (x)');
@@ -99,13 +99,13 @@ describe('schema versions', () => {
     }
     expect(error).toBeInstanceOf(ReadingsError);
     expect((error as ReadingsError).code).toBe('readings-migration-failed');
-    expect((error as ReadingsError).message).toMatch(/to readings schema 2 \(a broken step\): no such table: no_such_table\. The database stays at schema 1/);
+    expect((error as ReadingsError).message).toMatch(/to readings schema 3 \(a broken step\): no such table: no_such_table\. The database stays at schema 2/);
     const file = join(dir.path, 'readings.sqlite');
-    expect(pragma(file, 'user_version')).toBe(1);
+    expect(pragma(file, 'user_version')).toBe(2);
     const raw = new Database(file);
     expect(raw.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").raw(true).get([])).toEqual([0]);
     raw.close();
-    expect(openReadingsDatabase({ folder: dir.path }).schema).toEqual({ from: 1, to: 1 });
+    expect(openReadingsDatabase({ folder: dir.path }).schema).toEqual({ from: 2, to: 2 });
   });
 
   it("refuses another program's database instead of writing into it", () => {

@@ -252,7 +252,7 @@ describe('Main page', () => {
     flushSync();
     again.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
-    expect(api.callsOf('settings.save').map((c) => c.arg)).toEqual([{ globalEnabled: true }]);
+    expect(api.callsOf('settings.save').map((c) => c.arg)).toEqual([{ globalEnabled: true, clockDriftThresholdS: 10 }]);
     expect(api.config.settings.globalEnabled).toBe(true);
     expect(document.querySelector('[role="dialog"]')).toBeNull();
   });

@@ -1,0 +1,101 @@
+/**
+ * The meter page in Chromium (browser mode, light and dark) against the virtual meter: opened from
+ * the device page, search, the clock and the HDLC setup read and decoded, the load profile's capture
+ * objects, and Add to group filling a value row of a group.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
+import { openBrowser, type BrowserSession } from './support/browser.js';
+import { ensureRendererBuilt } from './support/build.js';
+import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
+import { startWebServer, type WebServer } from './support/web-server.js';
+
+let meter: VirtualMeterServer;
+let server: WebServer;
+let api: ApiSocket;
+let light: BrowserSession;
+let dark: BrowserSession;
+
+function config(port: number) {
+  return {
+    version: 1,
+    settings: { globalEnabled: false },
+    connections: [{ id: 'connection-1', enable: true, name: 'Lab meter', type: 'tcp', tcp: { host: '127.0.0.1', port } }],
+    devices: [{ id: 'device-1', enable: true, connectionId: 'connection-1', name: 'Bench meter', clientAddress: 17, accessSecurity: 'low', password: 'Pa55word' }],
+    groups: [{ id: 'group-1', enable: true, name: 'Commissioning', interval: 60, values: [] }],
+  };
+}
+
+describe('e2e: the meter page', () => {
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { serialNumber: 12345678, password: 'Pa55word' } });
+    server = await startWebServer({ args: ['--no-demo'] });
+    api = await openApi(server.url);
+    light = await openBrowser();
+    dark = await openBrowser({ colorScheme: 'dark' });
+  }, 180_000);
+
+  afterAll(async () => {
+    await light?.close();
+    await dark?.close();
+    await api?.close();
+    await server?.stop();
+    await meter?.close();
+  });
+
+  it('from the device page: search, read the clock and the HDLC setup, the capture objects, Add to group', async () => {
+    await importConfig(api, config(meter.hdlcPort!));
+    for (const [scheme, session] of [['light', light], ['dark', dark]] as const) {
+      const { page } = session;
+      await page.goto('about:blank');
+      await page.goto(`${server.url}#/devices/device-1`);
+      await page.getByRole('link', { name: 'Meter page' }).click();
+      await page.getByRole('heading', { name: 'Meter: Bench meter' }).waitFor();
+      const tree = page.getByRole('region', { name: 'Objects' });
+      // The tree by class, closed until a search opens the branches that match.
+      await tree.getByText(/^Clock\s*\(8\)/).waitFor({ timeout: 20_000 });
+      await session.screenshot(`meter-00-tree-${scheme}`);
+
+      const search = page.getByRole('searchbox', { name: 'Search objects' });
+      await search.fill('clock');
+      await tree.getByRole('button', { name: /^0-0:1\.0\.0\.255/ }).click();
+      await page.getByRole('button', { name: 'Read all' }).click();
+      const attributes = page.getByRole('table', { name: 'Attributes' });
+      await attributes.getByText('drift from this computer').waitFor({ timeout: 20_000 });
+      expect(await attributes.textContent()).toMatch(/min \(UTC[+-]\d\d:\d\d\)/);
+      await session.screenshot(`meter-01-clock-${scheme}`);
+
+      await search.fill('hdlc');
+      await tree.getByRole('button', { name: /0-0:22\.0\.0\.255/ }).click();
+      await page.getByRole('button', { name: 'Read all' }).click();
+      await attributes.getByText(/baud \(\d\)/).waitFor({ timeout: 20_000 });
+      expect(await attributes.textContent()).toMatch(/\d+ bytes/);
+      await session.screenshot(`meter-02-hdlc-${scheme}`);
+
+      await search.fill('load profile');
+      await tree.getByRole('button', { name: /1-0:99\.1\.0\.255/ }).click();
+      await page.getByRole('button', { name: 'Read capture_objects' }).click();
+      const capture = page.getByRole('table', { name: /^capture_objects/ });
+      await capture.waitFor({ timeout: 20_000 });
+      expect(await capture.getByRole('row').count()).toBeGreaterThan(2);
+      await page.getByRole('button', { name: 'Read entries', exact: true }).click();
+      await page.getByRole('table', { name: 'Buffer rows' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('table', { name: 'Buffer rows' }).getByRole('row').count()).toBe(11);
+      await session.screenshot(`meter-03-profile-${scheme}`);
+
+      await search.fill('1.8.0');
+      await tree.getByRole('button', { name: /^1-0:1\.8\.0\.255/ }).click();
+      await page.getByRole('button', { name: 'Add to group' }).first().click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Cosem group').selectOption('group-1');
+      await session.screenshot(`meter-04-add-to-group-${scheme}`);
+      await dialog.getByRole('button', { name: 'Add to group' }).click();
+      await page.waitForURL(/#\/groups\/group-1$/);
+      await expect.poll(() => page.locator('#v-0-obis').inputValue()).toBe('1-0:1.8.0.255');
+      expect(await page.locator('#v-0-name').inputValue()).toBe('Active energy import (+A), total');
+      expect(await page.locator('#v-0-deviceId').inputValue()).toBe('device-1');
+      await session.screenshot(`meter-05-group-row-${scheme}`);
+    }
+  }, 180_000);
+});
