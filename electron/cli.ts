@@ -6,6 +6,7 @@
  * Exit codes: 0 done; 1 a link or meter failure (one line saying why); 2 a bad argument (one line naming
  * the option, the value and what is allowed).
  */
+import { reportCommand } from './cli/report.js';
 import { DlmsError, InputError } from '../core/errors.js';
 import { UsageError } from './cli/args.js';
 import { meterCommand } from './cli/meter.js';
@@ -15,6 +16,8 @@ import { validateCommand } from './cli/validate.js';
 import { pollCommand } from './cli/poll.js';
 import { exportCommand } from './cli/export.js';
 import { testCommand } from './cli/test-command.js';
+import { actionCommand, setClockCommand, writeCommand } from './cli/changes.js';
+import { auditCommand } from './cli/audit.js';
 
 export interface Io {
   out(text: string): void;
@@ -28,7 +31,20 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Command[] = [testCommand, readCommand, objectsCommand, pollCommand, exportCommand, validateCommand, meterCommand];
+const COMMANDS: Command[] = [
+  testCommand,
+  readCommand,
+  objectsCommand,
+  setClockCommand,
+  writeCommand,
+  actionCommand,
+  auditCommand,
+  reportCommand,
+  pollCommand,
+  exportCommand,
+  validateCommand,
+  meterCommand,
+];
 
 export function registerCommand(command: Command): void {
   COMMANDS.push(command);

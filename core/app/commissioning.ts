@@ -79,14 +79,15 @@ const METHOD_EFFECTS: ReadonlyMap<string, readonly number[]> = new Map([
   // Disconnect control: remote_disconnect, remote_reconnect -> output_state, control_state.
   ['70:1', [2, 3]],
   ['70:2', [2, 3]],
-  // Profile generic: reset, capture -> entries_in_use.
+  // Profile generic: reset, capture -> entries_in_use (the buffer too, but it is read apart).
   ['7:1', [7]],
   ['7:2', [7]],
-  // Register, extended register: reset -> value; demand register: reset -> current and last average.
+  // Register: reset -> value; extended register: value, capture_time.
   ['3:1', [2]],
-  ['4:1', [2]],
-  ['5:1', [2, 3]],
-  ['5:2', [2, 3]],
+  ['4:1', [2, 5]],
+  // Demand register: reset, next_period -> current and last average, capture_time, start_time_current.
+  ['5:1', [2, 3, 6, 7]],
+  ['5:2', [2, 3, 6, 7]],
   // Clock: adjust_to_quarter, _measuring_period, _minute, _preset_time, shift_time -> time.
   ['8:1', [2]],
   ['8:2', [2]],

@@ -573,6 +573,13 @@ export class MeterApplication {
       attributeId: req.attributeId,
       ...(req.accessSelection !== undefined && { accessSelection: req.accessSelection }),
     };
+    // A write the association may not make is refused at once, not after the whole value came.
+    const found = this.core.directory.findLn(req.classId, req.instanceId);
+    if (found.kind === 'refused') return setLast(req.invokeIdAndPriority, found.result, b.blockNumber);
+    const target = found.object.attributes.find((a) => a.id === req.attributeId);
+    if (target === undefined || target.write === undefined || !canWrite(target.access[ctx.association.role]) || ctx.association.status === 'pending') {
+      return setLast(req.invokeIdAndPriority, DataAccessResult.readWriteDenied, b.blockNumber);
+    }
     const s: LongSet = { invokeIdAndPriority: req.invokeIdAndPriority, attribute, parts: [b.rawData.slice()], size: b.rawData.length, blockNumber: 1 };
     this.longSet = s;
     return b.lastBlock ? this.finishSet(s, ctx, req.invokeIdAndPriority) : setBlockAck(req.invokeIdAndPriority, 1);

@@ -47,6 +47,8 @@ export class MeterState implements SettingStore {
    */
   private lastClientInvocationCounter: number | null = null;
   readonly disconnector = { outputState: true, controlState: ControlState.connected as number, controlMode: 1 };
+  /** The tariff a script (a write of active_mask) chose at `from`; it holds until the calendar's next switch. */
+  tariffOverride: { readonly tariff: 1 | 2; readonly from: number } | null = null;
   /** When an object's reset method last ran (meter time), by logical name. */
   readonly resets = new Map<string, number>();
   private readonly values = new Map<string, DlmsValue>();

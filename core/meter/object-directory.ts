@@ -69,7 +69,8 @@ export class ObjectDirectory {
       write: (ctx, classId, ln, attributeId, value) => this.runWrite(ctx, classId, ln, attributeId, value),
     };
     const common: CosemObject[] = [
-      clockObject(state),
+      // A profile captured on demand only (period 0) leaves the quarter hour as the measuring period.
+      clockObject(state, () => this.loadProfile.capturePeriod || 900),
       ...identityObjects(state, this.eventLog),
       ...energyObjects(state),
       defineProfileObject({

@@ -46,7 +46,11 @@ function writable(
   return { id, name, access: READ_WRITE, read, write };
 }
 
-export function clockObject(state: MeterState): CosemObject {
+/**
+ * `measuringPeriod`: seconds of the period adjust_to_measuring_period rounds to (the load profile's
+ * capture period as it is now); default the configured one.
+ */
+export function clockObject(state: MeterState, measuringPeriod: () => number = () => state.config.profile.capturePeriod): CosemObject {
   let preset: { time: number; from: number; to: number } | null = null;
 
   const adjustTo = (ctx: AccessContext, stepMs: number, p: DlmsValue | undefined): MethodOutcome => {
@@ -108,7 +112,7 @@ export function clockObject(state: MeterState): CosemObject {
     ],
     methods: [
       method(1, 'adjust_to_quarter', (ctx, p) => adjustTo(ctx, 900_000, p)),
-      method(2, 'adjust_to_measuring_period', (ctx, p) => adjustTo(ctx, state.config.profile.capturePeriod * 1000, p)),
+      method(2, 'adjust_to_measuring_period', (ctx, p) => adjustTo(ctx, measuringPeriod() * 1000, p)),
       method(3, 'adjust_to_minute', (ctx, p) => adjustTo(ctx, 60_000, p)),
       method(4, 'adjust_to_preset_time', (ctx, p) => {
         if (p !== undefined && p.type !== 'integer') return TYPE_UNMATCHED;

@@ -81,7 +81,7 @@ export function communicationObjects(state: MeterState): CosemObject[] {
       description: 'IEC HDLC setup (the port this meter answers on)',
       attributes: [
         // Written at commissioning; the speed applies from the next sign-on, so this link is not moved.
-        configurable(hdlc, 2, 'comm_speed', enm(BAUD_9600)),
+        setting(state, hdlc, 2, 'comm_speed', enm(BAUD_9600), { validate: (v) => v.type === 'enum' && v.value <= 9 }),
         readOnly(3, 'window_size_transmit', () => u8(c.hdlc.windowTx)),
         readOnly(4, 'window_size_receive', () => u8(c.hdlc.windowRx)),
         readOnly(5, 'max_info_field_length_transmit', () => u16(c.hdlc.maxInfoTx)),

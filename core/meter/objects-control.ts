@@ -66,8 +66,11 @@ export function disconnectControlObject(state: MeterState): CosemObject {
       method(2, 'remote_reconnect', (_ctx, p): MethodOutcome => {
         if (!integerParameter(p)) return { result: ActionResult.typeUnmatched };
         if (d.controlMode === 0) return { result: ActionResult.temporaryFailure };
-        if (d.controlState === ControlState.connected) return { result: ActionResult.success };
-        if (MANUAL_RECONNECT_MODES.has(d.controlMode) && d.controlState === ControlState.disconnected) {
+        // Only a disconnected breaker moves: to connected (transition d), or in the modes where the
+        // customer reconnects, to ready_for_reconnection (a). From ready_for_reconnection only the
+        // customer's button reconnects; connected stays connected.
+        if (d.controlState !== ControlState.disconnected) return { result: ActionResult.success };
+        if (MANUAL_RECONNECT_MODES.has(d.controlMode)) {
           d.controlState = ControlState.readyForReconnection;
         } else {
           d.controlState = ControlState.connected;

@@ -18,11 +18,12 @@ import {
 import type { MeterState } from './meter-state.js';
 import {
   ActionResult,
+  DataAccessResult,
+  READ_WRITE,
   defineObject,
   lockedMethod,
   method,
   readOnly,
-  type AccessContext,
   type CosemObject,
 } from './object-model.js';
 import { dateTime, i16, scalerUnit, u16, u32, u8, Unit } from './values.js';
@@ -118,32 +119,83 @@ function maximumDemand(state: MeterState): CosemObject {
   });
 }
 
+/** The demand register's period (attribute 8) a management client may write: one minute to one day. */
+export function isDemandPeriod(seconds: number): boolean {
+  return seconds >= 60 && seconds <= 86_400;
+}
+
+/**
+ * Average demand (class 5). Periods are multiples of `period` on the clock (a quarter hour: :00,
+ * :15, ...), but none starts before `since`: a reset, a forced period end (next_period) or a new
+ * period closes the running one there, and the next runs from then to the next multiple.
+ */
 function averageDemand(state: MeterState): CosemObject {
-  const periodMs = SLOT_MS;
-  const currentStart = (now: number): number => Math.floor(now / periodMs) * periodMs;
-  const current = (ctx: AccessContext): number => {
-    const start = currentStart(ctx.now);
-    const elapsed = ctx.now - start;
-    if (elapsed < 1000) return slotAverage(state, start);
-    return ((state.energy.energyAt(ActiveImport, ctx.now) - state.energy.energyAt(ActiveImport, start)) * 3_600_000) / elapsed;
+  let periodMs = SLOT_MS;
+  let since = Number.NEGATIVE_INFINITY;
+  // last_average_value while the first period after `since` runs.
+  let lastBeforeSince = 0;
+  const average = (from: number, to: number): number =>
+    ((state.energy.energyAt(ActiveImport, to) - state.energy.energyAt(ActiveImport, from)) * 3_600_000) / (to - from);
+  const currentStart = (now: number): number => Math.max(since, Math.floor(now / periodMs) * periodMs);
+  const current = (now: number): number => {
+    const start = currentStart(now);
+    const elapsed = now - start;
+    if (elapsed >= 1000) return average(start, now);
+    // Just started: the period that ended shows until there is something to average.
+    return start > since ? last(now) : 0;
   };
+  const last = (now: number): number => {
+    const start = currentStart(now);
+    if (start <= since) return lastBeforeSince;
+    return average(Math.max(since, start - periodMs), start);
+  };
+  const closeAt = (now: number, lastValue: number): void => {
+    lastBeforeSince = lastValue;
+    since = now;
+  };
+  const integerParameter = (p: DlmsValue | undefined): boolean => p === undefined || p.type === 'integer';
   return defineObject({
     classId: 5,
     version: 0,
     obis: '1-0:1.4.0.255',
     description: 'Average demand +A, current and last period',
     attributes: [
-      readOnly(2, 'current_average_value', (ctx) => u32(Math.round(current(ctx)))),
-      readOnly(3, 'last_average_value', (ctx) => u32(Math.round(slotAverage(state, currentStart(ctx.now))))),
+      readOnly(2, 'current_average_value', (ctx) => u32(Math.max(0, Math.round(current(ctx.now))))),
+      readOnly(3, 'last_average_value', (ctx) => u32(Math.max(0, Math.round(last(ctx.now))))),
       readOnly(4, 'scaler_unit', () => scalerUnit(0, Unit.W)),
       readOnly(5, 'status', () => u8(0)),
       readOnly(6, 'capture_time', (ctx) => dateTime(toDlmsDateTime(currentStart(ctx.now), state.zone))),
       readOnly(7, 'start_time_current', (ctx) => dateTime(toDlmsDateTime(currentStart(ctx.now), state.zone))),
-      readOnly(8, 'period', () => u32(periodMs / 1000)),
+      {
+        id: 8,
+        name: 'period',
+        access: READ_WRITE,
+        read: () => u32(periodMs / 1000),
+        // The running period ends now (its average becomes the last one); the new ones follow the new length.
+        write: (ctx, v) => {
+          if (v.type !== 'double-long-unsigned') return DataAccessResult.typeUnmatched;
+          if (!isDemandPeriod(v.value)) return DataAccessResult.otherReason;
+          closeAt(ctx.now, current(ctx.now));
+          periodMs = v.value * 1000;
+          return DataAccessResult.success;
+        },
+      },
       readOnly(9, 'number_of_periods', () => u16(1)),
     ],
-    // Periods follow the clock; neither a reset nor a forced period end is offered.
-    methods: [lockedMethod(1, 'reset'), lockedMethod(2, 'next_period')],
+    methods: [
+      // reset: the averages go to 0 and a new period starts now.
+      method(1, 'reset', (ctx, p) => {
+        if (!integerParameter(p)) return { result: ActionResult.typeUnmatched };
+        closeAt(ctx.now, 0);
+        return { result: ActionResult.success };
+      }),
+      // next_period: the running period ends now; its average becomes the last one.
+      method(2, 'next_period', (ctx, p) => {
+        if (!integerParameter(p)) return { result: ActionResult.typeUnmatched };
+        closeAt(ctx.now, current(ctx.now));
+        return { result: ActionResult.success };
+      }),
+    ],
   });
 }
 

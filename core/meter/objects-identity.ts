@@ -17,6 +17,27 @@ export function activeTariff(now: number, timeZone: number): 1 | 2 {
   return hour >= 7 && hour < 22 ? 1 : 2;
 }
 
+/** The next instant after `from` at which the calendar switches tariffs (07:00 or 22:00 local standard time). */
+export function nextTariffSwitch(from: number, timeZone: number): number {
+  const local = from - timeZone * 60_000;
+  const dayStart = Math.floor(local / 86_400_000) * 86_400_000;
+  for (const hour of [7, 22, 31]) {
+    const at = dayStart + hour * 3_600_000;
+    if (at > local) return at + timeZone * 60_000;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The tariff in force: the one a tariff script (or a write of active_mask) chose, until the
+ * calendar's next switch; otherwise the calendar's.
+ */
+export function tariffInForce(state: MeterState, now: number): 1 | 2 {
+  const chosen = state.tariffOverride;
+  if (chosen !== null && now >= chosen.from && now < nextTariffSwitch(chosen.from, state.timeZone)) return chosen.tariff;
+  return activeTariff(now, state.timeZone);
+}
+
 /**
  * Where meters keep their serial number and active firmware version: not at one fixed code (see
  * METERS.md, Identity). A virtual meter keeps each at one of these; the first is the default.
@@ -72,7 +93,7 @@ export function identityObjects(state: MeterState, eventLog: EventLog): CosemObj
     dataObject(c.identityCodes.firmware, 'Active firmware version', () => text(c.firmwareVersion)),
     dataObject('0-0:96.10.1.255', 'Load profile status', (ctx) => u8(isDaylightSaving(ctx.now, state.zone) ? 0x08 : 0)),
     dataObject('0-0:96.11.0.255', 'Standard event code, last', (ctx) => u8(eventLog.lastEventCode(ctx.now))),
-    dataObject('0-0:96.14.0.255', 'Currently active tariff', (ctx) => u8(activeTariff(ctx.now, state.timeZone))),
+    dataObject('0-0:96.14.0.255', 'Currently active tariff', (ctx) => u8(tariffInForce(state, ctx.now))),
     defineObject({
       classId: 17,
       version: 0,

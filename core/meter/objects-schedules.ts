@@ -19,7 +19,7 @@ import {
   type MethodOutcome,
 } from './object-model.js';
 import { DISCONNECT_CONTROL_OBIS, DISCONNECTOR_SCRIPT_TABLE_OBIS } from './objects-control.js';
-import { activeTariff } from './objects-identity.js';
+import { tariffInForce } from './objects-identity.js';
 import {
   array,
   dateOctets,
@@ -220,9 +220,15 @@ export function scheduleObjects(state: MeterState, target: ScriptTarget): CosemO
           id: 4,
           name: 'active_mask',
           access: { public: 'read', management: 'read-write' },
-          // The calendar switches tariffs by the clock; a written mask is accepted but the clock rules.
-          read: (ctx) => text(`T${activeTariff(ctx.now, state.timeZone)}`),
-          write: (_ctx, v) => (v.type === 'octet-string' ? DataAccessResult.success : DataAccessResult.typeUnmatched),
+          // A written mask (the tariff scripts write it) holds until the calendar's next switch.
+          read: (ctx) => text(`T${tariffInForce(state, ctx.now)}`),
+          write: (ctx, v) => {
+            if (v.type !== 'octet-string') return DataAccessResult.typeUnmatched;
+            const name = String.fromCharCode(...v.value);
+            if (name !== 'T1' && name !== 'T2') return DataAccessResult.otherReason;
+            state.tariffOverride = { tariff: name === 'T1' ? 1 : 2, from: ctx.now };
+            return DataAccessResult.success;
+          },
         },
       ],
       methods: [lockedMethod(1, 'add_register'), lockedMethod(2, 'add_mask'), lockedMethod(3, 'delete_mask')],

@@ -13,6 +13,7 @@ import {
   EncodedData,
   MANAGEMENT_METHOD,
   NO_METHOD_ACCESS,
+  READ_WRITE,
   defineObject,
   method,
   readOnly,
@@ -59,6 +60,15 @@ export interface ProfileSource {
   snapshot(now: number): ProfileSnapshot;
   /** The reset method: forget every entry captured up to `now`. */
   reset(now: number): void;
+  /** A new capture_period from `now` on (seconds, 0: no periodic captures); absent: it cannot be written. */
+  setCapturePeriod?(now: number, seconds: number): void;
+  /** The capture method: one entry now; absent: entries come only from their source. */
+  capture?(now: number): void;
+}
+
+/** The capture periods a writable profile takes: 0 (on demand only) or one minute to one day. */
+export function isCapturePeriod(seconds: number): boolean {
+  return seconds === 0 || (seconds >= 60 && seconds <= 86_400);
 }
 
 export interface ProfileObjectOptions {
@@ -90,7 +100,20 @@ export function defineProfileObject(options: ProfileObjectOptions): CosemObject 
         read: (ctx, selection) => readBuffer(ctx, options, allColumns, selection),
       },
       readOnly(3, 'capture_objects', () => array(source.captureObjects.map(captureObjectValue))),
-      readOnly(4, 'capture_period', () => u32(source.capturePeriod)),
+      source.setCapturePeriod === undefined
+        ? readOnly(4, 'capture_period', () => u32(source.capturePeriod))
+        : {
+            id: 4,
+            name: 'capture_period',
+            access: READ_WRITE,
+            read: () => u32(source.capturePeriod),
+            write: (ctx, v) => {
+              if (v.type !== 'double-long-unsigned') return DataAccessResult.typeUnmatched;
+              if (!isCapturePeriod(v.value)) return DataAccessResult.otherReason;
+              source.setCapturePeriod?.(ctx.now, v.value);
+              return DataAccessResult.success;
+            },
+          },
       readOnly(5, 'sort_method', () => enm(SORT_FIFO)),
       readOnly(6, 'sort_object', () => noSortObject),
       readOnly(7, 'entries_in_use', (ctx) => u32(source.snapshot(ctx.now).entries)),
@@ -102,8 +125,14 @@ export function defineProfileObject(options: ProfileObjectOptions): CosemObject 
         source.reset(ctx.now);
         return { result: ActionResult.success };
       }, MANAGEMENT_METHOD),
-      // Entries come from the clock; an extra capture on demand is not offered.
-      method(2, 'capture', () => ({ result: ActionResult.readWriteDenied }), NO_METHOD_ACCESS),
+      source.capture === undefined
+        // Entries come from their source (events); an extra capture on demand is not offered.
+        ? method(2, 'capture', () => ({ result: ActionResult.readWriteDenied }), NO_METHOD_ACCESS)
+        : method(2, 'capture', (ctx, parameters) => {
+            if (parameters !== undefined && parameters.type !== 'integer') return { result: ActionResult.typeUnmatched };
+            source.capture?.(ctx.now);
+            return { result: ActionResult.success };
+          }, MANAGEMENT_METHOD),
     ],
   });
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { deviceLinkSettings, type DeviceLinkSettings } from '../../core/app/link-settings.js';
 import { emptyConfig, newConnection, newDevice } from '../../core/app/new-items.js';
-import type { Connection, PhysicalDevice } from '../../core/app/schema.js';
+import type { AppConfig, Connection, PhysicalDevice } from '../../core/app/schema.js';
 import { parseConfigJson } from '../../core/app/validate.js';
 import { choiceOption, flag, integerOption, optionValue, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
 
@@ -46,7 +46,7 @@ export const DEVICE_OPTIONS: OptionSpec[] = [
 
 const BAUDS = [300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 
-function fromConfig(args: ParsedArgs): { device: PhysicalDevice; connection: Connection } {
+export function fromConfig(args: ParsedArgs): { config: AppConfig; device: PhysicalDevice; connection: Connection } {
   const file = optionValue(args, '--config')!;
   const name = optionValue(args, '--device');
   let text: string;
@@ -61,15 +61,21 @@ function fromConfig(args: ParsedArgs): { device: PhysicalDevice; connection: Con
     throw new UsageError('--device', name ?? '', `the configuration's physical devices are ${config.devices.map((d) => JSON.stringify(d.name)).join(', ') || 'none'}`);
   }
   const connection = config.connections.find((c) => c.id === device.connectionId)!;
-  return { device, connection };
+  return { config, device, connection };
 }
 
 /** The device and its link as the app would store them, from the command's options. */
 export function deviceFromArgs(args: ParsedArgs): DeviceLinkSettings {
-  if (optionValue(args, '--config') !== undefined) {
-    const { device, connection } = fromConfig(args);
-    return deviceLinkSettings(device, connection);
-  }
+  const { device, connection } = deviceItemsFromArgs(args);
+  return deviceLinkSettings(device, connection);
+}
+
+/**
+ * The configuration, physical device and connection the options name: from --config (the file's, with
+ * its groups), or built from the link and device options (a configuration of that one device).
+ */
+export function deviceItemsFromArgs(args: ParsedArgs): { config: AppConfig; device: PhysicalDevice; connection: Connection } {
+  if (optionValue(args, '--config') !== undefined) return fromConfig(args);
   const config = emptyConfig();
   const tcp = optionValue(args, '--tcp');
   const serial = optionValue(args, '--serial');
@@ -130,5 +136,6 @@ export function deviceFromArgs(args: ParsedArgs): DeviceLinkSettings {
     logicalNameReferencing: !flag(args, '--sn'),
     responseTimeoutMs: integerOption(args, '--timeout', 100, 600_000) ?? d.responseTimeoutMs,
   };
-  return deviceLinkSettings(device, connection);
+  config.devices.push(device);
+  return { config, device, connection };
 }

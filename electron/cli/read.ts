@@ -51,7 +51,7 @@ export function parseTarget(text: string, index: number): ReadRequest {
   return { name: formatObis(obis), obis: formatObis(obis), classId, ...(attribute !== undefined ? { attribute } : {}) };
 }
 
-function isoTime(text: string, option: string): number {
+export function isoTime(text: string, option: string): number {
   const ms = Date.parse(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) throw new UsageError(option, text, 'an ISO 8601 time such as 2026-11-01T00:00:00Z');
   return ms;

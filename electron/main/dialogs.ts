@@ -1,12 +1,14 @@
 /** The native file dialogs: where an export goes, which configuration to import. */
 import type { BrowserWindow, Dialog, FileFilter } from 'electron';
 import { join } from 'node:path';
-import type { AppBackendOptions, SaveTarget } from '../services/app/types.js';
+import type { AppBackendOptions, SaveKind, SaveTarget } from '../services/app/types.js';
 
-const FILTERS: Readonly<Record<'csv' | 'json' | 'txt', FileFilter[]>> = {
+const FILTERS: Readonly<Record<SaveKind, FileFilter[]>> = {
   csv: [{ name: 'CSV (spreadsheet)', extensions: ['csv'] }],
   json: [{ name: 'Cosem Studio configuration (JSON)', extensions: ['json'] }],
   txt: [{ name: 'Text', extensions: ['txt'] }],
+  html: [{ name: 'Web page (HTML)', extensions: ['html'] }],
+  pdf: [{ name: 'PDF', extensions: ['pdf'] }],
 };
 
 export type DialogLike = Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'>;

@@ -10,6 +10,7 @@ import type { AppBackend } from '../services/app/types.js';
 import { chainBoxes, fileKeyBox, openConfStore, safeStorageBox, safeStorageUsable, SECRET_KEY_FILE, type ConfLikeClass } from '../services/settings/index.js';
 import { appProtocolResponse, APP_SCHEME_PRIVILEGES } from './app-protocol.js';
 import { saveTargetWithDialog } from './dialogs.js';
+import { pdfPrinter } from './print.js';
 import { isOwnFrame, registerApi } from './ipc.js';
 import { appMenuTemplate } from './menu.js';
 import { menuActions } from './menu-actions.js';
@@ -66,6 +67,7 @@ async function start(): Promise<void> {
     dataDir,
     store,
     saveTarget: saveTargetWithDialog(dialog, () => mainWindow, () => app.getPath('documents')),
+    printToPdf: pdfPrinter((options) => new BrowserWindow(options)),
   });
   backend = b;
   registerApi(ipcMain, b, isOwnFrame, () => BrowserWindow.getAllWindows());

@@ -14,7 +14,13 @@ export interface PendingDownload {
   readonly contentType: string;
 }
 
-const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', txt: 'text/plain; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+} as const;
 
 /** A file name safe in a header and on any OS: no path, no control or quoting characters. */
 export function safeFileName(suggested: string, kind: keyof typeof CONTENT_TYPES): string {
@@ -35,7 +41,7 @@ export class DownloadShelf {
   }
 
   /** The AppBackendOptions.saveTarget of browser mode. */
-  readonly saveTarget = async (suggestedName: string, kind: 'csv' | 'json' | 'txt'): Promise<SaveTarget> => {
+  readonly saveTarget = async (suggestedName: string, kind: keyof typeof CONTENT_TYPES): Promise<SaveTarget> => {
     const id = randomBytes(18).toString('hex');
     const path = join(this.dir, `${id}.${kind}`);
     const timer = setTimeout(() => this.discard(id), this.lifetimeMs);

@@ -180,6 +180,16 @@ export const API_SCHEMAS = {
   'audit.list': z.object({ deviceId: id('Physical device').optional() }).strict(),
   'export.auditCsv': z.object({ deviceId: id('Physical device').optional() }).strict(),
 
+  /** The commissioning report of a device: a Test now (unless `test` is false), this visit's changes, readings. */
+  'report.device': z
+    .object({
+      deviceId: id('Physical device'),
+      since: z.number().int().min(0).max(8.64e15).optional(),
+      test: z.boolean().default(true),
+      format: z.enum(['html', 'pdf'], { error: 'Format: html or pdf is allowed' }).default('html'),
+    })
+    .strict(),
+
   /** Start the virtual meter in-process and add its connection, device, group and profile. */
   'demo.add': none,
   /** Remove the demo's items and stop its meter. */
@@ -231,6 +241,7 @@ export interface ApiResults {
   'meter.setClock': ClockChangeView;
   'audit.list': readonly AuditEntryView[];
   'export.auditCsv': ExportOutcome;
+  'report.device': ExportOutcome;
   'demo.add': AppConfig;
   'demo.remove': AppConfig;
 }

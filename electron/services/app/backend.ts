@@ -22,6 +22,7 @@ import { openReadingsDatabase, type ReadingsDatabase } from '../readings/reading
 import { dayStamp, exportedConfig, safeFileName, withItem, withoutItem, withSettings, type ItemList } from './config-edits.js';
 import { DemoMeter, withDemo, withDemoPort, withoutDemo } from './demo.js';
 import { ChangeService } from './changes.js';
+import { ReportService } from './report-service.js';
 import { browseObjects, connectionTest, deviceTest, groupTest, RunningTests } from './device-actions.js';
 import { ExportService } from './exports.js';
 import { LinkRegistry } from './links.js';
@@ -76,6 +77,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
   const profiles = new ProfileService(services, database, queries, (p) => events.emit('progress', p));
   const exports = new ExportService(options, database, () => state.config, profiles);
   const changes = new ChangeService(services, database, exports);
+  const reports = new ReportService(options, services, database);
 
   /** Keep a new state: saved first (nothing unsaved is used), then every service follows it. */
   function commit(next: StoredState): AppConfig {
@@ -211,6 +213,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
     'meter.setClock': (args) => changes.setClock(args),
     'audit.list': async ({ deviceId }) => changes.list(deviceId),
     'export.auditCsv': ({ deviceId }) => changes.exportCsv(deviceId),
+    'report.device': (args) => reports.device(args),
     'demo.add': () => addDemo(),
     'demo.remove': () => removeDemo(),
   };

@@ -30,6 +30,9 @@ export interface SaveTarget {
   readonly downloadUrl: string | null;
 }
 
+/** The kinds of file the app saves. */
+export type SaveKind = 'csv' | 'json' | 'txt' | 'html' | 'pdf';
+
 export interface AppBackendOptions {
   readonly mode: 'electron' | 'web';
   readonly version: string;
@@ -37,7 +40,12 @@ export interface AppBackendOptions {
   readonly dataDir: string;
   readonly store: AppStateStore;
   /** Electron: the save dialog (null = cancelled). Browser mode: a temp file served once. */
-  readonly saveTarget: (suggestedName: string, kind: 'csv' | 'json' | 'txt') => Promise<SaveTarget | null>;
+  readonly saveTarget: (suggestedName: string, kind: SaveKind) => Promise<SaveTarget | null>;
+  /**
+   * Print a report's HTML to a PDF file: Electron's printToPDF in the desktop app. Absent (browser mode,
+   * tests): a headless Chromium, where one is installed.
+   */
+  readonly printToPdf?: (html: string, file: string) => Promise<void>;
   /** Run DLMS sessions in the engine worker (default true); tests may run them in-process. */
   readonly useEngine?: boolean;
   /** Watch for serial ports coming and going (default true). */
