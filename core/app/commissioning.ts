@@ -3,7 +3,8 @@
  * the clock, the attributes a method changes (read before and after it, so the audit shows its
  * effect), and the drift of a clock reading.
  */
-import { asDateTime, CLOCK_STATUS, dateTimeFromEpochMs, dateTimeToEpochMs } from '../axdr/datetime.js';
+import { asDateTime, CLOCK_STATUS, dateTimeFromEpochMs, dateTimeToBytes, dateTimeToEpochMs } from '../axdr/datetime.js';
+import { findCosemClass } from '../cosem/classes.js';
 import { DEVIATION_NOT_SPECIFIED, type DlmsDateTime, type DlmsValue } from '../axdr/types.js';
 
 export const CLOCK_OBIS = '0-0:1.0.0.255';
@@ -99,4 +100,16 @@ const METHOD_EFFECTS: ReadonlyMap<string, readonly number[]> = new Map([
 
 export function attributesChangedBy(classId: number, method: number): readonly number[] {
   return METHOD_EFFECTS.get(`${classId}:${method}`) ?? [];
+}
+
+/**
+ * The value as the attribute's class declares it: a clock's time, a capture time, a calendar's
+ * activation time are date-times carried in an octet-string of 12 bytes (the Blue Book's
+ * "octet-string(12) date-time"), and a meter refuses a DLMS date-time there (type-unmatched). A
+ * date-time written to such an attribute is sent as its 12 bytes; anything else as given.
+ */
+export function asDeclaredType(classId: number, attribute: number, value: DlmsValue): DlmsValue {
+  if (value.type !== 'date-time') return value;
+  const declared = findCosemClass(classId)?.attributes.find((a) => a.id === attribute)?.type;
+  return declared?.startsWith('octet-string(12)') ? { type: 'octet-string', value: dateTimeToBytes(value.value) } : value;
 }

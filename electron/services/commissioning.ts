@@ -7,6 +7,7 @@
 import { userInfo } from 'node:os';
 import { auditAttributeText, auditParameterText, NO_VALUE, type AuditInput, type AuditKind } from '../../core/app/audit.js';
 import {
+  asDeclaredType,
   attributesChangedBy,
   CLOCK_ATTRIBUTES,
   CLOCK_CLASS,
@@ -145,6 +146,7 @@ export interface WriteRequest {
 /** Read the old value, write (the session uses blocks where the PDU needs them), read back. */
 export async function writeAttribute(settings: DeviceLinkSettings, link: Link, ctx: DeviceSessionContext, change: ChangeContext, req: WriteRequest): Promise<ChangeResult> {
   const obis = formatObis(parseObis(req.obis, 'OBIS code'));
+  const value = asDeclaredType(req.classId, req.attribute, req.value);
   const text = (v: DlmsValue | null): string => auditAttributeText(req.classId, req.attribute, v);
   const attempt: Attempt = {
     kind: 'write',
@@ -157,11 +159,11 @@ export async function writeAttribute(settings: DeviceLinkSettings, link: Link, c
   let afterValue: DlmsValue | null = null;
   const outcome = await audited(settings, link, ctx, change, { obis, classId: req.classId }, attempt, async (client) => {
     attempt.before = text(await readOrNull(client, obis, req.classId, req.attribute));
-    attempt.after = text(req.value);
+    attempt.after = text(value);
     attempt.sent = true;
-    await client.set(ref(obis, req.classId, req.attribute), req.value);
+    await client.set(ref(obis, req.classId, req.attribute), value);
     afterValue = await readOrNull(client, obis, req.classId, req.attribute);
-    attempt.after = afterValue === null ? text(req.value) : text(afterValue);
+    attempt.after = afterValue === null ? text(value) : text(afterValue);
   });
   return { ok: outcome.error === null, before: attempt.before, after: attempt.after, afterValue, error: outcome.error === null ? null : serializeError(outcome.error) };
 }

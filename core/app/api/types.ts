@@ -3,6 +3,7 @@
  * because the same answers travel over Electron IPC and over the browser-mode WebSocket.
  */
 import type { AppConfig } from '../schema.js';
+import type { DlmsJson } from '../../axdr/json.js';
 
 /** An error as it crosses a boundary: the class name, a stable code and a sentence a person can act on. */
 export interface ApiError {
@@ -307,6 +308,8 @@ export interface MeterAttributeView {
   readonly text: string | null;
   /** The A-XDR value as it came, one line; null when not read. */
   readonly raw: string | null;
+  /** The value as read, in the typed JSON form `meter.write` takes (core/axdr/json.ts), for an editor to start from; absent when not read or too large to edit. */
+  readonly json?: DlmsJson;
   /** What else the class makes of it (a clock's drift, a register's scaler). */
   readonly details?: readonly { readonly label: string; readonly text: string }[];
   /** A list of objects (capture objects, an object list) as rows of columns. */

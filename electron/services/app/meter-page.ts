@@ -11,6 +11,7 @@ import type { DeviceLinkSettings } from '../../../core/app/link-settings.js';
 import { DeviceCache, type LabelledAttribute, type Reading, type ReadRequest } from '../../../core/app/reading/index.js';
 import type { AppConfig, PhysicalDevice } from '../../../core/app/schema.js';
 import { formatValue } from '../../../core/axdr/format.js';
+import { dlmsValueToJson, type DlmsJson } from '../../../core/axdr/json.js';
 import { objectListRights, objectRights } from '../../../core/cosem/access-rights.js';
 import { attributeMeaning } from '../../../core/cosem/attribute-text.js';
 import { className } from '../../../core/cosem/class-names.js';
@@ -181,12 +182,22 @@ function rawText(raw: Reading['raw']): string | null {
   return raw === null ? null : formatValue(raw, { maxItems: 24, maxBytes: 128 });
 }
 
+/** Larger values (a long object list) are shown, not offered to an editor. */
+const EDITABLE_JSON_CHARS = 16_384;
+
+function jsonOf(raw: Reading['raw']): { json?: DlmsJson } {
+  if (raw === null) return {};
+  const json = dlmsValueToJson(raw);
+  return JSON.stringify(json).length > EDITABLE_JSON_CHARS ? {} : { json };
+}
+
 function labelledView(a: LabelledAttribute): MeterAttributeView {
   return {
     id: a.id,
     name: a.name,
     text: a.text,
     raw: rawText(a.raw),
+    ...jsonOf(a.raw),
     ...(a.table === undefined ? {} : { table: a.table }),
     error: a.error === null ? null : apiErrorOf(a.error).message,
   };
@@ -242,6 +253,7 @@ function readingAttributeView(r: Reading, id: number): MeterAttributeView {
     ...base,
     text,
     raw: rawText(r.raw),
+    ...jsonOf(r.raw),
     ...(details.length === 0 ? {} : { details }),
     ...(table === undefined ? {} : { table }),
     error: r.error === null ? null : apiErrorOf(r.error).message,

@@ -86,6 +86,7 @@ export function fakeApi(initial: Partial<AppConfig> = {}): FakeApi {
     'config.get': () => api.config,
     'status.get': () => api.status,
     'ports.list': () => [],
+    'audit.list': () => [],
     'settings.save': (s) => commit({ ...api.config, settings: s }),
     'connections.save': (c: Connection) => commit({ ...api.config, connections: upsert(api.config.connections, c) }),
     'devices.save': (d: PhysicalDevice) => commit({ ...api.config, devices: upsert(api.config.devices, d) }),
