@@ -48,7 +48,6 @@ const ENUMS: ReadonlyMap<string, Readonly<Record<number, string>>> = new Map<str
   ['47.3', { 0: 'not registered', 1: 'registered, home network', 2: 'not registered, searching', 3: 'registration denied', 4: 'unknown', 5: 'registered, roaming' }],
   ['47.4', { 0: 'inactive', 1: 'incoming call', 2: 'active' }],
   ['48.3', { 0: 'auto-configuration', 1: 'DHCPv6', 2: 'manual', 3: 'neighbour discovery' }],
-  ['64.2', { 0: 'no protection', 1: 'all messages authenticated', 2: 'all messages encrypted', 3: 'all messages authenticated and encrypted' }],
   ['64.3', { 0: 'AES-GCM-128 (suite 0)', 1: 'ECDH-ECDSA-AES-GCM-128-SHA-256 (suite 1)', 2: 'ECDH-ECDSA-AES-GCM-256-SHA-384 (suite 2)' }],
   ['70.3', { 0: 'disconnected', 1: 'connected', 2: 'ready for reconnection' }],
   // Which transitions each mode allows (remote_reconnect goes to "ready for reconnection" or straight to "connected").
@@ -62,6 +61,24 @@ const ENUMS: ReadonlyMap<string, Readonly<Record<number, string>>> = new Map<str
     6: 'mode 6: disconnect remote or local; reconnect remote (via ready), manual or local',
   }],
 ]);
+
+/**
+ * Security setup's security_policy: version 0 an enumeration, version 1 (and later) a bit map
+ * (IEC 62056-6-2 5.3.5.1 and 5.3.5.2): the same data type, read differently by the object's version.
+ */
+const SECURITY_POLICY_V0: Readonly<Record<number, string>> = { 0: 'no protection', 1: 'all messages authenticated', 2: 'all messages encrypted', 3: 'all messages authenticated and encrypted' };
+const SECURITY_POLICY_V1_BITS = ['authenticated request', 'encrypted request', 'digitally signed request', 'authenticated response', 'encrypted response', 'digitally signed response'];
+
+function securityPolicyText(n: number, version: number | undefined): string {
+  const v0 = SECURITY_POLICY_V0[n] ?? 'not defined';
+  const bits = SECURITY_POLICY_V1_BITS.filter((_, i) => (n & (1 << i)) !== 0);
+  const unknownBits = n & ~0x3f;
+  const v1 = `${bits.length === 0 ? 'no protection' : bits.join(', ')}${unknownBits === 0 ? '' : ', bits not defined'} (0x${n.toString(16).toUpperCase().padStart(2, '0')})`;
+  if (version === 0) return `${v0} (${n})`;
+  if (version !== undefined) return v1;
+  // Without the object's version, a value only version 1 can have is a bit map; 0..3 read either way.
+  return n > 3 ? v1 : `${n}: version 0 ${v0}; version 1 ${v1}`;
+}
 
 /** Attributes whose number is a duration or a size: class.attribute -> unit. */
 const QUANTITIES: ReadonlyMap<string, string> = new Map([
@@ -206,16 +223,23 @@ function securityText(key: string, value: DlmsValue): string | null {
 }
 
 /** The attribute's value as people read it: its meaning where it has one, else formatValue's line. */
-export function attributeShown(classId: number, attributeId: number, value: DlmsValue): AttributeShown {
-  return attributeMeaning(classId, attributeId, value) ?? { text: formatValue(value), table: null };
+export function attributeShown(classId: number, attributeId: number, value: DlmsValue, version?: number): AttributeShown {
+  return attributeMeaning(classId, attributeId, value, version) ?? { text: formatValue(value), table: null };
+}
+
+/** Whether the attribute is a bit map at this version of its class (its enum values are bits, not names). */
+export function isBitMapAttribute(classId: number, attributeId: number, version: number | undefined): boolean {
+  return classId === 64 && attributeId === 2 && version !== 0;
 }
 
 /**
  * What the Blue Book makes of this attribute's value beyond its data type: an enumeration's
  * meaning, a reference's OBIS code, an address, a list of objects as a table; null when nothing.
+ * `version` is the object's class version (from the object list), where a meaning depends on it.
  */
-export function attributeMeaning(classId: number, attributeId: number, value: DlmsValue): AttributeShown | null {
+export function attributeMeaning(classId: number, attributeId: number, value: DlmsValue, version?: number): AttributeShown | null {
   const key = `${classId}.${attributeId}`;
+  if (key === '64.2' && value.type === 'enum') return { text: securityPolicyText(value.value, version), table: null };
   const table = TABLES.get(key)?.(value) ?? null;
   if (table !== null) return { text: `${table.rows.length} object${table.rows.length === 1 ? '' : 's'}`, table };
   const meanings = ENUMS.get(key);

@@ -40,6 +40,8 @@ export interface ChangeResult {
   /** The audit's text of the value (write) or of the attributes the method changes (action), before and after. */
   readonly before: string;
   readonly after: string;
+  /** The value read before a write; null when it could not be read (or for a method call). */
+  readonly beforeValue: DlmsValue | null;
   /** The value read back after a write; null when it could not be read. */
   readonly afterValue: DlmsValue | null;
   readonly error: SerializedError | null;
@@ -156,16 +158,18 @@ export async function writeAttribute(settings: DeviceLinkSettings, link: Link, c
     after: NO_VALUE,
     sent: false,
   };
+  let beforeValue: DlmsValue | null = null;
   let afterValue: DlmsValue | null = null;
   const outcome = await audited(settings, link, ctx, change, { obis, classId: req.classId }, attempt, async (client) => {
-    attempt.before = text(await readOrNull(client, obis, req.classId, req.attribute));
+    beforeValue = await readOrNull(client, obis, req.classId, req.attribute);
+    attempt.before = text(beforeValue);
     attempt.after = text(value);
     attempt.sent = true;
     await client.set(ref(obis, req.classId, req.attribute), value);
     afterValue = await readOrNull(client, obis, req.classId, req.attribute);
     attempt.after = afterValue === null ? text(value) : text(afterValue);
   });
-  return { ok: outcome.error === null, before: attempt.before, after: attempt.after, afterValue, error: outcome.error === null ? null : serializeError(outcome.error) };
+  return { ok: outcome.error === null, before: attempt.before, after: attempt.after, beforeValue, afterValue, error: outcome.error === null ? null : serializeError(outcome.error) };
 }
 
 export interface ActionRequest {
@@ -203,7 +207,7 @@ export async function invokeMethod(settings: DeviceLinkSettings, link: Link, ctx
     await client.action({ classId: req.classId, logicalName: obisToBytes(parseObis(obis)), methodId: req.method }, req.parameters);
     attempt.after = await stateText(client, obis, req.classId, changed);
   });
-  return { ok: outcome.error === null, before: attempt.before, after: attempt.after, afterValue: null, error: outcome.error === null ? null : serializeError(outcome.error) };
+  return { ok: outcome.error === null, before: attempt.before, after: attempt.after, beforeValue: null, afterValue: null, error: outcome.error === null ? null : serializeError(outcome.error) };
 }
 
 export interface SetClockRequest {

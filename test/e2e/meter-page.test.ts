@@ -1,12 +1,17 @@
 /**
  * The meter page in Chromium (browser mode, light and dark) against the virtual meter: opened from
  * the device page, search, the clock and the HDLC setup read and decoded, the load profile's capture
- * objects, and Add to group filling a value row of a group.
+ * objects, its newest 96 entries stored, charted and exported as CSV, and Add to group filling a
+ * value row of a group.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
 import { openBrowser, type BrowserSession } from './support/browser.js';
 import { ensureRendererBuilt } from './support/build.js';
+import { downloadOf, parseCsv } from './support/flows-helpers.js';
 import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
 import { startWebServer, type WebServer } from './support/web-server.js';
 
@@ -15,6 +20,7 @@ let server: WebServer;
 let api: ApiSocket;
 let light: BrowserSession;
 let dark: BrowserSession;
+let files: string;
 
 function config(port: number) {
   return {
@@ -29,6 +35,7 @@ function config(port: number) {
 describe('e2e: the meter page', () => {
   beforeAll(async () => {
     await ensureRendererBuilt();
+    files = mkdtempSync(join(tmpdir(), 'cosem-e2e-meter-csv-'));
     meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { serialNumber: 12345678, password: 'Pa55word' } });
     server = await startWebServer({ args: ['--no-demo'] });
     api = await openApi(server.url);
@@ -42,6 +49,7 @@ describe('e2e: the meter page', () => {
     await api?.close();
     await server?.stop();
     await meter?.close();
+    if (files !== undefined) rmSync(files, { recursive: true, force: true });
   });
 
   it('from the device page: search, read the clock and the HDLC setup, the capture objects, Add to group', async () => {
@@ -83,6 +91,29 @@ describe('e2e: the meter page', () => {
       await page.getByRole('table', { name: 'Buffer rows' }).waitFor({ timeout: 30_000 });
       expect(await page.getByRole('table', { name: 'Buffer rows' }).getByRole('row').count()).toBe(11);
       await session.screenshot(`meter-03-profile-${scheme}`);
+
+      // The newest 96 entries: stored like a Read range, charted under the rows, and exported.
+      await page.getByLabel('Newest entries').fill('96');
+      await page.getByRole('button', { name: 'Read entries', exact: true }).click();
+      const rows = page.getByRole('table', { name: 'Buffer rows' }).getByRole('row');
+      await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(97);
+      const chart = page.getByRole('img', { name: 'Channels of Load profile with recording period 1 over time' });
+      await chart.locator('canvas').waitFor({ timeout: 20_000 });
+      await expect.poll(() => chart.locator('.overlay').count()).toBe(0);
+      expect(await page.getByLabel('Energy').inputValue()).toBe('interval');
+      const [stored] = await api.call<{ obis: string; rows: number }[]>('profiles.list', { deviceId: 'device-1' });
+      expect(stored).toMatchObject({ obis: '1-0:99.1.0.255' });
+      expect(stored!.rows).toBeGreaterThanOrEqual(96);
+      await page.evaluate('window.scrollTo(0, 0)');
+      await session.screenshot(`meter-06-profile-chart-${scheme}`);
+
+      await page.getByRole('button', { name: 'Export CSV' }).click();
+      const exportDialog = page.getByRole('dialog', { name: /^Export .* as CSV$/ });
+      const file = await downloadOf(page, files, () => exportDialog.getByRole('button', { name: 'Export' }).click());
+      await page.getByRole('status').filter({ hasText: /Saved 96 rows to/ }).waitFor();
+      const csv = parseCsv(file.text, ',');
+      expect(csv.rows).toHaveLength(96);
+      expect(csv.header.some((h) => h.includes('(1-0:1.8.0.255)'))).toBe(true);
 
       await search.fill('1.8.0');
       await tree.getByRole('button', { name: /^1-0:1\.8\.0\.255/ }).click();

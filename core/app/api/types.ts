@@ -2,6 +2,7 @@
  * What the app's API gives back. Every type here is plain JSON (no bigint, no byte arrays, no Date),
  * because the same answers travel over Electron IPC and over the browser-mode WebSocket.
  */
+import type { AuditEntry } from '../audit.js';
 import type { AppConfig } from '../schema.js';
 import type { DlmsJson } from '../../axdr/json.js';
 
@@ -192,6 +193,9 @@ export interface ChangeView {
   readonly ok: boolean;
   readonly before: string;
   readonly after: string;
+  /** A write's values as typed JSON, for the page to show as it shows values (enum names, scaled
+   * numbers); null where not read; absent for a method call and for a secret. */
+  readonly values?: { readonly before: DlmsJson | null; readonly after: DlmsJson | null };
   readonly error: ApiError | null;
 }
 
@@ -208,21 +212,7 @@ export interface ClockChangeView {
 }
 
 /** One change made to a meter, as the audit keeps it (never a secret). */
-export interface AuditEntryView {
-  readonly id: number;
-  readonly at: number;
-  readonly deviceId: string;
-  readonly deviceName: string;
-  readonly kind: 'write' | 'action' | 'set-clock';
-  readonly obis: string;
-  readonly classId: number;
-  readonly member: number;
-  readonly memberName: string;
-  readonly before: string;
-  readonly after: string;
-  readonly result: string;
-  readonly who: string;
-}
+export type AuditEntryView = AuditEntry;
 
 /** A device Test under way: the steps done so far and the one running (null once it ended). */
 export interface TestProgressEvent {
@@ -323,6 +313,10 @@ export interface MeterBufferView {
   readonly columns: readonly ProfileColumnView[];
   /** Oldest first; cells as text. */
   readonly rows: readonly { readonly captureAt: number | null; readonly cells: readonly (string | null)[] }[];
+  /** The stored profile the rows went into (as a Read range on Readings stores them); null when none were stored. */
+  readonly profileId: number | null;
+  /** The time the rows cover, for the profile's chart and CSV; null when no row has a capture time. */
+  readonly range: { readonly from: number; readonly to: number } | null;
 }
 
 export interface MeterReadView {

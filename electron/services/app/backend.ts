@@ -66,7 +66,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
   const traces = new TraceRegistry((payload) => events.emit('trace', payload));
   const services: SessionServices = { context, links, traces, config: () => state.config };
   const tests = new RunningTests();
-  const meterPage = new MeterPage(services);
+  const meterPage = new MeterPage(services, () => database());
   const status = new StatusBoard((s) => events.emit('status', s));
   const database = (): ReadingsDatabase => {
     if (db === null) throw new InputError('readings database', options.dataDir, closed ? 'the app is closing' : 'the backend has not started yet');

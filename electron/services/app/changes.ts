@@ -5,7 +5,9 @@
  * does not allow, so nothing changes a meter by accident through any other path of the API either.
  */
 import type { AuditEntryView, ChangeView, ClockChangeView, ExportOutcome } from '../../../core/app/api/types.js';
-import { dlmsValueFromJson } from '../../../core/axdr/json.js';
+import { dlmsValueFromJson, dlmsValueToJson, type DlmsJson } from '../../../core/axdr/json.js';
+import type { DlmsValue } from '../../../core/axdr/types.js';
+import { isSecretAttribute } from '../../../core/cosem/secret-members.js';
 import { FIELD_LABELS } from '../../../core/app/labels.js';
 import type { PhysicalDevice } from '../../../core/app/schema.js';
 import { InputError } from '../../../core/errors.js';
@@ -69,7 +71,14 @@ export class ChangeService {
     const settings = settingsOf(this.services.config(), device);
     const { link, context } = sessionFor(this.services, settings);
     const r = await writeAttribute(settings, link, context, this.change(device), { obis: args.obis, classId: args.classId, attribute: args.attribute, value });
-    return { ok: r.ok, before: r.before, after: r.after, error: r.error === null ? null : apiErrorOf(r.error) };
+    const json = (v: DlmsValue | null): DlmsJson | null => (v === null ? null : dlmsValueToJson(v));
+    return {
+      ok: r.ok,
+      before: r.before,
+      after: r.after,
+      ...(isSecretAttribute(args.classId, args.attribute) ? {} : { values: { before: json(r.beforeValue), after: json(r.afterValue) } }),
+      error: r.error === null ? null : apiErrorOf(r.error),
+    };
   }
 
   async action(args: ActionArgs): Promise<ChangeView> {

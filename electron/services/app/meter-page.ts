@@ -4,9 +4,12 @@
  * attribute or all of an object, each decoded by its class. Reads go through readDevice like every
  * other read, so they share the link, the meter's limits, recovery and the trace.
  *
+ * A profile's buffer read here is stored in the readings database like a Read range on Readings
+ * (once per capture time), so the page can chart it and export it as CSV.
+ *
  * An association's secret (class 15, attribute 7) is never asked for and never returned.
  */
-import type { MeterAttributeView, MeterObjectView, MeterObjectsView, MeterReadView } from '../../../core/app/api/types.js';
+import type { MeterAttributeView, MeterBufferView, MeterObjectView, MeterObjectsView, MeterReadView } from '../../../core/app/api/types.js';
 import type { DeviceLinkSettings } from '../../../core/app/link-settings.js';
 import { DeviceCache, type LabelledAttribute, type Reading, type ReadRequest } from '../../../core/app/reading/index.js';
 import type { AppConfig, PhysicalDevice } from '../../../core/app/schema.js';
@@ -19,6 +22,7 @@ import { attributeLabel, findCosemClass } from '../../../core/cosem/classes.js';
 import { InputError } from '../../../core/errors.js';
 import { formatObis, obisToBytes, parseObis } from '../../../core/obis.js';
 import { readDevice } from '../device-read.js';
+import type { ReadingsDatabase } from '../readings/readings-database.js';
 import { withDeviceSession } from '../device-session.js';
 import { sessionFor, settingsOf, type SessionServices } from './sessions.js';
 import { apiErrorOf, jsonValue, profileColumnView } from './views.js';
@@ -51,7 +55,10 @@ export class MeterPage {
   private readonly lists = new Map<string, Kept<MeterObjectsView>>();
   private readonly caches = new Map<string, Kept<DeviceCache>>();
 
-  constructor(private readonly services: SessionServices) {}
+  constructor(
+    private readonly services: SessionServices,
+    private readonly db: () => ReadingsDatabase,
+  ) {}
 
   /** Forget what belongs to devices no longer saved. */
   prune(config: AppConfig): void {
@@ -157,12 +164,15 @@ export class MeterPage {
       }
       const id = r.attribute ?? 2;
       if (r.kind === 'profile') {
+        const profileName = listed?.name !== undefined && listed.name !== '' ? listed.name : obis;
         buffer = {
           columns: r.columns.map(profileColumnView),
           rows: r.rows.map((row) => ({ captureAt: row.epochMs, cells: row.values.map((v) => (v === null ? null : String(v))) })),
+          profileId: r.error === null ? this.storeBuffer(args.deviceId, obis, profileName, r) : null,
+          range: rangeOfRows(r.rows, args.range),
         };
       }
-      views.set(id, readingAttributeView(r, id));
+      views.set(id, readingAttributeView(r, id, listed?.version));
     }
     for (const [id, why] of refused) views.set(id, { id, name: attributeLabel(classId, id), text: null, raw: null, error: why });
     const attributes = [...views.values()].filter((a) => !isSecretAttribute(classId, a.id)).sort((a, b) => a.id - b.id);
@@ -176,6 +186,24 @@ export class MeterPage {
       ...(buffer === undefined ? {} : { buffer }),
     };
   }
+
+  /** Store the rows read (those of a capture time already stored are left as they were); the
+   * profile keeps the name it has (a group's value may have named it). */
+  private storeBuffer(deviceId: string, obis: string, name: string, r: Extract<Reading, { kind: 'profile' }>): number {
+    const db = this.db();
+    const known = db.findProfile(deviceId, obis);
+    return db.recordProfile({ deviceId, obis, name: known?.name ?? name, groupId: '', readAt: Date.now(), columns: r.columns, rows: r.rows }).profileId;
+  }
+}
+
+/** The time a buffer read covers: the range asked for, widened to the rows' capture times (the
+ * meter includes the row at the range's end); half-open, so the newest row is inside. */
+function rangeOfRows(rows: readonly { readonly epochMs: number | null }[], asked: MeterReadArgs['range']): MeterBufferView['range'] {
+  const times = rows.map((r) => r.epochMs).filter((t): t is number => t !== null);
+  if (times.length === 0) return asked === undefined ? null : { from: asked.from, to: asked.to };
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  return { from: Math.min(first, asked?.from ?? first), to: Math.max(last + 1, asked?.to ?? last + 1) };
 }
 
 function rawText(raw: Reading['raw']): string | null {
@@ -205,8 +233,8 @@ function labelledView(a: LabelledAttribute): MeterAttributeView {
 
 const withUnit = (value: Reading['value'], unit: string | null): string => `${String(jsonValue(value))}${unit === null ? '' : ` ${unit}`}`;
 
-/** One attribute's reading, decoded by the reader its class gave it. */
-function readingAttributeView(r: Reading, id: number): MeterAttributeView {
+/** One attribute's reading, decoded by the reader its class gave it; `version` (the object list's) where the meaning depends on it. */
+function readingAttributeView(r: Reading, id: number, version: number | undefined): MeterAttributeView {
   const base = { id, name: attributeLabel(r.classId, id) };
   if (r.error !== null && r.raw === null) return { ...base, text: null, raw: null, error: apiErrorOf(r.error).message };
   const details: { label: string; text: string }[] = [];
@@ -234,10 +262,13 @@ function readingAttributeView(r: Reading, id: number): MeterAttributeView {
       text = `${r.rows.length} row${r.rows.length === 1 ? '' : 's'} of ${r.columns.length} column${r.columns.length === 1 ? '' : 's'}`;
       if (r.entriesInUse !== null) details.push({ label: 'entries in use', text: String(r.entriesInUse) });
       return { ...base, text, raw: null, details, error: r.error === null ? null : apiErrorOf(r.error).message };
-    case 'value':
-      text = r.meaning?.text ?? (r.unit !== null && r.value !== null ? withUnit(r.value, r.unit) : rawText(r.raw));
-      table = r.meaning?.table ?? undefined;
+    case 'value': {
+      // The reader gave a meaning without the object's version; the object list gives it here.
+      const meaning = r.raw !== null && r.unit === null ? (attributeMeaning(r.classId, id, r.raw, version) ?? r.meaning) : r.meaning;
+      text = meaning?.text ?? (r.unit !== null && r.value !== null ? withUnit(r.value, r.unit) : rawText(r.raw));
+      table = meaning?.table ?? undefined;
       break;
+    }
     case 'object': {
       const a = r.attributes.find((x) => x.id === id);
       if (a !== undefined) return labelledView(a);

@@ -45,6 +45,8 @@ describe('changes through the API', () => {
     const speed = await t.call('meter.write', { deviceId: 'd1', obis: '0-0:22.0.0.255', classId: 23, attribute: 2, value: { type: 'enum', value: 6 } });
     expect(speed).toMatchObject({ ok: true, error: null });
     expect(speed.after).toMatch(/6/);
+    // The values as typed JSON too, for the page to show them by name.
+    expect(speed.values).toEqual({ before: { type: 'enum', value: expect.any(Number) }, after: { type: 'enum', value: 6 } });
 
     const off = await t.call('meter.action', { deviceId: 'd1', obis: '0-0:96.3.10.255', classId: 70, method: 1, parameters: { type: 'integer', value: 0 } });
     expect(off.ok).toBe(true);
@@ -52,6 +54,7 @@ describe('changes through the API', () => {
     const on = await t.call('meter.action', { deviceId: 'd1', obis: '0-0:96.3.10.255', classId: 70, method: 2, parameters: { type: 'integer', value: 0 } });
     expect(on.ok).toBe(true);
     expect(on.after).toBe(off.before);
+    expect(on.values).toBeUndefined();
 
     const refused = await t.call('meter.write', { deviceId: 'd2', obis: '0-0:22.0.0.255', classId: 23, attribute: 2, value: { type: 'enum', value: 5 } });
     expect(refused.ok).toBe(false);

@@ -96,6 +96,8 @@ for (const strict of [false, true]) {
       expect(attr(disconnect, 4).text).toMatch(/^(none|mode \d)/);
 
       const security = await t.call('meter.read', { deviceId: 'd1', obis: '0-0:43.0.0.255', classId: 64 });
+      // The virtual meter's security setup is version 1: its policy is a bit map.
+      expect(attr(security, 2).text).toMatch(/^(no protection|[a-z ,]+) \(0x[0-9A-F]{2}\)$/);
       expect(attr(security, 3).text).toMatch(/suite \d/);
       expect(attr(security, 5).text).toMatch(/^[0-9A-F]{16}/);
 
@@ -133,6 +135,34 @@ for (const strict of [false, true]) {
 
       const unbounded = await t.fail('meter.read', { deviceId: 'd1', obis: '1-0:99.1.0.255', classId: 7, attribute: 2 });
       expect(unbounded.message).toMatch(/by entries/);
+    });
+
+    it('stores a buffer read in the readings database once per capture time, listed, charted and exported like a Read range', async () => {
+      await withDevice();
+      await t.call('meter.objects', { deviceId: 'd1' });
+      const first = await t.call('meter.read', { deviceId: 'd1', obis: '1-0:99.1.0.255', classId: 7, attribute: 2, entries: 4 });
+      const buffer = first.buffer!;
+      expect(buffer.profileId).toEqual(expect.any(Number));
+      const times = buffer.rows.map((r) => r.captureAt!);
+      expect(buffer.range).toEqual({ from: Math.min(...times), to: Math.max(...times) + 1 });
+      let [listed] = await t.call('profiles.list', { deviceId: 'd1' });
+      expect(listed).toMatchObject({ id: buffer.profileId, obis: '1-0:99.1.0.255', rows: 4, firstCaptureAt: Math.min(...times), lastCaptureAt: Math.max(...times) });
+      expect(listed!.name).toMatch(/profile/i);
+
+      // Read again with more entries: the rows already stored are not stored twice.
+      const again = await t.call('meter.read', { deviceId: 'd1', obis: '1-0:99.1.0.255', classId: 7, attribute: 2, entries: 6 });
+      expect(again.buffer!.profileId).toBe(buffer.profileId);
+      [listed] = await t.call('profiles.list', { deviceId: 'd1' });
+      const allTimes = new Set([...times, ...again.buffer!.rows.map((r) => r.captureAt!)]);
+      expect(listed!.rows).toBe(allTimes.size);
+
+      const range = again.buffer!.range!;
+      const series = await t.call('profiles.chart', { profileId: buffer.profileId!, range, energy: 'interval' });
+      expect(series.length).toBeGreaterThan(0);
+      const table = await t.call('profiles.table', { profileId: buffer.profileId!, range, offset: 0, limit: 100 });
+      expect(table.total).toBe(6);
+      const csv = await t.call('export.profileCsv', { profileId: buffer.profileId!, range });
+      expect(csv).toMatchObject({ status: 'saved', rows: 6 });
     });
 
     it('shows what the association may not read without asking, and an unknown attribute raw or with the refusal, never as a failed call', async () => {

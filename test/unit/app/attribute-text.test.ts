@@ -31,6 +31,19 @@ describe('attributeShown', () => {
     expect(attributeShown(41, 3, ln('0-0:25.1.0.255')).text).toBe('0-0:25.1.0.255');
   });
 
+  it("reads a security setup's security_policy by the object's version: an enumeration in 0, a bit map in 1", () => {
+    const policy = (value: number, version?: number) => attributeShown(64, 2, { type: 'enum', value }, version).text;
+    expect(policy(0, 0)).toBe('no protection (0)');
+    expect(policy(3, 0)).toBe('all messages authenticated and encrypted (3)');
+    expect(policy(0, 1)).toBe('no protection (0x00)');
+    expect(policy(0x03, 1)).toBe('authenticated request, encrypted request (0x03)');
+    expect(policy(0x3c, 1)).toBe('digitally signed request, authenticated response, encrypted response, digitally signed response (0x3C)');
+    expect(policy(0x41, 1)).toBe('authenticated request, bits not defined (0x41)');
+    // Without the version: only a value version 0 cannot have is read as bits; 0..3 are given both ways.
+    expect(policy(0x18)).toBe('authenticated response, encrypted response (0x18)');
+    expect(policy(1)).toBe('1: version 0 all messages authenticated; version 1 authenticated request (0x01)');
+  });
+
   it("shows an association's object list as a table of class, OBIS code, version and name", () => {
     const entry = (classId: number, version: number, obis: string): DlmsValue => ({
       type: 'structure',

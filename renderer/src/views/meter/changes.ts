@@ -4,14 +4,23 @@
  * register's scaler and unit to show beside its value.
  */
 import type { MeterAttributeView } from '../../../../core/app/api/types.js';
-import type { DlmsJson } from '../../../../core/axdr/json.js';
-import { attributeMeaning } from '../../../../core/cosem/attribute-text.js';
+import { dlmsValueFromJson, type DlmsJson } from '../../../../core/axdr/json.js';
+import { attributeMeaning, attributeShown, isBitMapAttribute } from '../../../../core/cosem/attribute-text.js';
+import { scaledDecimal } from '../../../../core/cosem/scaler.js';
 import { findCosemClass } from '../../../../core/cosem/classes.js';
 import { unitSymbol } from '../../../../core/cosem/units.js';
 
 /** What the change dialog changes: an attribute (with its value as read) or a method. */
 export type ChangeTarget =
-  | { readonly kind: 'write'; readonly id: number; readonly name: string; readonly current: MeterAttributeView & { readonly json: DlmsJson }; readonly scalerUnit?: { scaler: number; unit: string } | undefined }
+  | {
+      readonly kind: 'write';
+      readonly id: number;
+      readonly name: string;
+      /** The value as read, or a blank value of the declared type when it could not be read (`unread` says why). */
+      readonly current: MeterAttributeView & { readonly json: DlmsJson };
+      readonly unread?: string | undefined;
+      readonly scalerUnit?: { scaler: number; unit: string } | undefined;
+    }
   | { readonly kind: 'call'; readonly id: number; readonly name: string };
 
 export interface MethodParameters {
@@ -48,11 +57,12 @@ export function methodParameters(classId: number, method: number): MethodParamet
   return known === undefined ? { ...UNKNOWN, known: false } : { ...known, known: true };
 }
 
-/** The meanings the Blue Book gives an enumeration attribute, value -> name; undefined when none. */
-export function enumNames(classId: number, attribute: number): ReadonlyMap<number, string> | undefined {
+/** The meanings the Blue Book gives an enumeration attribute, value -> name; undefined when none (or when, at this version, its values are bits). */
+export function enumNames(classId: number, attribute: number, version?: number): ReadonlyMap<number, string> | undefined {
+  if (isBitMapAttribute(classId, attribute, version)) return undefined;
   const names = new Map<number, string>();
   for (let n = 0; n < 256; n++) {
-    const text = attributeMeaning(classId, attribute, { type: 'enum', value: n })?.text;
+    const text = attributeMeaning(classId, attribute, { type: 'enum', value: n }, version)?.text;
     if (text === undefined || text.endsWith('(not defined)')) continue;
     names.set(n, text.replace(/ \(\d+\)$/, ''));
   }
@@ -80,4 +90,45 @@ export function scalerUnitOf(json: DlmsJson | undefined): { scaler: number; unit
 /** The scaler_unit attribute of a class with a scaled value. */
 export function scalerUnitAttribute(classId: number): number {
   return classId === 5 ? 4 : 3;
+}
+
+/**
+ * A value of the attribute as the page's table shows it: a register's value scaled, with its unit
+ * ("230.0 V"); an enumeration by name ("19200 baud (6)"), a date-time, an address; else the typed line.
+ */
+export function attributeValueText(classId: number, attribute: number, json: DlmsJson, scalerUnit?: { scaler: number; unit: string }, version?: number): string {
+  const value = dlmsValueFromJson(json, 'value');
+  if (scalerUnit !== undefined && scaledAttribute(classId, attribute) && 'value' in value && (typeof value.value === 'number' || typeof value.value === 'bigint')) {
+    const scaled = scaledDecimal(value.value, scalerUnit.scaler);
+    return scalerUnit.unit === '' ? scaled : `${scaled} ${scalerUnit.unit}`;
+  }
+  return attributeShown(classId, attribute, value, version).text;
+}
+
+/** The data type the class declares for the attribute ('long-unsigned', 'octet-string(12) date-time', ...); undefined where it leaves it open. */
+export function declaredType(classId: number, attribute: number): string | undefined {
+  return findCosemClass(classId)?.attributes.find((a) => a.id === attribute)?.type;
+}
+
+/** A date-time with every field "not specified": the editor starts with its fields empty. */
+const BLANK_DATE_TIME = 'FFFF' + 'FF'.repeat(7) + '8000' + '00';
+
+const NUMBER_TYPES = new Set(['integer', 'long', 'double-long', 'unsigned', 'long-unsigned', 'double-long-unsigned', 'enum', 'float32', 'float64']);
+
+/**
+ * A blank value of the attribute's declared type, for an editor with no current value to start
+ * from (an attribute the association may write but not read); undefined where the type is open.
+ */
+export function blankValue(classId: number, attribute: number): DlmsJson | undefined {
+  const declared = declaredType(classId, attribute);
+  if (declared === undefined) return undefined;
+  const base = /^[a-z0-9-]+/.exec(declared)?.[0] ?? '';
+  if (NUMBER_TYPES.has(base)) return { type: base as 'long-unsigned', value: 0 };
+  if (base === 'long64' || base === 'long64-unsigned') return { type: base, value: '0' };
+  if (base === 'boolean') return { type: 'boolean', value: false };
+  if (base === 'octet-string') return { type: 'octet-string', value: declared.includes('date-time') ? BLANK_DATE_TIME : '' };
+  if (base === 'visible-string' || base === 'utf8-string') return { type: base, value: '' };
+  if (base === 'bit-string') return { type: 'bit-string', value: '' };
+  if (base === 'array' || base === 'structure') return { type: base, items: [] };
+  return undefined;
 }

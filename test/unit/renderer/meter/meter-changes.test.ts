@@ -13,6 +13,7 @@ const right = (id: number, name: string, write = false) => ({ id, name, access: 
 const OBJECTS: MeterObjectView[] = [
   { obis: '0-0:22.0.0.255', classId: 23, className: 'IEC HDLC setup', version: 1, name: 'IEC HDLC setup', rightsGiven: true, attributes: [right(1, 'logical_name'), right(2, 'comm_speed', true), right(3, 'window_size_transmit')], methods: [] },
   { obis: '0-0:96.3.10.255', classId: 70, className: 'Disconnect control', version: 0, name: 'Disconnect control', rightsGiven: true, attributes: [right(1, 'logical_name'), right(2, 'output_state'), right(3, 'control_state')], methods: [{ id: 1, name: 'remote_disconnect', access: 'access', call: true }, { id: 2, name: 'remote_reconnect', access: 'no-access', call: false }] },
+  { obis: '0-0:1.0.0.255', classId: 8, className: 'Clock', version: 0, name: 'Clock', rightsGiven: true, attributes: [right(1, 'logical_name'), { id: 5, name: 'daylight_savings_begin', access: 'write-only', read: false, write: true, selectors: [] }, { id: 7, name: 'daylight_savings_deviation', access: 'write-only', read: false, write: true, selectors: [] }], methods: [] },
   { obis: '1-0:32.7.0.255', classId: 3, className: 'Register', version: 0, name: 'Voltage L1', rightsGiven: true, attributes: [right(1, 'logical_name'), right(2, 'value', true), right(3, 'scaler_unit')], methods: [] },
 ];
 
@@ -41,10 +42,12 @@ async function openMeter(allowChanges: boolean, write?: (arg: any) => ChangeView
   const api = await openApp('#/meter/device-1', config(allowChanges), (a) => {
     a.handle('meter.objects', () => ({ deviceId: 'device-1', readAt: Date.now(), referencing: 'ln', objects: OBJECTS }));
     a.handle('meter.read', readAnswer);
-    a.handle('meter.write', write ?? ((arg: { value: { value: number } }) => {
-      const before = `${speed}`;
+    // As the backend answers: the audit's text, and the values read before and after.
+    a.handle('meter.write', write ?? ((arg: { classId: number; value: { type: string; value: number } }) => {
+      if (arg.classId === 3) return { ok: true, before: 'long-unsigned 2301', after: `long-unsigned ${arg.value.value}`, values: { before: { type: 'long-unsigned', value: 2301 }, after: arg.value }, error: null };
+      const before = speed;
       speed = arg.value.value;
-      return { ok: true, before: `9600 baud (${before})`, after: `19200 baud (${speed})`, error: null };
+      return { ok: true, before: `enum ${before}`, after: `enum ${speed}`, values: { before: { type: 'enum', value: before }, after: { type: 'enum', value: speed } }, error: null };
     }));
     a.handle('meter.action', () => ({ ok: true, before: 'output_state connected (true); control_state connected (1)', after: 'output_state disconnected (false); control_state disconnected (0)', error: null }));
   });
@@ -99,6 +102,8 @@ describe('meter page changes', () => {
     await settle();
     expect(api.callsOf('meter.write')).toEqual([{ method: 'meter.write', arg: { deviceId: 'device-1', obis: '0-0:22.0.0.255', classId: 23, attribute: 2, value: { type: 'enum', value: 6 } } }]);
     expect(dialog()?.textContent).toContain('Written, and read back.');
+    // The values as the editor and the table show them, not the audit's "enum 6".
+    expect(dialog()?.querySelector('[data-testid="before"]')?.textContent).toBe('9600 baud (5)');
     expect(dialog()?.querySelector('[data-testid="after"]')?.textContent).toBe('19200 baud (6)');
     // The page reads the attribute again behind the dialog.
     expect(document.querySelector('table[aria-label="Attributes"]')?.textContent).toContain('19200 baud (6)');
@@ -130,6 +135,38 @@ describe('meter page changes', () => {
     expect(button('Write…').disabled).toBe(true);
     type(input, '2300');
     expect(button('Write…').disabled).toBe(false);
+    click(button('Write…'));
+    expect(dialog()?.querySelector('[data-testid="confirm-text"]')?.textContent).toContain('from 230.1 V to 230.0 V?');
+    click(button('Confirm write'));
+    await settle();
+    expect(dialog()?.querySelector('[data-testid="before"]')?.textContent).toBe('230.1 V');
+    expect(dialog()?.querySelector('[data-testid="after"]')?.textContent).toBe('230.0 V');
+  });
+
+  it('starts a blank editor of the declared type for an attribute the association may write but not read, and says so', async () => {
+    const api = await openMeter(true);
+    open('0-0:1.0.0.255');
+    click(button('Write daylight_savings_deviation'));
+    await settle();
+    // Nothing is asked that the association may not read.
+    expect(api.callsOf('meter.read')).toHaveLength(0);
+    expect(document.querySelector('[role="alert"]')).toBeNull();
+    expect(dialog()?.querySelector('[data-testid="old-value"]')?.textContent).toBe('not known (could not be read)');
+    expect(dialog()?.querySelector('.unread')?.textContent).toBe('The current value could not be read (this association may write it but not read it). The editor starts blank, as integer: give the whole value to write.');
+    const input = labelled('New value') as HTMLInputElement;
+    expect(input.value).toBe('0');
+    type(input, '60');
+    click(button('Write…'));
+    expect(dialog()?.querySelector('[data-testid="confirm-text"]')?.textContent?.replace(/\s+/g, ' ')).toContain('from not known (could not be read) to 60 min?');
+    click(button('Cancel', dialog()!));
+    await settle();
+
+    // A date-time starts with its fields empty.
+    click(button('Write daylight_savings_begin'));
+    await settle();
+    expect(dialog()?.querySelector('.unread')?.textContent).toContain('as octet-string(12) date-time');
+    const date = dialog()!.querySelector<HTMLInputElement>('input[type="datetime-local"]');
+    expect(date?.value).toBe('');
   });
 
   it('calls remote_disconnect with integer 0 after confirming, and shows what it changed', async () => {

@@ -1,14 +1,29 @@
 // @vitest-environment happy-dom
 /** The meter page on a fake backend: tree by class and OBIS group, search, reads decoded by class, the buffer, Add to group. */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MeterObjectView, MeterObjectsView, MeterReadView } from '../../../../core/app/api/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChartSeriesView, MeterObjectView, MeterObjectsView, MeterReadView } from '../../../../core/app/api/types.js';
+import { setLineChartFactory } from '../../../../renderer/src/lib/charts/line-chart.js';
+import type { LineChartSpec } from '../../../../renderer/src/lib/charts/series.js';
 import type { AppConfig } from '../../../../core/app/schema.js';
 import { objectTree, obisGroupOf } from '../../../../renderer/src/views/meter/tree.js';
 import { button, choose, click, labelled, settle, type } from '../editors/dom.js';
 import { device, tcpConnection } from '../editors/fake-api.js';
 import { closeApp, openApp } from '../editors/mount-app.js';
 
-afterEach(() => closeApp());
+/** The charts drawn, by their label, each with every spec handed to it (the last is what shows). */
+let charts: { label: string | null; specs: LineChartSpec[] }[] = [];
+beforeEach(() => {
+  charts = [];
+  setLineChartFactory((canvas, spec) => {
+    const chart = { label: canvas.parentElement?.getAttribute('aria-label') ?? null, specs: [structuredClone(spec)] };
+    charts.push(chart);
+    return { update: (next) => chart.specs.push(structuredClone(next)), retheme: () => {}, destroy: () => {} };
+  });
+});
+afterEach(() => {
+  closeApp();
+  setLineChartFactory(null);
+});
 
 const right = (id: number, name: string, read = true, write = false) => ({ id, name, access: read && write ? 'read-and-write' : read ? 'read-only' : write ? 'write-only' : 'no-access', read, write, selectors: [] });
 const object = (obis: string, classId: number, className: string, name: string, attributes: MeterObjectView['attributes'], methods: MeterObjectView['methods'] = []): MeterObjectView => ({ obis, classId, className, version: classId === 7 ? 1 : 0, name, rightsGiven: true, attributes, methods });
@@ -31,6 +46,13 @@ const config: Partial<AppConfig> = {
   groups: [{ id: 'group-1', enable: true, name: 'Energy', interval: 60, values: [] }],
 };
 
+const BUFFER_RANGE = { from: Date.UTC(2026, 11, 7, 9), to: Date.UTC(2026, 11, 7, 9, 15) + 1 };
+
+/** The stored profile's energy channel as the backend charts it, per interval or as the register. */
+function chartAnswer(arg: { profileId: number; range: { from: number; to: number }; energy?: 'interval' | 'register' }): ChartSeriesView[] {
+  return [{ seriesId: 1, name: 'Active energy import (+A), total', obis: '1-0:1.8.0.255', unit: 'kWh', times: [BUFFER_RANGE.to - 1], values: [arg.energy === 'register' ? 12.75 : 0.25] }];
+}
+
 function readAnswer(arg: { obis: string; classId: number; attribute?: number; entries?: number }): MeterReadView {
   const base = { deviceId: 'device-1', obis: arg.obis, classId: arg.classId, readAt: Date.now() };
   if (arg.classId === 8) {
@@ -44,6 +66,8 @@ function readAnswer(arg: { obis: string; classId: number; attribute?: number; en
     return { ...base, className: 'Profile generic', attributes: [{ id: 2, name: 'buffer', text: '2 rows of 2 columns', raw: null, error: null }], buffer: {
       columns: [{ name: 'Clock', obis: '0-0:1.0.0.255', classId: 8, attribute: 2, unit: null }, { name: 'Active energy import (+A), total', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, unit: 'kWh' }],
       rows: [{ captureAt: Date.UTC(2026, 11, 7, 9), cells: ['2026-12-07T10:00:00+01:00', '12.5'] }, { captureAt: Date.UTC(2026, 11, 7, 9, 15), cells: ['2026-12-07T10:15:00+01:00', '12.75'] }],
+      profileId: 3,
+      range: BUFFER_RANGE,
     } };
   }
   if (arg.classId === 7) {
@@ -62,6 +86,8 @@ async function openMeter() {
   const api = await openApp('#/meter/device-1', config, (a) => {
     a.handle('meter.objects', () => LIST);
     a.handle('meter.read', readAnswer);
+    a.handle('profiles.chart', chartAnswer);
+    a.handle('export.profileCsv', () => ({ status: 'saved', fileName: 'load-profile.csv', path: '/tmp/load-profile.csv', downloadUrl: null, rows: 2 }));
   });
   await settle();
   return api;
@@ -163,6 +189,34 @@ describe('meter page object', () => {
     await settle();
     const ranged = api.callsOf('meter.read').at(-1)!.arg as { range: { from: number; to: number } };
     expect(ranged.range.to - ranged.range.from).toBeGreaterThan(86_000_000);
+  });
+
+  it('charts the stored rows of a buffer read over the range read, per interval or as registers, and exports them as CSV', async () => {
+    const api = await openMeter();
+    click(treeButtons().find((b) => b.textContent?.includes('1-0:99.1.0.255'))!);
+    click(button('Read entries'));
+    await settle();
+    expect(api.callsOf('profiles.chart').at(-1)!.arg).toEqual({ profileId: 3, range: BUFFER_RANGE, energy: 'interval', maxPoints: 1500 });
+    const chart = () => charts.find((c) => c.label === 'Channels of Load profile with recording period 1 over time')!.specs.at(-1)!;
+    expect(chart().range).toEqual(BUFFER_RANGE);
+    expect(chart().lines.map((l) => [l.label, l.points.map((p) => p.y)])).toEqual([['Active energy import (+A), total (kWh) per interval', [0.25]]]);
+
+    choose(labelled('Energy', document) as HTMLSelectElement, 'Register readings');
+    await settle();
+    expect(api.callsOf('profiles.chart').at(-1)!.arg).toMatchObject({ profileId: 3, energy: 'register' });
+    expect(chart().lines.map((l) => [l.label, l.points.map((p) => p.y)])).toEqual([['Active energy import (+A), total (kWh)', [12.75]]]);
+
+    click(button('Export CSV'));
+    const dialog = document.querySelector('[role="dialog"]')!;
+    expect(dialog.textContent).toContain('Export Load profile with recording period 1 as CSV');
+    click(button('Export', dialog));
+    await settle();
+    const asked = api.callsOf('export.profileCsv')[0]!.arg as { profileId: number; range: { from: number; to: number } };
+    expect(asked.profileId).toBe(3);
+    // The dialog's fields hold minutes: the range covers the rows read.
+    expect(asked.range.from).toBeLessThanOrEqual(BUFFER_RANGE.from);
+    expect(asked.range.to).toBeGreaterThanOrEqual(BUFFER_RANGE.to);
+    expect(document.querySelector('[role="status"]')?.textContent).toContain('Saved 2 rows to load-profile.csv');
   });
 
   it('Add to group fills a new value row of the chosen group and opens its page', async () => {
