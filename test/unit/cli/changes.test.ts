@@ -121,6 +121,23 @@ describe.each(METER_KINDS.flatMap((m) => (['hdlc', 'wrapper'] as const).map((f) 
     expect(r.out).toMatch(/^after   enum 5$/m);
     expect((await audit(name))[0]).toMatchObject({ kind: 'write', memberName: 'comm_speed', before: 'enum 5', after: 'enum 5', result: 'read-write-denied' });
   });
+
+  it('the commissioning report holds every change of this visit, with before and after', async () => {
+    const { args, name } = linkArgs(meter, framing, 'low');
+    const file = join(dir, `report-${meter}-${framing}.html`);
+    const r = await run('report', ...args, '--out', file);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    // The changes above: the clock set, the speed written twice, the breaker off and on again.
+    for (const e of await audit(name)) {
+      expect(html).toContain(`<td>${e.kind}</td>`);
+      expect(html).toContain(`<td>${e.memberName}</td><td>${e.before.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</td>`);
+    }
+    expect(html).toMatch(/<td>set-clock<\/td>/);
+    expect(html).toMatch(/<td>remote_reconnect with 0<\/td>/);
+    expect(html).not.toContain(LOW_PASSWORD);
+  });
 });
 
 describe('cosem-studio write, action, set-clock: arguments', () => {
