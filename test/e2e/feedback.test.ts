@@ -12,15 +12,16 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
-import { openBrowser, type BrowserSession } from './support/browser.js';
-import { ensureRendererBuilt } from './support/build.js';
-import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
+import type { BrowserSession } from './support/browser.js';
+import { importConfig, type ApiSocket } from './support/limits-api.js';
+import type { WebServer } from './support/web-server.js';
 
 const PASSWORD = '47110815';
 const LONG_NAME = 'Independent WRAPPER client meter';
 
 let meter: VirtualMeterServer;
+let app: AppInBrowsers;
 let server: WebServer;
 let api: ApiSocket;
 let light: BrowserSession;
@@ -95,21 +96,14 @@ async function both(name: string, step: (s: BrowserSession) => Promise<void>): P
 
 describe('e2e: the app says why, and marks where', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt();
     meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: 0, meter: { password: PASSWORD, serialNumber: 40_512_345 } });
-    server = await startWebServer({ args: ['--no-demo'] });
-    api = await openApi(server.url);
+    ({ server, api, light, dark } = app = await openAppInBrowsers());
     await importConfig(api, config(false));
-    light = await openBrowser();
-    dark = await openBrowser({ colorScheme: 'dark' });
     files = mkdtempSync(join(tmpdir(), 'cosem-e2e-feedback-files-'));
   }, 180_000);
 
   afterAll(async () => {
-    await light?.close();
-    await dark?.close();
-    await api?.close();
-    await server?.stop();
+    await app?.close();
     await meter?.close();
     if (files !== undefined) rmSync(files, { recursive: true, force: true });
   });

@@ -6,12 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
-import { openBrowser, type BrowserSession } from './support/browser.js';
-import { ensureRendererBuilt } from './support/build.js';
-import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
+import type { BrowserSession } from './support/browser.js';
+import { importConfig, type ApiSocket } from './support/limits-api.js';
+import type { WebServer } from './support/web-server.js';
 
 let meter: VirtualMeterServer;
+let app: AppInBrowsers;
 let server: WebServer;
 let api: ApiSocket;
 let light: BrowserSession;
@@ -32,19 +33,12 @@ function config(port: number, client: typeof LOW | typeof PUBLIC) {
 
 describe('e2e: changing the meter', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt();
     meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { serialNumber: 12345678, password: 'Pa55word' } });
-    server = await startWebServer({ args: ['--no-demo'] });
-    api = await openApi(server.url);
-    light = await openBrowser();
-    dark = await openBrowser({ colorScheme: 'dark' });
+    ({ server, api, light, dark } = app = await openAppInBrowsers());
   }, 180_000);
 
   afterAll(async () => {
-    await light?.close();
-    await dark?.close();
-    await api?.close();
-    await server?.stop();
+    await app?.close();
     await meter?.close();
   });
 

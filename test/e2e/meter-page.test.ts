@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
-import { openBrowser, type BrowserSession } from './support/browser.js';
-import { ensureRendererBuilt } from './support/build.js';
+import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
+import type { BrowserSession } from './support/browser.js';
 import { downloadOf, parseCsv } from './support/flows-helpers.js';
-import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { importConfig, type ApiSocket } from './support/limits-api.js';
+import type { WebServer } from './support/web-server.js';
 
 let meter: VirtualMeterServer;
+let app: AppInBrowsers;
 let server: WebServer;
 let api: ApiSocket;
 let light: BrowserSession;
@@ -34,20 +35,13 @@ function config(port: number) {
 
 describe('e2e: the meter page', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt();
     files = mkdtempSync(join(tmpdir(), 'cosem-e2e-meter-csv-'));
     meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { serialNumber: 12345678, password: 'Pa55word' } });
-    server = await startWebServer({ args: ['--no-demo'] });
-    api = await openApi(server.url);
-    light = await openBrowser();
-    dark = await openBrowser({ colorScheme: 'dark' });
+    ({ server, api, light, dark } = app = await openAppInBrowsers());
   }, 180_000);
 
   afterAll(async () => {
-    await light?.close();
-    await dark?.close();
-    await api?.close();
-    await server?.stop();
+    await app?.close();
     await meter?.close();
     if (files !== undefined) rmSync(files, { recursive: true, force: true });
   });

@@ -8,13 +8,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
-import { SCREENSHOTS, openBrowser, type BrowserSession } from './support/browser.js';
-import { ensureRendererBuilt } from './support/build.js';
-import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
+import { SCREENSHOTS, type BrowserSession } from './support/browser.js';
+import { importConfig, type ApiSocket } from './support/limits-api.js';
+import type { WebServer } from './support/web-server.js';
 
 const password = 'Pa55word';
 let meters: VirtualMeterServer[] = [];
+let app: AppInBrowsers;
 let server: WebServer;
 let api: ApiSocket;
 let light: BrowserSession;
@@ -46,21 +47,14 @@ function config(ports: readonly number[]) {
 
 describe('e2e: set the clock from a device Test', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt();
     for (let i = 0; i < 2; i++) {
       meters.push(await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { password, clockOffsetSeconds: 3600 } }));
     }
-    server = await startWebServer({ args: ['--no-demo'] });
-    api = await openApi(server.url);
-    light = await openBrowser();
-    dark = await openBrowser({ colorScheme: 'dark' });
+    ({ server, api, light, dark } = app = await openAppInBrowsers());
   }, 180_000);
 
   afterAll(async () => {
-    await light?.close();
-    await dark?.close();
-    await api?.close();
-    await server?.stop();
+    await app?.close();
     for (const m of meters) await m.close();
     meters = [];
   });

@@ -5,13 +5,14 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type BrowserSession } from './support/browser.js';
-import { ensureRendererBuilt } from './support/build.js';
-import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
+import type { BrowserSession } from './support/browser.js';
+import { importConfig, type ApiSocket } from './support/limits-api.js';
+import type { WebServer } from './support/web-server.js';
 
 let silent: net.Server;
 const sockets = new Set<net.Socket>();
+let app: AppInBrowsers;
 let server: WebServer;
 let api: ApiSocket;
 let light: BrowserSession;
@@ -29,23 +30,16 @@ function config(port: number, responseTimeoutMs: number) {
 
 describe('e2e: a device Test shows its progress and can be cancelled', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt();
     silent = net.createServer((s) => {
       sockets.add(s);
       s.on('error', () => undefined);
     });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    server = await startWebServer({ args: ['--no-demo'] });
-    api = await openApi(server.url);
-    light = await openBrowser();
-    dark = await openBrowser({ colorScheme: 'dark' });
+    ({ server, api, light, dark } = app = await openAppInBrowsers());
   }, 180_000);
 
   afterAll(async () => {
-    await light?.close();
-    await dark?.close();
-    await api?.close();
-    await server?.stop();
+    await app?.close();
     for (const s of sockets) s.destroy();
     await new Promise<void>((r) => silent?.close(() => r()));
   });
