@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type Io } from '../../../electron/cli.js';
+import { runCli } from './run-cli.js';
 import { valueArgument } from '../../../electron/cli/value-argument.js';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 import { CLIENTS, LOW_PASSWORD, METER_KINDS, type MeterKind } from '../matrix/support.js';
@@ -11,13 +11,7 @@ import { CLIENTS, LOW_PASSWORD, METER_KINDS, type MeterKind } from '../matrix/su
 const dir = mkdtempSync(join(tmpdir(), 'cosem-cli-changes-'));
 process.env['COSEM_STUDIO_DATA'] = join(dir, 'data');
 
-async function run(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: Io = { out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-  const code = await main(argv, io);
-  return { code, out: stdout.join('\n'), err: stderr.join('\n') };
-}
+const run = runCli;
 
 interface AuditRow {
   deviceId: string;

@@ -10,19 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../core/errors.js';
 import { DEFAULT_CONFORMANCE, resolveMeterConfig } from '../../../core/meter/config.js';
 import type { MeterClientConfig } from '../../../core/meter/security-config.js';
-import { main, type Io } from '../../../electron/cli.js';
+import { runCli } from './run-cli.js';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cosem-identity-'));
 process.env['COSEM_STUDIO_DATA'] = join(dir, 'data');
 
-async function run(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: Io = { out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-  const code = await main(argv, io);
-  return { code, out: stdout.join('\n'), err: stderr.join('\n') };
-}
+const run = runCli;
 
 interface Report {
   ok: boolean;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type Io } from '../../../electron/cli.js';
+import { runCli } from './run-cli.js';
 import { findChromium } from '../../../electron/services/report.js';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 
@@ -15,13 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'cosem-cli-report-'));
 process.env['COSEM_STUDIO_DATA'] = join(dir, 'data');
 const PASSWORD = 'Rep0rt-Pass';
 
-async function run(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: Io = { out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-  const code = await main(argv, io);
-  return { code, out: stdout.join('\n'), err: stderr.join('\n') };
-}
+const run = runCli;
 
 let meter: VirtualMeterServer;
 let device: string[];
