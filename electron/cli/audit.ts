@@ -31,8 +31,6 @@ function line(e: AuditEntry): string {
 }
 
 export const auditCommand: Command = {
-  name: 'audit',
-  summary: 'list the changes made to meters (newest first), or write them to CSV',
   async run(argv, io: Io) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

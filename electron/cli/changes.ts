@@ -141,8 +141,6 @@ const SET_CLOCK_HELP = usage(
 const SET_TOLERANCE_SECONDS = 1;
 
 export const setClockCommand: Command = {
-  name: 'set-clock',
-  summary: "set the meter's clock to this computer's time (or --time), drift before and after",
   async run(argv, io: Io) {
     const args = parseArgs(argv, SET_CLOCK_OPTIONS);
     if (flag(args, '--help')) {
@@ -200,8 +198,6 @@ function sameValue(a: DlmsValue, b: DlmsValue): boolean {
 }
 
 export const writeCommand: Command = {
-  name: 'write',
-  summary: 'write an attribute (VALUE plain or as JSON), print it before and after',
   async run(argv, io: Io) {
     const args = parseArgs(argv, WRITE_OPTIONS);
     if (flag(args, '--help')) {
@@ -253,8 +249,6 @@ const ACTION_HELP = usage(
 );
 
 export const actionCommand: Command = {
-  name: 'action',
-  summary: 'call a method (parameter as JSON), print what it changes before and after',
   async run(argv, io: Io) {
     const args = parseArgs(argv, ACTION_OPTIONS);
     if (flag(args, '--help')) {

@@ -31,8 +31,6 @@ function time(text: string | undefined, option: string, fallback: number): numbe
 }
 
 export const exportCommand: Command = {
-  name: 'export',
-  summary: "write a group's readings or a profile's rows to CSV",
   async run(argv, io: Io) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

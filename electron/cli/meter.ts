@@ -42,8 +42,6 @@ export interface MeterIo extends Io {
 }
 
 export const meterCommand: Command = {
-  name: 'meter',
-  summary: 'run the virtual meter on TCP or a serial port',
   async run(argv, io: MeterIo) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

@@ -70,8 +70,6 @@ export function objectLine(o: ListedObject): string {
 }
 
 export const objectsCommand: Command = {
-  name: 'objects',
-  summary: "list the association's objects: OBIS, class, version, access rights, standard name",
   async run(argv, io: Io) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

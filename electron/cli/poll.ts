@@ -36,8 +36,6 @@ function loadConfig(file: string): AppConfig {
 }
 
 export const pollCommand: Command = {
-  name: 'poll',
-  summary: "run a configuration's enabled groups as the app does, headless",
   async run(argv, io: PollIo) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

@@ -102,8 +102,6 @@ function show(r: Reading): string[] {
 }
 
 export const readCommand: Command = {
-  name: 'read',
-  summary: 'read values, scaled with their units (registers, clock, profiles, any class)',
   async run(argv, io: Io) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

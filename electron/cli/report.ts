@@ -31,8 +31,6 @@ const HELP = usage(
 );
 
 export const reportCommand: Command = {
-  name: 'report',
-  summary: "write a device's commissioning report (HTML, or PDF with Chromium)",
   async run(argv, io: Io) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

@@ -17,8 +17,6 @@ const HELP = usage(
 );
 
 export const testCommand: Command = {
-  name: 'test',
-  summary: 'test a physical device: link, association, identity, clock, each step timed',
   async run(argv, io: Io) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

@@ -12,8 +12,6 @@ const HELP = usage(
 );
 
 export const validateCommand: Command = {
-  name: 'validate',
-  summary: 'check a configuration file against every rule of the spec',
   async run(argv, io: Io) {
     const args = parseArgs(argv, OPTIONS);
     if (flag(args, '--help')) {

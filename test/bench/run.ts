@@ -7,6 +7,7 @@
  *   fuzz_inputs_per_s      inputs per second the fuzzer drives through its 8 targets.
  *   soak_rss_growth        resident memory growth of a 150 s soak at the spec's maximum configuration.
  *   strict_profile_*       170 load-profile rows from the strict meter (HDLC 128 / window 1) at 9600 baud.
+ *   cli_start_ms           median wall time of `cosem-studio --help` as a new process.
  *
  * `--only a,b` runs only the figures whose names start with one of these (e.g. `--only strict_profile`).
  */
@@ -30,6 +31,7 @@ import { InMemoryTransport } from '../../core/session/memory-transport.js';
 import { WrapperLink } from '../../core/wrapper/link.js';
 import { fuzzInputsPerSecond } from '../fuzz/bench.js';
 import { maximumConfiguration, runSoak, startMeters } from '../soak/soak.js';
+import { cliStartMs } from './cli-start.js';
 
 interface Figure {
   readonly name: string;
@@ -309,6 +311,7 @@ const RUNNERS: { readonly names: readonly string[]; readonly run: () => Figure |
   { names: ['poll_cpu_main_max'], run: pollCpuMainMax },
   { names: ['fuzz_inputs_per_s'], run: fuzzRate },
   { names: ['soak_rss_growth'], run: soakRssGrowth },
+  { names: ['cli_start_ms'], run: () => ({ name: 'cli_start_ms', unit: 'ms', target: '< 250', value: cliStartMs() }) },
 ];
 
 const onlyAt = process.argv.indexOf('--only');
