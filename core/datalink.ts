@@ -49,6 +49,9 @@ export type DataLinkEvent =
   /** A frame that could not be used. Decoding goes on after it. */
   | { readonly kind: 'error'; readonly error: DlmsError };
 
+/** What `nextEvent` answers while the layer waits for bytes. */
+export const NEED_DATA: DataLinkEvent = { kind: 'need-data' };
+
 /** What HDLC negotiated (SNRM/UA); the wrapper reports null. */
 export interface LinkParameters {
   readonly maxInfoTx: number;

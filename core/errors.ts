@@ -29,6 +29,10 @@ export interface RequestInFlight {
   readonly block?: number;
 }
 
+/**
+ * The error classes take the union of their codes as a type argument (`new CipheringError<SessionCipheringCode>(...)`),
+ * so a module that declares its codes has every one checked by the compiler; without it a code is any string.
+ */
 export class DlmsError extends Error {
   readonly code: string;
   /** Set on a conversation error (timeout, dropped link): the request that was waiting for its answer. */
@@ -58,11 +62,12 @@ export class DlmsError extends Error {
 }
 
 /** Bytes that cannot be what they claim to be: truncated, bad CRC, impossible length, unknown tag. */
-export class DecodeError extends DlmsError {
+export class DecodeError<Code extends string = string> extends DlmsError {
+  declare readonly code: Code;
   /** Offset in the buffer being decoded where the problem was seen. */
   readonly offset: number;
 
-  constructor(message: string, offset: number, code = 'decode') {
+  constructor(message: string, offset: number, code: Code = 'decode' as Code) {
     super(code, `${message} (at byte ${offset})`);
     this.offset = offset;
   }
@@ -73,21 +78,24 @@ export class DecodeError extends DlmsError {
 }
 
 /** The peer broke the protocol: an answer that does not fit the question, a wrong invoke id, ... */
-export class RemoteProtocolError extends DlmsError {
-  constructor(message: string, code = 'remote-protocol') {
+export class RemoteProtocolError<Code extends string = string> extends DlmsError {
+  declare readonly code: Code;
+  constructor(message: string, code: Code = 'remote-protocol' as Code) {
     super(code, message);
   }
 }
 
 /** We were asked to do something the protocol or the current state does not allow. */
-export class LocalProtocolError extends DlmsError {
-  constructor(message: string, code = 'local-protocol') {
+export class LocalProtocolError<Code extends string = string> extends DlmsError {
+  declare readonly code: Code;
+  constructor(message: string, code: Code = 'local-protocol' as Code) {
     super(code, message);
   }
 }
 
 /** The meter refused the association (AARE result and diagnostic). */
-export class AssociationError extends DlmsError {
+export class AssociationError<Code extends string = string> extends DlmsError {
+  declare readonly code: Code;
   readonly result: number;
   readonly diagnosticSource: 'acse-service-user' | 'acse-service-provider' | 'none';
   readonly diagnostic: number;
@@ -97,7 +105,7 @@ export class AssociationError extends DlmsError {
     result: number,
     diagnosticSource: 'acse-service-user' | 'acse-service-provider' | 'none',
     diagnostic: number,
-    code = 'association-rejected',
+    code: Code = 'association-rejected' as Code,
   ) {
     super(code, message);
     this.result = result;
@@ -111,11 +119,12 @@ export class AssociationError extends DlmsError {
 }
 
 /** The meter answered a GET/SET/ACTION/READ/WRITE with an error result. */
-export class AccessError extends DlmsError {
+export class AccessError<Code extends string = string> extends DlmsError {
+  declare readonly code: Code;
   /** The data-access-result or action-result number the meter sent. */
   readonly result: number;
 
-  constructor(message: string, result: number, code = 'access-denied') {
+  constructor(message: string, result: number, code: Code = 'access-denied' as Code) {
     super(code, message);
     this.result = result;
   }
@@ -126,22 +135,25 @@ export class AccessError extends DlmsError {
 }
 
 /** Ciphering, deciphering or authentication-tag problems (security issue). */
-export class CipheringError extends DlmsError {
-  constructor(message: string, code = 'ciphering') {
+export class CipheringError<Code extends string = string> extends DlmsError {
+  declare readonly code: Code;
+  constructor(message: string, code: Code = 'ciphering' as Code) {
     super(code, message);
   }
 }
 
 /** The link below the application layer failed: DM, FRMR, disconnect, too many retries. */
-export class TransportError extends DlmsError {
-  constructor(message: string, code = 'transport') {
+export class TransportError<Code extends string = string> extends DlmsError {
+  declare readonly code: Code;
+  constructor(message: string, code: Code = 'transport' as Code) {
     super(code, message);
   }
 }
 
 /** No answer in time. Raised by the session when `tick(now)` passes a deadline. */
-export class TimeoutError extends DlmsError {
-  constructor(message: string, code = 'timeout') {
+export class TimeoutError<Code extends string = string> extends DlmsError {
+  declare readonly code: Code;
+  constructor(message: string, code: Code = 'timeout' as Code) {
     super(code, message);
   }
 }

@@ -1,8 +1,9 @@
-import type { DataLink, DataLinkEvent, LinkParameters } from '../datalink.js';
+import { NEED_DATA, type DataLink, type DataLinkEvent, type LinkParameters } from '../datalink.js';
 import { DecodeError, InputError, LocalProtocolError, RemoteProtocolError, type DlmsError } from '../errors.js';
 import { clientHdlcAddress, describeAddress, sameAddress, type HdlcAddress } from './address.js';
 import { encodeFrame, type HdlcFrame } from './frame.js';
 import { HdlcFramer } from './framer.js';
+import { Fifo } from '../fifo.js';
 import { hasLlcHeader, LLC_CLIENT_TO_SERVER, LLC_HEADER_LENGTH, LLC_SERVER_TO_CLIENT } from './llc.js';
 import {
   checkParameters,
@@ -83,8 +84,7 @@ export class HdlcLink implements DataLink {
   private sendSequence = 0;
   private receiveSequence = 0;
   private unacked: SentSegment[] = [];
-  private pending: Segment[] = [];
-  private pendingHead = 0;
+  private readonly pending = new Fifo<Segment>();
   private peerBusy = false;
   /** We handed the poll to the peer and expect it to answer (for `retransmit`). */
   private awaiting = false;
@@ -96,8 +96,7 @@ export class HdlcLink implements DataLink {
   private rxOverflow = false;
 
   private readonly framer = new HdlcFramer();
-  private events: DataLinkEvent[] = [];
-  private eventHead = 0;
+  private readonly events = new Fifo<DataLinkEvent>();
 
   constructor(options: HdlcLinkOptions) {
     this.role = options.role;
@@ -198,16 +197,7 @@ export class HdlcLink implements DataLink {
   }
 
   nextEvent(): DataLinkEvent {
-    if (this.eventHead < this.events.length) {
-      const e = this.events[this.eventHead]!;
-      this.eventHead++;
-      if (this.eventHead === this.events.length) {
-        this.events = [];
-        this.eventHead = 0;
-      }
-      return e;
-    }
-    return NEED_DATA;
+    return this.events.shift() ?? NEED_DATA;
   }
 
   retransmit(): Uint8Array[] {
@@ -469,17 +459,12 @@ export class HdlcLink implements DataLink {
   private pump(again: SentSegment[]): Uint8Array[] {
     const batch = again;
     if (!this.peerBusy && this.rxParts.length === 0) {
-      while (this.pendingHead < this.pending.length && this.unacked.length < this.negotiated.windowTx) {
-        const next = this.pending[this.pendingHead]!;
-        this.pendingHead++;
+      while (this.pending.length > 0 && this.unacked.length < this.negotiated.windowTx) {
+        const next = this.pending.shift()!;
         const sent: SentSegment = { ...next, sendSequence: this.sendSequence };
         this.sendSequence = (this.sendSequence + 1) & 7;
         this.unacked.push(sent);
         batch.push(sent);
-      }
-      if (this.pendingHead === this.pending.length) {
-        this.pending = [];
-        this.pendingHead = 0;
       }
     }
     if (batch.length > 0) this.awaiting = true;
@@ -550,8 +535,7 @@ export class HdlcLink implements DataLink {
     this.sendSequence = 0;
     this.receiveSequence = 0;
     this.unacked = [];
-    this.pending = [];
-    this.pendingHead = 0;
+    this.pending.clear();
     this.peerBusy = false;
     this.awaiting = false;
     this.rxParts = [];
@@ -568,11 +552,10 @@ export class HdlcLink implements DataLink {
   }
 
   private emitSends(frames: readonly Uint8Array[]): void {
-    for (const bytes of frames) this.events.push({ kind: 'send', bytes });
+    for (const bytes of frames) this.emitSend(bytes);
   }
 }
 
-const NEED_DATA: DataLinkEvent = { kind: 'need-data' };
 const EMPTY = new Uint8Array(0);
 
 function asDlmsError(err: unknown): DlmsError {

@@ -30,7 +30,13 @@ const SC_ENCRYPTION = 0x20;
 const SC_BROADCAST = 0x40;
 const SC_COMPRESSION = 0x80;
 
-/** Every code a CipheringError from this folder carries. */
+/**
+ * The codes of the CipheringErrors that core/security throws about ciphered bytes (suite0.ts and
+ * ciphered-apdu.ts give it as the type argument of every `new CipheringError`, so the compiler keeps
+ * this list whole). Other layers add their own: the session's SessionCipheringCode
+ * (core/session/errors.ts) and the meter's service errors (core/apdu/results.ts). Keys and titles
+ * the caller gives wrong are InputErrors, not CipheringErrors.
+ */
 export type CipheringErrorCode =
   | 'bad-security-control'
   | 'truncated'
@@ -46,7 +52,10 @@ export type CipheringErrorCode =
   | 'no-dedicated-key'
   | 'unexpected-content';
 
-/** The codes that mean "the tag did not verify", whichever key the diagnosis blames. */
+/**
+ * The codes that mean "the tag did not verify". Which key the code blames is a guess from the
+ * deciphered text's shape (see `unprotect`); a wrong system title or an altered message fails the same way.
+ */
 export function isTagFailure(err: unknown): boolean {
   return (
     err instanceof CipheringError &&
@@ -216,20 +225,23 @@ function checkSecurityControl(sc: number): void {
             ? 'neither authentication nor encryption'
             : undefined;
   if (problem !== undefined) {
-    throw new CipheringError(`The security control byte 0x${toHex(Uint8Array.of(sc))} asks for ${problem}`, 'bad-security-control');
+    throw new CipheringError<CipheringErrorCode>(`The security control byte 0x${toHex(Uint8Array.of(sc))} asks for ${problem}`, 'bad-security-control');
   }
 }
 
 /**
  * Check and remove suite-0 protection. Throws CipheringError: 'bad-security-control', 'truncated',
- * 'tag-mismatch' (authentication only: either key may be wrong), and for authenticated encryption
- * 'wrong-authentication-key' when the text still deciphers to something shaped like an xDLMS APDU,
- * else 'wrong-block-cipher-key'. No message shows a key.
+ * 'tag-mismatch' (authentication only: either key, the sender's system title or the message itself
+ * may be at fault), and for authenticated encryption 'wrong-authentication-key' when the text still
+ * deciphers to something shaped like an xDLMS APDU, else 'wrong-block-cipher-key' (a guess: a wrong
+ * system title fails the same way). Encryption alone has no tag, so nothing here can tell a wrong key
+ * from a right one; the caller looks at the plaintext's shape. A key or title of the wrong length is
+ * an InputError. No message shows a key.
  */
 export function unprotect(crypto: CryptoProvider, p: UnprotectParams, content: Uint8Array): Unprotected {
   const keyField = p.keyField ?? 'Block cipher key';
   if (content.length < HEADER_LENGTH) {
-    throw new CipheringError(
+    throw new CipheringError<CipheringErrorCode>(
       `The ciphered content has ${content.length} byte(s); the security control byte and the invocation counter alone take 5`,
       'truncated',
     );
@@ -250,7 +262,7 @@ export function unprotect(crypto: CryptoProvider, p: UnprotectParams, content: U
     return { securityControl: sc, policy, invocationCounter, plaintext };
   }
   if (rest.length < TAG_LENGTH) {
-    throw new CipheringError(
+    throw new CipheringError<CipheringErrorCode>(
       `The ciphered content (SC 0x${toHex(Uint8Array.of(sc))}) has ${rest.length} byte(s) after the invocation counter; the authentication tag alone takes ${TAG_LENGTH}`,
       'truncated',
     );
@@ -261,7 +273,7 @@ export function unprotect(crypto: CryptoProvider, p: UnprotectParams, content: U
   if (policy === 'authentication') {
     const ok = crypto.aesGcmDecrypt(p.key, iv, additionalData(sc, p.authenticationKey, body), EMPTY, tag);
     if (ok === null) {
-      throw new CipheringError(
+      throw new CipheringError<CipheringErrorCode>(
         `The authentication tag of the received APDU (IC ${invocationCounter}) does not match: the Authentication key or the ${keyField} differs from the sender's, the sender's system title is wrong, or the message was altered`,
         'tag-mismatch',
       );
@@ -274,12 +286,12 @@ export function unprotect(crypto: CryptoProvider, p: UnprotectParams, content: U
   // Only the first block is needed to see whether the keystream (key and IV) was right.
   const head = crypto.aesGcmDecryptUnverified(p.key, iv, body.subarray(0, Math.min(body.length, 16)));
   if (looksLikeXdlmsApdu(head)) {
-    throw new CipheringError(
+    throw new CipheringError<CipheringErrorCode>(
       `The received APDU (IC ${invocationCounter}) deciphers, but its authentication tag does not match: check the Authentication key (it differs from the sender's)`,
       'wrong-authentication-key',
     );
   }
-  throw new CipheringError(
+  throw new CipheringError<CipheringErrorCode>(
     `The received APDU (IC ${invocationCounter}) does not decipher and its authentication tag does not match: check the ${keyField} (it differs from the sender's) and the sender's system title`,
     'wrong-block-cipher-key',
   );

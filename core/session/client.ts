@@ -5,6 +5,7 @@
  */
 import type { DlmsValue } from '../axdr/types.js';
 import { DlmsError, LocalProtocolError } from '../errors.js';
+import type { SessionLocalCode } from './errors.js';
 import { ClientSession } from './client-session.js';
 import type { ClientSessionOptions } from './options.js';
 import type { DataLink } from '../datalink.js';
@@ -133,14 +134,14 @@ export class DlmsClient {
           this.onWarning?.(e.error);
           break;
         case 'idle':
-          throw new LocalProtocolError(`operation ${id} ended without a result`, 'lost-operation');
+          throw new LocalProtocolError<SessionLocalCode>(`operation ${id} ended without a result`, 'lost-operation');
       }
-      if (spins > 1000) throw new LocalProtocolError(`operation ${id} made no progress`, 'no-progress');
+      if (spins > 1000) throw new LocalProtocolError<SessionLocalCode>(`operation ${id} made no progress`, 'no-progress');
     }
   }
 }
 
 function expectKind<K extends OperationResult['kind']>(r: OperationResult, kind: K): Extract<OperationResult, { kind: K }> {
-  if (r.kind !== kind) throw new LocalProtocolError(`expected a ${kind} result, got ${r.kind}`, 'unexpected-result');
+  if (r.kind !== kind) throw new LocalProtocolError<SessionLocalCode>(`expected a ${kind} result, got ${r.kind}`, 'unexpected-result');
   return r as Extract<OperationResult, { kind: K }>;
 }

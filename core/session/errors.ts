@@ -1,11 +1,70 @@
 /**
  * The session's words for what went wrong, built on the APDU layer's result texts so that every
- * refusal reads the same wherever it surfaces.
+ * refusal reads the same wherever it surfaces, and the codes its errors carry: one union per error
+ * class, given as the class's type argument wherever core/session makes an error, so the compiler
+ * refuses a code that is not listed here. (Errors the session passes on from the layers below keep
+ * those layers' codes: the APDU results, core/security's CipheringErrorCode, the links' codes.)
  */
 import { associationErrorFromAare } from '../apdu/association-errors.js';
 import { accessError, actionError, exceptionError, obisText, serviceError } from '../apdu/results.js';
 import type { Aare, Apdu } from '../apdu/types.js';
 import { type DlmsError, RemoteProtocolError } from '../errors.js';
+
+/** We were asked for something the session's state or the protocol does not allow. */
+export type SessionLocalCode =
+  | 'bad-state'
+  | 'busy'
+  | 'not-associated'
+  | 'no-object-list'
+  | 'not-sn'
+  | 'value-too-long'
+  | 'no-challenge'
+  | 'no-dedicated-key'
+  | 'lost-operation'
+  | 'no-progress'
+  | 'unexpected-result';
+
+/** The meter's answer broke the protocol. */
+export type SessionRemoteCode =
+  | 'remote-protocol'
+  | 'bad-counter-object'
+  | 'bad-list-response'
+  | 'bad-read-response'
+  | 'bad-write-response'
+  | 'block-sequence'
+  | 'no-challenge'
+  | 'no-initiate-response'
+  | 'no-system-title'
+  | 'stale-answer'
+  | 'too-long'
+  | 'unexpected-answer'
+  | 'unexpected-ua'
+  | 'unsolicited';
+
+/** The meter refused the association, or HLS failed (a plain AARE refusal is core/apdu's). */
+export type SessionAssociationCode = 'authentication-required' | 'ciphering-required' | 'hls-meter-unverified' | 'hls-rejected' | 'initiate-refused';
+
+/** Ciphering as the association sees it (core/security's CipheringErrorCode covers the APDU itself). */
+export type SessionCipheringCode =
+  | 'ciphering-not-supported'
+  | 'ciphering-required'
+  | 'counter-exhausted'
+  | 'foreign-system-title'
+  | 'invocation-counter-too-low'
+  | 'meter-could-not-decipher'
+  | 'replayed-counter'
+  | 'unprotected-answer'
+  | 'weaker-protection';
+
+/** Short-name lookups the session answers itself, as a meter would (data-access-result names). */
+export type SessionAccessCode = 'object-undefined' | 'object-class-inconsistent';
+
+export type SessionDecodeCode = 'decode' | 'bad-object-list';
+
+export type SessionTimeoutCode = 'timeout';
+
+/** The link went away under an operation (`connection-closed`: the in-memory meter dropped it). */
+export type SessionTransportCode = 'link-closed' | 'connection-closed';
 
 export function describeAareFailure(aare: Aare): DlmsError {
   return associationErrorFromAare(aare);
@@ -40,6 +99,6 @@ export function errorFromUnexpected(apdu: Apdu, what: string): DlmsError {
     case 'confirmed-service-error':
       return serviceError(apdu, capital);
     default:
-      return new RemoteProtocolError(`The meter answered ${what} with ${apdu.kind}, which does not fit the request`, 'unexpected-answer');
+      return new RemoteProtocolError<SessionRemoteCode>(`The meter answered ${what} with ${apdu.kind}, which does not fit the request`, 'unexpected-answer');
   }
 }

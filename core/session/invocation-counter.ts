@@ -6,7 +6,7 @@
 import type { DlmsValue } from '../axdr/types.js';
 import { RemoteProtocolError } from '../errors.js';
 import type { DlmsClient } from './client.js';
-import { describeRef } from './errors.js';
+import { describeRef, type SessionRemoteCode } from './errors.js';
 
 /** Open a (public) association, read the counter object's value, release and close the link. */
 export async function readInvocationCounter(
@@ -27,7 +27,7 @@ export async function readInvocationCounter(
 export function counterValue(v: DlmsValue, what: string): number {
   if ((v.type === 'double-long-unsigned' || v.type === 'long-unsigned' || v.type === 'unsigned') && v.value >= 0) return v.value;
   if (v.type === 'long64-unsigned' && v.value <= 0xffffffffn) return Number(v.value);
-  throw new RemoteProtocolError(
+  throw new RemoteProtocolError<SessionRemoteCode>(
     `${what} holds ${v.type}, not an invocation counter (double-long-unsigned): check the Invocation counter OBIS code`,
     'bad-counter-object',
   );

@@ -6,6 +6,7 @@
  * fail from then on with a TransportError 'connection-closed', as a socket the meter closed does.
  */
 import { TransportError } from '../errors.js';
+import type { SessionTransportCode } from './errors.js';
 import type { ByteTransport } from './client.js';
 
 /** The server side as the transport sees it: bytes in, the answers out (a MeterConnection fits). */
@@ -20,8 +21,8 @@ export interface InMemoryPeer {
 }
 
 /** What reads and writes fail with once the peer dropped the connection, as a closed TCP socket's do. */
-export function droppedByPeerError(): TransportError {
-  return new TransportError('The connection to the virtual meter was closed by the meter', 'connection-closed');
+export function droppedByPeerError(): TransportError<SessionTransportCode> {
+  return new TransportError<SessionTransportCode>('The connection to the virtual meter was closed by the meter', 'connection-closed');
 }
 
 export interface InMemoryTransportOptions {

@@ -1,7 +1,8 @@
 /**
  * The multi-exchange services of the client: each procedure turns one request of the caller into the
  * APDUs the meter needs (block transfer, list batching and fallback, short-name mapping) and turns
- * the meter's answers back into one result. They never see bytes of the link layer.
+ * the meter's answers back into one result. They never see bytes of the link layer. Association
+ * control (AARQ with HLS, RLRQ) follows the same shape in association.ts.
  */
 import { hasConformance } from '../apdu/conformance.js';
 import type {
@@ -13,9 +14,19 @@ import type {
 } from '../apdu/types.js';
 import { decodeData, decodeDataBytes, encodeDataBytes } from '../axdr/codec.js';
 import type { DlmsValue } from '../axdr/types.js';
-import { ByteReader, ByteWriter, concatBytes } from '../bytes.js';
+import { ByteReader, ByteWriter } from '../bytes.js';
 import { AccessError, DecodeError, DlmsError, LocalProtocolError, RemoteProtocolError } from '../errors.js';
-import { accessErrorFor, actionErrorFor, describeRef, errorFromUnexpected } from './errors.js';
+import { BlockCollector } from './block-collector.js';
+import {
+  accessErrorFor,
+  actionErrorFor,
+  describeRef,
+  errorFromUnexpected,
+  type SessionAccessCode,
+  type SessionDecodeCode,
+  type SessionLocalCode,
+  type SessionRemoteCode,
+} from './errors.js';
 import type { ResolvedSessionOptions } from './options.js';
 import { shortNameOfMethod } from '../cosem/short-names.js';
 import type {
@@ -44,14 +55,15 @@ export interface ProcedureContext {
 
 export type Step =
   | { readonly kind: 'send'; readonly apdu: Apdu }
-  /** Not for us (a stale answer); keep waiting. */
-  | { readonly kind: 'wait' }
+  /** Not for us (a stale answer); keep waiting, telling the caller about it when `warning` is set. */
+  | { readonly kind: 'wait'; readonly warning?: DlmsError }
   | { readonly kind: 'done'; readonly result: OperationResult }
   | { readonly kind: 'fail'; readonly error: DlmsError };
 
-export interface Procedure {
-  start(ctx: ProcedureContext): Step;
-  onApdu(apdu: Apdu, ctx: ProcedureContext): Step;
+/** One operation of the caller as the APDUs it takes; `Context` is what it needs of the session. */
+export interface Procedure<Context extends ProcedureContext = ProcedureContext> {
+  start(ctx: Context): Step;
+  onApdu(apdu: Apdu, ctx: Context): Step;
 }
 
 const send = (apdu: Apdu): Step => ({ kind: 'send', apdu });
@@ -76,41 +88,6 @@ function sameInvoke(apdu: { readonly invokeIdAndPriority: number }, invoke: numb
   return (apdu.invokeIdAndPriority & 0x0f) === (invoke & 0x0f);
 }
 
-/** Collects the raw data of GET/READ block transfer and checks the numbering. */
-class BlockCollector {
-  private readonly parts: Uint8Array[] = [];
-  private expected = 1;
-  private total = 0;
-
-  constructor(private readonly what: string) {}
-
-  add(blockNumber: number, data: Uint8Array): DlmsError | null {
-    if (blockNumber !== this.expected) {
-      return new RemoteProtocolError(
-        `The meter sent block ${blockNumber} of ${this.what} where block ${this.expected} was due`,
-        'block-sequence',
-      );
-    }
-    this.parts.push(data);
-    this.total += data.length;
-    this.expected++;
-    return null;
-  }
-
-  get lastBlockNumber(): number {
-    return this.expected - 1;
-  }
-
-  /** A block already taken, come again (a repeated message): not an answer to the latest request. */
-  isRepeat(blockNumber: number): boolean {
-    return blockNumber >= 1 && blockNumber < this.expected;
-  }
-
-  bytes(): Uint8Array {
-    return this.parts.length === 1 ? this.parts[0]! : concatBytes(this.parts);
-  }
-}
-
 function decodeValue(bytes: Uint8Array, what: string): DlmsValue | DlmsError {
   try {
     return decodeDataBytes(bytes);
@@ -122,16 +99,21 @@ function decodeValue(bytes: Uint8Array, what: string): DlmsValue | DlmsError {
 
 // ---------------------------------------------------------------------------- short names
 
+/** The key of an object in the short-name object list: its OBIS code's six numbers. */
+export function shortNameKey(logicalName: Uint8Array): string {
+  return Array.from(logicalName).join('.');
+}
+
 /** Base name of an attribute in a short-name association. */
 function shortNameFor(ref: AttributeRef, ctx: ProcedureContext): number | DlmsError {
   const objects = ctx.shortNameObjects;
-  if (objects === null) return new LocalProtocolError('the short-name object list has not been read', 'no-object-list');
-  const object = objects.get(Array.from(ref.logicalName).join('.'));
+  if (objects === null) return new LocalProtocolError<SessionLocalCode>('the short-name object list has not been read', 'no-object-list');
+  const object = objects.get(shortNameKey(ref.logicalName));
   if (object === undefined) {
-    return new AccessError(`${describeRef(ref)}: the meter's short-name object list has no such object`, 4, 'object-undefined');
+    return new AccessError<SessionAccessCode>(`${describeRef(ref)}: the meter's short-name object list has no such object`, 4, 'object-undefined');
   }
   if (object.classId !== ref.classId) {
-    return new AccessError(
+    return new AccessError<SessionAccessCode>(
       `${describeRef(ref)}: the meter has this object as class ${object.classId}, not ${ref.classId}`,
       9,
       'object-class-inconsistent',
@@ -146,15 +128,15 @@ function variableAccess(baseName: number, access: AccessSelection | undefined): 
 }
 
 export function shortNameObjectsFromValue(v: DlmsValue): ShortNameObject[] {
-  if (v.type !== 'array') throw new DecodeError(`the short-name object list is ${v.type}, not an array`, 0, 'bad-object-list');
+  if (v.type !== 'array') throw new DecodeError<SessionDecodeCode>(`the short-name object list is ${v.type}, not an array`, 0, 'bad-object-list');
   return v.items.map((item, i) => {
     if (item.type !== 'structure' || item.items.length < 4) {
-      throw new DecodeError(`entry ${i + 1} of the short-name object list is not a 4-element structure`, 0, 'bad-object-list');
+      throw new DecodeError<SessionDecodeCode>(`entry ${i + 1} of the short-name object list is not a 4-element structure`, 0, 'bad-object-list');
     }
     const [bn, cls, ver, ln] = item.items as [DlmsValue, DlmsValue, DlmsValue, DlmsValue];
     const num = (x: DlmsValue): number => ('value' in x && typeof x.value === 'number' ? x.value : NaN);
     if (ln.type !== 'octet-string' || ln.value.length !== 6 || Number.isNaN(num(bn)) || Number.isNaN(num(cls))) {
-      throw new DecodeError(`entry ${i + 1} of the short-name object list has unexpected types`, 0, 'bad-object-list');
+      throw new DecodeError<SessionDecodeCode>(`entry ${i + 1} of the short-name object list has unexpected types`, 0, 'bad-object-list');
     }
     return { baseName: num(bn) & 0xffff, classId: num(cls), version: Number.isNaN(num(ver)) ? 0 : num(ver), logicalName: ln.value };
   });
@@ -201,7 +183,7 @@ class ShortNameRead {
     if (apdu.kind !== 'read-response') return errorFromUnexpected(apdu, `reading ${this.what}`);
     const result = apdu.results[0];
     if (result === undefined || apdu.results.length !== 1) {
-      return new RemoteProtocolError(`The meter answered reading ${this.what} with ${apdu.results.length} results instead of 1`, 'bad-read-response');
+      return new RemoteProtocolError<SessionRemoteCode>(`The meter answered reading ${this.what} with ${apdu.results.length} results instead of 1`, 'bad-read-response');
     }
     switch (result.kind) {
       case 'data':
@@ -218,10 +200,10 @@ class ShortNameRead {
         return decodeReadBlocks(this.blocks.bytes(), this.what);
       }
       case 'block-number':
-        return new RemoteProtocolError(`The meter answered reading ${this.what} with a block number only`, 'bad-read-response');
+        return new RemoteProtocolError<SessionRemoteCode>(`The meter answered reading ${this.what} with a block number only`, 'bad-read-response');
       default: {
         const never: never = result;
-        return new RemoteProtocolError(`unknown read result ${(never as { kind: string }).kind}`);
+        return new RemoteProtocolError<SessionRemoteCode>(`unknown read result ${(never as { kind: string }).kind}`);
       }
     }
   }
@@ -233,7 +215,7 @@ export class ReadObjectListProcedure implements Procedure {
 
   start(ctx: ProcedureContext): Step {
     if (ctx.referencing !== 'sn') {
-      return fail(new LocalProtocolError('the short-name object list exists only with short-name referencing', 'not-sn'));
+      return fail(new LocalProtocolError<SessionLocalCode>('the short-name object list exists only with short-name referencing', 'not-sn'));
     }
     return this.read.start();
   }
@@ -247,7 +229,7 @@ export class ReadObjectListProcedure implements Procedure {
       ctx.setShortNameObjects(objects);
       return done({ kind: 'objects', objects });
     } catch (e) {
-      return fail(e instanceof DlmsError ? e : new DecodeError(String(e), 0));
+      return fail(e instanceof DlmsError ? e : new DecodeError<SessionDecodeCode>(String(e), 0));
     }
   }
 }
@@ -377,7 +359,7 @@ function decodeGetDataResults(bytes: Uint8Array): GetDataResult[] {
     const choice = r.u8('Get-Data-Result choice');
     if (choice === 0) out.push({ kind: 'data', data: decodeData(r) });
     else if (choice === 1) out.push({ kind: 'data-access-result', result: r.u8('data-access-result') });
-    else throw new DecodeError(`Get-Data-Result choice ${choice} is neither data (0) nor data-access-result (1)`, r.offset - 1);
+    else throw new DecodeError<SessionDecodeCode>(`Get-Data-Result choice ${choice} is neither data (0) nor data-access-result (1)`, r.offset - 1);
   }
   return out;
 }
@@ -470,7 +452,7 @@ export class GetListProcedure extends ShortNameAware {
         try {
           return this.take(decodeGetDataResults(this.blocks.bytes()), ctx);
         } catch (e) {
-          return fail(e instanceof DlmsError ? e : new DecodeError(String(e), 0));
+          return fail(e instanceof DlmsError ? e : new DecodeError<SessionDecodeCode>(String(e), 0));
         }
       }
       case 'get-response-normal':
@@ -487,7 +469,7 @@ export class GetListProcedure extends ShortNameAware {
 
   private take(results: readonly GetDataResult[], ctx: ProcedureContext): Step {
     if (results.length !== this.batch.length) {
-      return fail(new RemoteProtocolError(`The meter answered ${results.length} results to a list of ${this.batch.length} attributes`, 'bad-list-response'));
+      return fail(new RemoteProtocolError<SessionRemoteCode>(`The meter answered ${results.length} results to a list of ${this.batch.length} attributes`, 'bad-list-response'));
     }
     results.forEach((r, k) => {
       const index = this.batch[k]!;
@@ -541,7 +523,7 @@ export class SetProcedure extends ShortNameAware {
     }
     if (!hasConformance(ctx.negotiated.negotiatedConformance, 'block-transfer-with-set-or-write')) {
       return fail(
-        new LocalProtocolError(
+        new LocalProtocolError<SessionLocalCode>(
           `Writing ${describeRef(this.ref)} needs ${data.length + SET_NORMAL_OVERHEAD} bytes but the meter takes at most ${maxPdu} and did not agree to block transfer with SET`,
           'value-too-long',
         ),
@@ -563,10 +545,10 @@ export class SetProcedure extends ShortNameAware {
     if (this.snWrite) {
       if (apdu.kind !== 'write-response') return fail(errorFromUnexpected(apdu, `writing ${what}`));
       const r = apdu.results[0];
-      if (r === undefined) return fail(new RemoteProtocolError(`The meter answered writing ${what} with no result`, 'bad-write-response'));
+      if (r === undefined) return fail(new RemoteProtocolError<SessionRemoteCode>(`The meter answered writing ${what} with no result`, 'bad-write-response'));
       if (r.kind === 'success') return done({ kind: 'written' });
       if (r.kind === 'data-access-error') return fail(accessErrorFor(r.result, `Writing ${what}`));
-      return fail(new RemoteProtocolError(`The meter answered writing ${what} with a block number`, 'bad-write-response'));
+      return fail(new RemoteProtocolError<SessionRemoteCode>(`The meter answered writing ${what} with a block number`, 'bad-write-response'));
     }
     switch (apdu.kind) {
       case 'set-response-normal':
@@ -577,7 +559,7 @@ export class SetProcedure extends ShortNameAware {
       case 'set-response-datablock': {
         if (!sameInvoke(apdu, this.invoke)) return WAIT;
         if (apdu.blockNumber !== this.sentBlocks || this.sentBlocks >= this.chunks.length) {
-          return fail(new RemoteProtocolError(`The meter acknowledged block ${apdu.blockNumber} while writing ${what}; block ${this.sentBlocks} was sent`, 'block-sequence'));
+          return fail(new RemoteProtocolError<SessionRemoteCode>(`The meter acknowledged block ${apdu.blockNumber} while writing ${what}; block ${this.sentBlocks} was sent`, 'block-sequence'));
         }
         this.sentBlocks++;
         return send({
@@ -612,7 +594,7 @@ export class ActionProcedure extends ShortNameAware {
     if (ctx.referencing === 'sn') {
       const object = ctx.shortNameObjects?.get(Array.from(this.method.logicalName).join('.'));
       if (object === undefined) {
-        return fail(new AccessError(`${describeRef(this.method)}: the meter's short-name object list has no such object`, 4, 'object-undefined'));
+        return fail(new AccessError<SessionAccessCode>(`${describeRef(this.method)}: the meter's short-name object list has no such object`, 4, 'object-undefined'));
       }
       // Methods are invoked with a READ of their short name; the parameters ride as parameterized access.
       const name = shortNameOfMethod(object.baseName, object.classId, object.version, this.method.methodId);
@@ -628,7 +610,7 @@ export class ActionProcedure extends ShortNameAware {
     const maxPdu = ctx.negotiated.serverMaxReceivePduSize - cipheringOverhead(ctx.options);
     if (size > maxPdu) {
       return fail(
-        new LocalProtocolError(
+        new LocalProtocolError<SessionLocalCode>(
           `Invoking ${describeRef(this.method)} needs ${size} bytes but the meter takes at most ${maxPdu} in one request${cipheringOverhead(ctx.options) > 0 ? ' once ciphered' : ''}; shorten the parameters`,
           'value-too-long',
         ),

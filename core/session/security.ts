@@ -4,6 +4,7 @@
  * only grow), the HLS proofs, and ciphering/deciphering of the APDUs.
  */
 import { CipheringError, LocalProtocolError } from '../errors.js';
+import type { SessionLocalCode, SessionCipheringCode } from './errors.js';
 import { cipherApdu, decipherApdu, type CipheringMode } from '../security/ciphered-apdu.js';
 import { hlsResponse, newChallenge, verifyHlsResponse, type HlsMechanism, type HlsParams } from '../security/hls.js';
 import type { CipheringKeys } from '../security/keys.js';
@@ -56,7 +57,7 @@ export class SessionSecurity {
     this.persist = options.persistInvocationCounter;
     const mode = options.ciphering ?? (options.dedicatedKey !== undefined ? 'ded' : 'glo');
     if ((mode === 'ded' || mode === 'general-ded') && options.dedicatedKey === undefined) {
-      throw new LocalProtocolError('dedicated ciphering needs a Dedicated key', 'no-dedicated-key');
+      throw new LocalProtocolError<SessionLocalCode>('dedicated ciphering needs a Dedicated key', 'no-dedicated-key');
     }
     this.mode = mode;
   }
@@ -73,7 +74,7 @@ export class SessionSecurity {
   /** Take the next counter, persisting it first. */
   takeCounter(): number {
     if (this.counter > MAX_COUNTER) {
-      throw new CipheringError(
+      throw new CipheringError<SessionCipheringCode>(
         'The invocation counter has reached its end (4294967295): the keys must be changed before the meter can be reached with them again',
         'counter-exhausted',
       );
@@ -138,19 +139,19 @@ export class SessionSecurity {
     // The security control byte travels in the clear: an answer weaker than the association's policy
     // (a flipped authentication bit turns off the tag check) is refused, never trusted.
     if (!meetsPolicy(d.policy, this.policy)) {
-      throw new CipheringError(
+      throw new CipheringError<SessionCipheringCode>(
         `The meter's answer is protected with ${d.policy}, weaker than the association's ${this.policy}: it was refused`,
         'weaker-protection',
       );
     }
     if (this.serverSystemTitle !== undefined && d.mode.startsWith('general') && !sameBytes(d.systemTitle, this.serverSystemTitle)) {
-      throw new CipheringError(
+      throw new CipheringError<SessionCipheringCode>(
         'The answer is ciphered with another system title than the one the meter gave in its AARE: it is not from this meter',
         'foreign-system-title',
       );
     }
     if (this.lastServerCounter !== null && d.invocationCounter <= this.lastServerCounter) {
-      throw new CipheringError(
+      throw new CipheringError<SessionCipheringCode>(
         `The meter's invocation counter did not increase (${d.invocationCounter} after ${this.lastServerCounter}): the answer is a replay or from another session, and was refused`,
         'replayed-counter',
       );
@@ -188,7 +189,7 @@ export class HlsExchange {
 
   /** f(StoC): our proof that we know the secret. */
   answer(params: HlsParams): Uint8Array {
-    if (this.serverChallenge === undefined) throw new LocalProtocolError('the meter sent no challenge (StoC)', 'no-challenge');
+    if (this.serverChallenge === undefined) throw new LocalProtocolError<SessionLocalCode>('the meter sent no challenge (StoC)', 'no-challenge');
     return hlsResponse(this.crypto, params, 'client', this.serverChallenge, this.clientChallenge);
   }
 

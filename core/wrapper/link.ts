@@ -1,4 +1,5 @@
-import type { DataLink, DataLinkEvent } from '../datalink.js';
+import { NEED_DATA, type DataLink, type DataLinkEvent } from '../datalink.js';
+import { Fifo } from '../fifo.js';
 import { InputError, LocalProtocolError } from '../errors.js';
 import { WrapperFramer } from './framer.js';
 import { encodeWrapper, MAX_WRAPPER_APDU } from './message.js';
@@ -45,8 +46,7 @@ export class WrapperLink implements DataLink {
   private peer: number | null;
   private readonly ownPorts: readonly number[];
   private readonly framer: WrapperFramer;
-  private events: DataLinkEvent[] = [];
-  private eventHead = 0;
+  private readonly events = new Fifo<DataLinkEvent>();
 
   constructor(options: WrapperLinkOptions) {
     this.role = options.role;
@@ -110,16 +110,7 @@ export class WrapperLink implements DataLink {
   }
 
   nextEvent(): DataLinkEvent {
-    if (this.eventHead < this.events.length) {
-      const e = this.events[this.eventHead]!;
-      this.eventHead++;
-      if (this.eventHead === this.events.length) {
-        this.events = [];
-        this.eventHead = 0;
-      }
-      return e;
-    }
-    return NEED_DATA;
+    return this.events.shift() ?? NEED_DATA;
   }
 
   retransmit(): Uint8Array[] {
@@ -127,5 +118,3 @@ export class WrapperLink implements DataLink {
     return [];
   }
 }
-
-const NEED_DATA: DataLinkEvent = { kind: 'need-data' };

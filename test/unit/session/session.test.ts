@@ -8,33 +8,9 @@ import type { DlmsValue } from '../../../core/axdr/types.js';
 import { InputError, LocalProtocolError, RemoteProtocolError, TimeoutError } from '../../../core/errors.js';
 import { obisToBytes, parseObis } from '../../../core/obis.js';
 import { ClientSession } from '../../../core/session/client-session.js';
-import { SESSION_TRANSITIONS, transition, type SessionState, type SessionTransition } from '../../../core/session/state.js';
 import type { SessionEvent } from '../../../core/session/types.js';
 import { decodeWrapper, encodeWrapper } from '../../../core/wrapper/message.js';
 import { WrapperLink } from '../../../core/wrapper/link.js';
-
-const STATES: SessionState[] = ['closed', 'opening-link', 'link-open', 'associating', 'ready', 'busy', 'releasing', 'closing-link', 'failed'];
-const EVENTS: SessionTransition[] = [
-  'open-link', 'link-opened', 'associate', 'associated', 'association-rejected', 'request', 'response',
-  'release', 'released', 'close-link', 'link-closed', 'failure',
-];
-
-describe('the session state table', () => {
-  for (const state of STATES) {
-    for (const event of EVENTS) {
-      const next = SESSION_TRANSITIONS[state][event];
-      it(`${state} + ${event} -> ${next ?? 'refused'}`, () => {
-        if (next === undefined) {
-          expect(() => transition(state, event)).toThrow(LocalProtocolError);
-          expect(() => transition(state, event)).toThrow(state.replace(/-/g, ' '));
-        } else {
-          expect(transition(state, event)).toBe(next);
-          expect(STATES).toContain(next);
-        }
-      });
-    }
-  }
-});
 
 /** A scripted meter on the wrapper: the test says what it answers to each request. */
 class ScriptedWrapperMeter {
