@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { dispatch } from '../core/app/api/rpc.js';
 import { dataDirectory } from './cli/installation-context.js';
 import { fileKeyBox, openConfStore, SECRET_KEY_FILE, type ConfLikeClass } from './services/settings/index.js';
-import { parseWebArgs, WEB_USAGE, WebArgsError } from './web/args.js';
+import { UsageError } from './cli/args.js';
+import { parseWebArgs, WEB_USAGE } from './web/args.js';
 import { startWebServer } from './web/server.js';
 
 export { startWebServer } from './web/server.js';
@@ -31,7 +32,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     args = parseWebArgs(argv);
   } catch (e) {
-    if (!(e instanceof WebArgsError)) throw e;
+    if (!(e instanceof UsageError)) throw e;
     console.error(`${e.message}\n${WEB_USAGE}`);
     process.exitCode = 2;
     return;

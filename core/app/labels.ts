@@ -111,6 +111,13 @@ export const ITEM_TITLES = Object.freeze({
   groups: 'Cosem group',
 });
 
+/** How each list is headed (its table, its limit's message): `Physical devices`. */
+export const LIST_TITLES = Object.freeze({
+  connections: 'Connections',
+  devices: 'Physical devices',
+  groups: 'Cosem groups',
+});
+
 export const CONNECTION_TYPE_LABELS: Readonly<Record<ConnectionType, string>> = Object.freeze({
   tcp: 'TCP',
   serial: 'Serial',

@@ -82,3 +82,6 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 
 /** Ours: Test offers to set the clock over this drift (seconds). */
 export const DEFAULT_CLOCK_DRIFT_THRESHOLD_S = 10;
+
+/** Rows per page of a profile's table; a page holds at most the largest, so no page costs more. */
+export const PROFILE_PAGE_SIZES = [24, 100, 500] as const;

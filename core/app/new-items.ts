@@ -5,6 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import { defaultAttribute } from './default-attribute.js';
+import { LIST_TITLES } from './labels.js';
 import { DEFAULT_CLOCK_DRIFT_THRESHOLD_S, DEFAULT_TIMEOUT_MS, LIMITS } from './limits.js';
 import type { AppConfig, Connection, CosemGroup, CosemValue, PhysicalDevice } from './schema.js';
 
@@ -32,7 +33,7 @@ function checkRoom(what: string, count: number, max: number): void {
 }
 
 export function newConnection(config: AppConfig): Connection {
-  checkRoom('Connections', config.connections.length, LIMITS.connections);
+  checkRoom(LIST_TITLES.connections, config.connections.length, LIMITS.connections);
   return {
     id: nextId('connection', config.connections.map((c) => c.id)),
     enable: false,
@@ -44,7 +45,7 @@ export function newConnection(config: AppConfig): Connection {
 }
 
 export function newDevice(config: AppConfig): PhysicalDevice {
-  checkRoom('Physical devices', config.devices.length, LIMITS.devices);
+  checkRoom(LIST_TITLES.devices, config.devices.length, LIMITS.devices);
   return {
     id: nextId('device', config.devices.map((d) => d.id)),
     enable: false,
@@ -70,7 +71,7 @@ export function newDevice(config: AppConfig): PhysicalDevice {
 }
 
 export function newGroup(config: AppConfig): CosemGroup {
-  checkRoom('Cosem groups', config.groups.length, LIMITS.groups);
+  checkRoom(LIST_TITLES.groups, config.groups.length, LIMITS.groups);
   return {
     id: nextId('group', config.groups.map((g) => g.id)),
     enable: false,

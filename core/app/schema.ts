@@ -27,7 +27,7 @@ import {
   wholeNumberOnly,
 } from './fields.js';
 import { canonicalKeyText } from './keys-text.js';
-import { FIELD_LABELS, ITEM_NAMES } from './labels.js';
+import { FIELD_LABELS, ITEM_NAMES, ITEM_TITLES, LIST_TITLES } from './labels.js';
 import {
   ACCESS_SECURITIES,
   BAUD_RATES,
@@ -265,9 +265,9 @@ export const AppConfigSchema = fields(
           : notValid('version', iss.input, `this app reads configuration version ${CONFIG_VERSION}`),
     }),
     settings: SettingsSchema.prefault({}),
-    connections: limitedList(ConnectionSchema, LIMITS.connections, 'Connections', 'connection').default(() => []),
-    devices: limitedList(PhysicalDeviceSchema, LIMITS.devices, 'Physical devices', 'physical device').default(() => []),
-    groups: limitedList(CosemGroupSchema, LIMITS.groups, 'Cosem groups', 'cosem group').default(() => []),
+    connections: limitedList(ConnectionSchema, LIMITS.connections, LIST_TITLES.connections, ITEM_TITLES.connections.toLowerCase()).default(() => []),
+    devices: limitedList(PhysicalDeviceSchema, LIMITS.devices, LIST_TITLES.devices, ITEM_TITLES.devices.toLowerCase()).default(() => []),
+    groups: limitedList(CosemGroupSchema, LIMITS.groups, LIST_TITLES.groups, ITEM_TITLES.groups.toLowerCase()).default(() => []),
   },
   ITEM_NAMES.config,
 ).check(rule(checkReferences));

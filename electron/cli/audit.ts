@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AuditEntry } from '../../core/app/audit.js';
 import type { Command, Io } from '../cli.js';
 import { exportAuditCsv } from '../services/csv/audit-export.js';
-import { CSV_PRESETS } from '../services/csv/format.js';
+import { CSV_PRESET_NAMES, CSV_PRESETS, describeCsvPresets } from '../services/csv/format.js';
 import { DEFAULT_FILE_NAME, openReadingsDatabase } from '../services/readings/readings-database.js';
 import { choiceOption, flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { dataDirectory } from './installation-context.js';
@@ -13,7 +13,7 @@ const OPTIONS: OptionSpec[] = [
   { name: '--device', value: 'NAME|ID', help: "one device's changes: its name or ID as the audit shows them" },
   { name: '--limit', value: 'N', help: 'the newest N changes, 1 to 1000000 (default 100; --csv writes them all)' },
   { name: '--csv', value: 'FILE', help: 'write the changes to this CSV file (oldest first) instead of listing them' },
-  { name: '--format', value: 'F', help: 'with --csv: standard (, and ., UTC) or excel-europe (; and , with a BOM, local time)' },
+  { name: '--format', value: 'F', help: `with --csv: ${describeCsvPresets()}` },
   { name: '--json', help: 'print the changes as JSON' },
   { name: '--help', help: 'this text' },
 ];
@@ -32,15 +32,14 @@ function line(e: AuditEntry): string {
 
 export const auditCommand: Command = {
   async run(argv, io: Io) {
-    const args = parseArgs(argv, OPTIONS);
+    const args = parseArgs(argv, OPTIONS, false);
     if (flag(args, '--help')) {
       io.out(HELP);
       return 0;
     }
-    if (args.positionals.length > 0) throw new UsageError('argument', args.positionals[0]!, 'audit takes options only');
     const limit = integerOption(args, '--limit', 1, 1_000_000) ?? 100;
     const csv = optionValue(args, '--csv');
-    const preset = choiceOption(args, '--format', ['standard', 'excel-europe'] as const);
+    const preset = choiceOption(args, '--format', CSV_PRESET_NAMES);
     if (preset !== undefined && csv === undefined) throw new UsageError('--format', preset, 'applies with --csv only');
     const wanted = optionValue(args, '--device');
     const folder = dataDirectory();

@@ -142,12 +142,11 @@ const SET_TOLERANCE_SECONDS = 1;
 
 export const setClockCommand: Command = {
   async run(argv, io: Io) {
-    const args = parseArgs(argv, SET_CLOCK_OPTIONS);
+    const args = parseArgs(argv, SET_CLOCK_OPTIONS, false);
     if (flag(args, '--help')) {
       io.out(SET_CLOCK_HELP);
       return 0;
     }
-    positionals(args, 'set-clock', 0, 0, 'options');
     const timeText = optionValue(args, '--time');
     const time = timeText === undefined ? undefined : isoTime(timeText, '--time');
     const utc = flag(args, '--utc');
@@ -188,7 +187,7 @@ const WRITE_OPTIONS: OptionSpec[] = [...COMMON, ...TAIL];
 const WRITE_HELP = usage(
   'write',
   `${LINK_SYNOPSIS} OBIS:CLASS:ATTR VALUE`,
-  "Writes one attribute, reads it back and prints it before and after. VALUE is the typed value as\nJSON, as `read --json` prints it (e.g. '{\"type\":\"long-unsigned\",\"value\":900}'), or plain where the\nattribute's type is known (it is read first): a whole number for integers and enums, true or false,\ntext for strings, an octet-string as text or as hexadecimal after 0x. Exit 1 when the meter refuses\n(with its reason) or reads back another value.\n" +
+  "Writes one attribute, reads it back and prints it before and after. VALUE is the typed value as\nJSON, as `read --json` prints it (e.g. '{\"type\":\"long-unsigned\",\"value\":900}'), or plain where the\nattribute's type is known (it is read first): a whole number for integers and enums, true or false,\ntext for strings, an octet-string as text or as hexadecimal after 0x. A negative number goes after --\n(write [options] -- OBIS:CLASS:ATTR -5). Exit 1 when the meter refuses (with its reason) or reads back\nanother value.\n" +
     AUDIT_NOTE,
   WRITE_OPTIONS,
 );

@@ -5,7 +5,7 @@ import { parseConfigJson } from '../../core/app/validate.js';
 import { formatObis, parseObis } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
 import { exportGroupCsv, exportProfileCsv } from '../services/csv/export.js';
-import { CSV_PRESETS } from '../services/csv/format.js';
+import { CSV_PRESET_NAMES, CSV_PRESETS, describeCsvPresets } from '../services/csv/format.js';
 import { openReadingsDatabase } from '../services/readings/readings-database.js';
 import { choiceOption, flag, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 
@@ -17,7 +17,7 @@ const OPTIONS: OptionSpec[] = [
   { name: '--from', value: 'ISO', help: 'from this time (default: the beginning)' },
   { name: '--to', value: 'ISO', help: 'up to this time (default: now)' },
   { name: '--csv', value: 'OUT', help: 'the CSV file to write (written whole or not at all)' },
-  { name: '--format', value: 'F', help: 'standard (, and ., UTC) or excel-europe (; and , with a BOM, local time)' },
+  { name: '--format', value: 'F', help: describeCsvPresets() },
   { name: '--help', help: 'this text' },
 ];
 
@@ -47,7 +47,7 @@ export const exportCommand: Command = {
     if ((group === undefined) === (profile === undefined)) throw new UsageError('--group', group ?? '', 'give --group NAME or --profile DEVICE:OBIS');
     const from = time(optionValue(args, '--from'), '--from', 0);
     const to = time(optionValue(args, '--to'), '--to', Date.now() + 1);
-    const preset = choiceOption(args, '--format', ['standard', 'excel-europe'] as const) ?? 'standard';
+    const preset = choiceOption(args, '--format', CSV_PRESET_NAMES) ?? 'standard';
     const db = openReadingsDatabase({ folder: dirname(dbFile), fileName: basename(dbFile) });
     try {
       const format = CSV_PRESETS[preset];

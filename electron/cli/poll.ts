@@ -64,6 +64,7 @@ export const pollCommand: Command = {
     const started = Date.now();
     let failures = 0;
     const names = new Map(config.devices.map((d) => [d.id, d.name]));
+    const once = flag(args, '--once');
     const poller = new Poller(
       config,
       {
@@ -74,13 +75,17 @@ export const pollCommand: Command = {
           const where = `${new Date().toISOString()} ${group} / ${names.get(job.deviceId) ?? job.deviceId}`;
           if (error !== null) failures++;
           const values = readings.map((r) => (r.error ? `${r.name}: error` : `${r.name}=${String(r.kind === 'profile' ? `${r.rows.length} rows` : r.value)}${r.unit ? ` ${r.unit}` : ''}`));
-          io.out(`${where}: ${error !== null ? `failed: ${error}` : values.join(', ')}`);
+          // A failing device's next try, from the scheduler's health of it (a run with --once ends first).
+          const health = error === null || once ? undefined : poller.scheduler.status().devices.find((d) => d.deviceId === job.deviceId);
+          const retry = health?.nextTryMs ?? null;
+          const backoff = retry === null ? '' : `; backing off, next try at ${new Date(retry).toISOString()}`;
+          io.out(`${where}: ${error !== null ? `failed: ${error}${backoff}` : values.join(', ')}`);
         },
       },
       started,
     );
     try {
-      if (flag(args, '--once')) {
+      if (once) {
         // Every poll is due at the start; each link takes one at a time.
         const polls = poller.scheduler.status().polls.length;
         for (let round = 0; round <= polls; round++) if ((await poller.runDue(() => started)) === 0) break;

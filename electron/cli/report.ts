@@ -32,12 +32,11 @@ const HELP = usage(
 
 export const reportCommand: Command = {
   async run(argv, io: Io) {
-    const args = parseArgs(argv, OPTIONS);
+    const args = parseArgs(argv, OPTIONS, false);
     if (flag(args, '--help')) {
       io.out(HELP);
       return 0;
     }
-    if (args.positionals.length > 0) throw new UsageError('argument', args.positionals[0]!, 'report takes options only');
     const out = optionValue(args, '--out');
     if (out === undefined) throw new UsageError('--out', '', 'give the file to write: FILE.html or FILE.pdf');
     const format = extname(out).toLowerCase();

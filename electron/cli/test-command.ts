@@ -3,7 +3,7 @@ import type { Command, Io } from '../cli.js';
 import { deviceSecrets, linkFor } from '../services/device-session.js';
 import { testDevice, type TestStep } from '../services/device-test.js';
 import { LinkTrace } from '../services/trace.js';
-import { flag, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { flag, parseArgs, usage, type OptionSpec } from './args.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
 import { installationContext } from './installation-context.js';
 
@@ -18,12 +18,11 @@ const HELP = usage(
 
 export const testCommand: Command = {
   async run(argv, io: Io) {
-    const args = parseArgs(argv, OPTIONS);
+    const args = parseArgs(argv, OPTIONS, false);
     if (flag(args, '--help')) {
       io.out(HELP);
       return 0;
     }
-    if (args.positionals.length > 0) throw new UsageError('argument', args.positionals[0]!, 'test takes options only');
     const settings = deviceFromArgs(args);
     const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
     const link = linkFor(settings);

@@ -4,13 +4,11 @@
  * and every argument is checked against the contract by `dispatch` before a handler sees it.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { dispatch } from '../../core/app/api/rpc.js';
-import { API_EVENT_NAMES, type ApiError } from '../../core/app/api/types.js';
+import { createPeer, dispatch, IPC_CALL_CHANNEL as CALL_CHANNEL, IPC_EVENT_CHANNEL as EVENT_CHANNEL } from '../../core/app/api/rpc.js';
+import { BROADCAST_EVENT_NAMES, type ApiError, type ApiPeer } from '../../core/app/api/types.js';
 import type { AppBackend } from '../services/app/types.js';
 import { isAppUrl } from './window.js';
 
-export const CALL_CHANNEL = 'cosem:call';
-export const EVENT_CHANNEL = 'cosem:event';
 
 /** What of a WebFrameMain the check reads. */
 export interface FrameLike {
@@ -25,8 +23,21 @@ export function isOwnFrame(frame: FrameLike | null | undefined): boolean {
   return isAppUrl(frame.url) && isAppUrl(top.url);
 }
 
+/** What of a WebContents the window's ApiPeer needs: where to send, and when its page goes away. */
+export interface PeerSender {
+  readonly id: number;
+  send(channel: string, message: unknown): void;
+  isDestroyed(): boolean;
+  /** 'destroyed' (window closed), 'did-navigate' (reloaded: a new page), 'render-process-gone'. */
+  once(event: PageEnd, listener: () => void): unknown;
+  removeListener(event: PageEnd, listener: () => void): unknown;
+}
+
+type PageEnd = 'destroyed' | 'did-navigate' | 'render-process-gone';
+const PAGE_ENDS: readonly PageEnd[] = ['destroyed', 'did-navigate', 'render-process-gone'];
+
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, ...args: unknown[]) => Promise<unknown>): void;
+  handle(channel: string, listener: (event: Pick<IpcMainInvokeEvent, 'senderFrame'> & { readonly sender?: PeerSender }, ...args: unknown[]) => Promise<unknown>): void;
   removeHandler(channel: string): void;
 }
 
@@ -42,8 +53,9 @@ export const FOREIGN_SENDER: ApiError = {
 };
 
 /**
- * Handle calls and forward the backend's events to `windows()` (BrowserWindow.getAllWindows in the
- * app). Returns the function that undoes both.
+ * Handle calls and forward the backend's broadcast events to `windows()` (BrowserWindow.getAllWindows
+ * in the app); a call's window is its ApiPeer, which gets the events it subscribed to (a trace) alone.
+ * Returns the function that undoes both.
  */
 export function registerApi(
   ipcMain: IpcMainLike,
@@ -64,10 +76,30 @@ export function registerApi(
       log(`IPC: refused a call from outside the app (${origin}).`);
       return { ok: false, error: FOREIGN_SENDER };
     }
-    return dispatch(backend.handlers, method, arg);
+    return dispatch(backend.handlers, method, arg, event.sender === undefined ? undefined : peerOf(event.sender));
   });
 
-  const unsubscribe = API_EVENT_NAMES.map((name) =>
+  // One peer per page of a window: what it subscribed to ends when the window closes or reloads.
+  const peers = new Map<PeerSender, { readonly peer: ApiPeer; gone(): void }>();
+  let nextPeer = 1;
+  const peerOf = (sender: PeerSender): ApiPeer => {
+    const known = peers.get(sender);
+    if (known !== undefined) return known.peer;
+    const made = createPeer(`window-${sender.id}-${nextPeer++}`, (message) => {
+      if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, message);
+    });
+    peers.set(sender, made);
+    const end = (): void => {
+      for (const e of PAGE_ENDS) sender.removeListener(e, end);
+      if (peers.get(sender) !== made) return;
+      peers.delete(sender);
+      made.gone();
+    };
+    for (const e of PAGE_ENDS) sender.once(e, end);
+    return made.peer;
+  };
+
+  const unsubscribe = BROADCAST_EVENT_NAMES.map((name) =>
     backend.events.on(name, (payload) => {
       const message = { type: 'event', event: name, payload };
       for (const w of windows()) {
@@ -80,5 +112,7 @@ export function registerApi(
   return () => {
     ipcMain.removeHandler(CALL_CHANNEL);
     for (const u of unsubscribe) u();
+    for (const p of [...peers.values()]) p.gone();
+    peers.clear();
   };
 }

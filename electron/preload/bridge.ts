@@ -4,12 +4,7 @@
  * the sender object). Nothing else crosses.
  */
 import { API_METHODS } from '../../core/app/api/contract.js';
-import type { ApiError } from '../../core/app/api/types.js';
-
-export const CALL_CHANNEL = 'cosem:call';
-export const EVENT_CHANNEL = 'cosem:event';
-
-type Reply = { ok: true; result: unknown } | { ok: false; error: ApiError };
+import { IPC_CALL_CHANNEL as CALL_CHANNEL, IPC_EVENT_CHANNEL as EVENT_CHANNEL, type Reply } from '../../core/app/api/rpc.js';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;

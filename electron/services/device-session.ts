@@ -54,6 +54,11 @@ export interface DeviceSessionContext {
   readonly systemTitle?: Uint8Array;
   /** Every frame, both ways. */
   readonly trace?: LinkTrace;
+  /**
+   * What this job is (core/app/trace-notes.ts), written to the trace as a note when its turn on the
+   * link comes, before its first frame: how a person finds the frames of one read.
+   */
+  readonly traceNote?: string;
   /** Told which opening of the link this job runs on (it changes when the link was re-opened). */
   readonly onConnection?: (connection: number) => void;
   /** Told as each step of opening ends: the link, the counter read, the association. */
@@ -176,7 +181,10 @@ export async function withDeviceSession<T>(
 ): Promise<T> {
   const ciphered = settings.securityPolicy !== 'none' || settings.authentication === 'high-gmac' || settings.authentication === 'high-sha256';
   const counterObis = ciphered && settings.securityPolicy !== 'none' ? settings.invocationCounterObis : null;
+  let noted = false;
   const opened = (raw: LinkTransport): ByteTransport => {
+    if (ctx.traceNote !== undefined && !noted) ctx.trace?.note(ctx.traceNote, Date.now());
+    noted = true;
     ctx.onStep?.('link', link.description);
     ctx.onConnection?.(raw.connection);
     return cancellable(traced(raw, ctx.trace), ctx.signal);

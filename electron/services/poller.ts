@@ -7,15 +7,30 @@ import { readDevice } from './device-read.js';
 import type { AppConfig } from '../../core/app/schema.js';
 import { deviceLinkSettings, type DeviceLinkSettings } from '../../core/app/link-settings.js';
 import { DeviceCache, readingsOutcome } from '../../core/app/reading/index.js';
-import type { Reading, ReadRequest } from '../../core/app/reading/types.js';
+import type { ProfileMark, Reading, ReadRequest } from '../../core/app/reading/types.js';
 import { PollScheduler } from '../../core/app/schedule/index.js';
 import type { Job, ScheduleConfig } from '../../core/app/schedule/types.js';
 import { serializeError, type SerializedError } from '../../core/errors.js';
+import { formatObis, parseObis } from '../../core/obis.js';
 import { linkFor, type DeviceSessionContext } from './device-session.js';
 import type { Link } from './links/link.js';
 import type { ReadingsDatabase } from './readings/readings-database.js';
 import type { PollWriteResult, ReadingInput } from './readings/types.js';
 import type { LinkTrace } from './trace.js';
+import { groupJobNote } from '../../core/app/trace-notes.js';
+
+const MARK_SEP = '\u0000';
+
+/** A profile's place in `marks`: its device and its OBIS code in canonical form (as typed when it is none). */
+function markKey(deviceId: string, obis: string): string {
+  let code = obis;
+  try {
+    code = formatObis(parseObis(obis));
+  } catch {
+    // The reading will carry the OBIS code's error; the key only has to be stable.
+  }
+  return deviceId + MARK_SEP + code;
+}
 
 /** What the scheduler needs of the configuration: links are the connections. */
 export function scheduleConfig(config: AppConfig): ScheduleConfig {
@@ -90,6 +105,8 @@ export class Poller {
   private readonly settings = new Map<string, DeviceLinkSettings>();
   /** The link opening each device was last read on: a new one may reach a changed meter. */
   private readonly connections = new Map<string, number>();
+  /** Where each polled profile stands (device and OBIS code): the next poll asks only for newer rows. */
+  private readonly marks = new Map<string, ProfileMark>();
   private config: AppConfig;
 
   constructor(config: AppConfig, private readonly options: PollerOptions, nowMs: number) {
@@ -113,6 +130,7 @@ export class Poller {
       if (now === undefined || !sameSettings(old, now)) {
         this.caches.delete(id);
         this.connections.delete(id);
+        for (const key of [...this.marks.keys()]) if (key.startsWith(id + MARK_SEP)) this.marks.delete(key);
         if (now !== undefined) changed.add(id);
       }
     }
@@ -128,11 +146,38 @@ export class Poller {
     return link;
   }
 
-  private requests(job: Job): ReadRequest[] {
+  /** The job's requests, and for each the key of its profile mark (null: not a profile polled by Entries). */
+  private requests(job: Job): { requests: ReadRequest[]; markKeys: (string | null)[] } {
     const group = this.config.groups.find((g) => g.id === job.groupId);
-    return (group?.values ?? [])
-      .filter((v) => job.valueIds.includes(v.id))
-      .map((v) => ({ name: v.name, obis: v.obis, classId: v.classId, attribute: v.attribute, ...(v.entries != null ? { entries: v.entries } : {}) }));
+    const values = (group?.values ?? []).filter((v) => job.valueIds.includes(v.id));
+    const markKeys = values.map((v) => (v.classId === 7 && v.entries != null && (v.attribute == null || v.attribute === 2) ? markKey(job.deviceId, v.obis) : null));
+    const requests = values.map((v, i): ReadRequest => {
+      const since = markKeys[i] === null ? undefined : this.markFor(job.deviceId, v.obis, markKeys[i]!);
+      return { name: v.name, obis: v.obis, classId: v.classId, attribute: v.attribute, ...(v.entries != null ? { entries: v.entries } : {}), ...(since !== undefined ? { since } : {}) };
+    });
+    return { requests, markKeys };
+  }
+
+  /**
+   * Where a profile's next poll goes on from: after this run's first read of it, the newest capture
+   * time known, the database's when it holds a newer row (a Read range stored it), else the poll's own.
+   */
+  private markFor(deviceId: string, obis: string, key: string): ProfileMark | undefined {
+    const mark = this.marks.get(key);
+    if (mark === undefined) return undefined;
+    let stored: { captureAt: number; readAt: number } | null = null;
+    try {
+      stored = this.options.db?.newestProfileRow(deviceId, obis) ?? null;
+    } catch {
+      // A database that cannot answer costs only the rows the poll's own mark would have skipped.
+    }
+    if (stored === null || (mark.newest !== null && stored.captureAt <= mark.newest)) return mark;
+    return { ...mark, newest: stored.captureAt, newestSeenAt: stored.readAt };
+  }
+
+  /** Where each polled profile stands, for tests and status displays. */
+  profileMark(deviceId: string, obis: string): ProfileMark | undefined {
+    return this.marks.get(markKey(deviceId, obis));
   }
 
   /** Run one job to its end; the scheduler is told how it went. */
@@ -151,7 +196,7 @@ export class Poller {
       const trace = this.options.traceFor?.(settings);
       const context = {
         ...this.options.context,
-        ...(trace !== undefined ? { trace } : {}),
+        ...(trace !== undefined ? { trace, traceNote: groupJobNote('poll', this.config.groups.find((g) => g.id === job.groupId), job.deviceId, this.config.devices, job.valueIds) } : {}),
         onConnection: (connection: number) => {
           // Only a persistent link keeps its opening between jobs; when it had to open again, the
           // scalers, units and capture objects are read afresh.
@@ -160,7 +205,12 @@ export class Poller {
           this.connections.set(job.deviceId, connection);
         },
       };
-      readings = await readDevice(settings, this.linkOf(settings), context, c, this.requests(job));
+      const { requests, markKeys } = this.requests(job);
+      readings = await readDevice(settings, this.linkOf(settings), context, c, requests);
+      readings.forEach((r, i) => {
+        const key = markKeys[i];
+        if (key != null && r.kind === 'profile' && r.error === null && r.mark !== undefined) this.marks.set(key, r.mark);
+      });
       if (this.options.db !== undefined && job.groupId !== null) {
         readAt = Date.now();
         stored = this.options.db.recordPoll({ groupId: job.groupId, readAt, readings: readings.map((r) => readingInput(job.deviceId, r)) });

@@ -135,7 +135,8 @@ function lastDayProfile(device: PhysicalDevice, db: ReadingsDatabase, now: numbe
   const line = drawn.find((l) => isCumulativeUnit(l.series.unit)) ?? drawn[0];
   if (line === undefined) return { name: profile.name, obis: profile.obis, channel: '—', unit: null, times: [], values: [] };
   const unit = line.series.unit === '' ? null : line.series.unit;
-  return { name: profile.name, obis: profile.obis, channel: line.series.name, unit, times: line.times, values: line.values };
+  // An interval's energy at the capture time that ends it.
+  return { name: profile.name, obis: profile.obis, channel: line.series.name, unit, times: line.ends ?? line.times, values: line.values };
 }
 
 export function reportHtml(o: GatherOptions): string {

@@ -3,7 +3,7 @@
  * mode E sign-on an optical port starts with (answer /?! with an identification at 300 baud 7E1,
  * then follow the acknowledgement to Z baud 8N1). The tests put it on one end of a pty pair.
  *
- *   npx tsx electron/services/virtual-meter-serial.ts --path /dev/pts/3 --mode-e
+ *   cosem-studio meter --serial /dev/pts/3 --mode-e      (electron/cli/meter.ts)
  *
  * A strict meter that resets its link (a GET-with-list holding a profile buffer or a selective
  * access) says nothing more and is disconnected: the client's next frame gets DM, until a new SNRM.
@@ -12,7 +12,6 @@
  * the next request comes in (or after the inactivity time): serialport empties the receive queue
  * when it changes the settings, so changing earlier would lose a request already on its way.
  */
-import { pathToFileURL } from 'node:url';
 import { InputError } from '../../core/errors.js';
 import { HdlcFramer } from '../../core/hdlc/framer.js';
 import { createVirtualMeter, type MeterConnection, type VirtualMeter, type VirtualMeterConfig } from '../../core/meter/index.js';
@@ -262,91 +261,3 @@ class SerialMeter implements VirtualMeterSerial {
     }
   }
 }
-
-// ---------------------------------------------------------------- command line
-
-const USAGE = `usage: npx tsx electron/services/virtual-meter-serial.ts --path PORT [options]
-  --path PORT        the serial port (one end of a pty pair, a null-modem cable)
-  --baud N           baud rate without mode E (default 9600)
-  --data-bits N      5 to 8 (default 8)
-  --parity P         none, even, odd, mark or space (default none)
-  --stop-bits N      1 or 2 (default 1)
-  --mode-e           start every session with the IEC 62056-21 mode E sign-on at 300 baud
-  --mode-e-baud N    the speed the identification offers (default 19200)
-  --echo             send back every byte received, as an echoing optical probe does
-  --strict           a strict meter (HDLC 128/1, lists of at most 10, a reset on a list holding a
-                     profile buffer or a selective access, silence for a service not negotiated)`;
-
-export function parseSerialArguments(argv: readonly string[]): VirtualMeterSerialOptions {
-  let path = '';
-  const line: { -readonly [K in keyof SerialLineSettings]?: SerialLineSettings[K] } = {};
-  let modeE: VirtualModeEOptions | null = null;
-  let echo = false;
-  let strict = false;
-  const number = (flag: string, text: string | undefined): number => {
-    const n = Number(text);
-    if (text === undefined || text.trim() === '' || !Number.isInteger(n)) throw new InputError(flag, text ?? '', 'a whole number is expected');
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string | undefined => argv[++i];
-    switch (flag) {
-      case '--path':
-        path = value() ?? '';
-        break;
-      case '--baud':
-        line.baudRate = number(flag, value());
-        break;
-      case '--data-bits':
-        line.dataBits = number(flag, value()) as SerialLineSettings['dataBits'];
-        break;
-      case '--stop-bits':
-        line.stopBits = number(flag, value()) as SerialLineSettings['stopBits'];
-        break;
-      case '--parity':
-        line.parity = value() as SerialLineSettings['parity'];
-        break;
-      case '--mode-e':
-        modeE = { ...(modeE ?? {}) };
-        break;
-      case '--mode-e-baud':
-        modeE = { ...(modeE ?? {}), maxBaudRate: number(flag, value()) };
-        break;
-      case '--echo':
-        echo = true;
-        break;
-      case '--strict':
-        strict = true;
-        break;
-      default:
-        throw new InputError('option', flag, USAGE);
-    }
-  }
-  if (path === '') throw new InputError('--path', '', USAGE);
-  // Checked here so a mistake is reported before the port is touched.
-  lineSettings(line);
-  return { path, line, ...(modeE !== null && { modeE }), echo, ...(strict && { meter: { strict: true } }) };
-}
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(USAGE);
-    return;
-  }
-  try {
-    const served = await startVirtualMeterSerial({ ...parseSerialArguments(argv), log: (l) => console.log(l) });
-    const stop = (): void => {
-      void served.close().then(() => process.exit(0));
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    // The port's own handles keep the process running.
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exitCode = 1;
-  }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -1,4 +1,6 @@
-/** `npm run web` arguments: `--port N`, `--demo`, `--data-dir DIR`. */
+/** `npm run web` arguments: `--port N`, `--demo` or `--no-demo`, `--data-dir DIR`. */
+import { flag, integerOption, optionValue, parseArgs, usageOf, UsageError, type OptionSpec } from '../cli/args.js';
+
 export interface WebArgs {
   readonly port: number;
   readonly demo: boolean;
@@ -8,52 +10,28 @@ export interface WebArgs {
   readonly help: boolean;
 }
 
-export const WEB_USAGE = `Usage: npm run web -- [--port N] [--demo | --no-demo] [--data-dir DIR]
-  --port N        listen on 127.0.0.1:N (default 0: any free port)
-  --demo          add the demo (virtual meter on 127.0.0.1 with its connection, device, group and profile)
-  --no-demo       start empty: no demo on first run
-  --data-dir DIR  settings, readings and counters (default COSEM_STUDIO_DATA, else the app's data folder)`;
+const OPTIONS: OptionSpec[] = [
+  { name: '--port', value: 'N', help: 'listen on 127.0.0.1:N, 0 to 65535 (default 0: any free port)' },
+  { name: '--demo', help: 'add the demo (virtual meter on 127.0.0.1 with its connection, device, group and profile)' },
+  { name: '--no-demo', help: 'start empty: no demo on first run' },
+  { name: '--data-dir', value: 'DIR', help: "settings, readings and counters (default COSEM_STUDIO_DATA, else the app's data folder)" },
+  { name: '--help', short: 'h', help: 'this text' },
+];
 
-export class WebArgsError extends Error {}
+export const WEB_USAGE = usageOf(
+  'npm run web --',
+  '[--port N] [--demo | --no-demo] [--data-dir DIR]',
+  'Cosem Studio in a browser: serves the app on 127.0.0.1 and prints the address to open (it carries\nthe access token). Ctrl+C stops it.',
+  OPTIONS,
+);
 
+/** Throws a UsageError naming the option, the value and what is allowed. */
 export function parseWebArgs(argv: readonly string[]): WebArgs {
-  let port = 0;
-  let demo = false;
-  let noDemo = false;
-  let dataDir: string | null = null;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new WebArgsError(`${name}: a value is needed`);
-      return v;
-    };
-    switch (name) {
-      case '--port': {
-        const v = value();
-        if (!/^[0-9]{1,5}$/.test(v) || Number(v) > 65535) throw new WebArgsError(`--port: "${v}" is not valid; a whole number from 0 to 65535 is allowed (0 = any free port)`);
-        port = Number(v);
-        break;
-      }
-      case '--demo':
-        demo = true;
-        break;
-      case '--no-demo':
-        noDemo = true;
-        break;
-      case '--data-dir':
-        dataDir = value();
-        break;
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      default:
-        throw new WebArgsError(`${JSON.stringify(a)} is not an option of browser mode`);
-    }
-  }
-  if (demo && noDemo) throw new WebArgsError('--demo and --no-demo: choose one');
-  return { port, demo, noDemo, dataDir, help };
+  const args = parseArgs(argv, OPTIONS, false);
+  const demo = flag(args, '--demo');
+  const noDemo = flag(args, '--no-demo');
+  if (demo && noDemo) throw new UsageError('--no-demo', 'with --demo', 'choose one');
+  const dataDir = optionValue(args, '--data-dir') ?? null;
+  if (dataDir === '') throw new UsageError('--data-dir', '', 'a folder is needed');
+  return { port: integerOption(args, '--port', 0, 65535) ?? 0, demo, noDemo, dataDir, help: flag(args, '--help') };
 }

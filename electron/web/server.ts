@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { dispatch, type EventMessage, type ReplyMessage } from '../../core/app/api/rpc.js';
-import { API_EVENT_NAMES, type ApiError } from '../../core/app/api/types.js';
+import { createPeer, dispatch, type EventMessage, type ReplyMessage } from '../../core/app/api/rpc.js';
+import { BROADCAST_EVENT_NAMES, type ApiError, type ApiPeer } from '../../core/app/api/types.js';
 import { SECURITY_HEADERS } from '../main/csp.js';
 import { rendererFile } from '../main/renderer-files.js';
 import type { AppBackend, AppBackendOptions } from '../services/app/types.js';
@@ -179,16 +179,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ws.send(JSON.stringify(message));
   };
 
+  // Each socket is the ApiPeer of its calls: what it subscribed to (a trace) goes to it alone and ends with it.
+  let nextPeer = 1;
   wss.on('connection', (ws: WebSocket) => {
+    const { peer, gone } = createPeer(`socket-${nextPeer++}`, (message) => sendEvent(ws, message));
     ws.on('error', () => ws.terminate());
+    ws.once('close', gone);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      void answer(ws, data, isBinary);
+      void answer(ws, peer, data, isBinary);
     });
   });
 
   const invalid = (message: string): ApiError => ({ name: 'InputError', code: 'invalid-message', message });
 
-  const answer = async (ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> => {
+  const answer = async (ws: WebSocket, peer: ApiPeer, data: RawData, isBinary: boolean): Promise<void> => {
     if (isBinary) return;
     let m: unknown;
     try {
@@ -205,20 +209,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const b = backend;
     if (b === null) return;
-    const reply = await dispatch(b.handlers, call.method, call.arg);
+    const reply = await dispatch(b.handlers, call.method, call.arg, peer);
     send(ws, reply.ok ? { type: 'reply', id: call.id, ok: true, result: reply.result } : { type: 'reply', id: call.id, ok: false, error: reply.error });
   };
 
+  /** Send an event's text; a client that cannot keep up is dropped (it reconnects and catches up). */
+  const deliver = (ws: WebSocket, text: string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_QUEUED_BYTES) {
+      ws.terminate();
+      return;
+    }
+    ws.send(text);
+  };
+  const sendEvent = (ws: WebSocket, message: EventMessage): void => deliver(ws, JSON.stringify(message));
   const broadcast = (message: EventMessage): void => {
     const text = JSON.stringify(message);
-    for (const ws of wss.clients) {
-      if (ws.readyState !== ws.OPEN) continue;
-      if (ws.bufferedAmount > MAX_QUEUED_BYTES) {
-        ws.terminate();
-        continue;
-      }
-      ws.send(text);
-    }
+    for (const ws of wss.clients) deliver(ws, text);
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -241,7 +248,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   try {
     backend = await options.createBackend({ saveTarget: shelf.saveTarget });
-    for (const event of API_EVENT_NAMES) unsubscribe.push(backend.events.on(event, (payload) => broadcast({ type: 'event', event, payload })));
+    for (const event of BROADCAST_EVENT_NAMES) unsubscribe.push(backend.events.on(event, (payload) => broadcast({ type: 'event', event, payload })));
     await backend.start();
     await options.onReady?.(backend);
   } catch (e) {

@@ -1,31 +1,47 @@
 /**
- * An installer's first session, through the UI only (browser mode, Chromium): a TCP connection to a
+ * An installer's first session, through the UI (browser mode, Chromium): a TCP connection to a
  * virtual meter started here, a physical device with Low security, a cosem group (energy, a voltage
  * picked with Browse objects, the load profile), the global switch, live readings, the profile chart
  * and table, CSV exports in both presets read back from the downloads, and the link's trace.
+ *
+ * Each step is a case of its own: it starts from an empty configuration and sets up through the API
+ * what the steps before it make in the UI (installerConfig), so one failing step fails alone. The
+ * server, the meter and the browser are shared.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
 import { openBrowser, type BrowserSession } from './support/browser.js';
 import { ensureRendererBuilt } from './support/build.js';
-import { downloadOf, parseCsv, savedRows } from './support/flows-helpers.js';
+import { downloadOf, installerConfig, parseCsv, savedRows, type InstallerStage } from './support/flows-helpers.js';
+import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
 import { startWebServer, type WebServer } from './support/web-server.js';
 
 const PASSWORD = '47110815';
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
+const METER = { password: PASSWORD, serialNumber: 40_512_345 };
+
 let meter: VirtualMeterServer;
+/** The meter the stale-values case stops. */
+let own: VirtualMeterServer | undefined;
 let server: WebServer;
+let api: ApiSocket;
 let browser: BrowserSession;
 let page: Page;
 let files: string;
-/** Set by the steps as they go: each later step needs what the one before made. */
-let connectionId = '';
-let groupId = '';
+/** The case's number: the ids of the items it sets up end in it. */
+let caseNumber = 0;
+
+/** Set up what the installer's steps have made up to `stage`, on `port` (the shared meter's by default). */
+async function given(stage: InstallerStage, options: { globalEnabled?: boolean; port?: number } = {}) {
+  const { ids, config } = installerConfig({ stage, port: options.port ?? meter.hdlcPort!, password: PASSWORD, n: caseNumber, ...options });
+  await importConfig(api, config);
+  return { ids, config };
+}
 
 const go = async (hash: string): Promise<void> => {
   await page.goto(`${server.url}${hash}`);
@@ -39,8 +55,9 @@ async function stepMarks(panel: Locator): Promise<string[]> {
 describe('e2e: an installer sets up a meter and reads it', () => {
   beforeAll(async () => {
     await ensureRendererBuilt();
-    meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { password: PASSWORD, serialNumber: 40_512_345 } });
+    meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: METER });
     server = await startWebServer({ args: ['--no-demo'] });
+    api = await openApi(server.url);
     browser = await openBrowser();
     page = browser.page;
     files = mkdtempSync(join(tmpdir(), 'cosem-e2e-flows-files-'));
@@ -48,9 +65,18 @@ describe('e2e: an installer sets up a meter and reads it', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await api?.close();
     await server?.stop();
     await meter?.close();
+    await own?.close();
     if (files !== undefined) rmSync(files, { recursive: true, force: true });
+  });
+
+  // Every case starts from nothing: polling off, no items, the page not loaded yet.
+  beforeEach(async () => {
+    caseNumber++;
+    await importConfig(api, installerConfig({ stage: 'empty', port: meter.hdlcPort!, password: PASSWORD, n: caseNumber }).config);
+    await page.goto('about:blank');
   });
 
   it('starts empty: no demo, polling off', async () => {
@@ -67,7 +93,6 @@ describe('e2e: an installer sets up a meter and reads it', () => {
     await go('#/connections');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.waitForURL(/#\/connections\/connection-1$/);
-    connectionId = 'connection-1';
     await page.getByLabel('Enable', { exact: true }).check();
     await page.getByLabel('Name', { exact: true }).fill('Meter room TCP');
     await page.getByLabel('IP address', { exact: true }).fill('127.0.0.1');
@@ -90,6 +115,7 @@ describe('e2e: an installer sets up a meter and reads it', () => {
   });
 
   it('creates a physical device with Low security and tests it step by step', async () => {
+    await given('connection');
     await go('#/');
     await page.getByRole('region', { name: 'Physical devices' }).getByRole('button', { name: 'Add', exact: true }).click();
     await page.waitForURL(/#\/devices\/device-1$/);
@@ -127,10 +153,10 @@ describe('e2e: an installer sets up a meter and reads it', () => {
   });
 
   it('creates a cosem group (energy, a voltage through Browse objects, the load profile) and tests it', async () => {
+    await given('device');
     await go('#/');
     await page.getByRole('region', { name: 'Cosem groups' }).getByRole('button', { name: 'Add', exact: true }).click();
     await page.waitForURL(/#\/groups\/group-1$/);
-    groupId = 'group-1';
     await page.getByLabel('Enable', { exact: true }).first().check();
     // The group's own Name is the first "Name"; the values' names live in the values table.
     await page.getByLabel('Name', { exact: true }).first().fill('Installer readings');
@@ -185,6 +211,7 @@ describe('e2e: an installer sets up a meter and reads it', () => {
   }, 60_000);
 
   it('turns the global switch on with the cog dialog', async () => {
+    await given('group');
     await go('#/');
     await page.getByText('Polling is off').waitFor();
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -201,7 +228,9 @@ describe('e2e: an installer sets up a meter and reads it', () => {
   });
 
   it('shows live values arriving, then the load profile chart and table', async () => {
-    await go(`#/readings/${groupId}`);
+    // The page opens as polling starts, as it does right after the switch is turned on.
+    const { ids } = await given('group', { globalEnabled: true });
+    await go(`#/readings/${ids.group}`);
     const live = page.getByRole('table', { name: 'Live values of Installer readings' });
     const energy = live.locator('tbody tr').filter({ hasText: 'Energy import' });
     await expect.poll(async () => (await energy.locator('td.value').textContent())?.trim(), { timeout: 20_000 }).toMatch(NUMBER);
@@ -224,18 +253,24 @@ describe('e2e: an installer sets up a meter and reads it', () => {
     const rows = page.getByRole('table', { name: 'Rows of Load profile' }).locator('tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThan(1);
     expect(await rows.first().locator('td').nth(1).textContent()).toMatch(/^-?\d/);
-    await profile.getByText(/Rows 1–\d+ of \d+/).waitFor();
+    await profile.getByText(/Rows 1–[\d,]+ of [\d,]+/).waitFor();
     // A full-page shot from the top: scrolled, the sticky top bar would land mid-picture.
     await page.evaluate('window.scrollTo(0, 0)');
     await browser.screenshot('flows-07-readings-profile');
   }, 75_000);
 
   it('exports the group and the profile as CSV in both presets', async () => {
+    const { ids } = await given('group', { globalEnabled: true });
+    await go(`#/readings/${ids.group}`);
     const live = page.getByRole('region', { name: 'Live values' });
     const profile = page.getByRole('region', { name: /Load profile/ });
-    const table = `Rows 1–\\d+ of (\\d+)`;
+    const table = `Rows 1–[\\d,]+ of ([\\d,]+)`;
+    // Something to export: a poll's values in the live table and the profile's rows stored.
+    const energy = page.getByRole('table', { name: 'Live values of Installer readings' }).locator('tbody tr').filter({ hasText: 'Energy import' });
+    await expect.poll(async () => (await energy.locator('td.value').textContent())?.trim(), { timeout: 20_000 }).toMatch(NUMBER);
+    await profile.getByText(new RegExp(table)).waitFor({ timeout: 15_000 });
     const totalText = (await profile.getByText(new RegExp(table)).textContent()) ?? '';
-    const profileTotal = Number(new RegExp(table).exec(totalText)![1]);
+    const profileTotal = Number(new RegExp(table).exec(totalText)![1]!.replaceAll(',', ''));
 
     async function exportVia(section: Locator, preset: 'Comma ( , ) and point ( . )' | 'Semicolon ( ; ) and comma ( , )') {
       await section.getByRole('button', { name: 'Export CSV' }).click();
@@ -326,6 +361,7 @@ describe('e2e: an installer sets up a meter and reads it', () => {
   }, 60_000);
 
   it('lists the device and the group as read on Main', async () => {
+    await given('group', { globalEnabled: true });
     await go('#/');
     for (const [region, name] of [['Physical devices', 'Meter 40512345'], ['Cosem groups', 'Installer readings']] as const) {
       const row = page.getByRole('region', { name: region }).getByRole('row', { name: new RegExp(name) });
@@ -337,6 +373,14 @@ describe('e2e: an installer sets up a meter and reads it', () => {
   });
 
   it('shows the link frames with hex and their decode on Trace', async () => {
+    const { ids, config } = await given('group');
+    const connectionId = ids.connection;
+    // The frames the steps before leave on the link: the group's Test (its registers), then the
+    // device's Test with a wrong password.
+    const group = config.groups[0]!;
+    await api.call('groups.test', { ...group, values: group.values.slice(0, 2) });
+    const refused = await api.call<{ ok: boolean }>('devices.test', { ...config.devices[0]!, password: 'wrong-pw' });
+    expect(refused.ok).toBe(false);
     await go('#/connections');
     await page.getByRole('row', { name: /Meter room TCP/ }).getByRole('link', { name: 'Trace' }).click();
     await page.waitForURL(new RegExp(`#/trace/${connectionId}$`));
@@ -356,18 +400,22 @@ describe('e2e: an installer sets up a meter and reads it', () => {
     const hexButton = tx.locator('td.hex button');
     expect(await hexButton.textContent()).toMatch(/^7E( [0-9A-F]{2})+/i);
     await hexButton.click();
-    const bytes = page.locator('tr.bytes pre').first();
+    const bytes = page.locator('section.bytes pre').first();
     await bytes.waitFor();
     expect(await bytes.textContent()).toMatch(/7E/i);
     await browser.screenshot('flows-10-trace');
   }, 45_000);
 
   it('keeps the last good values when the meter stops answering: stale, with the failure, its time and the next try', async () => {
+    // A meter of its own, to stop: the shared one goes on answering the other cases.
+    own = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: METER });
+    const { ids } = await given('group', { globalEnabled: true, port: own.hdlcPort! });
+    const groupId = ids.group;
     await go(`#/readings/${groupId}`);
     const live = page.getByRole('table', { name: 'Live values of Installer readings' });
     const energy = live.locator('tbody tr').filter({ hasText: 'Energy import' });
     await expect.poll(async () => (await energy.locator('td.value .cell').textContent())?.trim(), { timeout: 20_000 }).toMatch(NUMBER);
-    await meter.close();
+    await own.close();
     await energy.locator('.stale-tag').waitFor({ timeout: 30_000 });
     // The value, its unit and its time stay; the failure says when, and when the next try is.
     expect((await energy.locator('td.value .cell').textContent())?.trim()).toMatch(NUMBER);

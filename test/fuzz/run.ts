@@ -11,51 +11,9 @@ import { runInNewContext } from 'node:vm';
 import { HEAP_GROWTH_BOUND, HEAP_SAMPLE_EVERY, mib, runCampaign, SLOW_INPUT_MS, type CampaignResult } from './engine.js';
 import { saveRegression } from './regressions.js';
 import { startWatchdog } from './watchdog.js';
-import { createTargets, isTargetName, TARGET_NAMES, type TargetName } from './targets.js';
-
-interface Args {
-  count?: number;
-  seconds?: number;
-  seed: number;
-  targets: TargetName[];
-}
-
-const USAGE = `usage: npm run fuzz -- [--count N | --seconds S] [--target NAME ...] [--seed N]\ntargets: ${TARGET_NAMES.join(', ')}`;
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { seed: 1, targets: [] };
-  const positive = (flag: string, text: string | undefined): number => {
-    const n = Number(text);
-    if (text === undefined || !Number.isFinite(n) || n <= 0) usage(`${flag} needs a positive number, got ${JSON.stringify(text ?? '')}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--count') args.count = Math.floor(positive(a, argv[++i]));
-    else if (a === '--seconds') args.seconds = positive(a, argv[++i]);
-    else if (a === '--seed') {
-      const text = argv[++i];
-      const n = Number(text);
-      if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) usage(`--seed needs an integer 0 to 4294967295, got ${JSON.stringify(text ?? '')}`);
-      args.seed = n;
-    } else if (a === '--target') {
-      const name = argv[++i] ?? '';
-      if (!isTargetName(name)) usage(`unknown target ${JSON.stringify(name)}`);
-      args.targets.push(name);
-    } else if (a === '--help' || a === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else usage(`unknown argument ${JSON.stringify(a)}`);
-  }
-  if (args.count === undefined && args.seconds === undefined) args.count = 10_000;
-  if (args.targets.length === 0) args.targets = [...TARGET_NAMES];
-  return args;
-}
-
-function usage(problem: string): never {
-  console.error(`${problem}\n${USAGE}`);
-  process.exit(2);
-}
+import { UsageError } from '../../electron/cli/args.js';
+import { FUZZ_USAGE, parseFuzzArgs, type FuzzArgs } from './args.js';
+import { createTargets } from './targets.js';
 
 /** A full collection before each heap sample, so the figure is what is retained, not garbage. */
 function fullGc(): (() => void) | undefined {
@@ -69,7 +27,18 @@ function fullGc(): (() => void) | undefined {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  let args: FuzzArgs;
+  try {
+    args = parseFuzzArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\n${FUZZ_USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(FUZZ_USAGE);
+    return;
+  }
   const gc = fullGc();
   const watchdog = await startWatchdog();
   const limit = args.count !== undefined ? `${args.count} inputs` : `${args.seconds} s`;

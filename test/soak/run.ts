@@ -3,17 +3,23 @@
  * configuration; prints the figures and exits 1 when memory grew 5% or more after the warm-up, an
  * interval went unaccounted for, or the API took 50 ms or more to answer.
  */
+import { UsageError } from '../../electron/cli/args.js';
+import { parseSoakArgs, SOAK_USAGE } from './args.js';
 import { runSoak } from './soak.js';
 
 function minutes(argv: readonly string[]): number {
-  const i = argv.indexOf('--minutes');
-  if (i < 0) return 10;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v < 0.5 || v > 24 * 60) {
-    console.error(`--minutes: ${JSON.stringify(argv[i + 1] ?? '')} is not valid: a number of minutes from 0.5 to 1440 is allowed`);
+  try {
+    const args = parseSoakArgs(argv);
+    if (args.help) {
+      console.log(SOAK_USAGE);
+      process.exit(0);
+    }
+    return args.minutes;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\n${SOAK_USAGE}`);
     process.exit(2);
   }
-  return v;
 }
 
 const m = minutes(process.argv.slice(2));

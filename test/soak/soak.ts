@@ -73,10 +73,10 @@ export function maximumConfiguration(port: number): unknown {
   };
 }
 
-/** The virtual meter server in a child process (its CPU and memory are not the app's). */
-export async function startMeters(): Promise<{ port: number; stop: () => void }> {
+/** The virtual meter (`cosem-studio meter`, HDLC on a free port) in a child process (its CPU and memory are not the app's); `args` add its options. */
+export async function startMeters(args: readonly string[] = []): Promise<{ port: number; stop: () => void }> {
   const root = new URL('../../', import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/services/virtual-meter-server.ts', '--hdlc-port', '0', '--wrapper-port', 'off'], {
+  const child = spawn(process.execPath, ['bin/cosem-studio.mjs', 'meter', '--hdlc-port', '0', '--wrapper-port', 'off', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { AppConfig, Connection, CosemGroup, PhysicalDevice } from '../schema.js';
 import { ConnectionSchema, CosemGroupSchema, PhysicalDeviceSchema, SettingsSchema } from '../schema.js';
 import { identifier } from '../fields.js';
-import { TEXT_LIMITS } from '../limits.js';
+import { PROFILE_PAGE_SIZES, TEXT_LIMITS } from '../limits.js';
 import type {
   AppInfo,
   ChartSeriesView,
@@ -26,9 +26,12 @@ import type {
   ProfileTableView,
   SerialPortView,
   StatusSnapshot,
+  ApiPeer,
   TraceEntryView,
   TraceLinkView,
+  TraceWatchView,
 } from './types.js';
+import { CHART_PERIODS, CSV_PRESET_NAMES, type ChartPeriod } from './types.js';
 
 const id = (label: string) => identifier(label, TEXT_LIMITS.id);
 const none = z.undefined().or(z.null()).or(z.object({}).strict()).optional();
@@ -42,11 +45,37 @@ const range = z
   .refine((r) => r.from < r.to, { message: 'From must be before To' });
 
 const maxPoints = z.number().int().min(2).max(100_000).optional();
+/** Charts: energy registers as read, or as the energy of each interval (summed per period when long). */
+const chartEnergy = z.enum(['register', 'interval'], { error: 'Energy: "register" or "interval" is allowed' }).optional();
+/** Charts: what a point stands for; 'auto' (with maxPoints) chooses from the range's length. */
+const chartPeriod = z.enum(['auto', ...CHART_PERIODS] as ['auto', ...ChartPeriod[]], { error: `Period: "auto" or one of ${CHART_PERIODS.map((p) => `"${p}"`).join(', ')} is allowed` }).optional();
+/** Charts: the IANA time zone whose days, weeks and months the periods follow (the renderer's own). */
+const chartTimeZone = z.string({ error: 'Time zone: an IANA zone name is allowed' }).min(1).max(64).optional();
+
+const PROFILE_PAGE_MAX = PROFILE_PAGE_SIZES[PROFILE_PAGE_SIZES.length - 1]!;
+const PAGE_SIZE_ALLOWED = { error: `Rows per page: a whole number from 1 to ${PROFILE_PAGE_MAX} is allowed` };
+
+const PAGE_KINDS = 'Page: {kind: "first"}, {kind: "last"}, {kind: "after" or "before", captureAt} or {kind: "at", time} is allowed';
+const profilePage = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('first') }).strict(),
+    z.object({ kind: z.literal('last') }).strict(),
+    z.object({ kind: z.literal('after'), captureAt: instant('Page after') }).strict(),
+    z.object({ kind: z.literal('before'), captureAt: instant('Page before') }).strict(),
+    z.object({ kind: z.literal('at'), time: instant('Go to time') }).strict(),
+  ],
+  { error: PAGE_KINDS },
+);
+
+/** A trace entry's number (seq). */
+const traceSeq = (label: string) =>
+  z.number({ error: `${label}: a frame number (a whole number from 0) is allowed` }).int().min(0);
 
 export const CsvFormatSchema = z
   .object({
     /** "," with "." decimals, or ";" with "," decimals (as spreadsheets in much of Europe expect). */
-    preset: z.enum(['standard', 'excel-eu'], { error: 'Delimiter: "standard" (, and .) or "excel-eu" (; and ,) is allowed' }).default('standard'),
+    preset: z.enum(CSV_PRESET_NAMES, { error: `Delimiter: ${CSV_PRESET_NAMES.map((p) => `"${p}"`).join(' or ')} is allowed` }).default('standard'),
     timeZone: z.enum(['utc', 'local'], { error: 'Time zone: "utc" or "local" is allowed' }).default('utc'),
   })
   .strict();
@@ -110,16 +139,27 @@ export const API_SCHEMAS = {
 
   /** The newest stored poll of a group. */
   'readings.latest': z.object({ groupId: id('Cosem group') }).strict(),
-  /** Every numeric value of a group over a time range. */
-  'readings.chart': z.object({ groupId: id('Cosem group'), range, maxPoints }).strict(),
+  /** Every numeric value of a group over a time range (energy registers as read, or as energy used). */
+  'readings.chart': z.object({ groupId: id('Cosem group'), range, maxPoints, energy: chartEnergy, period: chartPeriod, timeZone: chartTimeZone }).strict(),
 
   'profiles.list': z.object({ deviceId: id('Physical device').optional() }).strict(),
   /** Energy columns as the registers read, or as the energy of each interval (from consecutive rows). */
   'profiles.chart': z
-    .object({ profileId: z.number().int().min(1), range, maxPoints, energy: z.enum(['register', 'interval'], { error: 'Energy: "register" or "interval" is allowed' }).optional() })
+    .object({ profileId: z.number().int().min(1), range, maxPoints, energy: chartEnergy, period: chartPeriod, timeZone: chartTimeZone })
     .strict(),
+  /** One page of a profile's rows in a range, found by capture time (any page costs the same). */
   'profiles.table': z
-    .object({ profileId: z.number().int().min(1), range, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(500) })
+    .object({
+      profileId: z.number().int().min(1),
+      range,
+      page: profilePage.default({ kind: 'first' }),
+      limit: z
+        .number(PAGE_SIZE_ALLOWED)
+        .int(PAGE_SIZE_ALLOWED)
+        .min(1, PAGE_SIZE_ALLOWED)
+        .max(PROFILE_PAGE_MAX, PAGE_SIZE_ALLOWED)
+        .default(PROFILE_PAGE_SIZES[0]),
+    })
     .strict(),
   /** Read a profile generic value's rows of a range from the meter (in slices, with progress). */
   'profiles.read': z.object({ groupId: id('Cosem group'), valueId: id('Cosem value'), range }).strict(),
@@ -129,10 +169,32 @@ export const API_SCHEMAS = {
   'export.profileCsv': z.object({ profileId: z.number().int().min(1), range, format: CsvFormatSchema.prefault({}) }).strict(),
 
   'trace.links': none,
-  'trace.get': z.object({ connectionId: id('Connection'), after: z.number().int().min(0).default(0) }).strict(),
+  /**
+   * Entries after `after`, oldest first: at most `limit`, and at most about 2 MB of hex and text in
+   * one answer (a screen pages on from the last seq it got).
+   */
+  'trace.get': z.object({ connectionId: id('Connection'), after: traceSeq('After').default(0), limit: z.number({ error: 'Limit: a whole number from 1 to 100000 is allowed' }).int().min(1).max(100_000).optional() }).strict(),
+  /** Follow a connection: its new entries come as 'trace' events to this client until unwatch or the client goes. */
+  'trace.watch': z.object({ connectionId: id('Connection') }).strict(),
+  'trace.unwatch': z.object({ watchId: z.string().min(1).max(64) }).strict(),
+  /** Pause (or resume) recording a connection's trace, so what it holds stays for reading and export. */
+  'trace.pause': z.object({ connectionId: id('Connection'), paused: z.boolean({ error: 'Paused: true or false is allowed' }) }).strict(),
   'trace.clear': z.object({ connectionId: id('Connection') }).strict(),
-  /** The trace as text (time, direction, hex, decode per line): secrets are already masked. */
-  'trace.export': z.object({ connectionId: id('Connection') }).strict(),
+  /**
+   * The trace as text (time, direction, hex, decode per line): secrets are already masked. Every
+   * kept entry, or only those whose numbers fall in `ranges` (the selected or filtered frames).
+   */
+  'trace.export': z
+    .object({
+      connectionId: id('Connection'),
+      ranges: z
+        .array(z.object({ from: traceSeq('From'), to: traceSeq('To') }).strict().refine((r) => r.from <= r.to, { message: 'a range of frames must not end before it starts (From after To)' }), {
+          error: 'Ranges: a list of {from, to} frame numbers is allowed',
+        })
+        .max(100_000, { error: 'Ranges: at most 100000 ranges are allowed' })
+        .optional(),
+    })
+    .strict(),
 
   /** The meter page: the association's objects with their access rights (kept per device; `refresh` reads them again). */
   'meter.objects': z.object({ deviceId: id('Physical device'), refresh: z.boolean().default(false) }).strict(),
@@ -232,6 +294,9 @@ export interface ApiResults {
   'export.profileCsv': ExportOutcome;
   'trace.links': readonly TraceLinkView[];
   'trace.get': readonly TraceEntryView[];
+  'trace.watch': TraceWatchView;
+  'trace.unwatch': { readonly stopped: boolean };
+  'trace.pause': TraceLinkView;
   'trace.clear': { readonly cleared: number };
   'trace.export': { readonly text: string; readonly fileName: string };
   'meter.objects': MeterObjectsView;
@@ -246,8 +311,11 @@ export interface ApiResults {
   'demo.remove': AppConfig;
 }
 
-/** The backend: one async function per method, taking the argument after validation. */
-export type ApiHandlers = { readonly [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResults[M]> };
+/**
+ * The backend: one async function per method, taking the argument after validation and the client
+ * that called (absent for calls from inside the process: the CLI, the menu, tests).
+ */
+export type ApiHandlers = { readonly [M in ApiMethod]: (args: ApiArgs<M>, peer?: ApiPeer) => Promise<ApiResults[M]> };
 
 /** What a caller sees: the argument before defaults are filled in. */
 export type ApiCaller = <M extends ApiMethod>(method: M, ...args: undefined extends ApiInput<M> ? [arg?: ApiInput<M>] : [arg: ApiInput<M>]) => Promise<ApiResults[M]>;

@@ -8,7 +8,7 @@ import { DlmsError, serializeError, type SerializedError } from '../../errors.js
 import { deviceFieldsOf } from '../error-fields.js';
 import { ConfigError, problemsOf } from '../validate.js';
 import { API_SCHEMAS, isApiMethod, type ApiCaller, type ApiHandlers, type ApiMethod, type ApiResults } from './contract.js';
-import type { ApiError, ApiEventName, ApiEvents } from './types.js';
+import type { ApiError, ApiEventName, ApiEvents, ApiPeer } from './types.js';
 import { API_EVENT_NAMES } from './types.js';
 
 /** A call as it travels: `id` pairs it with its reply. */
@@ -19,9 +19,15 @@ export interface CallMessage {
   readonly arg?: unknown;
 }
 
-export type ReplyMessage =
-  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: ApiError };
+/** The Electron IPC channels: calls are invoked on one, events are pushed on the other. */
+export const IPC_CALL_CHANNEL = 'cosem:call';
+export const IPC_EVENT_CHANNEL = 'cosem:event';
+
+/** A call's answer: its result, or the error that stopped it. */
+export type Reply = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ApiError };
+
+/** A reply as it travels over a message channel: `id` pairs it with its call. */
+export type ReplyMessage = { readonly type: 'reply'; readonly id: number } & Reply;
 
 export interface EventMessage {
   readonly type: 'event';
@@ -66,13 +72,13 @@ export function validateCall(method: unknown, arg: unknown): Validated {
   return { ok: true, method, arg: parsed.data };
 }
 
-/** Validate and run one call; never throws. */
-export async function dispatch(handlers: ApiHandlers, method: unknown, arg: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError }> {
+/** Validate and run one call; never throws. `peer` is the client it came from, when there is one. */
+export async function dispatch(handlers: ApiHandlers, method: unknown, arg: unknown, peer?: ApiPeer): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError }> {
   const v = validateCall(method, arg);
   if (!v.ok) return v;
   try {
-    const handler = handlers[v.method] as (a: unknown) => Promise<unknown>;
-    return { ok: true, result: await handler(v.arg) };
+    const handler = handlers[v.method] as (a: unknown, p?: ApiPeer) => Promise<unknown>;
+    return { ok: true, result: await (peer === undefined ? handler(v.arg) : handler(v.arg, peer)) };
   } catch (e) {
     return { ok: false, error: toApiError(e) };
   }
@@ -133,4 +139,40 @@ export class EventHub {
   }
 }
 
-
+/**
+ * A host's client (a window, a socket) as an ApiPeer: `send` carries an event message to it alone;
+ * the host calls `gone()` once the client is closed, which runs what its subscriptions left to undo.
+ */
+export function createPeer(id: string, send: (message: EventMessage) => void): { readonly peer: ApiPeer; gone(): void } {
+  const listeners = new Set<() => void>();
+  let alive = true;
+  const peer: ApiPeer = {
+    id,
+    push: (event, payload) => {
+      if (alive) send({ type: 'event', event, payload });
+    },
+    onGone: (listener) => {
+      if (!alive) {
+        listener();
+        return () => {};
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return {
+    peer,
+    gone: () => {
+      if (!alive) return;
+      alive = false;
+      for (const l of [...listeners]) {
+        try {
+          l();
+        } catch {
+          // One subscription's mistake must not keep the others alive.
+        }
+      }
+      listeners.clear();
+    },
+  };
+}

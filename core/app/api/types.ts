@@ -39,8 +39,11 @@ export interface DemoStatus {
 
 // ------------------------------------------------------------------ status
 
-/** `not-read`: enabled, but polling does not read it (its connection is off, no value reads it, ...): `notRead` says why. */
-export type ItemState = 'disabled' | 'not-read' | 'idle' | 'busy' | 'ok' | 'error';
+/**
+ * `not-read`: enabled, but polling does not read it (its connection is off, no value reads it, ...):
+ * `notRead` says why. `backing-off` (devices): polling failed and skips the device until `retryAt`.
+ */
+export type ItemState = 'disabled' | 'not-read' | 'idle' | 'busy' | 'ok' | 'error' | 'backing-off';
 
 export interface ItemStatus {
   readonly state: ItemState;
@@ -57,6 +60,8 @@ export interface ItemStatus {
   readonly nextDueAt?: number | null;
   /** Groups: intervals skipped because the previous read was still running. */
   readonly skipped?: number;
+  /** Devices backing off: when polling tries the device again, UTC ms; null otherwise. */
+  readonly retryAt?: number | null;
 }
 
 export interface StatusSnapshot {
@@ -126,14 +131,39 @@ export interface GroupReadings {
   readonly failures: readonly { readonly deviceId: string; readonly error: ApiError }[];
 }
 
-/** A line of a chart: one point per reading, in time order; null is a gap. */
+/**
+ * What one point of a chart line stands for: one stored row or reading ('interval'; for energy, the
+ * span between two consecutive rows), or a calendar period in the chart's time zone.
+ */
+export type ChartPeriod = 'interval' | 'minute' | 'quarter-hour' | 'hour' | 'day' | 'week' | 'month';
+export const CHART_PERIODS: readonly ChartPeriod[] = ['interval', 'minute', 'quarter-hour', 'hour', 'day', 'week', 'month'];
+
+/**
+ * A line of a chart, in time order; a null value is a gap. Every point says what it stands for:
+ * `quantity` 'value' is the numbers as read (registers included), 'energy' the energy used, each
+ * interval's taken from two consecutive stored rows of a cumulative register before anything is
+ * summed; `aggregation` 'none' is one point per row (period 'interval'), 'sum' the energy of each
+ * period (its intervals added up), 'envelope' the mean of each period with its min and max.
+ */
 export interface ChartSeriesView {
   readonly seriesId: number;
   readonly name: string;
   readonly obis: string;
   readonly unit: string;
+  readonly quantity: 'value' | 'energy';
+  readonly period: ChartPeriod;
+  readonly aggregation: 'none' | 'sum' | 'envelope';
+  /** Each point's time: the reading's time, or the start of its interval or period. */
   readonly times: readonly number[];
+  /** Each point's end, when points are spans (energy intervals, periods); absent for readings. */
+  readonly ends?: readonly number[];
+  /** The reading, the energy of the interval or period, or the period's mean. */
   readonly values: readonly (number | null)[];
+  /** 'envelope': the least and the greatest reading of each period. */
+  readonly min?: readonly (number | null)[];
+  readonly max?: readonly (number | null)[];
+  /** 'sum' and 'envelope': how many intervals or readings each period holds. */
+  readonly counts?: readonly number[];
 }
 
 export interface ProfileInfoView {
@@ -146,13 +176,29 @@ export interface ProfileInfoView {
   readonly lastCaptureAt: number | null;
 }
 
+/**
+ * Which page of a profile's rows in a range, by capture time (never by position, so the last page
+ * costs what the first does): the first or the last page, the page after or before a row's capture
+ * time (Next, Previous), or the page that starts at a time (the first row at or after it).
+ * A page holds the page size whenever the range holds that many rows: near either end it is the
+ * first or the last page.
+ */
+export type ProfilePageAt =
+  | { readonly kind: 'first' }
+  | { readonly kind: 'last' }
+  | { readonly kind: 'after'; readonly captureAt: number }
+  | { readonly kind: 'before'; readonly captureAt: number }
+  | { readonly kind: 'at'; readonly time: number };
+
 export interface ProfileTableView {
   readonly profile: ProfileInfoView;
   readonly columns: readonly ProfileColumnView[];
-  /** Rows in the range, oldest first, from `offset`. */
+  /** The page's rows, oldest first. */
   readonly rows: readonly { readonly captureAt: number; readonly cells: readonly (string | null)[] }[];
   /** Rows in the range in all. */
   readonly total: number;
+  /** Rows of the range before the page's first row: the first row shown is row `index + 1`. */
+  readonly index: number;
 }
 
 export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
@@ -164,10 +210,14 @@ export interface ProgressEvent {
   /** Parts read so far and in all (the range is read in slices, so Cancel stops between them). */
   readonly done: number;
   readonly total: number;
-  /** Rows received so far. */
+  /** Distinct rows received so far (one per capture time: a row two parts share counts once). */
   readonly rows: number;
   readonly profileId: number | null;
   readonly error: ApiError | null;
+  /** Rows per second since the read began; null before the first part ended. */
+  readonly rowsPerSecond?: number | null;
+  /** Estimated time left (ms) from the parts done so far; 0 when done, null when not known. */
+  readonly remainingMs?: number | null;
 }
 
 // ------------------------------------------------------------------ tests and browsing
@@ -348,9 +398,36 @@ export interface TraceLinkView {
   readonly connectionId: string;
   readonly entries: number;
   readonly lastSeq: number;
+  /** What the kept entries weigh (hex and text characters plus a fixed cost per entry). */
+  readonly bytes: number;
+  /** The most this connection keeps; the oldest entries go first past it. */
+  readonly budgetBytes: number;
+  /** Recording is paused (Pause on the Trace page): new frames are decoded for masking, not kept. */
+  readonly paused: boolean;
+  /** Frames and notes not kept while paused, since the last Pause. */
+  readonly skipped: number;
+}
+
+/** A Trace view's subscription: new entries of this connection come as 'trace' events to its client only. */
+export interface TraceWatchView {
+  readonly watchId: string;
+  readonly link: TraceLinkView;
+}
+
+/** A range of entry numbers, both ends included. */
+export interface TraceSeqRange {
+  readonly from: number;
+  readonly to: number;
 }
 
 // ------------------------------------------------------------------ export
+
+/**
+ * The CSV presets, by the names the API, the CLI (`--format`) and the export dialog use; what each
+ * writes (delimiter, decimal separator, BOM) is the CSV writer's (electron/services/csv/format.ts).
+ */
+export const CSV_PRESET_NAMES = ['standard', 'excel-europe'] as const;
+export type CsvPresetName = (typeof CSV_PRESET_NAMES)[number];
 
 export type ExportOutcome =
   | { readonly status: 'cancelled' }
@@ -379,9 +456,26 @@ export interface ApiEvents {
   readonly progress: ProgressEvent;
   /** A device Test's steps as they end. */
   readonly test: TestProgressEvent;
-  /** New frames on a link's trace. */
+  /**
+   * New frames on a link's trace, in batches a few times a second: pushed only to a client that
+   * watches the connection ('trace.watch'), never broadcast.
+   */
   readonly trace: { readonly connectionId: string; readonly entries: readonly TraceEntryView[] };
 }
 
 export type ApiEventName = keyof ApiEvents;
 export const API_EVENT_NAMES: readonly ApiEventName[] = ['config', 'status', 'readings', 'ports', 'progress', 'test', 'trace'];
+/** Events only the client that asked for them receives (see ApiPeer); the hosts broadcast the others. */
+export const PEER_EVENT_NAMES: readonly ApiEventName[] = ['trace'];
+export const BROADCAST_EVENT_NAMES: readonly ApiEventName[] = API_EVENT_NAMES.filter((e) => !PEER_EVENT_NAMES.includes(e));
+
+/**
+ * The client a call came from (an Electron window, a browser-mode socket), as a handler sees it:
+ * events can be pushed to it alone, and it says when it goes away, which ends what it subscribed to.
+ */
+export interface ApiPeer {
+  readonly id: string;
+  push<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
+  /** `listener` runs once when the client is gone (window closed or reloaded, socket closed); returns the undo. */
+  onGone(listener: () => void): () => void;
+}

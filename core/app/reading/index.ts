@@ -12,6 +12,7 @@ export type {
   LabelledAttribute,
   ObjectReading,
   PlainValue,
+  ProfileMark,
   ProfileReading,
   Reading,
   ReadingKind,

@@ -65,8 +65,31 @@ export function checkRequest(request: ReadRequest): Obis {
     if (from !== undefined && to !== undefined && from > to) {
       throw new InputError('from', from, `the start of the range must not be after its end (${to})`);
     }
+    if (request.since !== undefined) checkMark(request);
   }
   return logicalName;
+}
+
+/** A poll's mark: only with Entries and without a range, every time a finite number of milliseconds. */
+function checkMark(request: ReadRequest): void {
+  const m = request.since!;
+  if (m === null || typeof m !== 'object') throw new InputError('since', m, 'the mark of the previous read is expected');
+  if (request.entries === undefined || request.from !== undefined || request.to !== undefined) {
+    throw new InputError('since', 'given', 'a mark goes with Entries and without from / to');
+  }
+  const time = (field: string, t: unknown, nullable: boolean): void => {
+    if (t === null && nullable) return;
+    if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > 8.64e15) throw new InputError(field, t, 'milliseconds since 1970-01-01T00:00:00Z are expected');
+  };
+  time('since.newest', m.newest, true);
+  time('since.newestSeenAt', m.newestSeenAt, false);
+  time('since.entriesSeenAt', m.entriesSeenAt, true);
+  if (m.deviation !== null && (!Number.isInteger(m.deviation) || Math.abs(m.deviation) > 840)) {
+    throw new InputError('since.deviation', m.deviation, 'whole minutes from -840 to 840, or null');
+  }
+  if (m.entriesInUse !== null && (!Number.isInteger(m.entriesInUse) || m.entriesInUse < 0)) {
+    throw new InputError('since.entriesInUse', m.entriesInUse, 'a whole number, 0 or more, or null');
+  }
 }
 
 /** The reader for one request; `startedAt` (transport clock) closes an open-ended range. */

@@ -25,6 +25,29 @@ export interface ReadRequest {
   readonly from?: number;
   /** ... up to this one. */
   readonly to?: number;
+  /**
+   * Profile generic with Entries, polled again: what the previous read left (its reading's `mark`).
+   * Only rows after it are asked for (by range on the clock column, else by entry number), at most
+   * `entries` of them.
+   */
+  readonly since?: ProfileMark;
+}
+
+/**
+ * Where a profile's polling stands: the newest row known and the entries the buffer held. Times
+ * named "seen" are the computer's clock; `newest` is the meter's own capture time.
+ */
+export interface ProfileMark {
+  /** The newest row's capture time (ms UTC, as the meter stamped it); null when the rows carry no time. */
+  readonly newest: number | null;
+  /** That row's clock deviation (minutes, DLMS sign) as the meter wrote it; null when not known. */
+  readonly deviation: number | null;
+  /** When (computer's clock, ms) `newest` was first seen as the newest row. */
+  readonly newestSeenAt: number;
+  /** entries_in_use at the last read that asked for it; null when never asked. */
+  readonly entriesInUse: number | null;
+  /** When (computer's clock, ms) entries_in_use was read; null when never. */
+  readonly entriesSeenAt: number | null;
 }
 
 /** A value as people read it; numbers are scaled where the class says so. */
@@ -98,6 +121,8 @@ export interface ProfileReading extends ReadingCommon {
   /** entries_in_use when it was read (Entries given), else null. */
   readonly entriesInUse: number | null;
   readonly capturePeriodSeconds: number | null;
+  /** A poll by Entries: where the next poll goes on from (pass it back as the request's `since`). */
+  readonly mark?: ProfileMark;
 }
 
 /** One attribute of an object read whole. */

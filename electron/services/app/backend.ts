@@ -32,9 +32,9 @@ import { ProfileService } from './profiles.js';
 import { ReadingsQueries } from './readings-queries.js';
 import type { MutableContext, SessionServices } from './sessions.js';
 import { StatusBoard } from './status.js';
-import { TraceRegistry } from './traces.js';
+import { PAGE_BYTES, TraceRegistry } from './traces.js';
 import type { AppBackend, AppBackendOptions, StoredState } from './types.js';
-import { chartView } from './views.js';
+import { chartOptions, chartView } from './views.js';
 
 /** How often the serial ports are listed again, to notice a probe plugged in. */
 const PORT_WATCH_MS = 2000;
@@ -63,7 +63,8 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
     meterLimits: new MeterLimitsBook(),
   };
   const links = new LinkRegistry();
-  const traces = new TraceRegistry((payload) => events.emit('trace', payload));
+  // Frames go only to the clients watching a connection ('trace.watch'), never through `events`.
+  const traces = new TraceRegistry();
   const services: SessionServices = { context, links, traces, config: () => state.config };
   const tests = new RunningTests();
   const meterPage = new MeterPage(services, () => database());
@@ -182,10 +183,10 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
       if (group === undefined) throw new InputError('Cosem group', groupId, 'no cosem group has this ID');
       return polling?.latestOf(groupId) ?? queries.latestPoll(group);
     },
-    'readings.chart': async ({ groupId, range, maxPoints }) => database().chartGroup(groupId, range, maxPoints === undefined ? {} : { maxPoints }).map(chartView),
+    'readings.chart': async ({ groupId, range, ...options }) => database().chartGroup(groupId, range, chartOptions(options)).map(chartView),
     'profiles.list': async ({ deviceId }) => profiles.list(deviceId),
-    'profiles.chart': async ({ profileId, range, maxPoints, energy }) => profiles.chart(profileId, range, { maxPoints, energy }),
-    'profiles.table': async ({ profileId, range, offset, limit }) => profiles.table(profileId, range, offset, limit),
+    'profiles.chart': async ({ profileId, range, ...options }) => profiles.chart(profileId, range, options),
+    'profiles.table': async ({ profileId, range, page, limit }) => profiles.table(profileId, range, page, limit),
     'profiles.read': async ({ groupId, valueId, range }) => {
       database();
       return profiles.read(groupId, valueId, range);
@@ -194,16 +195,19 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
     'export.groupCsv': ({ groupId, range, format }) => exports.groupCsv(groupId, range, format),
     'export.profileCsv': ({ profileId, range, format }) => exports.profileCsv(profileId, range, format),
     'trace.links': async () => traces.links(),
-    'trace.get': async ({ connectionId, after }) => traces.get(connectionId)?.views(after) ?? [],
+    'trace.get': async ({ connectionId, after, limit }) => traces.get(connectionId)?.views(after, limit, PAGE_BYTES) ?? [],
+    'trace.watch': async ({ connectionId }, peer) => traces.watch(peer, connectionId),
+    'trace.unwatch': async ({ watchId }, peer) => traces.unwatch(peer, watchId),
+    'trace.pause': async ({ connectionId, paused }) => traces.pause(connectionId, paused),
     'trace.clear': async ({ connectionId }) => {
       const t = traces.get(connectionId);
       const cleared = t?.size ?? 0;
       t?.clear();
       return { cleared };
     },
-    'trace.export': async ({ connectionId }) => {
+    'trace.export': async ({ connectionId, ranges }) => {
       const c = state.config.connections.find((x) => x.id === connectionId);
-      const text = traces.get(connectionId)?.exportText() ?? '';
+      const text = traces.get(connectionId)?.exportText(ranges) ?? '';
       return { text: text === '' ? '' : `${text}\n`, fileName: `trace-${safeFileName(c?.name ?? connectionId)}-${dayStamp(Date.now())}.txt` };
     },
     'meter.objects': ({ deviceId, refresh }) => meterPage.objects(deviceId, refresh),

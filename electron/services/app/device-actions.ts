@@ -6,6 +6,7 @@
 import { readDevice } from '../device-read.js';
 import type { ConnectionTestView, DeviceTestView, GroupReadings, ObjectListItem, ReadingView, TestProgressEvent, TestStepView } from '../../../core/app/api/types.js';
 import { classLabel } from '../../../core/app/labels.js';
+import { groupJobNote, jobStartNote } from '../../../core/app/trace-notes.js';
 import type { Connection, CosemGroup, PhysicalDevice } from '../../../core/app/schema.js';
 import { DeviceCache } from '../../../core/app/reading/index.js';
 import { obisFromBytes, obisToBytes, parseObis, formatObis, standardName } from '../../../core/obis.js';
@@ -61,7 +62,7 @@ export async function deviceTest(
   const signal = tests.start(device.id);
   let report;
   try {
-    report = await testDevice(settings, link, { ...context, signal }, Date.now, (steps, running) =>
+    report = await testDevice(settings, link, { ...context, signal, traceNote: jobStartNote('device test', `device "${device.name}"`) }, Date.now, (steps, running) =>
       onProgress({ deviceId: device.id, steps: steps.map(stepView), running }),
     );
   } finally {
@@ -133,7 +134,7 @@ export async function groupTest(services: SessionServices, group: CosemGroup): P
         const settings = settingsOf(config, device);
         const { link, context } = sessionFor(services, settings);
         const requests = mine.map((v) => ({ name: v.name, obis: v.obis, classId: v.classId, attribute: v.attribute, ...(v.entries != null ? { entries: v.entries } : {}) }));
-        const readings = await readDevice(settings, link, context, new DeviceCache(), requests);
+        const readings = await readDevice(settings, link, { ...context, traceNote: groupJobNote('group test', group, deviceId, config.devices) }, new DeviceCache(), requests);
         return readings.map((r, i) => readingView(r, deviceId, mine[i]?.id ?? null));
       } catch (e) {
         failures.push({ deviceId, error: apiError(e) });

@@ -7,7 +7,7 @@ import type { ExportOutcome } from '../../../core/app/api/types.js';
 import { InputError } from '../../../core/errors.js';
 import { exportAuditCsv } from '../csv/audit-export.js';
 import { exportGroupCsv, exportProfileCsv } from '../csv/export.js';
-import type { CsvFormat } from '../csv/format.js';
+import { presetFormat, type CsvFormat, type CsvPresetName } from '../csv/format.js';
 import type { ReadingsDatabase } from '../readings/readings-database.js';
 import type { AppBackendOptions } from './types.js';
 import { dayStamp, safeFileName } from './config-edits.js';
@@ -15,14 +15,12 @@ import type { ProfileService } from './profiles.js';
 import type { AppConfig } from '../../../core/app/schema.js';
 
 export interface CsvChoice {
-  readonly preset: 'standard' | 'excel-eu';
+  readonly preset: CsvPresetName;
   readonly timeZone: 'utc' | 'local';
 }
 
 export function csvFormatOf(choice: CsvChoice): CsvFormat {
-  return choice.preset === 'excel-eu'
-    ? { delimiter: ';', decimal: ',', bom: true, timeZone: choice.timeZone }
-    : { delimiter: ',', decimal: '.', bom: false, timeZone: choice.timeZone };
+  return presetFormat(choice.preset, choice.timeZone);
 }
 
 interface Range {

@@ -24,6 +24,7 @@ import { formatObis, obisToBytes, parseObis } from '../../../core/obis.js';
 import { readDevice } from '../device-read.js';
 import type { ReadingsDatabase } from '../readings/readings-database.js';
 import { withDeviceSession } from '../device-session.js';
+import { jobStartNote } from '../../../core/app/trace-notes.js';
 import { sessionFor, settingsOf, type SessionServices } from './sessions.js';
 import { apiErrorOf, jsonValue, profileColumnView } from './views.js';
 
@@ -106,7 +107,7 @@ export class MeterPage {
   }
 
   async read(args: MeterReadArgs): Promise<MeterReadView> {
-    const { settings, key } = this.target(args.deviceId);
+    const { device, settings, key } = this.target(args.deviceId);
     const obis = formatObis(parseObis(args.obis));
     const { classId, attribute } = args;
     if (attribute !== undefined && isSecretAttribute(classId, attribute)) {
@@ -152,7 +153,8 @@ export class MeterPage {
               ...(isBuffer(id) && args.range !== undefined ? { from: args.range.from, to: args.range.to } : {}),
             }));
     const { link, context } = sessionFor(this.services, settings);
-    const readings = requests.length === 0 ? [] : await readDevice(settings, link, context, this.cacheOf(args.deviceId, key), requests);
+    const traceNote = jobStartNote('meter read', `${obis} (class ${classId})${attribute === undefined ? '' : ` attribute ${attribute}`}`, device.name);
+    const readings = requests.length === 0 ? [] : await readDevice(settings, link, { ...context, traceNote }, this.cacheOf(args.deviceId, key), requests);
 
     const views = new Map<number, MeterAttributeView>();
     let buffer: MeterReadView['buffer'];

@@ -47,7 +47,9 @@ export class PollingService {
       },
       Date.now(),
     );
-    options.status.setSchedule(() => (this.enabled ? this.poller.scheduler.status(Date.now()) : null));
+    // Devices' polling health is the scheduler's even while polling is off (the board shows groups'
+    // next-due times only while it is on).
+    options.status.setSchedule(() => this.poller.scheduler.status(Date.now()));
   }
 
   get polling(): boolean {
@@ -135,7 +137,8 @@ export class PollingService {
     const { status } = this.options;
     const at = Date.now();
     const error = detail.failure === null ? null : apiErrorOf(detail.failure);
-    status.finished('devices', job.deviceId, at, error);
+    // How the poll went is in the scheduler's health of the device (Poller.run told it first).
+    status.ended('devices', job.deviceId);
     status.linkFinished(job.linkId, at, error);
     if (job.groupId === null) return;
     status.finished('groups', job.groupId, at, error);

@@ -1,11 +1,10 @@
 /**
  * The few reads the app's screens need that the readings database class does not offer (a group's
- * newest poll, how many profile rows a range holds), on a read-only connection of our own so they
- * never wait for or hold up the poller's writes (WAL).
+ * newest poll), on a read-only connection of our own so they never wait for or hold up the poller's
+ * writes (WAL).
  */
 import type { GroupReadings } from '../../../core/app/api/types.js';
 import type { CosemGroup } from '../../../core/app/schema.js';
-import { PROFILE_ROW_COUNT_SQL } from '../readings/charts.js';
 import type { ReadingsDatabase } from '../readings/readings-database.js';
 import { closeQuietly, int, openConnection, prepare, type Connection } from '../readings/sqlite.js';
 import { storedReadingView } from './views.js';
@@ -21,10 +20,6 @@ export class ReadingsQueries {
   private connection: Connection | null = null;
 
   constructor(private readonly db: () => ReadingsDatabase) {}
-
-  profileRowCount(profileId: number, range: { from: number; to: number }): number {
-    return int(prepare(this.open(), PROFILE_ROW_COUNT_SQL).get([profileId, range.from, range.to])![0]);
-  }
 
   /**
    * A group's newest stored poll as the Readings page shows it; null when none is stored. A value

@@ -3,11 +3,17 @@
  * last read ended, the last failure (kept until a later success), why polling does not read an
  * enabled item (pollCoverage) and, for groups, when the next read is due. Changes are pushed at most
  * about four times a second.
+ *
+ * A device's polling health (healthy or backing off, its last poll error and success, when it is
+ * tried again) is the scheduler's alone: the board reads it from the schedule source at every
+ * snapshot and keeps no copy. What only the board knows it keeps: busy counts (polls and Tests),
+ * how each device's last Test went, connections' and groups' last jobs, and why an item is not read.
  */
 import type { ApiError, ItemState, ItemStatus, StatusSnapshot } from '../../../core/app/api/types.js';
 import { pollCoverage } from '../../../core/app/poll-coverage.js';
 import type { AppConfig } from '../../../core/app/schema.js';
-import type { SchedulerStatus } from '../../../core/app/schedule/types.js';
+import type { DeviceStatus, SchedulerStatus } from '../../../core/app/schedule/types.js';
+import { apiErrorOf } from './views.js';
 
 const THROTTLE_MS = 250;
 
@@ -18,10 +24,16 @@ interface Entry {
   /** Read, but only in part (a group leaving some values): notRead says which. */
   partly: boolean;
   busy: number;
+  /**
+   * How the last job the board was told of ended (`finished`). Connections and groups: every job's.
+   * Devices: their Tests' only; their polls' outcomes are the scheduler's health.
+   */
   lastOk: boolean | null;
   lastReadAt: number | null;
   lastError: (ApiError & { at: number }) | null;
 }
+
+type TimedError = ApiError & { readonly at: number };
 
 export type ItemKind = 'connections' | 'devices' | 'groups';
 
@@ -42,7 +54,7 @@ export class StatusBoard {
 
   constructor(private readonly emit: (s: StatusSnapshot) => void) {}
 
-  /** Where the group's next-due times come from. */
+  /** Where groups' next-due times and devices' polling health come from. */
   setSchedule(source: () => SchedulerStatus | null): void {
     this.schedule = source;
   }
@@ -78,7 +90,11 @@ export class StatusBoard {
     this.changed();
   }
 
-  /** A job ended: `error` null is a success at `at`. Busy counts down only for a started job. */
+  /**
+   * A job ended: `error` null is a success at `at`. Busy counts down only for a started job. For a
+   * device this is a Test's outcome; a poll of a device ends with `ended`, since how it went is the
+   * scheduler's to keep.
+   */
   finished(kind: ItemKind, id: string, at: number, error: ApiError | null, wasStarted = true): void {
     const e = this.entry(kind, id);
     if (wasStarted && e.busy > 0) e.busy--;
@@ -90,6 +106,13 @@ export class StatusBoard {
       e.lastOk = false;
       e.lastError = { ...error, at };
     }
+    this.changed();
+  }
+
+  /** A job ended whose outcome the board does not keep (a device's poll): busy counts down. */
+  ended(kind: ItemKind, id: string): void {
+    const e = this.entry(kind, id);
+    if (e.busy > 0) e.busy--;
     this.changed();
   }
 
@@ -107,13 +130,17 @@ export class StatusBoard {
       d.skipped += p.missed;
       due.set(p.groupId, d);
     }
+    const health = new Map((schedule?.devices ?? []).map((h) => [h.deviceId, h]));
     const view = (kind: ItemKind): Record<string, ItemStatus> => {
       const out: Record<string, ItemStatus> = {};
       for (const [id, e] of this.items[kind]) {
         const notRead = e.notRead !== null && !e.partly;
-        const state: ItemState = e.busy > 0 ? 'busy' : !e.enabled ? 'disabled' : notRead ? 'not-read' : e.lastOk === null ? 'idle' : e.lastOk ? 'ok' : 'error';
-        const base = { state, lastReadAt: e.lastReadAt, lastError: e.lastError, notRead: e.notRead };
-        if (kind === 'groups') {
+        const outcome = kind === 'devices' ? deviceOutcome(e, health.get(id)) : entryOutcome(e);
+        const state: ItemState = e.busy > 0 ? 'busy' : !e.enabled ? 'disabled' : notRead ? 'not-read' : outcome.state;
+        const base = { state, lastReadAt: outcome.lastReadAt, lastError: outcome.lastError, notRead: e.notRead };
+        if (kind === 'devices') {
+          out[id] = { ...base, retryAt: state === 'backing-off' ? outcome.retryAt : null };
+        } else if (kind === 'groups') {
           const d = due.get(id);
           out[id] = { ...base, nextDueAt: this.polling && d ? d.next : null, skipped: d?.skipped ?? 0 };
         } else {
@@ -147,4 +174,53 @@ export class StatusBoard {
     }, wait);
     this.timer.unref?.();
   }
+}
+
+type OutcomeState = Extract<ItemState, 'idle' | 'ok' | 'error' | 'backing-off'>;
+
+interface Outcome {
+  readonly state: OutcomeState;
+  readonly lastReadAt: number | null;
+  readonly lastError: TimedError | null;
+  readonly retryAt: number | null;
+}
+
+function entryOutcome(e: Entry): Outcome {
+  return { state: e.lastOk === null ? 'idle' : e.lastOk ? 'ok' : 'error', lastReadAt: e.lastReadAt, lastError: e.lastError, retryAt: null };
+}
+
+/**
+ * A device's outcome from the scheduler's health of its polls and the board's record of its last
+ * Test. While polling backs off (and has a poll to try it with), the device shows 'backing-off'
+ * with the poll's failure and the next try, whatever a Test said since: a Test reaches the meter
+ * once, and polling skips the device until its own retry succeeds, so a Test success must not hide
+ * that. Otherwise the newest outcome, poll or Test, decides 'ok' or 'error'; the last failure is
+ * kept until a later success, and the last read is the newest success of either.
+ */
+function deviceOutcome(test: Entry, health: DeviceStatus | undefined): Outcome {
+  const tested = entryOutcome(test);
+  const pollError: TimedError | null =
+    health !== undefined && health.consecutiveFailures > 0 && health.lastError !== null && health.lastErrorMs !== null
+      ? { ...apiErrorOf(health.lastError), at: health.lastErrorMs }
+      : null;
+  const pollOkAt = health?.lastSuccessMs ?? null;
+  const lastReadAt = newest(pollOkAt, tested.lastReadAt);
+  const testAt = test.lastOk === null ? null : test.lastOk ? test.lastReadAt : (test.lastError?.at ?? null);
+  if (health?.state === 'backing-off' && health.nextTryMs !== null && pollError !== null) {
+    const lastError = tested.lastError !== null && tested.lastError.at > pollError.at ? tested.lastError : pollError;
+    return { state: 'backing-off', lastReadAt, lastError, retryAt: health.nextTryMs };
+  }
+  // A poll error is shown only for failures in a row, which all came after the poll's last success.
+  const pollAt = newest(pollError?.at ?? null, pollOkAt);
+  if (pollAt === null && testAt === null) return { state: 'idle', lastReadAt, lastError: null, retryAt: null };
+  // A Test and a poll that end in the same millisecond: the Test's outcome is shown.
+  const byTest = testAt !== null && (pollAt === null || testAt >= pollAt);
+  const lastError = byTest ? tested.lastError : pollError;
+  return { state: lastError === null ? 'ok' : 'error', lastReadAt, lastError, retryAt: null };
+}
+
+function newest(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
 }

@@ -3,7 +3,7 @@
  * bigint, byte array or Date leaves here, because the same answers cross IPC and a WebSocket.
  */
 import { apiErrorOfSerialized, toApiError } from '../../../core/app/api/rpc.js';
-import type { ApiError, AttributeView, ChartSeriesView, ProfileColumnView, ProfileInfoView, ReadingView } from '../../../core/app/api/types.js';
+import type { ApiError, AttributeView, ChartPeriod, ChartSeriesView, ProfileColumnView, ProfileInfoView, ReadingView } from '../../../core/app/api/types.js';
 import type { CosemValue } from '../../../core/app/schema.js';
 import type { LabelledAttribute, Reading } from '../../../core/app/reading/types.js';
 import { toHex } from '../../../core/bytes.js';
@@ -12,7 +12,7 @@ import { attributeMeaning } from '../../../core/cosem/attribute-text.js';
 import type { ProfileColumn } from '../../../core/cosem/profile.js';
 import type { SerializedError } from '../../../core/errors.js';
 import { formatObis } from '../../../core/obis.js';
-import type { ChartLine, ProfileColumnSeries, ProfileInfo, StoredReading } from '../readings/types.js';
+import type { ChartLine, ChartOptions, ProfileColumnSeries, ProfileInfo, StoredReading } from '../readings/types.js';
 
 export function apiError(e: unknown): ApiError {
   return toApiError(e);
@@ -104,8 +104,40 @@ export function storedReadingView(r: StoredReading, value: CosemValue | undefine
   };
 }
 
+/** A chart's options as the API passes them (absent ones may be undefined). */
+export interface ChartRequest {
+  readonly maxPoints?: number | undefined;
+  readonly energy?: 'register' | 'interval' | undefined;
+  readonly period?: ChartPeriod | 'auto' | undefined;
+  readonly timeZone?: string | undefined;
+}
+
+export function chartOptions(r: ChartRequest): ChartOptions {
+  return {
+    ...(r.maxPoints === undefined ? {} : { maxPoints: r.maxPoints }),
+    ...(r.energy === undefined ? {} : { energy: r.energy }),
+    ...(r.period === undefined ? {} : { period: r.period }),
+    ...(r.timeZone === undefined ? {} : { timeZone: r.timeZone }),
+  };
+}
+
+/** A chart line as the renderer draws it: what each point stands for, then the points. */
 export function chartView(line: ChartLine): ChartSeriesView {
-  return { seriesId: line.series.id, name: line.series.name, obis: line.series.obis, unit: line.series.unit, times: line.times, values: line.values };
+  return {
+    seriesId: line.series.id,
+    name: line.series.name,
+    obis: line.series.obis,
+    unit: line.series.unit,
+    quantity: line.quantity,
+    period: line.period,
+    aggregation: line.aggregation,
+    times: line.times,
+    ...(line.ends === null ? {} : { ends: line.ends }),
+    values: line.values,
+    ...(line.min === null ? {} : { min: line.min }),
+    ...(line.max === null ? {} : { max: line.max }),
+    ...(line.counts === null ? {} : { counts: line.counts }),
+  };
 }
 
 export function profileInfoView(p: ProfileInfo): ProfileInfoView {

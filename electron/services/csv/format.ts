@@ -2,6 +2,7 @@
  * How a CSV file is written: the delimiter and decimal separator (Excel in European locales wants
  * `;` and `,`), the byte order mark, the time zone of timestamps, and RFC 4180 quoting.
  */
+import { CSV_PRESET_NAMES, type CsvPresetName } from '../../../core/app/api/types.js';
 import { InputError } from '../../../core/errors.js';
 import type { ExactNumber } from '../readings/cells.js';
 
@@ -15,12 +16,28 @@ export interface CsvFormat {
   readonly timeZone: 'utc' | 'local';
 }
 
+export { CSV_PRESET_NAMES, type CsvPresetName };
+
+/** What each preset writes; its time zone is the default, a caller may choose the other. */
 export const CSV_PRESETS = {
   /** RFC 4180 as most programs read it. */
   standard: { delimiter: ',', decimal: '.', bom: false, timeZone: 'utc' },
   /** Excel with a European locale (decimal comma) opening the file by double-click. */
   'excel-europe': { delimiter: ';', decimal: ',', bom: true, timeZone: 'local' },
-} as const satisfies Record<string, CsvFormat>;
+} as const satisfies Record<CsvPresetName, CsvFormat>;
+
+/** A preset with the time zone chosen. */
+export function presetFormat(preset: CsvPresetName, timeZone: CsvFormat['timeZone'] = CSV_PRESETS[preset].timeZone): CsvFormat {
+  return { ...CSV_PRESETS[preset], timeZone };
+}
+
+/** "standard (, and ., UTC) or excel-europe (; and , with a BOM, local time)": the presets for a help text. */
+export function describeCsvPresets(): string {
+  return CSV_PRESET_NAMES.map((name) => {
+    const f: CsvFormat = CSV_PRESETS[name];
+    return `${name} (${f.delimiter} and ${f.decimal}${f.bom ? ' with a BOM' : ''}, ${f.timeZone === 'utc' ? 'UTC' : 'local time'})`;
+  }).join(' or ');
+}
 
 export const DEFAULT_CSV_FORMAT: CsvFormat = CSV_PRESETS.standard;
 

@@ -100,6 +100,14 @@ export function decodeCells(json: string): StoredCell[] {
   });
 }
 
+/** The number of one cell of a row's JSON, as decodeCells reads it, without building the cell
+ * (charts read a year of rows). */
+export function cellNumber(c: unknown): number | null {
+  if (typeof c === 'number') return c;
+  if (Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'string') return c[0];
+  return null;
+}
+
 export function rawBytes(raw: DlmsValue | null | undefined, field: string): Uint8Array | null {
   if (raw === null || raw === undefined) return null;
   try {

@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DlmsValue } from '../../../core/axdr/types.js';
 import { InputError } from '../../../core/errors.js';
+import type { ProfilePageAt } from '../../../core/app/api/types.js';
 import {
   BUSY_TIMEOUT_MS,
   bytesOrNull,
@@ -37,8 +38,12 @@ import {
   listProfiles,
   profileColumns,
   profileColumnsInRange,
+  profileById,
   profileLayouts,
+  profilePage,
+  PROFILE_PAGE,
   seriesById,
+  type ProfilePage,
 } from './tables.js';
 import type {
   ChartLine,
@@ -181,6 +186,23 @@ export class ReadingsDatabase {
     return this.read(() => findProfile(this.db, device, code));
   }
 
+  /**
+   * A profile's newest stored row: its capture time (the meter's) and when it was read (the
+   * computer's); null when none is stored. Polls go on from it (one index lookup, no count).
+   */
+  newestProfileRow(deviceId: string, obis: string): { readonly captureAt: number; readonly readAt: number } | null {
+    const device = checkId('device', deviceId);
+    const code = canonicalObis('profile OBIS code', obis);
+    return this.read(() => {
+      const row = prepare(
+        this.db,
+        `SELECT r.capture_at, r.read_at FROM profiles p JOIN profile_rows r ON r.profile_id = p.id
+         WHERE p.device_id = ? AND p.obis = ? ORDER BY r.capture_at DESC LIMIT 1`,
+      ).get([device, code]);
+      return row === undefined ? null : { captureAt: int(row[0]), readAt: int(row[1]) };
+    });
+  }
+
   profileColumns(profile: ProfileInfo): ProfileColumnSeries[] {
     return this.read(() => profileColumns(this.db, profile));
   }
@@ -256,6 +278,21 @@ export class ReadingsDatabase {
           return { captureAt: int(row[0]), readAt: int(row[1]), numbers, texts, raw };
         });
       return { profile, columns, rows };
+    });
+  }
+
+  /**
+   * One page of a profile's rows in the range (a screen's table), found by capture time at the same
+   * cost wherever it is; null when no profile has this id.
+   */
+  profilePage(profileId: number, range: TimeRange, at: ProfilePageAt, limit: number): (ProfilePage & { readonly profile: ProfileInfo }) | null {
+    const r = checkRange(range.from, range.to);
+    if (!Number.isInteger(profileId) || profileId < 1) throw new InputError('profile id', profileId, 'expected a whole number, 1 or more');
+    if (!Number.isInteger(limit) || limit < 1 || limit > PROFILE_PAGE) throw new InputError('rows per page', limit, `expected a whole number from 1 to ${PROFILE_PAGE}`);
+    const page = checkPageAt(at);
+    return this.read(() => {
+      const profile = profileById(this.db, profileId);
+      return profile === null ? null : { profile, ...profilePage(this.db, profile, r, page, limit) };
     });
   }
 
@@ -346,5 +383,21 @@ export class ReadingsDatabase {
     } catch (e) {
       throw readingsErrorFrom(e, this.file, doing);
     }
+  }
+}
+
+/** A page's place, checked: the times are whole milliseconds. */
+function checkPageAt(at: ProfilePageAt): ProfilePageAt {
+  switch (at?.kind) {
+    case 'first':
+    case 'last':
+      return { kind: at.kind };
+    case 'after':
+    case 'before':
+      return { kind: at.kind, captureAt: checkTime(`page ${at.kind}`, at.captureAt) };
+    case 'at':
+      return { kind: 'at', time: checkTime('page at', at.time) };
+    default:
+      throw new InputError('page', JSON.stringify(at), 'expected first, last, after or before a capture time, or at a time');
   }
 }

@@ -4,7 +4,8 @@
  * handed out one at a time, so a table of any length is never held in memory.
  */
 import { decodeCells, isExactNumber, type ExactNumber } from './cells.js';
-import { int, prepare, type Connection } from './sqlite.js';
+import { int, prepare, type Connection, type Row } from './sqlite.js';
+import type { ProfilePageAt } from '../../../core/app/api/types.js';
 import type { ProfileColumnSeries, ProfileInfo, TimeRange, ValueSeries } from './types.js';
 
 /** A cell as exports show it: a number, an exact number, text, or nothing. */
@@ -90,6 +91,11 @@ function profileFromRow(r: readonly unknown[]): ProfileInfo {
 
 export function findProfile(db: Connection, deviceId: string, obis: string): ProfileInfo | null {
   const row = prepare(db, `SELECT ${PROFILE_COLUMNS} FROM profiles p WHERE p.device_id = ? AND p.obis = ?`).get([deviceId, obis]);
+  return row === undefined ? null : profileFromRow(row);
+}
+
+export function profileById(db: Connection, id: number): ProfileInfo | null {
+  const row = prepare(db, `SELECT ${PROFILE_COLUMNS} FROM profiles p WHERE p.id = ?`).get([id]);
   return row === undefined ? null : profileFromRow(row);
 }
 
@@ -193,6 +199,16 @@ export const PROFILE_ROWS_SQL = `SELECT capture_at, layout_id, cells FROM profil
   WHERE profile_id = ? AND capture_at >= ? AND capture_at < ?
   ORDER BY capture_at LIMIT ?`;
 
+/** The same range of the primary key walked backwards: the newest rows first (a last page). */
+export const PROFILE_ROWS_BACKWARD_SQL = `SELECT capture_at, layout_id, cells FROM profile_rows
+  WHERE profile_id = ? AND capture_at >= ? AND capture_at < ?
+  ORDER BY capture_at DESC LIMIT ?`;
+
+/** The rows of a range, and those of them before a capture time (a page's position): one count
+ * over a range of the primary key. */
+export const PROFILE_PAGE_COUNT_SQL = `SELECT count(*), count(*) FILTER (WHERE capture_at < ?4) FROM profile_rows
+  WHERE profile_id = ?1 AND capture_at >= ?2 AND capture_at < ?3`;
+
 /** One row per poll of the group in the range, in time order; a value the poll did not read (or
  * could not) is null. */
 export function* groupRows(db: Connection, groupId: string, range: TimeRange, columns: readonly ValueSeries[]): Generator<TableRow> {
@@ -238,22 +254,89 @@ export function* profileRowsOf(
   columns: readonly ProfileColumnSeries[],
 ): Generator<TableRow> {
   const places = layoutPlaces(profileLayouts(db, profileId), columns);
-  const width = columns.length;
   const page = prepare(db, PROFILE_ROWS_SQL);
   let from = range.from;
   for (;;) {
     const rows = page.all([profileId, from, range.to, PROFILE_PAGE]);
-    for (const r of rows) {
-      const place = places.get(int(r[1])) ?? [];
-      const stored = decodeCells(String(r[2]));
-      const cells = new Array<TableCell>(width).fill(null);
-      for (let i = 0; i < stored.length && i < place.length; i++) {
-        const at = place[i]!;
-        if (at >= 0) cells[at] = cellFrom(stored[i]!.number, stored[i]!.text);
-      }
-      yield { time: int(r[0]), cells };
-    }
+    for (const r of rows) yield profileTableRow(r, places, columns.length);
     if (rows.length < PROFILE_PAGE) return;
     from = int(rows[rows.length - 1]![0]) + 1;
   }
+}
+
+/** A stored row (capture_at, layout_id, cells) with its cells in the columns' places. */
+function profileTableRow(r: readonly unknown[], places: ReadonlyMap<number, readonly number[]>, width: number): TableRow {
+  const place = places.get(int(r[1])) ?? [];
+  const stored = decodeCells(String(r[2]));
+  const cells = new Array<TableCell>(width).fill(null);
+  for (let i = 0; i < stored.length && i < place.length; i++) {
+    const at = place[i]!;
+    if (at >= 0) cells[at] = cellFrom(stored[i]!.number, stored[i]!.text);
+  }
+  return { time: int(r[0]), cells };
+}
+
+// ---------------------------------------------------------------- a screen's page of a profile
+
+export interface ProfilePage {
+  /** The columns the page's rows have, in the profile's order. */
+  readonly columns: readonly ProfileColumnSeries[];
+  /** Oldest first. */
+  readonly rows: readonly TableRow[];
+  /** Rows in the range. */
+  readonly total: number;
+  /** Rows of the range before the page's first row. */
+  readonly index: number;
+}
+
+/**
+ * One page of a profile's rows in a range, found by capture time: each way to a page is a range of
+ * the primary key read with a LIMIT (never an OFFSET), so the last page costs what the first does.
+ * A page short of `limit` rows near an end becomes the first or the last page, so every page is
+ * full when the range holds `limit` rows. The position comes from one count over the range.
+ */
+export function profilePage(
+  db: Connection,
+  profile: { id: number; deviceId: string; obis: string },
+  range: TimeRange,
+  at: ProfilePageAt,
+  limit: number,
+): ProfilePage {
+  const forward = prepare(db, PROFILE_ROWS_SQL);
+  const backward = prepare(db, PROFILE_ROWS_BACKWARD_SQL);
+  const rowsFrom = (from: number): Row[] => forward.all([profile.id, Math.max(range.from, from), range.to, limit]);
+  const rowsBefore = (to: number): Row[] => backward.all([profile.id, range.from, Math.min(range.to, to), limit]).reverse();
+  const first = (): Row[] => rowsFrom(range.from);
+  const last = (): Row[] => rowsBefore(range.to);
+  const fullOr = (rows: Row[], instead: () => Row[]): Row[] => (rows.length < limit ? instead() : rows);
+  let rows: Row[];
+  switch (at.kind) {
+    case 'first':
+      rows = first();
+      break;
+    case 'last':
+      rows = last();
+      break;
+    case 'after':
+      rows = fullOr(rowsFrom(at.captureAt + 1), last);
+      break;
+    case 'at':
+      rows = fullOr(rowsFrom(at.time), last);
+      break;
+    case 'before':
+      rows = fullOr(rowsBefore(at.captureAt), first);
+      break;
+    default: {
+      const unknown: never = at;
+      throw new Error(`unknown page ${JSON.stringify(unknown)}`);
+    }
+  }
+  const layouts = profileLayouts(db, profile.id);
+  const present = new Set<number>();
+  for (const r of rows) for (const id of layouts.get(int(r[1])) ?? []) present.add(id);
+  const columns = profileColumns(db, profile).filter((c) => present.has(c.id));
+  const places = layoutPlaces(layouts, columns);
+  const firstAt = rows.length === 0 ? range.to : int(rows[0]![0]);
+  const counts = prepare(db, PROFILE_PAGE_COUNT_SQL).get([profile.id, range.from, range.to, firstAt])!;
+  return { columns, rows: rows.map((r) => profileTableRow(r, places, columns.length)), total: int(counts[0]), index: int(counts[1]) };
 }

@@ -6,6 +6,7 @@
 import type { DlmsValue } from '../../../core/axdr/types.js';
 import type { ProfileColumn, ProfileRow } from '../../../core/cosem/profile.js';
 import type { Obis } from '../../../core/obis.js';
+import type { ChartPeriod } from '../../../core/app/api/types.js';
 
 /** An error as it crosses the worker and IPC: the code and the sentence. */
 export interface ReadingErrorInput {
@@ -181,20 +182,44 @@ export interface StoredProfileTable {
   readonly rows: readonly StoredProfileRow[];
 }
 
-/** A line of a chart: one point per reading, in time order. null values are gaps. */
+/** What one point of a chart line stands for (see core/app/api/types.ts). */
+export type { ChartPeriod };
+
+/**
+ * A line of a chart, in time order; null values are gaps. `quantity` 'energy': the energy used,
+ * taken from consecutive stored rows of a cumulative register (per interval, or summed per period);
+ * 'value': the numbers as read (per reading, or the mean with min and max per period).
+ */
 export interface ChartLine {
   readonly series: Series;
+  readonly quantity: 'value' | 'energy';
+  readonly period: ChartPeriod;
+  readonly aggregation: 'none' | 'sum' | 'envelope';
+  /** The reading's time, or the start of the point's interval or period. */
   readonly times: number[];
+  /** The end of each point's interval or period; null when the points are readings (instants). */
+  readonly ends: number[] | null;
   readonly values: (number | null)[];
+  /** 'envelope' only: each period's least and greatest reading. */
+  readonly min: (number | null)[] | null;
+  readonly max: (number | null)[] | null;
+  /** 'sum' and 'envelope': the intervals or readings in each period. */
+  readonly counts: number[] | null;
 }
 
 export interface ChartOptions {
-  /** When the range holds more points than this, average them into this many time buckets
-   * (a chart cannot show more points than it has pixels). */
+  /** The most points a line may have. With it and no `period`, the period is chosen from the
+   * range's length ('auto'); without either, every row is a point. */
   readonly maxPoints?: number;
-  /** Profiles: energy columns as the registers read ('register', the default) or as the energy of
-   * each interval, the change from the stored row before ('interval'), taken before any averaging. */
+  /** Energy columns (cumulative registers) as the registers read ('register', the default) or as the
+   * energy used ('interval'): the change between consecutive stored rows, per interval or summed per
+   * period. */
   readonly energy?: 'register' | 'interval';
+  /** What a point stands for: every row ('interval'), a calendar period, or 'auto'. */
+  readonly period?: ChartPeriod | 'auto';
+  /** The IANA time zone whose calendar the periods follow (days from local midnight, weeks from
+   * Monday); default: this computer's. */
+  readonly timeZone?: string;
 }
 
 export interface RetentionResult {

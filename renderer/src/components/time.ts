@@ -1,4 +1,2 @@
-/** An error's sentence, whatever was thrown. (Times are written by lib/time.ts.) */
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+/** errorText lives in lib/error-text.ts; the readings views still import it from here until they move (then this file goes). */
+export { errorText } from '../lib/error-text.js';

@@ -9,6 +9,7 @@ import { dateTimeFromBytes, dateTimeToBytes } from '../../../core/axdr/datetime.
 import { dlmsValueFromJson, dlmsValueToJson, type DlmsJson } from '../../../core/axdr/json.js';
 import { DEVIATION_NOT_SPECIFIED, type DlmsDateTime } from '../../../core/axdr/types.js';
 import { InputError } from '../../../core/errors.js';
+import { errorText } from '../lib/error-text.js';
 
 export type EditorKind = 'integer' | 'float' | 'enum' | 'boolean' | 'date-time' | 'octets' | 'text' | 'json';
 
@@ -198,7 +199,7 @@ export function parseInput(spec: EditSpec, input: EditInput): EditResult {
     // The same check meter.write makes, so a refusal shows here, named by the field, before any confirmation.
     return { ok: true, json: dlmsValueToJson(dlmsValueFromJson(json, field)) };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: errorText(e) };
   }
 }
 

@@ -3,11 +3,10 @@
  * `window.cosemStudio`) or in browser mode (a WebSocket to the page's own server, guarded by the
  * token the page was opened with). Views call `api.call(method, arg)` and listen with `api.on(event, fn)`.
  */
+import { getContext } from 'svelte';
 import type { ApiCaller, ApiMethod } from '../../../core/app/api/contract.js';
-import { createCaller, EventHub, type ReplyMessage } from '../../../core/app/api/rpc.js';
-import type { ApiError, ApiEventName, ApiEvents } from '../../../core/app/api/types.js';
-
-type Reply = { ok: true; result: unknown } | { ok: false; error: ApiError };
+import { createCaller, EventHub, type Reply, type ReplyMessage } from '../../../core/app/api/rpc.js';
+import type { ApiEventName, ApiEvents } from '../../../core/app/api/types.js';
 
 /** What the preload exposes (electron/preload). */
 export interface PreloadBridge {
@@ -85,9 +84,10 @@ export function socketClient(url: string, options: { reconnectMs?: number; WebSo
       }
       const r = m as Partial<ReplyMessage>;
       if (r.type === 'reply' && typeof r.id === 'number') {
-        const done = pending.get(r.id);
-        pending.delete(r.id);
-        done?.(r.ok ? { ok: true, result: (r as { result: unknown }).result } : { ok: false, error: (r as { error: ApiError }).error });
+        const reply = r as ReplyMessage;
+        const done = pending.get(reply.id);
+        pending.delete(reply.id);
+        done?.(reply.ok ? { ok: true, result: reply.result } : { ok: false, error: reply.error });
         return;
       }
       hub.deliver(m);
@@ -136,15 +136,19 @@ export function createApiClient(): ApiClient {
   return socketClient(`${proto}//${window.location.host}/api?token=${encodeURIComponent(token ?? '')}`);
 }
 
-let shared: ApiClient | null = null;
+const API_CONTEXT = Symbol('cosem-studio api client');
 
-/** The one client of the page (created on first use, so tests can install their own first). */
-export function getApi(): ApiClient {
-  shared ??= createApiClient();
-  return shared;
+/**
+ * The Svelte context that hands a component tree its client: main.ts mounts the app with the page's
+ * client, a test with a fake (mount's `context` option; see appContext in app-state.svelte.ts).
+ */
+export function apiContext(client: ApiClient): Map<unknown, unknown> {
+  return new Map<unknown, unknown>([[API_CONTEXT, client]]);
 }
 
-/** Tests: put a client in place before any view asks for one. */
-export function setApi(client: ApiClient): void {
-  shared = client;
+/** The client of the component being set up (call it where getContext may be called: a component's top level). */
+export function getApi(): ApiClient {
+  const client = getContext<ApiClient | undefined>(API_CONTEXT);
+  if (client === undefined) throw new Error('No API client in the Svelte context: mount the component with apiContext(client) or appContext(client)');
+  return client;
 }

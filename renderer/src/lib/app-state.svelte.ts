@@ -5,11 +5,10 @@
  */
 import type { AppConfig } from '../../../core/app/api/contract.js';
 import type { AppInfo, SerialPortView, StatusSnapshot } from '../../../core/app/api/types.js';
-import type { Connection, CosemGroup, PhysicalDevice } from '../../../core/app/schema.js';
-import { getApi, type ApiClient } from './api.js';
-
-export type DraftKind = 'connection' | 'device' | 'group';
-type DraftOf<K extends DraftKind> = K extends 'connection' ? Connection : K extends 'device' ? PhysicalDevice : CosemGroup;
+import { getContext } from 'svelte';
+import { apiContext, type ApiClient } from './api.js';
+import { errorText } from './error-text.js';
+import type { ItemList, ItemOf } from './items/kinds.js';
 
 /** A value the meter page's "Add to group" hands to a group's page, which adds it as a new row. */
 export interface OfferedValue {
@@ -34,30 +33,28 @@ export class AppState {
   loadError: string | null = $state(null);
 
   readonly api: ApiClient;
-  private readonly drafts = new Map<string, Connection | PhysicalDevice | CosemGroup>();
-  private readonly unsubscribe: (() => void)[] = [];
+  private readonly drafts = new Map<string, ItemOf<ItemList>>();
   private readonly offered = new Map<string, OfferedValue>();
 
   constructor(api: ApiClient) {
     this.api = api;
     this.connected = api.connected();
     this.everConnected = this.connected;
-    this.unsubscribe.push(
-      api.on('config', (c) => {
-        this.config = c;
-        // The demo notice follows the configuration (demo.add / demo.remove change both).
-        void this.refreshInfo();
-      }),
-      api.on('status', (s) => (this.status = s)),
-      api.on('ports', (p) => (this.ports = p)),
-      api.onConnection((c) => {
-        const wasDown = !this.connected;
-        this.connected = c;
-        if (c) this.everConnected = true;
-        // Whatever changed while the socket was down (another tab, the poller) is fetched afresh.
-        if (c && wasDown) void this.load();
-      }),
-    );
+    // Kept for the client's lifetime: one AppState per client (appContext), listening as long as it does.
+    api.on('config', (c) => {
+      this.config = c;
+      // The demo notice follows the configuration (demo.add / demo.remove change both).
+      void this.refreshInfo();
+    });
+    api.on('status', (s) => (this.status = s));
+    api.on('ports', (p) => (this.ports = p));
+    api.onConnection((c) => {
+      const wasDown = !this.connected;
+      this.connected = c;
+      if (c) this.everConnected = true;
+      // Whatever changed while the socket was down (another tab, the poller) is fetched afresh.
+      if (c && wasDown) void this.load();
+    });
   }
 
   async load(): Promise<void> {
@@ -68,7 +65,7 @@ export class AppState {
       this.status = status;
       this.loadError = null;
     } catch (e) {
-      this.loadError = e instanceof Error ? e.message : String(e);
+      this.loadError = errorText(e);
     }
     try {
       this.ports = await this.api.call('ports.list');
@@ -90,17 +87,17 @@ export class AppState {
     this.config = config;
   }
 
-  putDraft<K extends DraftKind>(kind: K, item: DraftOf<K>): void {
-    this.drafts.set(`${kind}:${item.id}`, item);
+  putDraft<L extends ItemList>(list: L, item: ItemOf<L>): void {
+    this.drafts.set(`${list}:${item.id}`, item);
   }
 
   /** The unsaved draft "Add" made for this page, if any (kept until saved or cancelled). */
-  draft<K extends DraftKind>(kind: K, id: string): DraftOf<K> | undefined {
-    return this.drafts.get(`${kind}:${id}`) as DraftOf<K> | undefined;
+  draft<L extends ItemList>(list: L, id: string): ItemOf<L> | undefined {
+    return this.drafts.get(`${list}:${id}`) as ItemOf<L> | undefined;
   }
 
-  dropDraft(kind: DraftKind, id: string): void {
-    this.drafts.delete(`${kind}:${id}`);
+  dropDraft(list: ItemList, id: string): void {
+    this.drafts.delete(`${list}:${id}`);
   }
 
   /** Hand a value to the group's page; it is added when that page opens (once). */
@@ -114,24 +111,25 @@ export class AppState {
     return value;
   }
 
-  dispose(): void {
-    for (const u of this.unsubscribe) u();
-    this.unsubscribe.length = 0;
-  }
 }
 
-let shared: AppState | null = null;
+const APP_STATE_CONTEXT = Symbol('cosem-studio app state');
 
+/**
+ * The Svelte context of a page (main.ts) or of a test's component: the API client and one AppState
+ * over it, whose load has begun. Pass it as mount's `context`.
+ */
+export function appContext(api: ApiClient): Map<unknown, unknown> {
+  const state = new AppState(api);
+  void state.load();
+  const context = apiContext(api);
+  context.set(APP_STATE_CONTEXT, state);
+  return context;
+}
+
+/** The AppState of the component being set up (call it at a component's top level). */
 export function getAppState(): AppState {
-  if (shared === null) {
-    shared = new AppState(getApi());
-    void shared.load();
-  }
-  return shared;
-}
-
-/** Tests: start over with a fresh state (after setApi). */
-export function resetAppState(): void {
-  shared?.dispose();
-  shared = null;
+  const state = getContext<AppState | undefined>(APP_STATE_CONTEXT);
+  if (state === undefined) throw new Error('No AppState in the Svelte context: mount the component with appContext(client)');
+  return state;
 }

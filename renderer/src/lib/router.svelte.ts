@@ -1,14 +1,17 @@
 /**
  * Hash routes, so the page works from a file (Electron) and from the browser-mode server alike:
- * `#/` Main, `#/connections`, `#/connections/<id>`, `#/devices/<id>`, `#/groups/<id>`,
- * `#/readings[/<groupId>]`, `#/trace[/<connectionId>]`, `#/meter/<deviceId>`.
+ * `#/` Main, `#/connections`, an item's page by its list (`#/connections/<id>`, `#/devices/<id>`,
+ * `#/groups/<id>`), `#/readings[/<groupId>]`, `#/trace[/<connectionId>]`, `#/meter/<deviceId>`.
  */
+import { href } from './href.js';
+import { ITEM_KINDS, isItemList, type ItemList } from './items/kinds.js';
+
+export { href };
+
 export type Route =
   | { readonly page: 'main' }
   | { readonly page: 'connections' }
-  | { readonly page: 'connection'; readonly id: string }
-  | { readonly page: 'device'; readonly id: string }
-  | { readonly page: 'group'; readonly id: string }
+  | { readonly page: 'item'; readonly list: ItemList; readonly id: string }
   | { readonly page: 'readings'; readonly groupId: string | null }
   | { readonly page: 'trace'; readonly connectionId: string | null }
   | { readonly page: 'meter'; readonly deviceId: string }
@@ -25,15 +28,11 @@ export function parseRoute(hash: string): Route {
   });
   const [head, id, ...rest] = parts;
   if (rest.length > 0) return { page: 'not-found', path };
+  // A list's name alone is the page the list is on (`#/devices` is Main).
+  if (head !== undefined && isItemList(head)) return id === undefined ? { page: ITEM_KINDS[head].home.page } : { page: 'item', list: head, id };
   switch (head) {
     case undefined:
       return { page: 'main' };
-    case 'connections':
-      return id === undefined ? { page: 'connections' } : { page: 'connection', id };
-    case 'devices':
-      return id === undefined ? { page: 'main' } : { page: 'device', id };
-    case 'groups':
-      return id === undefined ? { page: 'main' } : { page: 'group', id };
     case 'readings':
       return { page: 'readings', groupId: id ?? null };
     case 'trace':
@@ -43,11 +42,6 @@ export function parseRoute(hash: string): Route {
     default:
       return { page: 'not-found', path };
   }
-}
-
-/** The hash of a page, e.g. href('devices', 'device-1') -> '#/devices/device-1'. */
-export function href(...parts: string[]): string {
-  return `#/${parts.map(encodeURIComponent).join('/')}`;
 }
 
 class Router {

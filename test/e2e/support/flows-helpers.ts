@@ -1,4 +1,7 @@
-/** Helpers of the installer-flow e2e tests: downloads read back, CSV split into lines and fields. */
+/**
+ * Helpers of the installer-flow e2e tests: the configuration each step starts from, downloads read
+ * back, CSV split into lines and fields.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Download, Locator, Page } from 'playwright-core';
@@ -72,4 +75,54 @@ export async function savedRows(note: Locator): Promise<number> {
   const m = /Saved (\d+) rows? to (\S+)/.exec(text);
   expect(m, `the note after an export: "${text}"`).not.toBeNull();
   return Number(m![1]);
+}
+
+/** What the installer flow has made by the end of a step: its connection, then its device, then its group. */
+export type InstallerStage = (typeof STAGES)[number];
+const STAGES = ['empty', 'connection', 'device', 'group'] as const;
+
+/**
+ * The configuration the installer flow's UI steps build, up to `stage`, for a case that starts after
+ * them. Item ids end in `n` (one per case), so what one case stored (readings, profile rows, trace)
+ * is never another's; an empty stage has no items, so "Add" in the UI makes the `-1` items.
+ */
+export function installerConfig(options: { stage: InstallerStage; port: number; password: string; n: number; globalEnabled?: boolean }) {
+  const { stage, port, password, n } = options;
+  const ids = { connection: `connection-${n}`, device: `device-${n}`, group: `group-${n}` };
+  const has = (s: InstallerStage): boolean => STAGES.indexOf(stage) >= STAGES.indexOf(s);
+  const value = (i: number, name: string, obis: string, classId: number, extra: Record<string, unknown> = {}) => ({
+    id: `value-${n}-${i}`,
+    enable: true,
+    name,
+    deviceId: ids.device,
+    obis,
+    classId,
+    ...extra,
+  });
+  return {
+    ids,
+    config: {
+      version: 1,
+      settings: { globalEnabled: options.globalEnabled ?? false },
+      connections: has('connection') ? [{ id: ids.connection, enable: true, name: 'Meter room TCP', type: 'tcp', tcp: { host: '127.0.0.1', port } }] : [],
+      devices: has('device')
+        ? [{ id: ids.device, enable: true, connectionId: ids.connection, name: 'Meter 40512345', clientAddress: 17, accessSecurity: 'low', password }]
+        : [],
+      groups: has('group')
+        ? [
+            {
+              id: ids.group,
+              enable: true,
+              name: 'Installer readings',
+              interval: 2,
+              values: [
+                value(1, 'Energy import', '1-0:1.8.0.255', 3),
+                value(2, 'Voltage L1', '1-0:32.7.0.255', 3),
+                value(3, 'Load profile', '1-0:99.1.0.255', 7, { entries: 96 }),
+              ],
+            },
+          ]
+        : [],
+    },
+  };
 }

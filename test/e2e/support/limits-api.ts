@@ -22,6 +22,8 @@ export class ApiRefused extends Error {
 export interface ApiSocket {
   /** Resolves with the result, rejects with ApiRefused when the backend says no. */
   call<T = unknown>(method: string, arg?: unknown): Promise<T>;
+  /** Listen to an event the backend pushes to this socket (progress, readings, ...); returns the undo. */
+  on<T = unknown>(event: string, listener: (payload: T) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -44,11 +46,16 @@ export async function openApi(serverUrl: string): Promise<ApiSocket> {
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const listeners = new Set<{ event: string; listener: (payload: unknown) => void }>();
   ws.on('message', (data) => {
-    let m: { type?: string; id?: number; ok?: boolean; result?: unknown; error?: ApiReplyError };
+    let m: { type?: string; id?: number; ok?: boolean; result?: unknown; error?: ApiReplyError; event?: string; payload?: unknown };
     try {
       m = JSON.parse(data.toString()) as typeof m;
     } catch {
+      return;
+    }
+    if (m.type === 'event') {
+      for (const l of listeners) if (l.event === m.event) l.listener(m.payload);
       return;
     }
     if (m.type !== 'reply' || typeof m.id !== 'number') return;
@@ -77,6 +84,11 @@ export async function openApi(serverUrl: string): Promise<ApiSocket> {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
         ws.send(JSON.stringify({ type: 'call', id, method, arg }));
       });
+    },
+    on<T>(event: string, listener: (payload: T) => void): () => void {
+      const entry = { event, listener: listener as (payload: unknown) => void };
+      listeners.add(entry);
+      return () => listeners.delete(entry);
     },
     async close() {
       if (ws.readyState === WebSocket.CLOSED) return;

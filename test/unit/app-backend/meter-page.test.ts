@@ -159,7 +159,7 @@ for (const strict of [false, true]) {
       const range = again.buffer!.range!;
       const series = await t.call('profiles.chart', { profileId: buffer.profileId!, range, energy: 'interval' });
       expect(series.length).toBeGreaterThan(0);
-      const table = await t.call('profiles.table', { profileId: buffer.profileId!, range, offset: 0, limit: 100 });
+      const table = await t.call('profiles.table', { profileId: buffer.profileId!, range, limit: 100 });
       expect(table.total).toBe(6);
       const csv = await t.call('export.profileCsv', { profileId: buffer.profileId!, range });
       expect(csv).toMatchObject({ status: 'saved', rows: 6 });

@@ -1,6 +1,6 @@
 /** Polling stores then tells; profile reads in slices with progress and cancel; CSV exports. */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProgressEvent } from '../../../core/app/api/types.js';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 import { device, tcpConnection, testBackend, type TestBackend } from './support.js';
@@ -14,10 +14,30 @@ afterAll(async () => {
   await server.close();
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await t?.close();
 });
 
 const DAY = 86_400_000;
+/** The groups' interval in setUp, and the status board's least time between two pushes. */
+const INTERVAL_MS = 1000;
+const STATUS_THROTTLE_MS = 250;
+
+/**
+ * The backend's timers and clock on a fake clock from now on. Only setTimeout and Date: the virtual
+ * meter's sockets and the engine worker keep real time, so a poll started by a fake tick still
+ * talks to the meter for real (and t.next waits for it on a real timer).
+ */
+function fakeClock(): number {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  return Date.now();
+}
+
+/** Where device d1 stands: a poll started by a timer shows at once as busy, then as a read time. */
+async function deviceD1(): Promise<{ state: string; lastReadAt: number | null }> {
+  const s = await t.call('status.get');
+  return { state: s.devices['d1']!.state, lastReadAt: s.devices['d1']!.lastReadAt };
+}
 
 async function setUp(globalEnabled: boolean): Promise<void> {
   await t.call('connections.save', tcpConnection('c1', server.hdlcPort!));
@@ -39,23 +59,34 @@ async function setUp(globalEnabled: boolean): Promise<void> {
 describe('polling', () => {
   it('does nothing while the global switch is off', async () => {
     t = await testBackend();
+    // On the fake clock before the configuration arrives: every timer the saves arm is a fake one.
+    fakeClock();
     await setUp(false);
-    await new Promise((r) => setTimeout(r, 1300));
+    // Five of the group's intervals: a timer left running would have started a poll by now.
+    await vi.advanceTimersByTimeAsync(5 * INTERVAL_MS);
     expect(t.events('readings')).toEqual([]);
     expect((await t.call('status.get')).polling).toBe(false);
+    expect((await deviceD1()).lastReadAt).toBeNull();
+    expect((await deviceD1()).state).not.toBe('busy');
   });
 
   it('reads on the interval, stores before telling, and shows status', async () => {
-    t = await testBackend();
+    // The session in-process: the engine's byte pump waits on 50 ms timers, which the fake clock
+    // would hold; the worker's own sessions are polled in the tests below.
+    t = await testBackend({ useEngine: false });
+    const t0 = fakeClock();
     await setUp(false);
-    const from = Date.now() - 1;
+    const from = t0 - 1;
     // What the database holds at the moment the event is heard.
     const chartAtEvent: Promise<unknown>[] = [];
     t.backend.events.on('readings', () => {
       chartAtEvent.push(t.backend.handlers['readings.chart']({ groupId: 'g1', range: { from, to: Date.now() + DAY } }));
     });
     await t.call('settings.save', { globalEnabled: true });
-    const first = await t.next('readings', (r) => r.groupId === 'g1', 8000);
+    // The switch wakes the timer at once (0 ms): the first poll is due now.
+    await vi.advanceTimersByTimeAsync(0);
+    const first = await t.seen('readings', (r) => r.groupId === 'g1', 8000);
+    expect(first.readAt).toBe(t0);
     expect(first.failures).toEqual([]);
     expect(first.readings.map((r) => [r.valueId, r.unit, r.error])).toEqual([
       ['v1', 'Wh', null],
@@ -64,19 +95,28 @@ describe('polling', () => {
     const stored = (await chartAtEvent[0]) as { name: string; values: number[] }[];
     expect(stored.map((l) => l.name)).toEqual(['Import', 'Voltage']);
     expect(stored[0]!.values).toEqual([first.readings[0]!.value]);
-    // A second poll about a second later.
-    await t.next('readings', (r) => r.readAt > first.readAt + 500, 8000);
+    // Three intervals on the fake clock: exactly three more polls, each on its instant of the grid.
+    const POLLS = 3;
+    for (let k = 1; k <= POLLS; k++) {
+      await vi.advanceTimersByTimeAsync(INTERVAL_MS);
+      await t.seen('readings', (r) => r.readAt === t0 + k * INTERVAL_MS, 8000);
+    }
+    // Just short of the next instant nothing more starts.
+    await vi.advanceTimersByTimeAsync(INTERVAL_MS - 1);
+    expect((await deviceD1()).state).toBe('ok');
+    expect(t.events('readings').map((r) => r.readAt)).toEqual(Array.from({ length: POLLS + 1 }, (_, k) => t0 + k * INTERVAL_MS));
     const latest = await t.call('readings.latest', { groupId: 'g1' });
     expect(latest?.readings.map((r) => r.valueId)).toEqual(['v1', 'v2']);
+    expect(latest?.readAt).toBe(t0 + POLLS * INTERVAL_MS);
     const status = await t.call('status.get');
     expect(status.polling).toBe(true);
-    expect(status.groups['g1']!.lastReadAt).not.toBeNull();
-    expect(status.groups['g1']!.nextDueAt).toBeGreaterThan(Date.now() - 2000);
+    expect(status.groups['g1']!.lastReadAt).toBe(t0 + POLLS * INTERVAL_MS);
+    expect(status.groups['g1']!.nextDueAt).toBe(t0 + (POLLS + 1) * INTERVAL_MS);
     expect(status.devices['d1']!.lastError).toBeNull();
-    expect(status.connections['c1']!.lastReadAt).not.toBeNull();
+    expect(status.connections['c1']!.lastReadAt).toBe(t0 + POLLS * INTERVAL_MS);
     expect(t.events('status').length).toBeGreaterThan(0);
     const chart = await t.call('readings.chart', { groupId: 'g1', range: { from, to: Date.now() + 1000 } });
-    expect(chart[0]!.times.length).toBeGreaterThanOrEqual(2);
+    expect(chart[0]!.times).toEqual(Array.from({ length: POLLS + 1 }, (_, k) => t0 + k * INTERVAL_MS));
     await t.call('settings.save', { globalEnabled: false });
     expect((await t.call('status.get')).polling).toBe(false);
   });
@@ -110,9 +150,13 @@ describe('polling', () => {
     const r = await t.next('readings', () => true, 8000);
     expect(r.readings).toEqual([]);
     expect(r.failures[0]!.error.name).toBe('TransportError');
-    await t.next('status', (s) => s.devices['d1']?.state === 'error', 3000);
+    // The scheduler backs the device off (10 s after a first failure): the row says until when.
+    await t.seen('status', (s) => s.devices['d1']?.state === 'backing-off', 3000);
     const s = await t.call('status.get');
-    expect(s.devices['d1']!.lastError?.at).toBeGreaterThan(0);
+    const failedAt = s.devices['d1']!.lastError!.at;
+    expect(s.devices['d1']).toMatchObject({ state: 'backing-off', lastError: { name: 'TransportError' } });
+    expect(s.devices['d1']!.retryAt).toBeGreaterThanOrEqual(failedAt + 10_000);
+    expect(s.devices['d1']!.retryAt).toBeLessThan(failedAt + 12_000);
     expect(s.connections['c1']!.state).toBe('error');
   });
 });
@@ -151,12 +195,18 @@ describe('status says why an item is not read', () => {
 describe('polling follows the configuration', () => {
   it('skips a device whose connection is disabled, and reads again once a wrong port is corrected', async () => {
     t = await testBackend();
+    fakeClock();
     await t.call('connections.save', tcpConnection('c1', server.hdlcPort!, { enable: false }));
     await t.call('devices.save', device('d1', 'c1'));
     await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
     await t.call('settings.save', { globalEnabled: true });
-    await new Promise((r) => setTimeout(r, 1200));
+    // Five of the group's intervals with the switch on: not one poll of the device starts.
+    await vi.advanceTimersByTimeAsync(5 * INTERVAL_MS);
     expect(t.events('readings')).toEqual([]);
+    expect(await deviceD1()).toEqual({ state: 'not-read', lastReadAt: null });
+    // Real time again for the reads below (their links' timeouts run on it); no status push is
+    // left waiting on the fake clock, the last change was seconds of fake time ago.
+    vi.useRealTimers();
     // Enabled but pointing at the wrong port: failures; corrected: values, on a new link.
     await t.call('connections.save', tcpConnection('c1', 1));
     const failed = await t.next('readings', (r) => r.failures.length > 0, 8000);
@@ -168,13 +218,24 @@ describe('polling follows the configuration', () => {
 
   it('pushes status at most about four times a second', async () => {
     t = await testBackend();
-    await setUp(true);
-    const before = t.events('status').length;
-    const started = Date.now();
-    await new Promise((r) => setTimeout(r, 2000));
-    const per = ((t.events('status').length - before) * 1000) / (Date.now() - started);
-    expect(per).toBeGreaterThan(0);
-    expect(per).toBeLessThanOrEqual(4.5);
+    await setUp(false);
+    const pushedAt: number[] = [];
+    t.backend.events.on('status', () => pushedAt.push(Date.now()));
+    fakeClock();
+    // Whatever setUp left waiting goes out first.
+    await vi.advanceTimersByTimeAsync(STATUS_THROTTLE_MS);
+    pushedAt.length = 0;
+    // A change every 50 ms for two seconds of the fake clock (each save moves a status row).
+    for (let i = 0; i < 40; i++) {
+      await t.call('groups.save', { id: 'g1', name: 'Energy', enable: i % 2 === 0, interval: 1, values: [] });
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    await vi.advanceTimersByTimeAsync(STATUS_THROTTLE_MS);
+    // One push per 250 ms while the changes go on, never two closer together: four a second.
+    expect(pushedAt.length).toBeGreaterThanOrEqual(8);
+    expect(pushedAt.slice(1).map((at, i) => at - pushedAt[i]!)).toEqual(Array.from({ length: pushedAt.length - 1 }, () => STATUS_THROTTLE_MS));
+    // And the last push shows the last change.
+    expect(t.events('status').at(-1)!.groups['g1']!.state).toBe('disabled');
   });
 
   it('lists serial ports without failing where there are none', async () => {
@@ -208,8 +269,9 @@ describe('profile reads', () => {
     expect(info).toMatchObject({ id: final.profileId, deviceId: 'd1', obis: '1-0:99.1.0.255', name: 'Load profile' });
     expect(info!.rows).toBeGreaterThanOrEqual(192);
     expect(info!.rows).toBeLessThanOrEqual(193);
-    const table = await t.call('profiles.table', { profileId: final.profileId!, range, limit: 10, offset: 5 });
+    const table = await t.call('profiles.table', { profileId: final.profileId!, range, limit: 10, page: { kind: 'at', time: range.from + 5 * 900_000 } });
     expect(table.total).toBe(192);
+    expect(table.index).toBe(5);
     expect(table.rows).toHaveLength(10);
     expect(table.rows[0]!.captureAt).toBe(range.from + 5 * 900_000);
     expect(table.columns.length).toBeGreaterThanOrEqual(2);
@@ -255,7 +317,7 @@ describe('CSV export', () => {
     await t.next('readings', () => true, 8000);
     await t.call('settings.save', { globalEnabled: false });
     const range = { from, to: Date.now() + 1 };
-    const out = await t.call('export.groupCsv', { groupId: 'g1', range, format: { preset: 'excel-eu' } });
+    const out = await t.call('export.groupCsv', { groupId: 'g1', range, format: { preset: 'excel-europe' } });
     if (out.status !== 'saved') throw new Error('not saved');
     expect(out.path).toMatch(/Energy-\d{8}-\d{8}\.csv$/);
     expect(out.fileName).toBe(out.path!.split('/').at(-1));

@@ -2,7 +2,41 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
+import { createPeer, dispatch } from '../../../core/app/api/rpc.js';
+import type { ApiEvents } from '../../../core/app/api/types.js';
 import { device, tcpConnection, testBackend, type TestBackend } from './support.js';
+
+/** A client that watches traces: the batches pushed to it, and the next one. */
+function tracePeer() {
+  const batches: ApiEvents['trace'][] = [];
+  const waiting: ((b: ApiEvents['trace']) => void)[] = [];
+  const made = createPeer('test-window', (m) => {
+    const b = m.payload as ApiEvents['trace'];
+    batches.push(b);
+    for (const w of waiting.splice(0)) w(b);
+  });
+  return {
+    peer: made.peer,
+    gone: made.gone,
+    batches,
+    next,
+    /** Resolves once the batches pushed so far reach entry `seq` (each batch holds what is new). */
+    async upTo(seq: number): Promise<void> {
+      // Every batch brings at least one entry, so `seq` batches are the most it can take.
+      for (let i = 0; i <= seq && (batches.at(-1)?.entries.at(-1)?.seq ?? 0) < seq; i++) await next();
+      expect(batches.at(-1)?.entries.at(-1)?.seq).toBeGreaterThanOrEqual(seq);
+    },
+  };
+  function next(): Promise<ApiEvents['trace']> {
+    return new Promise<ApiEvents['trace']>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no trace batch within 10 s')), 10_000);
+      waiting.push((b) => {
+        clearTimeout(timer);
+        resolve(b);
+      });
+    });
+  }
+}
 
 let server: VirtualMeterServer;
 const LOW = { clientAddress: 17, accessSecurity: 'low', password: 'Pa55word' } as const;
@@ -120,7 +154,10 @@ describe('the trace', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', server.hdlcPort!));
     await t.call('devices.save', device('d1', 'c1', LOW));
-    const pushed = t.next('trace', (p) => p.connectionId === 'c1');
+    // A window watching the connection gets its frames; nothing goes through the broadcast events.
+    const watcher = tracePeer();
+    expect(await dispatch(t.backend.handlers, 'trace.watch', { connectionId: 'c1' }, watcher.peer)).toMatchObject({ ok: true });
+    const pushed = watcher.next();
     const r = await t.call('devices.test', device('d1', 'c1', LOW));
     expect(r.ok).toBe(true);
     const entries = await t.call('trace.get', { connectionId: 'c1' });
@@ -132,15 +169,17 @@ describe('the trace', () => {
     expect(entries.find((e) => e.summary.includes('AARQ'))?.direction).toBe('tx');
     const first = await pushed;
     expect(first.entries[0]!.seq).toBe(1);
-    // Events carry masked hex too.
-    await new Promise((r) => setTimeout(r, 400));
-    const all = t.events('trace').flatMap((p) => p.entries);
+    // Events carry masked hex too. Once the watcher has every entry, the flush is over: nothing went
+    // to everyone instead.
+    await watcher.upTo(entries.length);
+    expect(t.events('trace')).toEqual([]);
+    const all = watcher.batches.flatMap((p) => p.entries);
     expect(all.map((e) => e.seq)).toEqual(entries.map((e) => e.seq));
     expect(all.every((e) => !e.hex.includes(passwordHex))).toBe(true);
 
     const later = await t.call('trace.get', { connectionId: 'c1', after: entries.length - 2 });
     expect(later.map((e) => e.seq)).toEqual([entries.length - 1, entries.length]);
-    expect(await t.call('trace.links')).toEqual([{ connectionId: 'c1', entries: entries.length, lastSeq: entries.length }]);
+    expect(await t.call('trace.links')).toMatchObject([{ connectionId: 'c1', entries: entries.length, lastSeq: entries.length, paused: false }]);
     const text = await t.call('trace.export', { connectionId: 'c1' });
     expect(text.fileName).toMatch(/^trace-Connection-c1-\d{8}\.txt$/);
     expect(text.text).not.toMatch(passwordHex);
@@ -150,10 +189,19 @@ describe('the trace', () => {
     await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
     await t.call('settings.save', { globalEnabled: true });
     await t.next('readings', () => true, 8000);
+    const statusBefore = t.events('status').length;
     await t.call('settings.save', { globalEnabled: false });
-    await new Promise((r) => setTimeout(r, 400));
-    for (const e of ['status', 'readings', 'trace', 'progress'] as const) {
+    // What the polls pushed is all out: the status push that says polling stopped, and the
+    // watcher's batches up to the trace's newest entry.
+    await t.seen('status', (s) => !s.polling && t.events('status').indexOf(s) >= statusBefore, 5000);
+    await watcher.upTo((await t.call('trace.links'))[0]!.lastSeq);
+    for (const e of ['status', 'readings', 'progress'] as const) {
       const text = JSON.stringify(t.events(e));
+      expect(text).not.toMatch(/Pa55word/);
+      expect(text.toLowerCase()).not.toMatch(passwordHex);
+    }
+    {
+      const text = JSON.stringify(watcher.batches);
       expect(text).not.toMatch(/Pa55word/);
       expect(text.toLowerCase()).not.toMatch(passwordHex);
     }

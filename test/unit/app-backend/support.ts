@@ -9,6 +9,13 @@ import { createAppBackend } from '../../../electron/services/app/backend.js';
 import { MemoryStateStore, emptyState } from '../../../electron/services/app/memory-store.js';
 import type { AppBackend, AppBackendOptions, StoredState } from '../../../electron/services/app/types.js';
 
+/**
+ * The real timers, kept before any test fakes them (vi.useFakeTimers): a wait on the virtual meter's
+ * sockets stays bounded in real time while the backend's own timers run on the fake clock.
+ */
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
 export interface TestBackend {
   readonly backend: AppBackend;
   readonly store: MemoryStateStore;
@@ -16,8 +23,10 @@ export interface TestBackend {
   call<M extends ApiMethod>(method: M, arg?: unknown): Promise<ApiResults[M]>;
   fail(method: ApiMethod, arg?: unknown): Promise<ApiError>;
   events<E extends ApiEventName>(event: E): ApiEvents[E][];
-  /** Resolves with the first event that passes `test`, or rejects after `ms`. */
+  /** Resolves with the first event from now on that passes `test`, or rejects after `ms` (real time). */
   next<E extends ApiEventName>(event: E, test: (p: ApiEvents[E]) => boolean, ms?: number): Promise<ApiEvents[E]>;
+  /** Like next, but an event already pushed counts too: the first one, so far or to come, that passes `test`. */
+  seen<E extends ApiEventName>(event: E, test: (p: ApiEvents[E]) => boolean, ms?: number): Promise<ApiEvents[E]>;
   close(): Promise<void>;
 }
 
@@ -43,6 +52,20 @@ export async function testBackend(options: Partial<AppBackendOptions> & { state?
     backend.events.on(e, (p) => seen.get(e)!.push(p));
   }
   await backend.start();
+  function next<E extends ApiEventName>(event: E, test: (p: ApiEvents[E]) => boolean, ms = 10_000): Promise<ApiEvents[E]> {
+    return new Promise((resolve, reject) => {
+      const timer = realSetTimeout(() => {
+        off();
+        reject(new Error(`no ${event} event within ${ms} ms`));
+      }, ms);
+      const off = backend.events.on(event, (p) => {
+        if (!test(p)) return;
+        realClearTimeout(timer);
+        off();
+        resolve(p);
+      });
+    });
+  }
   return {
     backend,
     store,
@@ -58,19 +81,10 @@ export async function testBackend(options: Partial<AppBackendOptions> & { state?
       return r.error;
     },
     events: (e) => seen.get(e) as never,
-    next(event, test, ms = 10_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`no ${event} event within ${ms} ms`));
-        }, ms);
-        const off = backend.events.on(event, (p) => {
-          if (!test(p)) return;
-          clearTimeout(timer);
-          off();
-          resolve(p);
-        });
-      });
+    next,
+    seen(event, test, ms = 10_000) {
+      const already = (seen.get(event) as ApiEvents[typeof event][]).find(test);
+      return already !== undefined ? Promise.resolve(already) : next(event, test, ms);
     },
     async close() {
       await backend.close();

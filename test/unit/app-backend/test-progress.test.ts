@@ -45,15 +45,14 @@ describe('device Test progress, Cancel and hints', () => {
   it('shows each step as it ends, and Cancel stops a Test waiting on a silent meter at once', async () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', silent.port));
-    const started = Date.now();
-    const test = t.call('devices.test', device('d1', 'c1', { responseTimeoutMs: 5000 }));
+    // The longest response timeout there is (10 minutes): only Cancel can end this Test within the
+    // test's own time limit, so no clock needs reading to know it ended at once.
+    const test = t.call('devices.test', device('d1', 'c1', { responseTimeoutMs: 600_000 }));
     // The link opened; the association (SNRM, then AARQ) is under way.
     const waiting = await t.next('test', (p: TestProgressEvent) => p.deviceId === 'd1' && p.running === 'association', 5000);
     expect(waiting.steps.map((s) => [s.step, s.ok])).toEqual([['link', true]]);
     expect(await t.call('devices.cancelTest', { id: 'd1' })).toEqual({ cancelled: true });
     const report = await test;
-    // Far below the 20 s of 4 tries of 5 s.
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(report.ok).toBe(false);
     expect(report.steps.at(-1)).toMatchObject({ step: 'association', ok: false, error: { code: 'cancelled' } });
     const last = t.events('test').filter((p) => p.deviceId === 'd1').at(-1)!;

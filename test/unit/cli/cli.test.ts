@@ -177,7 +177,7 @@ describe('cosem-studio meter, and --help everywhere', () => {
     let listening!: (p: { hdlcPort: number | null }) => void;
     const ready = new Promise<{ hdlcPort: number | null }>((r) => (listening = r));
     const io: MeterIo = { ...capture(), stop: new Promise<void>((r) => (stop = r)), listening };
-    const running = main(['meter', '--tcp', '0', '--rows', '100'], io);
+    const running = main(['meter', '--hdlc-port', '0', '--wrapper-port', 'off', '--profile-rows', '100'], io);
     const { hdlcPort } = await ready;
     const r = await run('read', '--tcp', `127.0.0.1:${hdlcPort}`, '1-0:99.1.0.255');
     expect(r.out).toMatch(/100 rows/);

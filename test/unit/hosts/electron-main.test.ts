@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { emptyConfig, newConnection } from '../../../core/app/new-items.js';
 import { appProtocolResponse, APP_SCHEME_PRIVILEGES } from '../../../electron/main/app-protocol.js';
 import { saveTargetWithDialog } from '../../../electron/main/dialogs.js';
-import { CALL_CHANNEL, EVENT_CHANNEL, FOREIGN_SENDER, isOwnFrame, registerApi, type EventReceiver, type IpcMainLike } from '../../../electron/main/ipc.js';
+import { IPC_CALL_CHANNEL as CALL_CHANNEL, IPC_EVENT_CHANNEL as EVENT_CHANNEL } from '../../../core/app/api/rpc.js';
+import { FOREIGN_SENDER, isOwnFrame, registerApi, type EventReceiver, type IpcMainLike } from '../../../electron/main/ipc.js';
 import { appMenuTemplate } from '../../../electron/main/menu.js';
 import {
   APP_INDEX_URL,

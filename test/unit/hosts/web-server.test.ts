@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import { newConnection } from '../../../core/app/new-items.js';
 import { emptyConfig } from '../../../core/app/new-items.js';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/csp.js';
-import { parseWebArgs } from '../../../electron/web/args.js';
+import { UsageError } from '../../../electron/cli/args.js';
+import { parseWebArgs, WEB_USAGE } from '../../../electron/web/args.js';
 import { startWebServer, type WebServer } from '../../../electron/web/server.js';
 import { fakeBackend, tempDir } from './fixtures.js';
 
@@ -235,11 +236,22 @@ describe('browser-mode arguments', () => {
     expect(parseWebArgs([])).toEqual({ port: 0, demo: false, noDemo: false, dataDir: null, help: false });
     expect(parseWebArgs(['--port', '8080', '--demo', '--data-dir', '/tmp/x'])).toEqual({ port: 8080, demo: true, noDemo: false, dataDir: '/tmp/x', help: false });
     expect(parseWebArgs(['--port=0'])).toEqual({ port: 0, demo: false, noDemo: false, dataDir: null, help: false });
-    expect(() => parseWebArgs(['--port', '65536'])).toThrow('--port: "65536" is not valid; a whole number from 0 to 65535 is allowed (0 = any free port)');
-    expect(() => parseWebArgs(['--port'])).toThrow('--port: a value is needed');
-    expect(() => parseWebArgs(['--host', '0.0.0.0'])).toThrow('"--host" is not an option of browser mode');
+    expect(parseWebArgs(['-h']).help).toBe(true);
+    expect(() => parseWebArgs(['--port', '65536'])).toThrow('--port: "65536" is not valid: a whole number from 0 to 65535');
+    expect(() => parseWebArgs(['--port', 'eighty'])).toThrow('--port: "eighty" is not valid: a whole number from 0 to 65535');
+    expect(() => parseWebArgs(['--port'])).toThrow('--port: "" is not valid: needs a value (N)');
+    expect(() => parseWebArgs(['--data-dir', '--demo'])).toThrow('--data-dir: "" is not valid: needs a value (DIR)');
+    expect(() => parseWebArgs(['--host', '0.0.0.0'])).toThrow('option: "--host" is not valid: unknown; the options are --port, --demo, --no-demo, --data-dir, --help');
+    expect(() => parseWebArgs(['--demo=yes'])).toThrow('--demo: "yes" is not valid: takes no value');
+    expect(() => parseWebArgs(['8080'])).toThrow('argument: "8080" is not valid: this command takes options only (see --help)');
     expect(parseWebArgs(['--no-demo']).noDemo).toBe(true);
-    expect(() => parseWebArgs(['--demo', '--no-demo'])).toThrow('--demo and --no-demo: choose one');
+    expect(() => parseWebArgs(['--demo', '--no-demo'])).toThrow('--no-demo: "with --demo" is not valid: choose one');
+    for (const bad of [['--host', 'x'], ['--port']]) expect(() => parseWebArgs(bad)).toThrow(UsageError);
+  });
+
+  it('its help lists every option', () => {
+    for (const option of ['--port N', '--demo', '--no-demo', '--data-dir DIR', '--help']) expect(WEB_USAGE).toContain(`  ${option} `);
+    expect(WEB_USAGE.split('\n')[0]).toBe('usage: npm run web -- [--port N] [--demo | --no-demo] [--data-dir DIR]');
   });
 });
 

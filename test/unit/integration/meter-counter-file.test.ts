@@ -9,7 +9,7 @@ import { DlmsClient } from '../../../core/session/client.js';
 import { InMemoryTransport } from '../../../core/session/memory-transport.js';
 import { WrapperLink } from '../../../core/wrapper/link.js';
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
-import { parseArguments } from '../../../electron/services/virtual-meter-server.js';
+import { parseMeterArgs } from '../../../electron/cli/meter.js';
 import { attr, NOW } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cosem-meter-'));
@@ -39,13 +39,13 @@ async function securedSession(meterOptions: VirtualMeterConfig, firstCounter: nu
 describe('the meter server keeps its invocation counter in --counter-file', () => {
   it('starts the next run above every counter the meter used before', async () => {
     const file = join(dir, 'meter-counter.json');
-    const first = parseArguments(['--counter-file', file]).meter as VirtualMeterConfig;
+    const first = parseMeterArgs(['--counter-file', file]).meter;
     expect(first.invocationCounter).toBe(0);
     await securedSession(first, 1);
     const saved = (JSON.parse(readFileSync(file, 'utf8')) as { invocationCounter: number }).invocationCounter;
     expect(saved).toBeGreaterThan(2);
 
-    const second = parseArguments(['--counter-file', file]).meter as VirtualMeterConfig;
+    const second = parseMeterArgs(['--counter-file', file]).meter;
     expect(second.invocationCounter).toBe(saved);
     await securedSession(second, 100);
     const after = (JSON.parse(readFileSync(file, 'utf8')) as { invocationCounter: number }).invocationCounter;
@@ -55,6 +55,6 @@ describe('the meter server keeps its invocation counter in --counter-file', () =
   it('refuses a file that holds no counter, naming the option', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, '{"invocationCounter": "x"}');
-    expect(() => parseArguments(['--counter-file', file])).toThrow(/--counter-file/);
+    expect(() => parseMeterArgs(['--counter-file', file])).toThrow(/^--counter-file: .* is not valid: the file does not hold a meter invocation counter/);
   });
 });

@@ -10,7 +10,6 @@ import type { LinkTransport } from '../../../electron/services/links/link.js';
 import { SerialLink, type SerialLinkOptions } from '../../../electron/services/links/serial-link.js';
 import type { SerialLineSettings } from '../../../electron/services/links/serial-settings.js';
 import {
-  parseSerialArguments,
   startVirtualMeterSerial,
   type VirtualMeterSerial,
   type VirtualMeterSerialOptions,
@@ -289,27 +288,5 @@ serial('an optical probe with the IEC 62056-21 mode E sign-on', () => {
     ).rejects.toThrow('gave up');
     expect((await link.run((t) => readClockAndEnergy(t))).energy).toBeGreaterThan(0);
     expect(meter.signOns).toBe(2);
-  });
-});
-
-describe('the serial virtual meter\'s command line', () => {
-  it('reads the port, the line and mode E', () => {
-    expect(parseSerialArguments(['--path', '/dev/pts/7', '--baud', '2400', '--data-bits', '7', '--parity', 'even'])).toEqual({
-      path: '/dev/pts/7',
-      line: { baudRate: 2400, dataBits: 7, parity: 'even' },
-      echo: false,
-    });
-    expect(parseSerialArguments(['--path', '/dev/pts/7', '--mode-e', '--mode-e-baud', '9600', '--echo'])).toEqual({
-      path: '/dev/pts/7',
-      line: {},
-      modeE: { maxBaudRate: 9600 },
-      echo: true,
-    });
-  });
-
-  it('refuses a mistake before touching the port, naming it', () => {
-    expect(() => parseSerialArguments(['--baud', '9600'])).toThrow(/--path/);
-    expect(() => parseSerialArguments(['--path', 'x', '--baud', '1234'])).toThrow('Baud rate: 1234 is not valid');
-    expect(() => parseSerialArguments(['--path', 'x', '--stop'])).toThrow(/option: "--stop" is not valid/);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../../core/errors.js';
 import { PortWatcher, type PortListChange } from '../../../electron/services/links/port-watcher.js';
 import { listSerialPorts, type SerialPortInfo, type SerialPortList } from '../../../electron/services/links/serial-ports.js';
@@ -113,6 +113,10 @@ const port = (path: string, serialNumber: string | null = null): SerialPortInfo 
 const listOf = (...ports: SerialPortInfo[]): SerialPortList => ({ ports, source: 'system', note: null });
 
 describe('watching for probes plugged in and out', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('reports what was added and removed, and nothing when nothing changed', async () => {
     const lists = [listOf(), listOf(port('/dev/ttyUSB0', 'A')), listOf(port('/dev/ttyUSB0', 'A')), listOf(port('/dev/ttyUSB0', 'B'), port('/dev/ttyUSB1'))];
     const changes: PortListChange[] = [];
@@ -130,30 +134,56 @@ describe('watching for probes plugged in and out', () => {
     expect(watcher.ports.map((p) => p.path)).toEqual(['/dev/ttyUSB0', '/dev/ttyUSB1']);
   });
 
-  it('polls on the interval it is given, never two listings at once, until stopped', async () => {
-    let calls = 0;
+  it('lists at once and then once per interval, exactly, until stopped', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+    const listedAt: number[] = [];
+    const t0 = Date.now();
+    const watcher = new PortWatcher({
+      list: async () => {
+        listedAt.push(Date.now() - t0);
+        return listOf(port(`/dev/ttyUSB${listedAt.length}`));
+      },
+      onChange: () => {},
+    });
+    watcher.start(100);
+    // Five intervals: the listing at start and exactly five more, one on each interval.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(listedAt).toEqual([0, 100, 200, 300, 400, 500]);
+    watcher.stop();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(listedAt).toHaveLength(6);
+  });
+
+  it('never starts a listing while the one before is still running', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+    const t0 = Date.now();
+    const listedAt: number[] = [];
     let inside = 0;
     let most = 0;
     const changes: PortListChange[] = [];
     const watcher = new PortWatcher({
       list: async () => {
-        calls++;
+        listedAt.push(Date.now() - t0);
         inside++;
         most = Math.max(most, inside);
+        // Each listing takes 150 ms: one and a half intervals.
         await new Promise((r) => setTimeout(r, 150));
         inside--;
-        return listOf(port(`/dev/ttyUSB${calls}`));
+        return listOf(port(`/dev/ttyUSB${listedAt.length}`));
       },
       onChange: (c) => changes.push(c),
     });
     watcher.start(100);
-    for (let i = 0; i < 100 && changes.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
-    watcher.stop();
-    const after = calls;
-    await new Promise((r) => setTimeout(r, 400));
-    expect(changes.length).toBeGreaterThanOrEqual(3);
+    await vi.advanceTimersByTimeAsync(1000);
+    // The interval at 100 finds the first listing running and shares it; 200 starts the next; and so on.
+    expect(listedAt).toEqual([0, 200, 400, 600, 800, 1000]);
     expect(most).toBe(1);
-    expect(calls - after).toBeLessThanOrEqual(1);
+    watcher.stop();
+    // The listing under way ends; no other starts.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(listedAt).toHaveLength(6);
+    expect(inside).toBe(0);
+    expect(changes).toHaveLength(6);
   });
 
   it('keeps the last list when a lister fails, and refuses a silly interval', async () => {

@@ -178,8 +178,20 @@ export async function silentListener(): Promise<SilentListener> {
     });
   });
   const fillers: net.Socket[] = [];
-  for (let i = 0; i < 4; i++) fillers.push(net.connect(port, '127.0.0.1').on('error', () => {}));
-  await new Promise((r) => setTimeout(r, 200));
+  // The accept queue is full once two fillers have connected (backlog 1 holds two); the others hang.
+  await new Promise<void>((resolve, reject) => {
+    let connected = 0;
+    const guard = setTimeout(() => reject(new Error(`only ${connected} of the fillers connected to the silent listener within 5 s`)), 5000);
+    for (let i = 0; i < 4; i++) {
+      const filler = net.connect(port, '127.0.0.1').on('error', () => {});
+      filler.once('connect', () => {
+        if (++connected < 2) return;
+        clearTimeout(guard);
+        resolve();
+      });
+      fillers.push(filler);
+    }
+  });
   return {
     port,
     close: async () => {

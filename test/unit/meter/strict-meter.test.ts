@@ -20,9 +20,9 @@ import { DlmsClient } from '../../../core/session/client.js';
 import { InMemoryTransport } from '../../../core/session/memory-transport.js';
 import { WrapperLink } from '../../../core/wrapper/link.js';
 import { main } from '../../../electron/cli.js';
-import type { MeterIo } from '../../../electron/cli/meter.js';
+import { parseMeterArgs, type MeterIo } from '../../../electron/cli/meter.js';
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
-import { parseArguments, startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
+import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 import { attr, connect, NOW } from '../integration/support.js';
 import { MeterClient, publicClient } from './meter-client.js';
 
@@ -398,10 +398,10 @@ describe('the strict meter on TCP (127.0.0.1)', () => {
   });
 
   it('reads --strict, --preset strict and --high-secret', () => {
-    expect(parseArguments(['--strict', '--high-secret', 'Gurux']).meter).toEqual({ strict: true, highSecret: 'Gurux' });
-    expect(parseArguments(['--preset', 'strict']).meter).toEqual({ strict: true });
-    expect(() => parseArguments(['--high-secret', 'x'.repeat(17)])).toThrow(/--high-secret/);
-    expect(() => parseArguments(['--high-secret'])).toThrow(/--high-secret/);
+    expect(parseMeterArgs(['--strict', '--high-secret', 'Gurux']).meter).toEqual({ strict: true, highSecret: 'Gurux' });
+    expect(parseMeterArgs(['--preset', 'strict']).meter).toEqual({ strict: true });
+    expect(() => parseMeterArgs(['--high-secret', 'x'.repeat(17)])).toThrow('--high-secret: "17 characters" is not valid: High uses the secret as a 16-byte AES key: 1 to 16 characters');
+    expect(() => parseMeterArgs(['--high-secret'])).toThrow('--high-secret: "" is not valid: needs a value (TEXT)');
   });
 
   it('runs as cosem-studio meter --strict --high-secret, and says so', async () => {
@@ -410,7 +410,7 @@ describe('the strict meter on TCP (127.0.0.1)', () => {
     let listening!: (p: { hdlcPort: number | null }) => void;
     const ready = new Promise<{ hdlcPort: number | null }>((r) => (listening = r));
     const io: MeterIo = { out: (t) => void out.push(t), err: (t) => void out.push(t), stop: new Promise<void>((r) => (stop = r)), listening };
-    const running = main(['meter', '--tcp', '0', '--strict', '--high-secret', 'Gurux'], io);
+    const running = main(['meter', '--hdlc-port', '0', '--wrapper-port', 'off', '--strict', '--high-secret', 'Gurux'], io);
     const { hdlcPort } = await within(ready, 5000, 'the meter listening');
     const peer = await connectTo(hdlcPort!);
     peer.socket.write(peer.link.open()!);
@@ -418,7 +418,7 @@ describe('the strict meter on TCP (127.0.0.1)', () => {
     expect(peer.link.parameters).toEqual({ maxInfoTx: 128, maxInfoRx: 128, windowTx: 1, windowRx: 1 });
     stop();
     expect(await running).toBe(0);
-    expect(out.join('\n')).toMatch(/strict virtual meter .*18 \(High\)/);
+    expect(out.join('\n')).toMatch(/^strict virtual meter .*\n {2}clients .*18 \(high, read-write\)/m);
     const help: string[] = [];
     expect(await main(['meter', '--help'], { out: (t) => void help.push(t), err: () => {} })).toBe(0);
     expect(help.join('\n')).toMatch(/--strict .*lists of at most 10/);

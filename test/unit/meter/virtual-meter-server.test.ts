@@ -7,15 +7,9 @@ import { HdlcLink } from '../../../core/hdlc/link.js';
 import { WrapperLink } from '../../../core/wrapper/link.js';
 import { obis } from '../../../core/meter/values.js';
 import { InputError } from '../../../core/errors.js';
-import { fromHex } from '../../../core/bytes.js';
-import { createVirtualMeter, type VirtualMeterConfig } from '../../../core/meter/index.js';
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
-import {
-  describeClients,
-  parseArguments,
-  startVirtualMeterServer,
-  type VirtualMeterServer,
-} from '../../../electron/services/virtual-meter-server.js';
+import { describeClients } from '../../../electron/cli/meter.js';
+import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 
 /** Drives a client link over a socket; every wait is bounded. */
 class SocketClient {
@@ -133,55 +127,6 @@ describe('the virtual meter TCP server on 127.0.0.1', () => {
     expect(server.wrapperPort).toBeNull();
     await expect(startVirtualMeterServer({ hdlcPort: server.hdlcPort, wrapperPort: null })).rejects.toThrow(/EADDRINUSE/);
     await expect(startVirtualMeterServer({ hdlcPort: null, wrapperPort: null })).rejects.toBeInstanceOf(InputError);
-  });
-
-  it('reads its command line', () => {
-    expect(parseArguments(['--hdlc-port', '5000', '--wrapper-port', 'off', '--serial', '42', '--password', 'abc', '--referencing', 'both'])).toEqual({
-      hdlcPort: 5000,
-      wrapperPort: null,
-      meter: { serialNumber: 42, password: 'abc', referencing: 'both' },
-    });
-    expect(parseArguments(['--preset', 'minimal', '--max-pdu', '256']).meter).toEqual({
-      conformance: ['read', 'write', 'unconfirmed-write', 'parameterized-access', 'get', 'set', 'selective-access', 'action'],
-      maxPduSize: 256,
-    });
-    expect(() => parseArguments(['--preset', 'lenient'])).toThrow(/--preset/);
-    expect(() => parseArguments(['--hdlc-port', 'x'])).toThrow(/--hdlc-port/);
-    expect(() => parseArguments(['--frobnicate'])).toThrow(/usage/);
-  });
-
-  it('reads the security options, never echoing a key or a secret', () => {
-    const o = parseArguments([
-      '--client', '1:high-gmac:authenticated-encryption', '--client', '2:high-sha256:encryption:read-only', '--client', '17:low',
-      '--hls-secret', 'Gurux', '--password', 'pw', '--system-title', '4142434445464748',
-      '--block-cipher-key', '000102030405060708090a0b0c0d0e0f', '--authentication-key', 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF',
-      '--invocation-counter', '99',
-    ]);
-    expect(o.meter).toEqual({
-      password: 'pw',
-      systemTitle: fromHex('4142434445464748'),
-      blockCipherKey: fromHex('000102030405060708090a0b0c0d0e0f'),
-      authenticationKey: fromHex('d0d1d2d3d4d5d6d7d8d9dadbdcdddedf'),
-      invocationCounter: 99,
-      clients: [
-        { address: 1, mechanism: 'high-gmac', policy: 'authenticated-encryption' },
-        { address: 2, mechanism: 'high-sha256', policy: 'encryption', access: 'read-only', secret: 'Gurux' },
-        { address: 17, mechanism: 'low', secret: 'pw' },
-      ],
-    });
-    const config = createVirtualMeter({ crypto: nodeCrypto, ...(o.meter as VirtualMeterConfig) }).config;
-    expect(describeClients(config)).toBe('1 (high-gmac, authenticated-encryption, read-write), 2 (high-sha256, encryption, read-only), 17 (low, read-write)');
-
-    const secretKey = '0f0e0d0c0b0a0908070605040302zz00';
-    const e = (() => { try { parseArguments(['--block-cipher-key', secretKey]); } catch (err) { return err as InputError; } throw new Error('accepted'); })();
-    expect(e.field).toBe('--block-cipher-key');
-    expect(e.message).not.toContain('0f0e0d');
-    expect(() => parseArguments(['--client', '3:high-md5'])).toThrow(/--hls-secret/);
-    expect(() => parseArguments(['--hls-secret', 'x'])).toThrow(/--client/);
-    expect(() => parseArguments(['--client', '3:ultra'])).toThrow(/mechanism/);
-    expect(() => parseArguments(['--client', 'x:none'])).toThrow(/ADDRESS:MECHANISM/);
-    expect(() => parseArguments(['--client', '3:none:most'])).toThrow(/policy/);
-    expect(() => parseArguments(['--system-title', '41'])).toThrow(/--system-title/);
   });
 
   it('gives its meter node:crypto, so the default HLS-GMAC client 1 is there', async () => {

@@ -1,91 +1,45 @@
 /**
  * A load profile charted per interval agrees with its own CSV export: the energy of each interval
- * is the step between consecutive rows of the CSV, for a day (every row drawn) and for a month and
- * a year (averaged into the chart's points, never summed: a point is never above the largest
- * step). The status column is left out of the chart.
+ * is the step between consecutive rows of the CSV, drawn over the span between them, for a day
+ * (every interval drawn); over a month and a year each point is the energy of a calendar period,
+ * the CSV's register at its end minus the register at its start (intervals summed, never
+ * averaged registers differenced). The status column is left out of the chart.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DlmsValue } from '../../../core/axdr/types.js';
-import { captureObjectsFromValue, profileRows } from '../../../core/cosem/profile.js';
-import type { ScalerUnit } from '../../../core/cosem/scaler.js';
-import { obisToBytes, parseObis } from '../../../core/obis.js';
 import { exportProfileCsv } from '../../../electron/services/csv/export.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../../../electron/services/readings/readings-database.js';
-import type { ProfileReadInput } from '../../../electron/services/readings/types.js';
 import { parseCsv } from '../../e2e/support/flows-helpers.js';
-import { DAY, MINUTE, T0, dateTimeOf, tempFolder } from './support.js';
+import { PROFILE_OBIS as OBIS, Q, storedProfile } from './charts-support.js';
+import { DAY, MINUTE, T0, tempFolder } from './support.js';
 
-const Q = 15 * MINUTE;
-const OBIS = '1-0:99.1.0.255';
 const MAX_POINTS = 1500;
-
-const captureObject = (classId: number, obis: string): DlmsValue => ({
-  type: 'structure',
-  items: [
-    { type: 'long-unsigned', value: classId },
-    { type: 'octet-string', value: obisToBytes(parseObis(obis)) },
-    { type: 'integer', value: 2 },
-    { type: 'long-unsigned', value: 0 },
-  ],
-});
-
-const COLUMNS = captureObjectsFromValue({
-  type: 'array',
-  items: [captureObject(8, '0-0:1.0.0.255'), captureObject(1, '0-0:96.10.1.255'), captureObject(3, '1-0:1.8.0.255'), captureObject(3, '1-0:32.7.0.255')],
-});
-const SCALERS = new Map<string, ScalerUnit>([
-  ['1-0:1.8.0.255', { scaler: 0, unit: 30 }],
-  ['1-0:32.7.0.255', { scaler: -1, unit: 35 }],
-]);
-
-/** Wh used in interval i: a daily load shape between 60 and 345 Wh (the issue's peak). */
-const stepAt = (i: number): number => 60 + Math.round(285 * Math.max(0, Math.sin((Math.PI * (i % 96)) / 96)) ** 2);
-
-/** `count` rows from entry 0 (at T0) on: the register is the sum of the steps so far. */
-function profile(deviceId: string, count: number): ProfileReadInput {
-  const items: DlmsValue[] = [];
-  let register = 5_000_000;
-  for (let i = 0; i < count; i++) {
-    if (i > 0) register += stepAt(i);
-    items.push({
-      type: 'structure',
-      items: [
-        { type: 'date-time', value: dateTimeOf(T0 + i * Q) },
-        { type: 'unsigned', value: i % 7 === 0 ? 0x08 : 0 },
-        { type: 'double-long-unsigned', value: register },
-        { type: 'long-unsigned', value: 2300 + (i % 11) },
-      ],
-    });
-  }
-  const table = profileRows(COLUMNS, { type: 'array', items }, { scalerUnits: SCALERS, capturePeriodSeconds: 900 });
-  return { deviceId, obis: OBIS, name: 'Load profile', readAt: T0 + count * Q, ...table };
-}
 
 const dir = tempFolder('cosem-interval-chart-');
 let db: ReadingsDatabase;
 beforeAll(() => {
   db = openReadingsDatabase({ folder: dir.path });
-  db.recordProfile(profile('day', 2 * 96));
-  db.recordProfile(profile('month', 30 * 96));
-  db.recordProfile(profile('year', 365 * 96));
+  db.recordProfile(storedProfile('day', 2 * 96).read);
+  db.recordProfile(storedProfile('month', 30 * 96).read);
+  db.recordProfile(storedProfile('year', 365 * 96).read);
 }, 120_000);
 afterAll(() => {
   db.close();
   dir.remove();
 });
 
-/** The CSV's energy column, and the step from each row to the next (the energy of each interval). */
-async function csvSteps(deviceId: string, range: { from: number; to: number }): Promise<{ times: number[]; steps: number[] }> {
-  const file = join(dir.path, `${deviceId}-${range.from}.csv`);
+/** The CSV's energy column: each row's time and register, and the step from each row to the next
+ * (the energy of each interval). */
+async function csvRows(deviceId: string, range: { from: number; to: number }): Promise<{ times: number[]; registers: number[]; steps: number[] }> {
+  const file = join(dir.path, `${deviceId}-${range.from}-${range.to}.csv`);
   await exportProfileCsv(db, { deviceId, obis: OBIS, ...range }, file);
   const { header, rows } = parseCsv(readFileSync(file, 'utf8'), ',');
   const e = header.findIndex((h) => h.includes('1-0:1.8.0.255'));
   expect(header[e]).toContain('[Wh]');
   const times = rows.map((r) => Date.parse(r[0]!));
   const registers = rows.map((r) => Number(r[e]));
-  return { times: times.slice(1), steps: registers.slice(1).map((v, i) => v - registers[i]!) };
+  return { times, registers, steps: registers.slice(1).map((v, i) => v - registers[i]!) };
 }
 
 function energyLine(deviceId: string, range: { from: number; to: number }, maxPoints?: number) {
@@ -96,48 +50,46 @@ function energyLine(deviceId: string, range: { from: number; to: number }, maxPo
 }
 
 describe('per-interval energy chart against the CSV', () => {
-  it('a day: one point per interval, each the step between two consecutive CSV rows (the first counted from the row before the day)', async () => {
+  it('a day: one point per interval, each the step between two consecutive CSV rows, over the span between them (the first counted from the row before the day)', async () => {
     const day = { from: T0 + DAY, to: T0 + 2 * DAY };
     const { energy } = energyLine('day', day, MAX_POINTS);
-    const before = await csvSteps('day', { from: day.from - Q, to: day.to });
-    expect(energy.times).toEqual(before.times);
-    expect(energy.values).toEqual(before.steps);
+    // The intervals that end in (from, to]: from the row at `from` (itself ending the interval
+    // before the day) to the row at `to`.
+    const csv = await csvRows('day', { from: day.from, to: day.to + 1 });
+    expect(energy).toMatchObject({ quantity: 'energy', period: 'interval', aggregation: 'none' });
+    expect(energy.times).toEqual(csv.times.slice(0, -1));
+    expect(energy.ends).toEqual(csv.times.slice(1));
+    expect(energy.values).toEqual(csv.steps);
     expect(Math.max(...(energy.values as number[]))).toBe(345);
   });
 
-  it('the first row of all has no row before it: no point for it, and no made-up interval', async () => {
-    const { energy } = energyLine('day', { from: T0, to: T0 + DAY });
-    const csv = await csvSteps('day', { from: T0, to: T0 + DAY });
-    expect(energy.times).toEqual(csv.times);
+  it('the first row of all has no row before it: no made-up interval ends there', async () => {
+    const { energy } = energyLine('day', { from: T0 - DAY, to: T0 + DAY });
+    const csv = await csvRows('day', { from: T0, to: T0 + DAY + 1 });
+    expect(energy.times[0]).toBe(T0);
+    expect(energy.ends).toEqual(csv.times.slice(1));
     expect(energy.values).toEqual(csv.steps);
   });
 
-  for (const [deviceId, days] of [
-    ['month', 30],
-    ['year', 365],
+  for (const [deviceId, days, period] of [
+    ['month', 30, 'hour'],
+    ['year', 365, 'day'],
   ] as const) {
-    it(`${days} days averaged into at most ${MAX_POINTS} points stay on the scale of one interval`, async () => {
-      const range = { from: T0, to: T0 + days * DAY };
+    it(`${days} days: one point per ${period}, the CSV's register at its end minus at its start`, async () => {
+      const range = { from: T0 + 12 * 60 * MINUTE, to: T0 + (days - 1) * DAY };
       const { energy } = energyLine(deviceId, range, MAX_POINTS);
-      const csv = await csvSteps(deviceId, range);
-      expect(csv.steps).toHaveLength(days * 96 - 1);
-      expect(energy.times.length).toBeLessThanOrEqual(MAX_POINTS);
-      const values = energy.values.filter((v): v is number => v !== null);
-      const largest = Math.max(...csv.steps);
-      const smallest = Math.min(...csv.steps);
-      expect(largest).toBe(345);
-      // Summing intervals into a point (registers averaged first, then differenced) would put the
-      // peaks near twice the largest step.
-      expect(Math.max(...values)).toBeLessThanOrEqual(largest);
-      expect(Math.min(...values)).toBeGreaterThanOrEqual(smallest);
-      // Each point is the mean of the steps in its bucket: the chart's mean is the CSV's mean.
-      const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-      expect(mean(values)).toBeCloseTo(mean(csv.steps), -1);
-      // A bucket of the chart holds whole CSV steps: its value is their mean, checked for one.
-      const width = Math.ceil((range.to - range.from) / MAX_POINTS);
-      const k = Math.floor(energy.times.length / 2);
-      const inBucket = csv.steps.filter((_, i) => Math.floor((csv.times[i]! - range.from) / width) === Math.floor((energy.times[k]! - range.from) / width));
-      expect(energy.values[k]).toBeCloseTo(mean(inBucket), 9);
+      expect(energy).toMatchObject({ quantity: 'energy', period, aggregation: 'sum' });
+      const csv = await csvRows(deviceId, { from: range.from, to: range.to + 1 });
+      const registerAt = new Map(csv.times.map((t, i) => [t, csv.registers[i]!]));
+      energy.times.forEach((start, k) => {
+        // The first and last periods are cut by the range: their energy is that of the part inside.
+        const from = Math.max(start, range.from);
+        const to = Math.min(energy.ends![k]!, range.to);
+        expect(energy.values[k], new Date(start).toISOString()).toBe(registerAt.get(to)! - registerAt.get(from)!);
+        expect(energy.counts![k]).toBe((to - from) / Q);
+      });
+      // Added up, the periods are the whole range: no interval counted twice or left out.
+      expect(energy.values.reduce((a, b) => a! + b!, 0)).toBe(csv.registers.at(-1)! - csv.registers[0]!);
     }, 60_000);
   }
 

@@ -11,6 +11,7 @@ import { createVirtualMeter } from '../../../core/meter/index.js';
 import { obisToBytes, parseObis } from '../../../core/obis.js';
 import { DlmsClient } from '../../../core/session/client.js';
 import { InMemoryTransport } from '../../../core/session/memory-transport.js';
+import { createPeer } from '../../../core/app/api/rpc.js';
 import { TraceRegistry } from '../../../electron/services/app/traces.js';
 import { LinkTrace, type TraceEntry } from '../../../electron/services/trace.js';
 
@@ -253,7 +254,9 @@ describe('notes of the app in the trace', () => {
 
   it('are numbered, counted, pushed and exported by a connection trace', () => {
     const pushed: { connectionId: string; entries: readonly { seq: number; direction: string; hex: string; summary: string }[] }[] = [];
-    const registry = new TraceRegistry((p) => pushed.push(p));
+    const registry = new TraceRegistry();
+    const { peer } = createPeer('p1', (m) => pushed.push(m.payload as (typeof pushed)[number]));
+    registry.watch(peer, 'conn-1');
     const t = registry.trace('conn-1', 'hdlc', []);
     t.send(frame('SNRM', new Uint8Array(0), {}, true), 0);
     t.note('recovery: reading one attribute per request from now on', 1);
@@ -263,12 +266,13 @@ describe('notes of the app in the trace', () => {
       [2, 'note', ''],
       [3, 'rx', 'hex'],
     ]);
-    expect(registry.links()).toEqual([{ connectionId: 'conn-1', entries: 3, lastSeq: 3 }]);
+    expect(registry.links()).toMatchObject([{ connectionId: 'conn-1', entries: 3, lastSeq: 3, paused: false }]);
     registry.flush();
     expect(pushed).toHaveLength(1);
     expect(pushed[0]!.entries.map((e) => e.direction)).toEqual(['tx', 'note', 'rx']);
     expect(t.exportText().split('\n')[2]).toBe('#2 1970-01-01T00:00:00.001Z -- recovery: reading one attribute per request from now on');
-    t.setCapacity(2);
+    // A budget of about two entries keeps the newest two.
+    t.setBudget(t.bytes - 1);
     expect(t.views().map((v) => v.direction)).toEqual(['note', 'rx']);
     registry.close();
   });

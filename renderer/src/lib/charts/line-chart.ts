@@ -5,7 +5,7 @@
 import type { LineChartSpec } from './series.js';
 
 export interface LineChartHandle {
-  /** New lines or new points (lines are mutated in place and handed again) or a new range. */
+  /** Other lines (new points make new lines; none is changed in place) or a new range. */
   update(spec: LineChartSpec): void;
   /** The time under a horizontal pixel of the canvas (clamped to the plot), for drag-to-zoom. */
   timeAt?(offsetX: number): number | null;

@@ -1,3 +1,5 @@
+import { errorText } from '../error-text.js';
+
 /**
  * The confirm button of a dialog: runs the action once at a time, closes the dialog when it succeeds,
  * and keeps the refusal (the backend's "used by ...", "changes not allowed") to show in place.
@@ -19,7 +21,7 @@ export class ConfirmAction {
       await this.action();
       this.done();
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

@@ -8,6 +8,7 @@
 import type * as z from 'zod';
 import { problemsOf, type ConfigProblem } from '../../../../core/app/validate.js';
 import { ApiCallError } from '../../../../core/app/api/rpc.js';
+import { errorText } from '../error-text.js';
 import { itemPath } from './paths.js';
 
 /** A number field left empty arrives as null: say "missing" rather than "null is not valid". */
@@ -102,7 +103,7 @@ export class FormState<S extends z.ZodType> {
       this.serverProblems = e.problems.map((p) => ({ path: itemPath(p.path), message: readable(p.message) }));
       this.formError = e.message;
     } else {
-      this.formError = e instanceof Error ? e.message : String(e);
+      this.formError = errorText(e);
     }
   }
 

@@ -4,10 +4,9 @@
  */
 import { pollCoverage } from '../../../../core/app/poll-coverage.js';
 import type { AppConfig } from '../../../../core/app/schema.js';
+import type { ItemList } from '../items/kinds.js';
 
-export type CoveredList = 'connections' | 'devices' | 'groups';
-
-export function notReadNote(config: AppConfig | null, list: CoveredList, draft: { readonly id: string }): string | undefined {
+export function notReadNote(config: AppConfig | null, list: ItemList, draft: { readonly id: string }): string | undefined {
   if (config === null) return undefined;
   const items = config[list] as readonly { readonly id: string }[];
   const at = items.findIndex((x) => x.id === draft.id);

@@ -3,15 +3,17 @@
  * and what to tell the person afterwards. In browser mode the saved file is downloaded through the
  * one-time URL the server answered with.
  */
-import type { ExportOutcome } from '../../../../core/app/api/types.js';
+import { CSV_PRESET_NAMES, type CsvPresetName, type ExportOutcome } from '../../../../core/app/api/types.js';
 
-export type CsvPreset = 'standard' | 'excel-eu';
+export type CsvPreset = CsvPresetName;
 export type CsvTimeZone = 'utc' | 'local';
 
-export const CSV_PRESET_CHOICES: readonly { readonly id: CsvPreset; readonly label: string }[] = [
-  { id: 'standard', label: 'Comma ( , ) and point ( . )' },
-  { id: 'excel-eu', label: 'Semicolon ( ; ) and comma ( , )' },
-];
+const PRESET_LABELS: Readonly<Record<CsvPreset, string>> = {
+  standard: 'Comma ( , ) and point ( . )',
+  'excel-europe': 'Semicolon ( ; ) and comma ( , )',
+};
+
+export const CSV_PRESET_CHOICES: readonly { readonly id: CsvPreset; readonly label: string }[] = CSV_PRESET_NAMES.map((id) => ({ id, label: PRESET_LABELS[id] }));
 
 export const TIME_ZONE_CHOICES: readonly { readonly id: CsvTimeZone; readonly label: string }[] = [
   { id: 'utc', label: 'UTC' },

@@ -38,7 +38,14 @@ export class JobTracker {
 export function progressText(e: ProgressEvent | null): string {
   if (e === null) return 'Starting…';
   const parts = e.total > 0 ? `${e.done} of ${e.total} parts` : `${e.done} parts`;
-  return `${parts}, ${e.rows} ${e.rows === 1 ? 'row' : 'rows'}`;
+  let text = `${parts}, ${e.rows} ${e.rows === 1 ? 'row' : 'rows'}`;
+  // Speed and time left once the first part has ended (the backend sends null before).
+  if (e.rowsPerSecond != null) text += `, ${e.rowsPerSecond < 10 ? e.rowsPerSecond.toFixed(1) : Math.round(e.rowsPerSecond)} rows/s`;
+  if (e.state === 'running' && e.remainingMs != null) {
+    const s = Math.ceil(e.remainingMs / 1000);
+    text += s < 60 ? `, about ${s} s left` : `, about ${Math.floor(s / 60)} min ${s % 60} s left`;
+  }
+  return text;
 }
 
 /** Normalise OBIS text for comparison (the configuration and the database both keep the canonical form). */

@@ -3,8 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mount, unmount } from 'svelte';
 import type { AppConfig } from '../../../../core/app/schema.js';
 import App from '../../../../renderer/src/App.svelte';
-import { setApi } from '../../../../renderer/src/lib/api.js';
-import { resetAppState } from '../../../../renderer/src/lib/app-state.svelte.js';
+import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import { navigate } from '../../../../renderer/src/lib/router.svelte.js';
 import { button, click, labelled, settle, type } from './dom.js';
 import { device, fakeApi, tcpConnection } from './fake-api.js';
@@ -18,7 +17,6 @@ beforeEach(() => {
 afterEach(() => {
   if (app !== null) unmount(app);
   app = null;
-  resetAppState();
   document.body.innerHTML = '';
 });
 
@@ -31,10 +29,8 @@ const config: Partial<AppConfig> = {
 describe('Browse objects names every class', () => {
   it('shows classes the spec does not list by their Blue Book name, and lets only the spec classes be used', async () => {
     const api = fakeApi(config);
-    setApi(api);
-    resetAppState();
     navigate('#/groups/group-1');
-    app = mount(App, { target: document.body });
+    app = mount(App, { target: document.body, context: appContext(api) });
     await settle();
     api.handle('devices.browse', () => [
       { obis: '1-0:1.8.0.255', classId: 3, version: 0, name: 'Active energy import (+A), total', classLabel: 'REGISTER (ID: 3)' },

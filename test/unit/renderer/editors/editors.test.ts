@@ -4,8 +4,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import { LIMITS } from '../../../../core/app/limits.js';
 import type { AppConfig, PhysicalDevice } from '../../../../core/app/schema.js';
 import App from '../../../../renderer/src/App.svelte';
-import { setApi } from '../../../../renderer/src/lib/api.js';
-import { resetAppState } from '../../../../renderer/src/lib/app-state.svelte.js';
+import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import { navigate } from '../../../../renderer/src/lib/router.svelte.js';
 import { button, choose, click, hasLabel, labelled, messageOf, settle, type } from './dom.js';
 import { device, fakeApi, tcpConnection, type FakeApi } from './fake-api.js';
@@ -14,10 +13,8 @@ let app: ReturnType<typeof mount> | null = null;
 
 async function open(path: string, initial: Partial<AppConfig>): Promise<FakeApi> {
   const api = fakeApi(initial);
-  setApi(api);
-  resetAppState();
   navigate(path);
-  app = mount(App, { target: document.body });
+  app = mount(App, { target: document.body, context: appContext(api) });
   await settle();
   return api;
 }
@@ -29,7 +26,6 @@ beforeEach(() => {
 function closeAndReset(): void {
   if (app !== null) unmount(app);
   app = null;
-  resetAppState();
   document.body.innerHTML = '';
 }
 

@@ -2,8 +2,7 @@
 import { mount, unmount } from 'svelte';
 import type { AppConfig } from '../../../../core/app/schema.js';
 import App from '../../../../renderer/src/App.svelte';
-import { setApi } from '../../../../renderer/src/lib/api.js';
-import { resetAppState } from '../../../../renderer/src/lib/app-state.svelte.js';
+import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import { navigate } from '../../../../renderer/src/lib/router.svelte.js';
 import { settle } from './dom.js';
 import { fakeApi, type FakeApi } from './fake-api.js';
@@ -13,11 +12,10 @@ let mounted: ReturnType<typeof mount> | null = null;
 export async function openApp(path: string, initial: Partial<AppConfig> = {}, prepare?: (api: FakeApi) => void): Promise<FakeApi> {
   const api = fakeApi(initial);
   prepare?.(api);
-  setApi(api);
-  resetAppState();
   navigate(path);
   document.body.innerHTML = '';
-  mounted = mount(App, { target: document.body });
+  // The fake reaches the views as the real client does: through the Svelte context.
+  mounted = mount(App, { target: document.body, context: appContext(api) });
   await settle();
   return api;
 }
@@ -25,5 +23,4 @@ export async function openApp(path: string, initial: Partial<AppConfig> = {}, pr
 export function closeApp(): void {
   if (mounted !== null) unmount(mounted);
   mounted = null;
-  resetAppState();
 }

@@ -19,9 +19,13 @@ describe('routes', () => {
     expect(parseRoute('')).toEqual({ page: 'main' });
     expect(parseRoute('#/')).toEqual({ page: 'main' });
     expect(parseRoute('#/connections')).toEqual({ page: 'connections' });
-    expect(parseRoute('#/connections/connection-2')).toEqual({ page: 'connection', id: 'connection-2' });
-    expect(parseRoute('#/devices/device-1')).toEqual({ page: 'device', id: 'device-1' });
-    expect(parseRoute('#/groups/group-1')).toEqual({ page: 'group', id: 'group-1' });
+    expect(parseRoute('#/connections/connection-2')).toEqual({ page: 'item', list: 'connections', id: 'connection-2' });
+    expect(parseRoute('#/devices/device-1')).toEqual({ page: 'item', list: 'devices', id: 'device-1' });
+    expect(parseRoute('#/groups/group-1')).toEqual({ page: 'item', list: 'groups', id: 'group-1' });
+    // A list's name alone is the page the list is on.
+    expect(parseRoute('#/devices')).toEqual({ page: 'main' });
+    expect(parseRoute('#/groups')).toEqual({ page: 'main' });
+    expect(parseRoute('#/devices/a%2Fb')).toEqual({ page: 'item', list: 'devices', id: 'a/b' });
     expect(parseRoute('#/readings')).toEqual({ page: 'readings', groupId: null });
     expect(parseRoute('#/readings/group-3')).toEqual({ page: 'readings', groupId: 'group-3' });
     expect(parseRoute('#/trace/connection-1')).toEqual({ page: 'trace', connectionId: 'connection-1' });

@@ -50,7 +50,9 @@ const BUFFER_RANGE = { from: Date.UTC(2026, 11, 7, 9), to: Date.UTC(2026, 11, 7,
 
 /** The stored profile's energy channel as the backend charts it, per interval or as the register. */
 function chartAnswer(arg: { profileId: number; range: { from: number; to: number }; energy?: 'interval' | 'register' }): ChartSeriesView[] {
-  return [{ seriesId: 1, name: 'Active energy import (+A), total', obis: '1-0:1.8.0.255', unit: 'kWh', times: [BUFFER_RANGE.to - 1], values: [arg.energy === 'register' ? 12.75 : 0.25] }];
+  const line = { seriesId: 1, name: 'Active energy import (+A), total', obis: '1-0:1.8.0.255', unit: 'kWh', period: 'interval', aggregation: 'none' } as const;
+  if (arg.energy === 'register') return [{ ...line, quantity: 'value', times: [BUFFER_RANGE.to - 1], values: [12.75] }];
+  return [{ ...line, quantity: 'energy', times: [BUFFER_RANGE.from], ends: [BUFFER_RANGE.to - 1], values: [0.25] }];
 }
 
 function readAnswer(arg: { obis: string; classId: number; attribute?: number; entries?: number }): MeterReadView {
@@ -196,10 +198,10 @@ describe('meter page object', () => {
     click(treeButtons().find((b) => b.textContent?.includes('1-0:99.1.0.255'))!);
     click(button('Read entries'));
     await settle();
-    expect(api.callsOf('profiles.chart').at(-1)!.arg).toEqual({ profileId: 3, range: BUFFER_RANGE, energy: 'interval', maxPoints: 1500 });
+    expect(api.callsOf('profiles.chart').at(-1)!.arg).toEqual({ profileId: 3, range: BUFFER_RANGE, energy: 'interval', maxPoints: 1500, timeZone: new Intl.DateTimeFormat().resolvedOptions().timeZone });
     const chart = () => charts.find((c) => c.label === 'Channels of Load profile with recording period 1 over time')!.specs.at(-1)!;
     expect(chart().range).toEqual(BUFFER_RANGE);
-    expect(chart().lines.map((l) => [l.label, l.points.map((p) => p.y)])).toEqual([['Active energy import (+A), total (kWh) per interval', [0.25]]]);
+    expect(chart().lines.map((l) => [l.label, l.points.map((p) => p.y)])).toEqual([['Active energy import (+A), total per 15 min (kWh)', [0.25]]]);
 
     choose(labelled('Energy', document) as HTMLSelectElement, 'Register readings');
     await settle();

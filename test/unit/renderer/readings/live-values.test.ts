@@ -7,8 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mount, unmount } from 'svelte';
-import { setApi } from '../../../../renderer/src/lib/api.js';
-import { resetAppState } from '../../../../renderer/src/lib/app-state.svelte.js';
+import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import { setLineChartFactory } from '../../../../renderer/src/lib/charts/line-chart.js';
 import type { LineChartSpec } from '../../../../renderer/src/lib/charts/series.js';
 import { setTimeDisplay } from '../../../../renderer/src/lib/time.js';
@@ -47,9 +46,7 @@ async function open(status: unknown = EMPTY_STATUS, chart: unknown[] = [], answe
     'profiles.list': () => [],
     ...answers,
   });
-  setApi(api.client);
-  resetAppState();
-  component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => T0 } });
+  component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => T0 }, context: appContext(api.client) });
   await settle(10);
 }
 
@@ -85,7 +82,6 @@ afterEach(() => {
   target.remove();
   setLineChartFactory(null);
   setTimeDisplay({});
-  resetAppState();
 });
 
 describe('live values', () => {
@@ -180,7 +176,7 @@ describe('live values', () => {
 
 describe('the history chart', () => {
   it('draws the first minute of readings across the chart, not at the right edge of "Last 1 h"', async () => {
-    await open(EMPTY_STATUS, [{ seriesId: 1, name: 'Voltage L1', obis: '1-0:32.7.0.255', unit: 'V', times: [T0 - 10_000, T0 - 5000], values: [230.1, 230.4] }]);
+    await open(EMPTY_STATUS, [{ seriesId: 1, name: 'Voltage L1', obis: '1-0:32.7.0.255', unit: 'V', quantity: 'value', period: 'interval', aggregation: 'none', times: [T0 - 10_000, T0 - 5000], values: [230.1, 230.4] }]);
     const history = charts.find((c) => c.label?.startsWith('History'))!;
     const range = history.specs.at(-1)!.range;
     expect(range.to).toBe(T0);

@@ -12,13 +12,15 @@ import type { DlmsValue } from '../../../../core/axdr/types.js';
 import { captureObjectsFromValue, profileRows } from '../../../../core/cosem/profile.js';
 import type { ScalerUnit } from '../../../../core/cosem/scaler.js';
 import { obisToBytes, parseObis } from '../../../../core/obis.js';
-import { chartView } from '../../../../electron/services/app/views.js';
+import type { ProfilePageAt } from '../../../../core/app/api/types.js';
+import { ProfileService } from '../../../../electron/services/app/profiles.js';
+import type { ReadingsQueries } from '../../../../electron/services/app/readings-queries.js';
+import type { SessionServices } from '../../../../electron/services/app/sessions.js';
 import { exportProfileCsv } from '../../../../electron/services/csv/export.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../../../../electron/services/readings/readings-database.js';
-import { setApi } from '../../../../renderer/src/lib/api.js';
-import { resetAppState } from '../../../../renderer/src/lib/app-state.svelte.js';
+import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import { setLineChartFactory } from '../../../../renderer/src/lib/charts/line-chart.js';
-import type { LineChartSpec } from '../../../../renderer/src/lib/charts/series.js';
+import type { LineChartSpec, SpanPoint } from '../../../../renderer/src/lib/charts/series.js';
 import { setTimeDisplay } from '../../../../renderer/src/lib/time.js';
 import { toLocalInput } from '../../../../renderer/src/views/readings/range.js';
 import ReadingsView from '../../../../renderer/src/views/readings/ReadingsView.svelte';
@@ -77,24 +79,16 @@ afterAll(() => {
   dir.remove();
 });
 
-/** The backend's profiles.* answers, from the database (as ProfileService gives them). */
+/** The backend's profiles.* answers, from the database, by the backend's own ProfileService. */
 function profileHandlers() {
-  const info = () => db.profiles('dev-1').map((p) => ({ ...p }));
+  const service = new ProfileService({} as SessionServices, () => db, {} as ReadingsQueries, () => {});
+  const info = () => service.list('dev-1');
   return {
     'profiles.list': () => info(),
     'profiles.chart': (a: { range: { from: number; to: number }; maxPoints?: number; energy?: 'register' | 'interval' }) =>
-      db
-        .chartProfile('dev-1', OBIS, a.range, { ...(a.maxPoints === undefined ? {} : { maxPoints: a.maxPoints }), ...(a.energy === undefined ? {} : { energy: a.energy }) })
-        .map(chartView),
-    'profiles.table': (a: { range: { from: number; to: number }; offset: number; limit: number }) => {
-      const stored = db.profileRows('dev-1', OBIS, a.range, a.offset + a.limit);
-      return {
-        profile: info()[0],
-        columns: (stored?.columns ?? []).map((c) => ({ name: c.name, obis: c.obis, classId: c.classId, attribute: c.attribute, unit: c.unit === '' ? null : c.unit })),
-        rows: (stored?.rows ?? []).slice(a.offset).map((r) => ({ captureAt: r.captureAt, cells: r.texts.map((t, i) => t ?? (r.numbers[i] === null ? null : String(r.numbers[i]))) })),
-        total: db.profileRows('dev-1', OBIS, a.range)?.rows.length ?? 0,
-      };
-    },
+      service.chart(info()[0]!.id, a.range, { maxPoints: a.maxPoints, energy: a.energy }),
+    'profiles.table': (a: { profileId: number; range: { from: number; to: number }; page: ProfilePageAt; limit: number }) =>
+      service.table(a.profileId, a.range, a.page, a.limit),
   };
 }
 
@@ -154,9 +148,7 @@ async function open(extra: Record<string, (arg: any) => unknown> = {}): Promise<
     ...profileHandlers(),
     ...extra,
   });
-  setApi(api.client);
-  resetAppState();
-  component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => nowMs } });
+  component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => nowMs }, context: appContext(api.client) });
   await settle(10);
 }
 
@@ -178,7 +170,6 @@ afterEach(() => {
   target.remove();
   setLineChartFactory(null);
   setTimeDisplay({});
-  resetAppState();
 });
 
 /** The CSV's energy steps (row to next row) over a range, as exported. */
@@ -204,14 +195,18 @@ describe('the profile chart per interval', () => {
     const spec = profileChart();
     expect(spec.range).toEqual({ from: FIRST, to: T0 });
     const line = spec.lines.find((l) => l.obis === '1-0:1.8.0.255')!;
-    expect(line.label).toBe('Active energy import (+A), total (Wh) per interval');
-    const ys = line.points.map((p) => p.y).filter((y): y is number => y !== null);
-    expect(ys.length).toBeGreaterThan(1000);
-    const steps = await csvSteps({ from: FIRST, to: T0 });
+    // Energy per hour as bars: each the sum of the (at most four) intervals that end in it.
+    expect(line).toMatchObject({ label: 'Active energy import (+A), total per hour (Wh)', draw: 'bars', period: 'hour' });
+    const bars = line.points as SpanPoint[];
+    expect(bars.length).toBeGreaterThan(700);
+    expect(bars.every((b) => b.to - b.from === 3_600_000 && (b.n ?? 0) <= 4)).toBe(true);
+    const steps = await csvSteps({ from: FIRST, to: T0 + 1 });
     expect(Math.max(...steps)).toBe(345);
-    expect(Math.max(...ys)).toBeLessThanOrEqual(345);
-    expect(Math.min(...ys)).toBeGreaterThanOrEqual(Math.min(...steps));
-    // What the backend was asked for: the intervals, taken before it averages.
+    const ys = bars.map((p) => p.y).filter((y): y is number => y !== null);
+    expect(Math.max(...ys)).toBeLessThanOrEqual(4 * 345);
+    // Added up, the bars are the CSV's steps: no interval counted twice or left out.
+    expect(ys.reduce((a, b) => a + b, 0)).toBe(steps.reduce((a, b) => a + b, 0));
+    // What the backend was asked for: the energy used (summed from the intervals, never averaged registers).
     expect(api.callsOf('profiles.chart').at(-1)).toMatchObject({ maxPoints: 1500, energy: 'interval' });
   });
 
@@ -219,9 +214,9 @@ describe('the profile chart per interval', () => {
     await open();
     const spec = profileChart();
     const line = spec.lines.find((l) => l.obis === '1-0:1.8.0.255')!;
-    const steps = await csvSteps({ from: spec.range.from, to: spec.range.to });
-    // The day's first interval counts from the row before the day.
-    expect(line.points.map((p) => p.y)).toEqual([stepAt(ROWS - 96), ...steps]);
+    // The intervals that end in the day, each the step between two consecutive CSV rows.
+    const steps = await csvSteps({ from: spec.range.from, to: spec.range.to + 1 });
+    expect(line.points.map((p) => p.y)).toEqual(steps);
     choose(inputByLabel('Energy', section()) as HTMLSelectElement, 'register');
     await settle(10);
     expect(api.callsOf('profiles.chart').at(-1)).toMatchObject({ energy: 'register' });
@@ -235,7 +230,7 @@ describe('the status column', () => {
     expect(profileChart().lines.map((l) => l.obis)).toEqual(['1-0:1.8.0.255']);
     const s = [...section().querySelectorAll('table thead th')].findIndex((th) => th.getAttribute('title') === '0-0:96.10.1.255');
     expect(s).toBeGreaterThan(0);
-    const cells = [...section().querySelectorAll('table tbody tr')].map((tr) => tr.querySelectorAll('td')[s]!.textContent?.trim());
+    const cells = [...section().querySelectorAll('table tbody tr[data-at]')].map((tr) => tr.querySelectorAll('td')[s]!.textContent?.trim());
     expect(cells).toContain('0x88 power down, daylight saving');
     expect(cells).toContain('0x00');
   });
@@ -316,6 +311,6 @@ describe('the CSV dialog', () => {
     expect(asked.to).toBeGreaterThan(newest);
     // The table counts the same rows as the page says are stored in the range.
     const pager = section().querySelector('.pager')!.textContent!;
-    expect(pager).toMatch(new RegExp(`of ${db.profileRows('dev-1', OBIS, asked)!.rows.length}`));
+    expect(pager).toContain(`of ${db.profileRows('dev-1', OBIS, asked)!.rows.length.toLocaleString('en-US')}`);
   });
 });

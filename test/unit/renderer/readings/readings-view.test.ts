@@ -1,12 +1,16 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
-import { setApi } from '../../../../renderer/src/lib/api.js';
-import { resetAppState } from '../../../../renderer/src/lib/app-state.svelte.js';
+import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import { setLineChartFactory } from '../../../../renderer/src/lib/charts/line-chart.js';
 import type { LineChartSpec } from '../../../../renderer/src/lib/charts/series.js';
 import ReadingsView from '../../../../renderer/src/views/readings/ReadingsView.svelte';
 import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, settle, type FakeApi } from './fake-api.js';
+
+/** A chart answer's lines of readings: one point per reading. */
+const READINGS = { quantity: 'value', period: 'interval', aggregation: 'none' } as const;
+/** The zone the charts' days follow: the page's own. */
+const ZONE = new Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** What the views handed to the charts, newest last, per chart created. */
 let charts: { specs: LineChartSpec[]; label: string | null }[] = [];
@@ -63,19 +67,24 @@ function baseHandlers(now: number, extra: Record<string, (arg: any) => unknown> 
           }
         : null,
     'readings.chart': () => [
-      { seriesId: 1, name: 'Active energy import', obis: '1-0:1.8.0.255', unit: 'kWh', times: [now - 120_000, now - 60_000], values: [1234.3, 1234.4] },
-      { seriesId: 2, name: 'Active power', obis: '1-0:1.7.0.255', unit: 'W', times: [now - 120_000, now - 60_000], values: [228, null] },
+      { ...READINGS, seriesId: 1, name: 'Active energy import', obis: '1-0:1.8.0.255', unit: 'kWh', times: [now - 120_000, now - 60_000], values: [1234.3, 1234.4] },
+      { ...READINGS, seriesId: 2, name: 'Active power', obis: '1-0:1.7.0.255', unit: 'W', times: [now - 120_000, now - 60_000], values: [228, null] },
     ],
     'profiles.list': () => [{ id: 7, deviceId: 'dev-1', obis: '1-0:99.1.0.255', name: 'Load profile', rows: 2, firstCaptureAt: now - 3_600_000, lastCaptureAt: now - 900_000 }],
-    'profiles.chart': () => [{ seriesId: 11, name: 'Energy +A', obis: '1-0:1.8.0.255', unit: 'kWh', times: [now - 3_600_000, now - 900_000], values: [10, 11] }],
-    'profiles.table': ({ offset }: { offset: number }) => ({
+    // The energy used per interval (each from two consecutive rows), or the register as read.
+    'profiles.chart': (a: { energy?: string }) =>
+      a.energy === 'register'
+        ? [{ ...READINGS, seriesId: 11, name: 'Energy +A', obis: '1-0:1.8.0.255', unit: 'kWh', times: [now - 3_600_000, now - 900_000], values: [10, 11] }]
+        : [{ seriesId: 11, name: 'Energy +A', obis: '1-0:1.8.0.255', unit: 'kWh', quantity: 'energy', period: 'interval', aggregation: 'none', times: [now - 1_800_000], ends: [now - 900_000], values: [1] }],
+    'profiles.table': () => ({
       profile: { id: 7, deviceId: 'dev-1', obis: '1-0:99.1.0.255', name: 'Load profile', rows: 2, firstCaptureAt: now - 3_600_000, lastCaptureAt: now - 900_000 },
       columns: [{ name: 'Energy +A', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, unit: 'kWh' }],
       rows: [
         { captureAt: now - 3_600_000, cells: ['10'] },
         { captureAt: now - 900_000, cells: ['11'] },
-      ].slice(offset),
+      ],
       total: 2,
+      index: 0,
     }),
     ...extra,
   };
@@ -109,15 +118,12 @@ describe('ReadingsView', () => {
     component = null;
     target.remove();
     setLineChartFactory(null);
-    resetAppState();
-    vi.restoreAllMocks();
+      vi.restoreAllMocks();
   });
 
   async function open(groupId: string | null, extra: Record<string, (arg: any) => unknown> = {}): Promise<void> {
     api = fakeApi(baseHandlers(T0, extra));
-    setApi(api.client);
-    resetAppState();
-    component = mount(ReadingsView, { target, props: { groupId, now } });
+    component = mount(ReadingsView, { target, props: { groupId, now }, context: appContext(api.client) });
     await settle();
   }
 
@@ -170,7 +176,7 @@ describe('ReadingsView', () => {
     await open('grp-1');
     const history = charts.find((c) => c.label?.startsWith('History'))!;
     expect(history).toBeDefined();
-    expect(api.callsOf('readings.chart')).toEqual([{ groupId: 'grp-1', range: { from: T0 - 3_600_000, to: T0 }, maxPoints: 1500 }]);
+    expect(api.callsOf('readings.chart')).toEqual([{ groupId: 'grp-1', range: { from: T0 - 3_600_000, to: T0 }, maxPoints: 1500, timeZone: ZONE }]);
     let last = history.specs.at(-1)!;
     expect(last.lines.map((l) => l.label)).toEqual(['Active energy import (kWh)', 'Active power (W)']);
     expect(last.lines[1]!.points).toEqual([
@@ -189,7 +195,7 @@ describe('ReadingsView', () => {
     const select = document.getElementById('history-grp-1-range') as HTMLSelectElement;
     setValue(select, '24h');
     await settle();
-    expect(api.callsOf('readings.chart').at(-1)).toEqual({ groupId: 'grp-1', range: { from: T0 - 86_400_000, to: T0 }, maxPoints: 1500 });
+    expect(api.callsOf('readings.chart').at(-1)).toEqual({ groupId: 'grp-1', range: { from: T0 - 86_400_000, to: T0 }, maxPoints: 1500, timeZone: ZONE });
   });
 
   it('exports the group: the dialog sends the chosen range, preset and time zone and reports the saved rows', async () => {
@@ -206,7 +212,7 @@ describe('ReadingsView', () => {
     setValue(inputByLabel('To', dialog), '2026-01-11T06:30');
     const preset = inputByLabel('Delimiter and decimal', dialog) as HTMLSelectElement;
     expect([...preset.options].map((o) => o.textContent)).toEqual(['Comma ( , ) and point ( . )', 'Semicolon ( ; ) and comma ( , )']);
-    setValue(preset, 'excel-eu');
+    setValue(preset, 'excel-europe');
     setValue(inputByLabel('Time zone', dialog), 'local');
     button('Export', dialog).click();
     await settle();
@@ -214,7 +220,7 @@ describe('ReadingsView', () => {
       {
         groupId: 'grp-1',
         range: { from: new Date(2026, 0, 10, 0, 0).getTime(), to: new Date(2026, 0, 11, 6, 30).getTime() },
-        format: { preset: 'excel-eu', timeZone: 'local' },
+        format: { preset: 'excel-europe', timeZone: 'local' },
       },
     ]);
     expect(document.querySelector('[role="dialog"]')).toBeNull();
@@ -262,13 +268,13 @@ describe('ReadingsView', () => {
     expect(section).not.toBeNull();
     expect(api.callsOf('profiles.list')).toEqual([{ deviceId: 'dev-1' }]);
     // Newest row 15 min ago: the last 24 hours are shown.
-    expect(api.callsOf('profiles.chart')[0]).toEqual({ profileId: 7, range: { from: T0 - 86_400_000, to: T0 }, maxPoints: 1500, energy: 'interval' });
+    expect(api.callsOf('profiles.chart')[0]).toEqual({ profileId: 7, range: { from: T0 - 86_400_000, to: T0 }, maxPoints: 1500, energy: 'interval', timeZone: ZONE });
     const rows = [...section.querySelectorAll('table tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim()));
     expect(rows.map((r) => r[1])).toEqual(['10', '11']);
-    expect(section.querySelector('.pager')?.textContent?.replace(/\s+/g, ' ').trim()).toBe('Previous Rows 1–2 of 2 Next');
+    expect(section.querySelector('.pager .buttons')?.textContent?.replace(/\s+/g, ' ').trim()).toBe('First Previous Rows 1–2 of 2 Next Last');
     const chart = charts.find((c) => c.label === 'Channels of Load profile over time')!;
-    // Energy channels are charted per interval by default; "Register readings" shows the register.
-    expect(chart.specs.at(-1)!.lines.map((l) => l.label)).toEqual(['Energy +A (kWh) per interval']);
+    // Energy channels are charted as the energy used (bars) by default; "Register readings" shows the register.
+    expect(chart.specs.at(-1)!.lines.map((l) => [l.label, l.draw])).toEqual([['Energy +A per 15 min (kWh)', 'bars']]);
     setValue(inputByLabel('Energy', section), 'register');
     await settle();
     expect(chart.specs.at(-1)!.lines.map((l) => l.label)).toEqual(['Energy +A (kWh)']);
@@ -303,8 +309,8 @@ describe('ReadingsView', () => {
     expect(section.textContent).toContain('Read cancelled after 2 of 4 parts, 48 rows');
     // The chart and table show the range just read together with the one shown before.
     expect(api.callsOf('profiles.chart').length).toBe(chartsBefore + 1);
-    expect(api.callsOf('profiles.chart').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, maxPoints: 1500, energy: 'interval' });
-    expect(api.callsOf('profiles.table').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, offset: 0, limit: 24 });
+    expect(api.callsOf('profiles.chart').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, maxPoints: 1500, energy: 'interval', timeZone: ZONE });
+    expect(api.callsOf('profiles.table').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, page: { kind: 'first' }, limit: 24 });
   });
 
   it('reads another range of a profile from "Read range..."', async () => {
@@ -345,7 +351,7 @@ describe('ReadingsView', () => {
     expect(document.querySelector('.selection')).toBeNull();
     // The hour is drawn from just before its first reading (2 minutes ago) on: the drag is across that.
     const shown = T0 - 126_000;
-    expect(api.callsOf('readings.chart').at(-1)).toEqual({ groupId: 'grp-1', range: { from: shown + 10 * 60_000, to: shown + 40 * 60_000 }, maxPoints: 1500 });
+    expect(api.callsOf('readings.chart').at(-1)).toEqual({ groupId: 'grp-1', range: { from: shown + 10 * 60_000, to: shown + 40 * 60_000 }, maxPoints: 1500, timeZone: ZONE });
     expect((document.getElementById('history-grp-1-range') as HTMLSelectElement).value).toBe('custom');
     // A click is not a drag.
     pointer('pointerdown', 50);

@@ -2,8 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mount, unmount } from 'svelte';
 import type { TraceEntryView } from '../../../../core/app/api/types.js';
-import { setApi } from '../../../../renderer/src/lib/api.js';
-import { resetAppState } from '../../../../renderer/src/lib/app-state.svelte.js';
+import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import TraceView from '../../../../renderer/src/views/trace/TraceView.svelte';
 import { directionLabel, directionMark, entriesText, entryMatches } from '../../../../renderer/src/views/trace/trace-model.js';
 import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, settle } from '../readings/fake-api.js';
@@ -43,7 +42,6 @@ describe('TraceView shows notes', () => {
     if (component !== null) unmount(component);
     component = null;
     target.remove();
-    resetAppState();
   });
 
   it('in a row of their own, styled apart, without bytes', async () => {
@@ -53,11 +51,11 @@ describe('TraceView shows notes', () => {
       'status.get': () => EMPTY_STATUS,
       'ports.list': () => [],
       'trace.links': () => [{ connectionId: 'conn-1', entries: 3, lastSeq: 3 }],
+      'trace.watch': () => ({ watchId: 'w1', link: { connectionId: 'conn-1', entries: 3, lastSeq: 3, bytes: 1000, budgetBytes: 1e6, paused: false, skipped: 0 } }),
+      'trace.unwatch': () => ({ stopped: true }),
       'trace.get': () => entries,
     });
-    setApi(api.client);
-    resetAppState();
-    component = mount(TraceView, { target, props: { connectionId: 'conn-1' } });
+    component = mount(TraceView, { target, props: { connectionId: 'conn-1' }, context: appContext(api.client) });
     await settle();
     const rows = [...document.querySelectorAll('tr[data-seq]')];
     expect(rows.map((r) => r.className.split(/\s+/)[0])).toEqual(['tx', 'note', 'rx']);
