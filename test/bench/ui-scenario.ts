@@ -211,9 +211,15 @@ export async function runUiScenario(log: (line: string) => void = () => {}): Pro
     const page = browser.page;
     const monitor = await monitorLongTasks(browser.context, page);
     const watch = watchPageApi(page);
-    const step = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const spans: Record<string, { from: number; to: number }> = {};
+    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
       log(`step ${name}`);
-      return monitor.step(name, fn);
+      const span = (spans[name] = { from: Date.now(), to: Number.POSITIVE_INFINITY });
+      try {
+        return await monitor.step(name, fn);
+      } finally {
+        span.to = Date.now();
+      }
     };
 
     const profile = page.getByRole('region', { name: /^Load profile/ }).first();
@@ -242,6 +248,12 @@ export async function runUiScenario(log: (line: string) => void = () => {}): Pro
     await trace(page, watch, step, log);
 
     await monitor.flush();
+    // For a step with a long task: the largest messages the page took in meanwhile (a handler's cost grows with them).
+    for (const [name, span] of Object.entries(spans)) {
+      if ((monitor.steps[name]?.max ?? 0) === 0) continue;
+      const big = watch.largest(span.from, span.to).map((m) => `${m.what} ${Math.round(m.bytes / 1024)} kB`);
+      if (big.length > 0) log(`${name}: the largest messages received: ${big.join(', ')}`);
+    }
     return { max: monitor.max(), steps: monitor.steps, readSeconds: read.seconds, rowsRead: read.rows, paging };
   } finally {
     await browser?.close();

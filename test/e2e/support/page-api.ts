@@ -25,7 +25,16 @@ export interface PageApiWatch {
   idle(options?: { quietMs?: number; timeoutMs?: number }): Promise<void>;
   /** The answered calls of `method` made after `since` (ms since 1970), oldest first. */
   answered(method: string, since?: number): SeenCall[];
+  /**
+   * The largest messages (16 kB or more) the page received between `from` and `to` (ms since 1970),
+   * largest first: what a long message handler may have parsed.
+   */
+  largest(from?: number, to?: number, count?: number): readonly { readonly bytes: number; readonly what: string; readonly at: number }[];
 }
+
+/** Messages this large are remembered (at most BIG_KEPT of them, the first ones). */
+const BIG_BYTES = 16_384;
+const BIG_KEPT = 5_000;
 
 function text(payload: string | Buffer): string {
   return typeof payload === 'string' ? payload : payload.toString('utf8');
@@ -37,6 +46,13 @@ export function watchPageApi(page: Page): PageApiWatch {
   const open = new Map<string, SeenCall>();
   let lastChange = Date.now();
   let sockets = 0;
+  const big: { bytes: number; what: string; at: number }[] = [];
+  const note = (bytes: number, what: () => string): { what: string } | null => {
+    if (bytes < BIG_BYTES || big.length >= BIG_KEPT) return null;
+    const entry = { bytes, what: what(), at: Date.now() };
+    big.push(entry);
+    return entry;
+  };
   page.on('websocket', (ws: PageSocket) => {
     if (!new URL(ws.url()).pathname.endsWith('/api')) return;
     const socket = sockets++;
@@ -55,6 +71,7 @@ export function watchPageApi(page: Page): PageApiWatch {
     });
     ws.on('framereceived', (f) => {
       const body = text(f.payload);
+      const noted = note(body.length, () => /^\{"type":"event","event":"([^"]+)"/.exec(body)?.[1] ?? 'a reply');
       // Events (readings, trace, progress) are most of the traffic: they are not parsed.
       if (body.startsWith('{"type":"event"')) return;
       let m: { type?: string; id?: number; ok?: boolean; result?: unknown };
@@ -67,6 +84,7 @@ export function watchPageApi(page: Page): PageApiWatch {
       const key = `${socket}:${m.id}`;
       const call = open.get(key);
       if (call === undefined) return;
+      if (noted !== null) noted.what = `reply to ${call.method}`;
       open.delete(key);
       call.repliedAt = Date.now();
       call.ok = m.ok === true;
@@ -90,6 +108,12 @@ export function watchPageApi(page: Page): PageApiWatch {
         }
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    largest(from = 0, to = Number.POSITIVE_INFINITY, count = 3) {
+      return big
+        .filter((m) => m.at >= from && m.at < to)
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, count);
     },
     answered(method, since = 0) {
       return calls.filter((c) => c.method === method && c.repliedAt !== null && c.sentAt >= since);
