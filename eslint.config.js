@@ -46,6 +46,14 @@ export default ts.config(
     },
   },
   {
+    // A .cjs file is CommonJS, where require() is the module system (the only ones are the fake
+    // Electron that out/main/main.cjs loads through require, and the script that patches the CJS
+    // loader to serve it): typescript-eslint's rule against require() is for ES modules.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
   },

@@ -2,7 +2,7 @@
  * The small part of BER (X.690) that the ACSE APDUs use: one-byte tags, definite lengths, OBJECT
  * IDENTIFIER, INTEGER, BIT STRING and OCTET STRING contents. A-XDR lives in core/axdr.
  */
-import { ByteReader, ByteWriter } from '../bytes.js';
+import { type ByteReader, ByteWriter } from '../bytes.js';
 import { DecodeError, InputError } from '../errors.js';
 
 /** One tag-length-value read from `r`; `content` reads exactly the value. */

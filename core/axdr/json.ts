@@ -177,7 +177,7 @@ function fromJson(json: unknown, field: string, depth: number): DlmsValue {
       if (typeof value !== 'string') throw new InputError(at, shown(value), 'an octet-string is hexadecimal text such as "0100010800ff"');
       return { type: t, value: fromHex(value, at) };
     case 'visible-string':
-      if (typeof value !== 'string' || /[^\x00-\xff]/.test(value)) throw new InputError(at, shown(value), 'a visible-string is text of single-byte characters; use utf8-string for others');
+      if (typeof value !== 'string' || /[\u0100-\uffff]/.test(value)) throw new InputError(at, shown(value), 'a visible-string is text of single-byte characters; use utf8-string for others');
       return { type: t, value };
     case 'utf8-string':
       if (typeof value !== 'string') throw new InputError(at, shown(value), 'a utf8-string is text');

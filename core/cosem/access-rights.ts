@@ -35,6 +35,7 @@ export interface MethodRight {
 export interface ObjectRights {
   readonly obis: string;
   readonly classId: number;
+  /** Blue Book name of the class ('Clock', 'PPP setup', 'Manufacturer-specific class 8193'). */
   readonly className: string;
   readonly version: number;
   /** The standard name of the OBIS code, '' when the dictionary has none. */

@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import { formatObis, obisFromBytes, obisKey, standardName, type Obis } from '../obis.js';
 import { attributeName } from './classes.js';
 import { applyScaler, type ScalerUnit } from './scaler.js';
-import { integerOf, unexpectedValue } from './shape.js';
+import { integerOf, safeInteger, unexpectedValue } from './shape.js';
 import { unitSymbol } from './units.js';
 
 /** One column of a Profile generic buffer (an element of attribute 3, capture_objects). */
@@ -210,9 +210,7 @@ function cellValue(cell: DlmsValue, scaler: number | undefined): number | string
     case 'long64':
     case 'long64-unsigned':
       if (scaler !== undefined) return applyScaler(cell.value, scaler);
-      return cell.value >= BigInt(Number.MIN_SAFE_INTEGER) && cell.value <= BigInt(Number.MAX_SAFE_INTEGER)
-        ? Number(cell.value)
-        : cell.value.toString();
+      return safeInteger(cell.value) ?? cell.value.toString();
     case 'enum':
     case 'bcd':
       return cell.value;

@@ -51,10 +51,13 @@ export function integerOf(v: DlmsValue | undefined): number | undefined {
       return v.value;
     case 'long64':
     case 'long64-unsigned':
-      return v.value >= BigInt(Number.MIN_SAFE_INTEGER) && v.value <= BigInt(Number.MAX_SAFE_INTEGER)
-        ? Number(v.value)
-        : undefined;
+      return safeInteger(v.value);
     default:
       return undefined;
   }
+}
+
+/** A long64 as a number when a number holds it exactly, else undefined. */
+export function safeInteger(n: bigint): number | undefined {
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : undefined;
 }

@@ -252,7 +252,6 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
     fail('password', password, '1 to 64 printable ASCII characters are allowed');
   }
 
-  let conformance: number;
   const names = config.conformance ?? DEFAULT_CONFORMANCE;
   if (!Array.isArray(names)) fail('conformance', names, 'a list of conformance bit names is expected');
   for (const name of names) {
@@ -260,7 +259,7 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
       fail('conformance', name, `must be one of ${CONFORMANCE_BITS.join(', ')}`);
     }
   }
-  conformance = conformanceFromNames(names);
+  const conformance = conformanceFromNames(names);
   if ((referencing !== 'sn' && (conformance & LN_CONFORMANCE_MASK & conformanceFromNames(['get'])) === 0)) {
     fail('conformance', names.join(','), "an LN meter needs at least 'get'");
   }

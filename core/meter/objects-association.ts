@@ -79,21 +79,26 @@ function associationStatus(status: 'pending' | 'associated'): DlmsValue {
   return enm(status === 'pending' ? 1 : 2);
 }
 
-export function associationLnObject(state: MeterState, listed: () => readonly ListedObject[]): CosemObject {
+/** A value built and encoded once per client role: the object lists do not change while the meter runs. */
+function encodedPerRole(build: (role: ClientRole) => DlmsValue): (role: ClientRole) => EncodedData {
   const cache = new Map<ClientRole, EncodedData>();
-  const objectList = (role: ClientRole): EncodedData => {
+  return (role) => {
     let hit = cache.get(role);
     if (hit === undefined) {
-      hit = new EncodedData(encodeDataBytes(array(listed().map(({ object }) => struct(
-        u16(object.classId),
-        u8(object.version),
-        octets(object.logicalName),
-        struct(attributeAccess(object, role), methodAccess(object, role)),
-      )))));
+      hit = new EncodedData(encodeDataBytes(build(role)));
       cache.set(role, hit);
     }
     return hit;
   };
+}
+
+export function associationLnObject(state: MeterState, listed: () => readonly ListedObject[]): CosemObject {
+  const objectList = encodedPerRole((role) => array(listed().map(({ object }) => struct(
+    u16(object.classId),
+    u8(object.version),
+    octets(object.logicalName),
+    struct(attributeAccess(object, role), methodAccess(object, role)),
+  ))));
   return defineObject({
     classId: 15,
     version: 2,
@@ -146,26 +151,18 @@ export function associationLnObject(state: MeterState, listed: () => readonly Li
 }
 
 export function associationSnObject(listed: () => readonly ListedObject[]): CosemObject {
-  const objectList = new Map<ClientRole, EncodedData>();
-  const rightsList = new Map<ClientRole, EncodedData>();
-  const once = (cache: Map<ClientRole, EncodedData>, role: ClientRole, build: () => DlmsValue): EncodedData => {
-    let hit = cache.get(role);
-    if (hit === undefined) {
-      hit = new EncodedData(encodeDataBytes(build()));
-      cache.set(role, hit);
-    }
-    return hit;
-  };
+  const objectList = encodedPerRole(() => array(listed().map(({ object, baseName }) =>
+    struct(baseNameValue(baseName), u16(object.classId), u8(object.version), octets(object.logicalName)))));
+  const rightsList = encodedPerRole((role) => array(listed().map(({ object, baseName }) =>
+    struct(baseNameValue(baseName), attributeAccess(object, role), methodAccess(object, role)))));
   return defineObject({
     classId: 12,
     version: 2,
     obis: ASSOCIATION_OBIS,
     description: 'Current association (short name referencing)',
     attributes: [
-      readOnly(2, 'object_list', (ctx) => once(objectList, ctx.association.role, () => array(listed().map(({ object, baseName }) =>
-        struct(baseNameValue(baseName), u16(object.classId), u8(object.version), octets(object.logicalName)))))),
-      readOnly(3, 'access_rights_list', (ctx) => once(rightsList, ctx.association.role, () => array(listed().map(({ object, baseName }) =>
-        struct(baseNameValue(baseName), attributeAccess(object, ctx.association.role), methodAccess(object, ctx.association.role)))))),
+      readOnly(2, 'object_list', (ctx) => objectList(ctx.association.role)),
+      readOnly(3, 'access_rights_list', (ctx) => rightsList(ctx.association.role)),
       readOnly(4, 'security_setup_reference', () => lnValue(SECURITY_SETUP_OBIS)),
     ],
     methods: [

@@ -24,6 +24,7 @@ import {
   lockedMethod,
   method,
   readOnly,
+  type AccessContext,
   type CosemObject,
 } from './object-model.js';
 import { dateTime, i16, scalerUnit, u16, u32, u8, Unit } from './values.js';
@@ -34,20 +35,21 @@ function counter(state: MeterState, channel: EnergyChannel, now: number): DlmsVa
   return u32(Math.floor(state.energy.energyAt(channel, now)) % U32_WRAP);
 }
 
-function energyRegister(state: MeterState, code: string, description: string, channel: EnergyChannel, unit: number): CosemObject {
-  const su = scalerUnit(0, unit);
+/** A Register (class 3) whose value the meter measures: read-only, and never reset from outside (billing counters among them). */
+function measuredRegister(code: string, description: string, scaler: number, unit: number, value: (ctx: AccessContext) => DlmsValue): CosemObject {
+  const su = scalerUnit(scaler, unit);
   return defineObject({
     classId: 3,
     version: 0,
     obis: code,
     description,
-    attributes: [
-      readOnly(2, 'value', (ctx) => counter(state, channel, ctx.now)),
-      readOnly(3, 'scaler_unit', () => su),
-    ],
-    // Billing counters are never reset from outside.
+    attributes: [readOnly(2, 'value', value), readOnly(3, 'scaler_unit', () => su)],
     methods: [lockedMethod(1, 'reset')],
   });
+}
+
+function energyRegister(state: MeterState, code: string, description: string, channel: EnergyChannel, unit: number): CosemObject {
+  return measuredRegister(code, description, 0, unit, (ctx) => counter(state, channel, ctx.now));
 }
 
 function instantRegister(
@@ -59,19 +61,8 @@ function instantRegister(
   pick: (v: InstantValues) => number,
   encode: (raw: number) => DlmsValue,
 ): CosemObject {
-  const su = scalerUnit(scaler, unit);
   const factor = 10 ** -scaler;
-  return defineObject({
-    classId: 3,
-    version: 0,
-    obis: code,
-    description,
-    attributes: [
-      readOnly(2, 'value', (ctx) => encode(Math.round(pick(state.energy.instantaneous(ctx.now)) * factor))),
-      readOnly(3, 'scaler_unit', () => su),
-    ],
-    methods: [lockedMethod(1, 'reset')],
-  });
+  return measuredRegister(code, description, scaler, unit, (ctx) => encode(Math.round(pick(state.energy.instantaneous(ctx.now)) * factor)));
 }
 
 /** Average import power (W) of the slot that ends at `slotEnd`. */

@@ -45,7 +45,7 @@ import {
 } from './procedures.js';
 import { SessionSecurity } from './security.js';
 import { transition, type SessionState, type SessionTransition } from './state.js';
-import type { AssociationInfo, AttributeRef, MethodRef, OperationResult, SessionEvent, ShortNameObject } from './types.js';
+import type { AssociationInfo, AttributeRef, MethodRef, SessionEvent, ShortNameObject } from './types.js';
 
 /** The operation waiting for the meter. */
 type Pending =

@@ -14,7 +14,7 @@ import type {
 } from '../apdu/types.js';
 import { decodeData, decodeDataBytes, encodeDataBytes } from '../axdr/codec.js';
 import type { DlmsValue } from '../axdr/types.js';
-import { ByteReader, ByteWriter } from '../bytes.js';
+import { ByteReader } from '../bytes.js';
 import { AccessError, DecodeError, DlmsError, LocalProtocolError, RemoteProtocolError } from '../errors.js';
 import { BlockCollector } from './block-collector.js';
 import {

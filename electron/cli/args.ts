@@ -166,3 +166,10 @@ export function readArgumentFile(option: string, file: string): string {
     throw new UsageError(option, file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
+
+/** The text of the one configuration file (as the app exports it) that `poll` and `validate` take. */
+export function configFileArgument(args: ParsedArgs): string {
+  const [file, extra] = args.positionals;
+  if (file === undefined || extra !== undefined) throw new UsageError('CONFIG.json', extra ?? '', 'give exactly one configuration file');
+  return readArgumentFile('CONFIG.json', file);
+}

@@ -13,13 +13,13 @@ import { AccessError, type SerializedError } from '../../core/errors.js';
 import { formatObis, obisToBytes, parseObis } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
 import { invokeMethod, setClock, writeAttribute, type ChangeContext, type ChangeResult } from '../services/commissioning.js';
-import { deviceSecrets, linkFor, withDeviceSession, type DeviceSessionContext } from '../services/device-session.js';
+import { withDeviceSession, type DeviceSessionContext } from '../services/device-session.js';
 import type { Link } from '../services/links/link.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../services/readings/readings-database.js';
-import { LinkTrace } from '../services/trace.js';
 import { flag, optionValue, parseArgs, usage, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
+import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs, fromConfig } from './device-options.js';
-import { dataDirectory, installationContext } from './installation-context.js';
+import { dataDirectory } from './installation-context.js';
 import { isoTime } from './read.js';
 import { isJsonValue, jsonValueArgument, valueArgument } from './value-argument.js';
 
@@ -73,14 +73,10 @@ async function withChangeSession<T>(args: ParsedArgs, io: Io, work: (s: Session)
   const device = auditDevice(args, settings);
   // The audit opens first: a change is never made that could not be recorded.
   const db: ReadingsDatabase = openReadingsDatabase({ folder: dataDirectory() });
-  const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
-  const link = linkFor(settings);
   const change: ChangeContext = { deviceName: device.name, record: (entry) => void db.recordAudit({ ...entry, deviceId: device.id }) };
   try {
-    return await work({ settings, device, link, context: { ...installationContext(args), ...(trace ? { trace } : {}) }, change });
+    return await withDeviceLink(args, settings, io, ({ link, context }) => work({ settings, device, link, context, change }));
   } finally {
-    if (trace) io.err(trace.exportText());
-    await link.close();
     db.close();
   }
 }

@@ -3,11 +3,10 @@ import { className } from '../../core/cosem/class-names.js';
 import type { DlmsValue } from '../../core/axdr/types.js';
 import { formatObis, obisFromBytes, obisToBytes, parseObis, standardName } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
-import { deviceSecrets, linkFor, withDeviceSession } from '../services/device-session.js';
-import { LinkTrace } from '../services/trace.js';
+import { withDeviceSession } from '../services/device-session.js';
 import { flag, parseArgs, usage, type OptionSpec } from './args.js';
+import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
-import { installationContext } from './installation-context.js';
 
 const OPTIONS: OptionSpec[] = [...LINK_OPTIONS, ...DEVICE_OPTIONS, { name: '--json', help: 'print a JSON array' }, { name: '--help', help: 'this text' }];
 
@@ -77,11 +76,8 @@ export const objectsCommand: Command = {
       return 0;
     }
     const settings = deviceFromArgs(args);
-    const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
-    const link = linkFor(settings);
-    let objects: ListedObject[];
-    try {
-      objects = await withDeviceSession(settings, link, { ...installationContext(args), ...(trace ? { trace } : {}) }, async (client) => {
+    const objects: ListedObject[] = await withDeviceLink(args, settings, io, ({ link, context }) =>
+      withDeviceSession(settings, link, context, async (client) => {
         if (settings.referencing === 'sn') {
           return (await client.readObjectList()).map((o) => {
             const obis = obisFromBytes(o.logicalName);
@@ -89,11 +85,8 @@ export const objectsCommand: Command = {
           });
         }
         return objectsFromList(await client.get({ classId: 15, logicalName: obisToBytes(parseObis('0-0:40.0.0.255')), attributeId: 2 }));
-      });
-    } finally {
-      if (trace) io.err(trace.exportText());
-      await link.close();
-    }
+      }),
+    );
     if (flag(args, '--json')) {
       io.out(JSON.stringify(objects, null, 2));
       return 0;

@@ -7,7 +7,7 @@ import type { Command, Io } from '../cli.js';
 import { exportGroupCsv } from '../services/csv/export.js';
 import { Poller } from '../services/poller.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../services/readings/readings-database.js';
-import { flag, integerOption, optionValue, parseArgs, readArgumentFile, usage, UsageError, type OptionSpec } from './args.js';
+import { configFileArgument, flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { installationContext } from './installation-context.js';
 
 const OPTIONS: OptionSpec[] = [
@@ -31,10 +31,6 @@ export interface PollIo extends Io {
   readonly stop?: Promise<void>;
 }
 
-function loadConfig(file: string): AppConfig {
-  return parseConfigJson(readArgumentFile('CONFIG.json', file));
-}
-
 export const pollCommand: Command = {
   async run(argv, io: PollIo) {
     const args = parseArgs(argv, OPTIONS);
@@ -42,9 +38,7 @@ export const pollCommand: Command = {
       io.out(HELP);
       return 0;
     }
-    const [file, extra] = args.positionals;
-    if (file === undefined || extra !== undefined) throw new UsageError('CONFIG.json', extra ?? '', 'give exactly one configuration file');
-    const config = loadConfig(file);
+    const config: AppConfig = parseConfigJson(configFileArgument(args));
     if (!config.settings.globalEnabled) {
       io.out('the global switch is off in this configuration: nothing polls (turn it on in the app, or set settings.globalEnabled)');
       return 0;

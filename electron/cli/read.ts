@@ -9,13 +9,11 @@ import type { AttributeTable } from '../../core/cosem/attribute-text.js';
 import { likelyClass } from '../../core/cosem/likely-class.js';
 import { formatObis, parseObis } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
-import { deviceSecrets, linkFor } from '../services/device-session.js';
-import { LinkTrace } from '../services/trace.js';
 import { writeCsvFile } from '../services/csv/writer.js';
 import { CSV_PRESETS } from '../services/csv/format.js';
 import { flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
-import { installationContext } from './installation-context.js';
 
 const OPTIONS: OptionSpec[] = [
   ...LINK_OPTIONS,
@@ -119,15 +117,7 @@ export const readCommand: Command = {
       ...(to !== undefined ? { to: isoTime(to, '--to') } : {}),
     }));
     const settings = deviceFromArgs(args);
-    const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
-    const link = linkFor(settings);
-    let readings: Reading[];
-    try {
-      readings = await readDevice(settings, link, { ...installationContext(args), ...(trace ? { trace } : {}) }, new DeviceCache(), requests);
-    } finally {
-      if (trace) io.err(trace.exportText());
-      await link.close();
-    }
+    const readings: Reading[] = await withDeviceLink(args, settings, io, ({ link, context }) => readDevice(settings, link, context, new DeviceCache(), requests));
     const csv = optionValue(args, '--csv');
     if (csv !== undefined) {
       const profiles = readings.filter((r): r is Extract<Reading, { kind: 'profile' }> => r.kind === 'profile' && r.error === null);

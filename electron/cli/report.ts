@@ -4,14 +4,14 @@ import { extname } from 'node:path';
 import { renderReport } from '../../core/app/report.js';
 import { deviceLinkSettings } from '../../core/app/link-settings.js';
 import type { Command, Io } from '../cli.js';
-import { linkFor } from '../services/device-session.js';
 import { testDevice, type DeviceTestReport } from '../services/device-test.js';
 import { openReadingsDatabase } from '../services/readings/readings-database.js';
 import { gatherReport, htmlToPdf } from '../services/report.js';
 import { flag, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { auditDevice } from './changes.js';
+import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, deviceItemsFromArgs, LINK_OPTIONS } from './device-options.js';
-import { dataDirectory, installationContext } from './installation-context.js';
+import { dataDirectory } from './installation-context.js';
 import { isoTime } from './read.js';
 
 const OPTIONS: OptionSpec[] = [
@@ -48,14 +48,7 @@ export const reportCommand: Command = {
     // A device of the command line is known to the audit by the name `set-clock`, `write` and `action` give it.
     const device = optionValue(args, '--config') !== undefined ? items.device : { ...items.device, ...auditDevice(args, settings) };
     let test: DeviceTestReport | null = null;
-    if (!flag(args, '--no-test')) {
-      const link = linkFor(settings);
-      try {
-        test = await testDevice(settings, link, installationContext(args));
-      } finally {
-        await link.close();
-      }
-    }
+    if (!flag(args, '--no-test')) test = await withDeviceLink(args, settings, io, ({ link, context }) => testDevice(settings, link, context));
     const db = openReadingsDatabase({ folder: dataDirectory() });
     let html: string;
     try {

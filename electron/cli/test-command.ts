@@ -1,11 +1,9 @@
 /** `cosem-studio test`: what the app's Test button does, step by step. */
 import type { Command, Io } from '../cli.js';
-import { deviceSecrets, linkFor } from '../services/device-session.js';
 import { testDevice, type TestStep } from '../services/device-test.js';
-import { LinkTrace } from '../services/trace.js';
 import { flag, parseArgs, usage, type OptionSpec } from './args.js';
+import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
-import { installationContext } from './installation-context.js';
 
 const OPTIONS: OptionSpec[] = [...LINK_OPTIONS, ...DEVICE_OPTIONS, { name: '--json', help: 'print the report as JSON' }, { name: '--help', help: 'this text' }];
 
@@ -24,8 +22,6 @@ export const testCommand: Command = {
       return 0;
     }
     const settings = deviceFromArgs(args);
-    const trace = flag(args, '--trace') ? new LinkTrace({ framing: settings.transport, secrets: deviceSecrets(settings) }) : undefined;
-    const link = linkFor(settings);
     const json = flag(args, '--json');
     const line = (s: TestStep): string => `${s.ok ? 'ok    ' : 'FAILED'} ${s.step.padEnd(18)} ${String(s.ms).padStart(6)} ms  ${s.detail}`;
     // Each step is printed as it ends, so a slow or silent meter shows where it is; Ctrl+C cancels.
@@ -38,17 +34,11 @@ export const testCommand: Command = {
     process.once('SIGINT', interrupt);
     let report;
     try {
-      report = await testDevice(
-        settings,
-        link,
-        { ...installationContext(args), ...(trace ? { trace } : {}), signal: controller.signal },
-        Date.now,
-        json ? undefined : printUpTo,
+      report = await withDeviceLink(args, settings, io, ({ link, context }) =>
+        testDevice(settings, link, { ...context, signal: controller.signal }, Date.now, json ? undefined : printUpTo),
       );
     } finally {
       process.off('SIGINT', interrupt);
-      if (trace) io.err(trace.exportText());
-      await link.close();
     }
     if (json) io.out(JSON.stringify(report, null, 2));
     else printUpTo(report.steps);

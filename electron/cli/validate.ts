@@ -1,7 +1,7 @@
 /** `cosem-studio validate`: check a configuration file against every rule of the spec. */
 import { validateConfig } from '../../core/app/validate.js';
 import type { Command, Io } from '../cli.js';
-import { flag, parseArgs, readArgumentFile, usage, UsageError, type OptionSpec } from './args.js';
+import { configFileArgument, flag, parseArgs, usage, type OptionSpec } from './args.js';
 
 const OPTIONS: OptionSpec[] = [{ name: '--help', help: 'this text' }];
 const HELP = usage(
@@ -18,9 +18,7 @@ export const validateCommand: Command = {
       io.out(HELP);
       return 0;
     }
-    const [file, extra] = args.positionals;
-    if (file === undefined || extra !== undefined) throw new UsageError('CONFIG.json', extra ?? '', 'give exactly one configuration file');
-    const text = readArgumentFile('CONFIG.json', file);
+    const text = configFileArgument(args);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -16,6 +16,7 @@ import {
   clockTimeToWrite,
   clockZoneToWrite,
 } from '../../core/app/commissioning.js';
+import type { ClockChangeView } from '../../core/app/api/types.js';
 import type { DeviceLinkSettings } from '../../core/app/link-settings.js';
 import { asDateTime, dateTimeToBytes, dateTimeToIso } from '../../core/axdr/datetime.js';
 import type { DlmsValue } from '../../core/axdr/types.js';
@@ -47,17 +48,8 @@ export interface ChangeResult {
   readonly error: SerializedError | null;
 }
 
-export interface SetClockResult {
-  readonly ok: boolean;
-  /** ISO 8601 as the meter shows it; null when not read. */
-  readonly meterTimeBefore: string | null;
-  readonly driftBefore: number | null;
-  readonly meterTimeAfter: string | null;
-  readonly driftAfter: number | null;
-  /** What was written, ISO 8601 with the deviation sent. */
-  readonly written: string | null;
-  readonly error: SerializedError | null;
-}
+/** The contract's clock change, with the error as the session raised it. */
+export type SetClockResult = Omit<ClockChangeView, 'error'> & { readonly error: SerializedError | null };
 
 function currentUser(): string {
   try {

@@ -19,7 +19,7 @@ import type { Link, LinkTransport } from './links/link.js';
 import { SerialLink } from './links/serial-link.js';
 import { TcpLink } from './links/tcp-link.js';
 import { nodeCrypto } from './node-crypto.js';
-import { LinkTrace } from './trace.js';
+import type { LinkTrace } from './trace.js';
 import type { Engine, EngineLink } from './engine/host.js';
 import type { SessionSpec } from './engine/protocol.js';
 

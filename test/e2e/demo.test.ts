@@ -3,15 +3,14 @@
  * setup, in light and in dark; the configuration exported without secrets (and with them), a file with
  * a bad field refused with the field named; "Remove demo" removes exactly the demo's items.
  */
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type BrowserSession } from './support/browser.js';
-import { ensureRendererBuilt } from './support/build.js';
+import { openAppInBrowser, type AppInBrowser } from './support/app-in-browsers.js';
 import { downloadOf } from './support/flows-helpers.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import type { WebServer } from './support/web-server.js';
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -25,7 +24,7 @@ interface ExportedConfig {
 let server: WebServer;
 let browser: BrowserSession;
 let page: Page;
-let files: string;
+let app: AppInBrowser | undefined;
 
 const go = async (p: Page, hash: string): Promise<void> => {
   await p.goto(`${server.url}${hash}`);
@@ -54,17 +53,13 @@ async function expectDemoReadings(p: Page): Promise<void> {
 
 describe('e2e: the first-run demo', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startWebServer();
-    browser = await openBrowser();
+    app = await openAppInBrowser();
+    ({ server, browser } = app);
     page = browser.page;
-    files = mkdtempSync(join(tmpdir(), 'cosem-e2e-demo-files-'));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (files !== undefined) rmSync(files, { recursive: true, force: true });
+    await app?.close();
   });
 
   it('opens on a demo that is already polling', async () => {
@@ -115,7 +110,7 @@ describe('e2e: the first-run demo', () => {
         await box.check();
         await dialog.getByText('clear text').waitFor();
       }
-      const file = await downloadOf(page, files, () => dialog.getByRole('button', { name: 'Export' }).click());
+      const file = await downloadOf(page, browser.downloads, () => dialog.getByRole('button', { name: 'Export' }).click());
       await dialog.waitFor({ state: 'detached' });
       return { fileName: file.fileName, config: JSON.parse(file.text) as ExportedConfig, text: file.text };
     };
@@ -136,15 +131,15 @@ describe('e2e: the first-run demo', () => {
 
     const withSecrets = await exportConfig(true);
     expect(withSecrets.config.devices[0]!.password).toBe('00000000');
-    writeFileSync(join(files, 'with-secrets.json'), withSecrets.text);
-    writeFileSync(join(files, 'without-secrets.json'), plain.text);
+    writeFileSync(join(browser.downloads, 'with-secrets.json'), withSecrets.text);
+    writeFileSync(join(browser.downloads, 'without-secrets.json'), plain.text);
     await browser.screenshot('demo-05-config-exported');
   }, 45_000);
 
   it('refuses to import a file with a bad field and says which', async () => {
-    const good = JSON.parse(readFileSync(join(files, 'with-secrets.json'), 'utf8')) as ExportedConfig;
+    const good = JSON.parse(readFileSync(join(browser.downloads, 'with-secrets.json'), 'utf8')) as ExportedConfig;
     good.connections[0]!.tcp.port = 70000;
-    const bad = join(files, 'bad-port.json');
+    const bad = join(browser.downloads, 'bad-port.json');
     writeFileSync(bad, JSON.stringify(good, null, 2));
 
     await go(page, '#/');
@@ -173,7 +168,7 @@ describe('e2e: the first-run demo', () => {
 
   it('imports its own export without secrets: the password the app holds for the device is kept', async () => {
     await go(page, '#/');
-    await page.locator('#import-file').setInputFiles(join(files, 'without-secrets.json'));
+    await page.locator('#import-file').setInputFiles(join(browser.downloads, 'without-secrets.json'));
     const dialog = page.getByRole('dialog', { name: 'Import configuration' });
     await dialog.getByRole('button', { name: 'Import' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -6,8 +6,7 @@
  * association's object list as a table; "Add value" after a Test not judged before typing; the
  * app's own export imported, a secret it does not hold asked for by the device's name.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +25,6 @@ let server: WebServer;
 let api: ApiSocket;
 let light: BrowserSession;
 let dark: BrowserSession;
-let files: string;
 
 const POLL = { timeout: 15_000, interval: 100 };
 
@@ -99,13 +97,11 @@ describe('e2e: the app says why, and marks where', () => {
     meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: 0, meter: { password: PASSWORD, serialNumber: 40_512_345 } });
     ({ server, api, light, dark } = app = await openAppInBrowsers());
     await importConfig(api, config(false));
-    files = mkdtempSync(join(tmpdir(), 'cosem-e2e-feedback-files-'));
   }, 180_000);
 
   afterAll(async () => {
     await app?.close();
     await meter?.close();
-    if (files !== undefined) rmSync(files, { recursive: true, force: true });
   });
 
   it('Main: with the connection off, no row says "Idle": each says why, and the banner counts nothing read', async () => {
@@ -194,18 +190,18 @@ describe('e2e: the app says why, and marks where', () => {
     const exported = await api.call<{ json: string }>('config.export', {});
     const file = JSON.parse(exported.json) as ReturnType<typeof config>;
     expect(file.devices[0]!.password).toBe('');
-    writeFileSync(join(files, 'own-export.json'), exported.json);
+    writeFileSync(join(light.downloads, 'own-export.json'), exported.json);
     const other = { ...file, devices: [...file.devices, { ...file.devices[0]!, id: 'device-9', name: 'Kiosk meter' }] };
-    writeFileSync(join(files, 'new-device.json'), JSON.stringify(other, null, 2));
+    writeFileSync(join(light.downloads, 'new-device.json'), JSON.stringify(other, null, 2));
 
     await both('06-import-asks-password', async ({ page }) => {
       await go(page, '#/');
-      await page.locator('#import-file').setInputFiles(join(files, 'own-export.json'));
+      await page.locator('#import-file').setInputFiles(join(light.downloads, 'own-export.json'));
       const dialog = page.getByRole('dialog', { name: 'Import configuration' });
       await dialog.getByRole('button', { name: 'Import' }).click();
       await dialog.waitFor({ state: 'detached' });
 
-      await page.locator('#import-file').setInputFiles(join(files, 'new-device.json'));
+      await page.locator('#import-file').setInputFiles(join(light.downloads, 'new-device.json'));
       await dialog.getByRole('button', { name: 'Import' }).click();
       const secret = dialog.getByLabel('Password of "Kiosk meter"', { exact: true });
       await secret.waitFor();

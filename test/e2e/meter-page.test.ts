@@ -4,9 +4,6 @@
  * objects, its newest 96 entries stored, charted and exported as CSV, and Add to group filling a
  * value row of a group.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
 import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
@@ -21,7 +18,6 @@ let server: WebServer;
 let api: ApiSocket;
 let light: BrowserSession;
 let dark: BrowserSession;
-let files: string;
 
 function config(port: number) {
   return {
@@ -35,7 +31,6 @@ function config(port: number) {
 
 describe('e2e: the meter page', () => {
   beforeAll(async () => {
-    files = mkdtempSync(join(tmpdir(), 'cosem-e2e-meter-csv-'));
     meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { serialNumber: 12345678, password: 'Pa55word' } });
     ({ server, api, light, dark } = app = await openAppInBrowsers());
   }, 180_000);
@@ -43,7 +38,6 @@ describe('e2e: the meter page', () => {
   afterAll(async () => {
     await app?.close();
     await meter?.close();
-    if (files !== undefined) rmSync(files, { recursive: true, force: true });
   });
 
   it('from the device page: search, read the clock and the HDLC setup, the capture objects, Add to group', async () => {
@@ -103,7 +97,7 @@ describe('e2e: the meter page', () => {
 
       await page.getByRole('button', { name: 'Export CSV' }).click();
       const exportDialog = page.getByRole('dialog', { name: /^Export .* as CSV$/ });
-      const file = await downloadOf(page, files, () => exportDialog.getByRole('button', { name: 'Export' }).click());
+      const file = await downloadOf(page, session.downloads, () => exportDialog.getByRole('button', { name: 'Export' }).click());
       await page.getByRole('status').filter({ hasText: /Saved 96 rows to/ }).waitFor();
       const csv = parseCsv(file.text, ',');
       expect(csv.rows).toHaveLength(96);

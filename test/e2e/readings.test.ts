@@ -6,16 +6,13 @@
  * column decoded in the table; and in Berlin with a German locale, the capture time and the meter's
  * clock in one zone. Light and dark.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type BrowserSession } from './support/browser.js';
-import { ensureRendererBuilt } from './support/build.js';
+import { openAppInBrowser, type AppInBrowser } from './support/app-in-browsers.js';
 import { downloadOf, parseCsv, savedRows } from './support/flows-helpers.js';
 import { openApi } from './support/limits-api.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import type { WebServer } from './support/web-server.js';
 
 /** en-US in UTC, as Chromium starts here: "12/07/2026, 01:25:54 AM UTC". */
 const US_TIME = /^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}:\d{2} [AP]M UTC$/;
@@ -26,7 +23,7 @@ const DAY = 86_400_000;
 let server: WebServer;
 let browser: BrowserSession;
 let page: Page;
-let files: string;
+let app: AppInBrowser | undefined;
 
 const go = async (p: Page, hash: string): Promise<void> => {
   await p.goto(`${server.url}${hash}`);
@@ -54,17 +51,13 @@ async function profileColumn(p: Page, match: (title: string | null, text: string
 
 describe('e2e: readings a metering engineer can trust', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startWebServer();
-    browser = await openBrowser({ height: 1400 });
+    app = await openAppInBrowser({ height: 1400 });
+    ({ server, browser } = app);
     page = browser.page;
-    files = mkdtempSync(join(tmpdir(), 'cosem-e2e-readings-files-'));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (files !== undefined) rmSync(files, { recursive: true, force: true });
+    await app?.close();
   });
 
   it('draws the first History view across the chart while the demo has read for seconds only', async () => {
@@ -118,7 +111,7 @@ describe('e2e: readings a metering engineer can trust', () => {
     // Export with the dialog's default range: every stored row.
     await profile.getByRole('button', { name: 'Export CSV' }).click();
     const dialog = page.getByRole('dialog', { name: /^Export .* as CSV$/ });
-    const file = await downloadOf(page, files, () => dialog.getByRole('button', { name: 'Export' }).click());
+    const file = await downloadOf(page, browser.downloads, () => dialog.getByRole('button', { name: 'Export' }).click());
     const note = profile.getByRole('status').filter({ hasText: /Saved \d+ rows? to/ });
     await note.waitFor();
     const saved = await savedRows(note);

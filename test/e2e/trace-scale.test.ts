@@ -24,6 +24,8 @@ const REGISTERS = [
   '1-0:1.7.0.255', '1-0:2.7.0.255', '1-0:3.7.0.255', '1-0:4.7.0.255', '1-0:32.7.0.255', '1-0:52.7.0.255',
   '1-0:72.7.0.255', '1-0:31.7.0.255', '1-0:51.7.0.255', '1-0:71.7.0.255', '1-0:14.7.0.255', '1-0:13.7.0.255',
 ];
+/** The page's globals the functions run in the browser use (this project's tests have no DOM types). */
+type PageGlobals = { document: { querySelector(selector: string): { textContent: string | null } | null } };
 const FRAMES = 20_000;
 /** A long task over this fails the test (the issue's bound on this 2-core machine with software drawing). */
 const LONG_TASK_LIMIT_MS = 100;
@@ -134,7 +136,7 @@ describe('the Trace page with 20,000 frames while a 1 s group polls', () => {
       await page.evaluate(`location.hash = ${JSON.stringify(`#/trace/${connectionId}`)}`);
       await page.waitForFunction(
         ({ n }) => {
-          const m = /(\d+) of (\d+) frames/.exec((globalThis as any).document.querySelector('.trace .status')?.textContent ?? '');
+          const m = /(\d+) of (\d+) frames/.exec((globalThis as unknown as PageGlobals).document.querySelector('.trace .status')?.textContent ?? '');
           return m !== null && Number(m[2]) >= n;
         },
         { n: held },
@@ -162,7 +164,7 @@ describe('the Trace page with 20,000 frames while a 1 s group polls', () => {
       await page.keyboard.type('start of poll', { delay: 60 });
       await page.waitForFunction(
         () => {
-          const m = /(\d+) of (\d+) frames/.exec((globalThis as any).document.querySelector('.trace .status')?.textContent ?? '');
+          const m = /(\d+) of (\d+) frames/.exec((globalThis as unknown as PageGlobals).document.querySelector('.trace .status')?.textContent ?? '');
           return m !== null && !m.input.includes('filtering');
         },
         undefined,
@@ -193,7 +195,7 @@ describe('the Trace page with 20,000 frames while a 1 s group polls', () => {
     await monitor.step('clear filter', async () => {
       await page.locator('#trace-filter').fill('');
       await page.waitForFunction(() => {
-        const m = /(\d+) of (\d+) frames/.exec((globalThis as any).document.querySelector('.trace .status')?.textContent ?? '');
+        const m = /(\d+) of (\d+) frames/.exec((globalThis as unknown as PageGlobals).document.querySelector('.trace .status')?.textContent ?? '');
         return m !== null && m[1] === m[2];
       });
     });
@@ -231,7 +233,7 @@ describe('the Trace page with 20,000 frames while a 1 s group polls', () => {
   it('looks right in the dark theme too', async () => {
     const page = dark.page;
     await page.goto(`${server.url}#/trace/${connectionId}`);
-    await page.waitForFunction(() => /\d+ of \d+ frames/.test((globalThis as any).document.querySelector('.trace .status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => /\d+ of \d+ frames/.test((globalThis as unknown as PageGlobals).document.querySelector('.trace .status')?.textContent ?? ''), undefined, { timeout: 60_000 });
     await page.locator('tr[data-seq] td.hex button').last().click();
     await page.locator('section.bytes pre').waitFor();
     await dark.screenshot('trace-scale-dark');

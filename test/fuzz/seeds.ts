@@ -10,7 +10,7 @@ import { decodeApdu, encodeApdu } from '../../core/apdu/index.js';
 import type { Apdu } from '../../core/apdu/types.js';
 import { encodeDataBytes } from '../../core/axdr/codec.js';
 import type { DlmsValue } from '../../core/axdr/types.js';
-import { fromHex, toHex } from '../../core/bytes.js';
+import { concatBytes, fromHex, toHex } from '../../core/bytes.js';
 import { DlmsError } from '../../core/errors.js';
 import { decodeFrame } from '../../core/hdlc/frame.js';
 import { cipherApdu, decipherApdu, isCipheredTag, serviceSpecificTag } from '../../core/security/index.js';
@@ -79,7 +79,7 @@ export function traceApdus(messages: readonly TraceMessage[] = traceMessages()):
     const parts = pending[m.dir];
     parts.push(frame.info);
     if (frame.segmented) continue;
-    const whole = concat(parts);
+    const whole = concatBytes(parts);
     pending[m.dir] = [];
     out.push({ dir: m.dir, bytes: whole[0] === 0xe6 ? whole.slice(3) : whole });
   }
@@ -115,7 +115,7 @@ function dataOf(apdus: readonly Uint8Array[]): Uint8Array[] {
       blocks.push(apdu.result.rawData);
       out.push(apdu.result.rawData);
       if (apdu.lastBlock) {
-        out.push(concat(blocks));
+        out.push(concatBytes(blocks));
         blocks = [];
       }
     }
@@ -371,18 +371,6 @@ function unique(list: readonly Uint8Array[]): Uint8Array[] {
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(b);
-  }
-  return out;
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
   }
   return out;
 }

@@ -7,6 +7,7 @@
 import { aareDiagnosticText, associationErrorFromAare, decodeApdu, decodeUserInformation, describeApdu } from '../../core/apdu/index.js';
 import { decodeDataBytes, encodeDataBytes } from '../../core/axdr/codec.js';
 import { formatValue } from '../../core/axdr/format.js';
+import { concatBytes } from '../../core/bytes.js';
 import { CipheringError, DecodeError, DlmsError } from '../../core/errors.js';
 import { decodeFrame } from '../../core/hdlc/frame.js';
 import { HdlcFramer } from '../../core/hdlc/framer.js';
@@ -18,7 +19,7 @@ import { nodeCrypto } from '../../electron/services/node-crypto.js';
 import { createFuzzMeter, FUZZ_NOW } from './meter-setup.js';
 import { repairHdlcChecks } from './hdlc-checks.js';
 import { inputHash } from './rng.js';
-import { buildSeeds, concat, recordedSessions, TRACE_CLIENT_TITLE, TRACE_KEYS, TRACE_SERVER_TITLE, traceMessages, type SeedSet } from './seeds.js';
+import { buildSeeds, recordedSessions, TRACE_CLIENT_TITLE, TRACE_KEYS, TRACE_SERVER_TITLE, traceMessages, type SeedSet } from './seeds.js';
 
 export const TARGET_NAMES = ['hdlc-framer', 'hdlc-frame', 'wrapper-framer', 'apdu', 'apdu-ciphered', 'axdr', 'aare', 'meter'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -69,7 +70,7 @@ function hdlcFramerTarget(seeds: SeedSet): FuzzTarget {
   // Streams of consecutive frames too, so a damaged frame is followed by ones to recover on.
   const frames = seeds.hdlcFrames;
   const streams: Uint8Array[] = [];
-  for (let i = 0; i + 3 <= frames.length; i += 3) streams.push(concat(frames.slice(i, i + 3)));
+  for (let i = 0; i + 3 <= frames.length; i += 3) streams.push(concatBytes(frames.slice(i, i + 3)));
   return {
     name: 'hdlc-framer',
     seeds: [...frames, ...streams],
@@ -113,7 +114,7 @@ function hdlcFrameTarget(seeds: SeedSet): FuzzTarget {
 function wrapperFramerTarget(seeds: SeedSet): FuzzTarget {
   const messages = seeds.wrapperMessages;
   const streams: Uint8Array[] = [];
-  for (let i = 0; i + 3 <= messages.length; i += 3) streams.push(concat(messages.slice(i, i + 3)));
+  for (let i = 0; i + 3 <= messages.length; i += 3) streams.push(concatBytes(messages.slice(i, i + 3)));
   return {
     name: 'wrapper-framer',
     seeds: [...messages, ...streams],
@@ -212,12 +213,12 @@ export const METER_REUSE = 64;
 
 function meterTarget(reuse: number): FuzzTarget {
   const seeds: Uint8Array[] = [];
-  for (const s of recordedSessions()) seeds.push(concat([Uint8Array.of(s.transport === 'wrapper' ? 1 : 0), ...s.messages]));
+  for (const s of recordedSessions()) seeds.push(concatBytes([Uint8Array.of(s.transport === 'wrapper' ? 1 : 0), ...s.messages]));
   // The traces' client streams: other addresses and passwords, refused in their own ways.
   const trace = traceMessages().filter((m) => m.dir === 'c2s');
   for (const framing of ['hdlc', 'wrapper'] as const) {
     const part = trace.filter((m) => m.framing === framing).map((m) => m.bytes);
-    if (part.length > 0) seeds.push(concat([Uint8Array.of(framing === 'wrapper' ? 1 : 0), ...part]));
+    if (part.length > 0) seeds.push(concatBytes([Uint8Array.of(framing === 'wrapper' ? 1 : 0), ...part]));
   }
   let meter: VirtualMeter | null = null;
   let uses = 0;

@@ -16,6 +16,24 @@ export interface Trace {
   readonly exchanges: readonly Exchange[];
 }
 
+/** The settings of a trace recorded with HLS-GMAC and ciphering, as its JSON spells them. */
+export interface SecuredSettings {
+  readonly framing: string;
+  readonly client_address: number;
+  readonly server_logical_address: number;
+  readonly keys: { readonly block_cipher_key_EK: string; readonly authentication_key_AK: string };
+  /** Hex of the title, then its ASCII in brackets: "4775727578313233 ('Gurux123')". */
+  readonly system_titles: { readonly client: string; readonly server: string };
+  readonly invocation_counters: { readonly client_initial: number };
+}
+
+/** The settings of a secured trace; throws when the trace carries no keys. */
+export function securedSettings(trace: Trace): SecuredSettings {
+  const keys = trace.settings['keys'];
+  if (typeof keys !== 'object' || keys === null) throw new Error(`trace "${trace.description}" has no keys in its settings: a secured trace is expected`);
+  return trace.settings as unknown as SecuredSettings;
+}
+
 export const VECTORS = join(import.meta.dirname, '..', 'fixtures', 'vectors');
 
 /** `name` with or without `.json`. */

@@ -5,6 +5,7 @@
 import type { AuditEntry } from '../audit.js';
 import type { AppConfig } from '../schema.js';
 import type { DlmsJson } from '../../axdr/json.js';
+import type { AttributeRight, MethodRight, ObjectRights } from '../../cosem/access-rights.js';
 
 /** An error as it crosses a boundary: the class name, a stable code and a sentence a person can act on. */
 export interface ApiError {
@@ -172,6 +173,7 @@ export interface ProfileInfoView {
   readonly obis: string;
   readonly name: string;
   readonly rows: number;
+  /** Oldest and newest capture time stored, UTC ms; null when no rows. */
   readonly firstCaptureAt: number | null;
   readonly lastCaptureAt: number | null;
 }
@@ -252,6 +254,7 @@ export interface ChangeView {
 /** Setting a meter's clock: its time and drift from this computer before and after. */
 export interface ClockChangeView {
   readonly ok: boolean;
+  /** ISO 8601 as the meter shows it; null when not read. */
   readonly meterTimeBefore: string | null;
   readonly driftBefore: number | null;
   readonly meterTimeAfter: string | null;
@@ -291,43 +294,24 @@ export interface SerialPortView {
   readonly path: string;
   readonly manufacturer: string | null;
   readonly serialNumber: string | null;
+  /** USB vendor id, four hexadecimal digits in lower case ("0403"). */
   readonly vendorId: string | null;
   readonly productId: string | null;
+  /** What the system calls the device (Windows PnP id, /dev/serial/by-id name on Linux). */
   readonly pnpId: string | null;
 }
 
 // ------------------------------------------------------------------ meter page
 
-/** An attribute's access for this association, as the object list gives it. */
-export interface MeterAttributeRight {
-  readonly id: number;
-  readonly name: string;
-  /** "read-only", "authenticated-read-and-write", ...; "not given" when the list carries no rights (SN). */
-  readonly access: string;
-  readonly read: boolean;
-  readonly write: boolean;
-  readonly selectors: readonly number[];
-}
+/** An attribute's access for this association, as the object list gives it (the page needs no raw access_mode). */
+export type MeterAttributeRight = Omit<AttributeRight, 'mode'>;
 
-export interface MeterMethodRight {
-  readonly id: number;
-  readonly name: string;
-  readonly access: string;
-  readonly call: boolean;
-}
+export type MeterMethodRight = Omit<MethodRight, 'mode'>;
 
-/** One object of the association's object list, with its rights. */
-export interface MeterObjectView {
-  readonly obis: string;
-  readonly classId: number;
-  /** Blue Book name of the class ('Clock', 'PPP setup', 'Manufacturer-specific class 8193'). */
-  readonly className: string;
-  readonly version: number;
-  /** Standard name of the OBIS code, '' when the dictionary has none. */
-  readonly name: string;
+/** One object of the association's object list, with its rights (see core/cosem/access-rights.ts). */
+export interface MeterObjectView extends Omit<ObjectRights, 'attributes' | 'methods'> {
   /** SN referencing: the object's base name. */
   readonly baseName?: number;
-  readonly rightsGiven: boolean;
   readonly attributes: readonly MeterAttributeRight[];
   readonly methods: readonly MeterMethodRight[];
 }

@@ -7,6 +7,7 @@ import { formatValue } from '../../axdr/format.js';
 import type { DlmsValue } from '../../axdr/types.js';
 import { toHex } from '../../bytes.js';
 import { applyScaler } from '../../cosem/scaler.js';
+import { safeInteger } from '../../cosem/shape.js';
 import { unitSymbol } from '../../cosem/units.js';
 import type { PlainValue } from './types.js';
 
@@ -56,9 +57,7 @@ export function plainValue(v: DlmsValue | null | undefined): PlainValue {
       return v.value;
     case 'long64':
     case 'long64-unsigned':
-      return v.value >= BigInt(Number.MIN_SAFE_INTEGER) && v.value <= BigInt(Number.MAX_SAFE_INTEGER)
-        ? Number(v.value)
-        : v.value.toString();
+      return safeInteger(v.value) ?? v.value.toString();
     case 'visible-string':
     case 'utf8-string':
     case 'bit-string':

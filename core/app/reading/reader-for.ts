@@ -12,7 +12,7 @@ import { ObjectReader } from './object-reader.js';
 import { ProfileReader } from './profile-reader.js';
 import { AttributeValueReader, DemandRegisterReader, RegisterReader } from './register-readers.js';
 import type { Reading, ReadingKind, ReadRequest } from './types.js';
-import type { Need, ValueReader } from './value-reader.js';
+import { emptyReading, type Need, type ValueReader } from './value-reader.js';
 
 /** The spec's limit on a profile value's Entries. */
 export const MAX_ENTRIES = 32767;
@@ -148,20 +148,14 @@ class RefusedRequest implements ValueReader {
     } catch {
       // Shown as given: it is what the engineer has to correct.
     }
-    const common = {
+    const common = emptyReading({
       name: typeof r?.name === 'string' ? r.name : '',
       obis,
       classId,
       attribute: typeof r?.attribute === 'number' ? r.attribute : null,
       readAt: at,
-      captureTime: null,
-      raw: null,
-      value: null,
-      unit: null,
-      scaler: null,
-      status: null,
       error: this.error,
-    };
+    });
     const kind = readingKind(classId, typeof r?.attribute === 'number' ? r.attribute : undefined);
     switch (kind) {
       case 'value':

@@ -53,7 +53,7 @@ export interface ProfileMark {
 /** A value as people read it; numbers are scaled where the class says so. */
 export type PlainValue = number | string | boolean | null;
 
-interface ReadingCommon {
+export interface ReadingCommon {
   readonly name: string;
   /** Canonical A-B:C.D.E.F, or the text as given when it is not an OBIS code. */
   readonly obis: string;

@@ -6,11 +6,11 @@
  */
 import type { AccessSelection } from '../../apdu/types.js';
 import type { DlmsValue } from '../../axdr/types.js';
-import { DlmsError, serializeError, type SerializedError } from '../../errors.js';
+import { type DlmsError, serializeError, type SerializedError } from '../../errors.js';
 import { formatObis, obisToBytes, type Obis } from '../../obis.js';
 import type { AttributeRef, ItemResult } from '../../session/types.js';
 import type { DeviceCache } from './device-cache.js';
-import type { Reading, ReadRequest } from './types.js';
+import type { Reading, ReadingCommon, ReadRequest } from './types.js';
 
 export interface Need {
   readonly ref: AttributeRef;
@@ -59,19 +59,24 @@ export function attributeNeed(classId: number, logicalName: Obis, attributeId: n
 }
 
 /** The fields of a reading with nothing in them yet. */
-export interface ReadingBase {
-  readonly name: string;
-  readonly obis: string;
-  readonly classId: number;
-  readonly attribute: number | null;
-  readonly readAt: number;
-  readonly captureTime: number | null;
-  readonly raw: DlmsValue | null;
-  readonly value: null;
-  readonly unit: string | null;
-  readonly scaler: number | null;
-  readonly status: null;
-  readonly error: SerializedError | null;
+export type ReadingBase = Omit<ReadingCommon, 'value' | 'status'> & { readonly value: null; readonly status: null };
+
+/** What a reading is of, when it was taken and why it has no value (null: nothing went wrong yet); the value fields null. */
+export function emptyReading(of: Pick<ReadingCommon, 'name' | 'obis' | 'classId' | 'attribute' | 'readAt' | 'error'>): ReadingBase {
+  return {
+    name: of.name,
+    obis: of.obis,
+    classId: of.classId,
+    attribute: of.attribute,
+    readAt: of.readAt,
+    captureTime: null,
+    raw: null,
+    value: null,
+    unit: null,
+    scaler: null,
+    status: null,
+    error: of.error,
+  };
 }
 
 /**
@@ -182,19 +187,6 @@ export abstract class AttributeReader implements ValueReader {
   }
 
   protected base(attribute: number | null): ReadingBase {
-    return {
-      name: this.target.request.name,
-      obis: formatObis(this.logicalName),
-      classId: this.classId,
-      attribute,
-      readAt: this.readAt ?? 0,
-      captureTime: null,
-      raw: null,
-      value: null,
-      unit: null,
-      scaler: null,
-      status: null,
-      error: this.error,
-    };
+    return emptyReading({ name: this.target.request.name, obis: formatObis(this.logicalName), classId: this.classId, attribute, readAt: this.readAt ?? 0, error: this.error });
   }
 }

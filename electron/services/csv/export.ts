@@ -8,6 +8,7 @@
  * opened here.
  */
 import type { ReadingsDatabase } from '../readings/readings-database.js';
+import type { ReadingsSnapshot } from '../readings/snapshot.js';
 import type { TableRow } from '../readings/tables.js';
 import type { ProfileColumnSeries, ValueSeries } from '../readings/types.js';
 import { csvFormat, isoTimestamp, type CsvFormat } from './format.js';
@@ -69,16 +70,10 @@ export async function exportGroupCsv(
   file: string,
   options: ExportOptions = {},
 ): Promise<ExportResult> {
-  const format = csvFormat(options.format);
-  const snapshot = db.snapshot();
-  try {
+  return exportTable(db, file, options, (snapshot, format) => {
     const table = snapshot.groupTable(request.groupId, { from: request.from, to: request.to });
-    const header = [timeTitle('Time', format), ...groupTitles(table.columns)];
-    const result = await writeCsvFile(file, header, lines(table.rows, format), writeOptions(format, options));
-    return { ...result, header };
-  } finally {
-    snapshot.close();
-  }
+    return { header: [timeTitle('Time', format), ...groupTitles(table.columns)], rows: table.rows };
+  });
 }
 
 /** Export a profile's rows with capture times in [from, to) to `file`. */
@@ -88,12 +83,27 @@ export async function exportProfileCsv(
   file: string,
   options: ExportOptions = {},
 ): Promise<ExportResult> {
+  return exportTable(db, file, options, (snapshot, format) => {
+    const table = snapshot.profileTable(request.deviceId, request.obis, { from: request.from, to: request.to });
+    return {
+      header: [timeTitle('Capture time', format), ...table.columns.map((c: ProfileColumnSeries) => columnTitle(c.name, c.obis, c.unit))],
+      rows: table.rows,
+    };
+  });
+}
+
+/** Reads one table through a snapshot of the database and writes it to `file`; the snapshot is closed whatever happens. */
+async function exportTable(
+  db: ReadingsDatabase,
+  file: string,
+  options: ExportOptions,
+  table: (snapshot: ReadingsSnapshot, format: CsvFormat) => { readonly header: string[]; readonly rows: Iterable<TableRow> },
+): Promise<ExportResult> {
   const format = csvFormat(options.format);
   const snapshot = db.snapshot();
   try {
-    const table = snapshot.profileTable(request.deviceId, request.obis, { from: request.from, to: request.to });
-    const header = [timeTitle('Capture time', format), ...table.columns.map((c: ProfileColumnSeries) => columnTitle(c.name, c.obis, c.unit))];
-    const result = await writeCsvFile(file, header, lines(table.rows, format), writeOptions(format, options));
+    const { header, rows } = table(snapshot, format);
+    const result = await writeCsvFile(file, header, lines(rows, format), writeOptions(format, options));
     return { ...result, header };
   } finally {
     snapshot.close();

@@ -178,6 +178,7 @@ export class LineCollector {
 
 /** A line for an error message: control characters shown as <XX>. */
 export function showLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are shown as <XX>
   return text.replace(/[\x00-\x1f\x7f]/g, (c) => `<${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}>`);
 }
 

@@ -7,17 +7,10 @@
 import { readdirSync, readFileSync, readlinkSync, realpathSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
+import type { SerialPortView } from '../../../core/app/api/types.js';
 
-export interface SerialPortInfo {
-  readonly path: string;
-  readonly manufacturer: string | null;
-  readonly serialNumber: string | null;
-  /** USB vendor id, four hexadecimal digits in lower case ("0403"). */
-  readonly vendorId: string | null;
-  readonly productId: string | null;
-  /** What the system calls the device (Windows PnP id, /dev/serial/by-id name on Linux). */
-  readonly pnpId: string | null;
-}
+/** A serial port as the contract shows it. */
+export type SerialPortInfo = SerialPortView;
 
 export interface SerialPortList {
   readonly ports: readonly SerialPortInfo[];

@@ -6,7 +6,7 @@
 import type { DlmsValue } from '../../../core/axdr/types.js';
 import type { ProfileColumn, ProfileRow } from '../../../core/cosem/profile.js';
 import type { Obis } from '../../../core/obis.js';
-import type { ChartPeriod } from '../../../core/app/api/types.js';
+import type { ChartPeriod, ProfileInfoView } from '../../../core/app/api/types.js';
 
 /** An error as it crosses the worker and IPC: the code and the sentence. */
 export interface ReadingErrorInput {
@@ -132,16 +132,8 @@ export interface ProfileColumnSeries {
 
 export type Series = ValueSeries | ProfileColumnSeries;
 
-export interface ProfileInfo {
-  readonly id: number;
-  readonly deviceId: string;
-  readonly obis: string;
-  readonly name: string;
-  readonly rows: number;
-  /** Oldest and newest capture time stored, UTC ms; null when no rows. */
-  readonly firstCaptureAt: number | null;
-  readonly lastCaptureAt: number | null;
-}
+/** A stored profile: the contract's view is the database's own record. */
+export type ProfileInfo = ProfileInfoView;
 
 /** A stored reading, with the meter's value decoded again. */
 export interface StoredReading {

@@ -33,7 +33,9 @@ export class AppState {
   loadError: string | null = $state(null);
 
   readonly api: ApiClient;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a hand-over: the page reads it once and its form copies it on mount
   private readonly drafts = new Map<string, ItemOf<ItemList>>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- taken once by the group's page when it opens
   private readonly offered = new Map<string, OfferedValue>();
 
   constructor(api: ApiClient) {

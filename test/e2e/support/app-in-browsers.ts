@@ -1,6 +1,7 @@
 /**
  * The app as an end-to-end test meets it: browser mode started empty (no demo), an API socket for
- * setting up configurations, and the page open in Chromium twice, in the light and the dark theme.
+ * setting up configurations, and the page open in Chromium twice, in the light and the dark theme;
+ * or browser mode as a first run starts it (with the demo), open in one Chromium.
  */
 import { openBrowser, type BrowserSession } from './browser.js';
 import { ensureRendererBuilt } from './build.js';
@@ -13,6 +14,28 @@ export interface AppInBrowsers {
   readonly light: BrowserSession;
   readonly dark: BrowserSession;
   close(): Promise<void>;
+}
+
+export interface AppInBrowser {
+  readonly server: WebServer;
+  /** Its `downloads` folder also holds the files a test writes for the page to import. */
+  readonly browser: BrowserSession;
+  close(): Promise<void>;
+}
+
+/** Browser mode with its defaults (the demo installed and polling), open in one Chromium. */
+export async function openAppInBrowser(browserOptions: Parameters<typeof openBrowser>[0] = {}): Promise<AppInBrowser> {
+  await ensureRendererBuilt();
+  const server = await startWebServer();
+  const browser = await openBrowser(browserOptions);
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
 }
 
 export async function openAppInBrowsers(): Promise<AppInBrowsers> {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { pollCoverage } from '../../../core/app/poll-coverage.js';
 import { parseConfig } from '../../../core/app/validate.js';
 
-const config = (edit: (c: any) => void = () => {}) => {
-  const c = {
+/** The configuration before parsing, for a test to edit. */
+const sample = () => ({
     version: 1,
     settings: { globalEnabled: true },
     connections: [
@@ -27,7 +27,10 @@ const config = (edit: (c: any) => void = () => {}) => {
       },
       { id: 'g2', enable: true, name: 'Empty', values: [] },
     ],
-  };
+  });
+
+const config = (edit: (c: ReturnType<typeof sample>) => void = () => {}) => {
+  const c = sample();
   edit(c);
   return parseConfig(c);
 };
@@ -45,7 +48,7 @@ describe('poll coverage', () => {
   });
 
   it('with the connection off, nothing below it is read, and every item says so', () => {
-    const cov = pollCoverage(config((c) => (c.connections[0].enable = false)));
+    const cov = pollCoverage(config((c) => (c.connections[0]!.enable = false)));
     expect(cov.readGroups).toEqual([]);
     expect(cov.connections.get('c1')).toBe('Enable is off');
     expect(cov.devices.get('d1')).toBe('its connection "Lab TCP" is off');
@@ -53,7 +56,7 @@ describe('poll coverage', () => {
   });
 
   it('a device off: the group reads the other, and says which values it leaves', () => {
-    const cov = pollCoverage(config((c) => (c.devices[1].enable = false)));
+    const cov = pollCoverage(config((c) => (c.devices[1]!.enable = false)));
     expect(cov.readGroups).toEqual(['g1']);
     expect(cov.devices.get('d2')).toBe('Enable is off');
     expect(cov.groups.get('g1')).toBeUndefined();
@@ -64,7 +67,7 @@ describe('poll coverage', () => {
   });
 
   it('no enabled value: the group and its devices say so', () => {
-    const cov = pollCoverage(config((c) => c.groups[0].values.forEach((v: { enable: boolean }) => (v.enable = false))));
+    const cov = pollCoverage(config((c) => c.groups[0]!.values.forEach((v: { enable: boolean }) => (v.enable = false))));
     expect(cov.groups.get('g1')).toBe('no value is enabled');
     expect(cov.devices.get('d1')).toBe('no enabled value of an enabled cosem group reads from it');
     expect(cov.connections.get('c1')).toBe('no enabled value of an enabled cosem group reads through it');

@@ -77,8 +77,8 @@ describe.each(METER_KINDS.flatMap((m) => (['hdlc', 'wrapper'] as const).map((f) 
     const r = await run('write', ...args, SPEED, '6');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^before  enum 5$/m);
-    expect(r.out).toMatch(/^after   enum 6$/m);
+    expect(r.out).toMatch(/^before {2}enum 5$/m);
+    expect(r.out).toMatch(/^after {3}enum 6$/m);
     const read = await run('read', ...args, '--json', SPEED);
     expect(read.code).toBe(0);
     expect((JSON.parse(read.out) as { raw: unknown }[])[0]!.raw).toEqual({ type: 'enum', value: 6 });
@@ -97,7 +97,7 @@ describe.each(METER_KINDS.flatMap((m) => (['hdlc', 'wrapper'] as const).map((f) 
     const off = await run('action', ...args, `${DISCONNECT}:1`, '{"type":"integer","value":0}');
     expect(off.err).toBe('');
     expect(off.code).toBe(0);
-    expect(off.out).toMatch(/^after   output_state false, control_state enum 0$/m);
+    expect(off.out).toMatch(/^after {3}output_state false, control_state enum 0$/m);
     const on = await run('action', ...args, '--json', `${DISCONNECT}:2`, '{"type":"integer","value":0}');
     expect(on.code).toBe(0);
     expect(JSON.parse(on.out)).toMatchObject({ ok: true, name: 'remote_reconnect', before: 'output_state false, control_state enum 0', after: 'output_state true, control_state enum 1' });
@@ -112,7 +112,7 @@ describe.each(METER_KINDS.flatMap((m) => (['hdlc', 'wrapper'] as const).map((f) 
     const r = await run('write', ...args, SPEED, '6');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^cosem-studio write: the meter refused: read-write-denied/);
-    expect(r.out).toMatch(/^after   enum 5$/m);
+    expect(r.out).toMatch(/^after {3}enum 5$/m);
     expect((await audit(name))[0]).toMatchObject({ kind: 'write', memberName: 'comm_speed', before: 'enum 5', after: 'enum 5', result: 'read-write-denied' });
   });
 

@@ -9,7 +9,7 @@ import { exportGroupCsv, exportProfileCsv } from '../../../electron/services/csv
 import { CSV_PRESETS } from '../../../electron/services/csv/format.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../../../electron/services/readings/readings-database.js';
 import type { PollInput, ProfileReadInput } from '../../../electron/services/readings/types.js';
-import { DAY, LOAD_PROFILE_OBIS, MINUTE, T0, energyAt, profileRead, tempFolder, voltageAt } from '../readings/support.js';
+import { DAY, LOAD_PROFILE_OBIS, MINUTE, T0, energyAt, profileRead, tempFolder } from '../readings/support.js';
 
 // Local time is this computer's zone: pin it so the offsets below are known (Node reads TZ again
 // when it changes), and give it back so no other test file sees it.

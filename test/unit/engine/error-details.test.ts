@@ -10,7 +10,7 @@ import {
   CipheringError,
   DecodeError,
   deserializeError,
-  DlmsError,
+  type DlmsError,
   InputError,
   LocalProtocolError,
   RemoteProtocolError,

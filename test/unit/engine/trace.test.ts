@@ -8,7 +8,7 @@ import { InMemoryTransport } from '../../../core/session/memory-transport.js';
 import { obisToBytes, parseObis } from '../../../core/obis.js';
 import { LinkTrace } from '../../../electron/services/trace.js';
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
-import { loadTrace } from '../../support/vectors.js';
+import { loadTrace, securedSettings } from '../../support/vectors.js';
 
 describe('the link trace', () => {
   it('decodes every frame of a recorded session in one line each', () => {
@@ -55,7 +55,7 @@ describe('the link trace', () => {
 
   it('shows ciphered APDUs deciphered when it has the keys, and keeps only the newest entries', () => {
     const recorded = loadTrace('wrapper-hls-gmac-authenc');
-    const s = recorded.settings as any;
+    const s = securedSettings(recorded);
     const keys = { blockCipherKey: fromHex(s.keys.block_cipher_key_EK), authenticationKey: fromHex(s.keys.authentication_key_AK) };
     const trace = new LinkTrace({
       framing: 'wrapper',

@@ -21,7 +21,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('names the product, its targets, the files and the unpacked native modules', async () => {
-    const c = (await getConfig(ROOT, 'electron-builder.yml', null)) as Record<string, any>;
+    const c = (await getConfig(ROOT, 'electron-builder.yml', null)) as Record<string, unknown> & Record<'win' | 'mac' | 'linux', { target: unknown; icon: unknown }>;
     expect(c['appId']).toBe('io.cosemstudio.app');
     expect(c['productName']).toBe('Cosem Studio');
     expect(c['files']).toEqual([{ filter: ['out/**/*', '!out/**/*.map', 'package.json'] }]);
@@ -31,7 +31,7 @@ describe('electron-builder.yml', () => {
     expect(c['win'].target).toEqual(['nsis']);
     expect(c['mac'].target).toEqual(['dmg']);
     expect(c['linux'].target).toEqual(['AppImage', 'deb']);
-    for (const os of ['win', 'mac', 'linux']) expect(c[os].icon).toBe('build/icon.png');
+    for (const os of ['win', 'mac', 'linux'] as const) expect(c[os].icon).toBe('build/icon.png');
   });
 
   it('has a 512x512 RGBA PNG icon', () => {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../../core/app/api/contract.js';
-import { ConfigError, configToJson, parseConfigJson } from '../../../core/app/validate.js';
+import { type ConfigError, configToJson, parseConfigJson } from '../../../core/app/validate.js';
 import { menuActions } from '../../../electron/main/menu-actions.js';
 import { configWithSecrets, tempDir } from './fixtures.js';
 

@@ -33,7 +33,7 @@ describe('electron/web.ts', () => {
       });
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[0-9]{1,5}\/\?token=[0-9a-f]{64}$/);
       const u = new URL(url);
-      const reply = await new Promise<Record<string, any>>((resolve, reject) => {
+      const reply = await new Promise<Record<string, unknown>>((resolve, reject) => {
         const ws = new WebSocket(`ws://${u.host}/api?token=${u.searchParams.get('token')}`, { headers: { Origin: `http://${u.host}` } });
         const timer = setTimeout(() => reject(new Error('no reply')), 10_000);
         ws.on('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, method: 'app.info', arg: null })));

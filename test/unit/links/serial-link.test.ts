@@ -5,7 +5,7 @@
  */
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransportError } from '../../../core/errors.js';
+import type { TransportError } from '../../../core/errors.js';
 import type { LinkTransport } from '../../../electron/services/links/link.js';
 import { SerialLink, type SerialLinkOptions } from '../../../electron/services/links/serial-link.js';
 import type { SerialLineSettings } from '../../../electron/services/links/serial-settings.js';

@@ -33,7 +33,7 @@ describe('scaledValue and unitText', () => {
   it('scales numbers to the nearest exact decimal and leaves the rest alone', () => {
     expect(scaledValue({ type: 'long-unsigned', value: 282 }, -2)).toBe(2.82);
     expect(scaledValue({ type: 'double-long', value: 12 }, 3)).toBe(12000);
-    expect(scaledValue({ type: 'long64', value: 123456789012345678n }, -3)).toBe(123456789012345.678);
+    expect(scaledValue({ type: 'long64', value: 123456789012345678n }, -3)).toBe(Number('123456789012345.678'));
     expect(scaledValue({ type: 'visible-string', value: 'n/a' }, -2)).toBe('n/a');
     expect(scaledValue({ type: 'long', value: 7 }, null)).toBe(7);
     expect(scaledValue(null, -1)).toBeNull();

@@ -19,7 +19,7 @@ import { exportProfileCsv } from '../../../electron/services/csv/export.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../../../electron/services/readings/readings-database.js';
 import type { ChartLine, ChartOptions, PollInput } from '../../../electron/services/readings/types.js';
 import { parseCsv } from '../../e2e/support/flows-helpers.js';
-import { ENERGY_OBIS, PROFILE_OBIS, Q, VOLTAGE_OBIS, entryAt, entryOf, storedProfile, type StoredProfile } from './charts-support.js';
+import { ENERGY_OBIS, PROFILE_OBIS, Q, VOLTAGE_OBIS, entryOf, storedProfile, type StoredProfile } from './charts-support.js';
 import { DAY, MINUTE, T0, tempFolder } from './support.js';
 
 const HOUR = 60 * MINUTE;

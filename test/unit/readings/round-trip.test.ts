@@ -36,7 +36,7 @@ const KINDS: readonly { raw: DlmsValue; value: ReadingInput['value']; number: nu
   { raw: { type: 'unsigned', value: 255 }, value: 255, number: 255, text: null },
   { raw: { type: 'long-unsigned', value: 65535 }, value: 6553.5, number: 6553.5, text: null },
   { raw: { type: 'long64', value: -9223372036854775808n }, value: -9223372036854775808n, number: -9223372036854775808, text: '-9223372036854775808' },
-  { raw: { type: 'long64-unsigned', value: 18446744073709551615n }, value: '18446744073709551615', number: 18446744073709551615, text: '18446744073709551615' },
+  { raw: { type: 'long64-unsigned', value: 18446744073709551615n }, value: '18446744073709551615', number: Number(18446744073709551615n), text: '18446744073709551615' },
   { raw: { type: 'long64-unsigned', value: 12345n }, value: 12345n, number: 12345, text: null },
   { raw: { type: 'enum', value: 3 }, value: 3, number: 3, text: null },
   { raw: { type: 'float32', value: 1.5 }, value: 1.5, number: 1.5, text: null },

@@ -6,15 +6,16 @@
  * the periods too fine for the range, and goes back to Auto when the span changes; "Energy used"
  * asks for energy; every request names the page's time zone.
  */
-import { flushSync, mount, unmount } from 'svelte';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushSync } from 'svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChartSeriesView } from '../../../core/app/api/types.js';
 import { appContext } from '../../../renderer/src/lib/app-state.svelte.js';
 import { setLineChartFactory } from '../../../renderer/src/lib/charts/line-chart.js';
 import type { LineChartSpec } from '../../../renderer/src/lib/charts/series.js';
 import HistoryChart from '../../../renderer/src/views/readings/HistoryChart.svelte';
 import ProfileChart from '../../../renderer/src/views/readings/ProfileChart.svelte';
-import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, settle, type FakeApi } from './readings/fake-api.js';
+import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, settle, type FakeApi, type Handlers } from './readings/fake-api.js';
+import { useMounted } from './mounted.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -22,8 +23,7 @@ const DAY = 24 * H;
 const ZONE = new Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 let specs: LineChartSpec[] = [];
-let target: HTMLElement;
-let component: ReturnType<typeof mount> | null = null;
+const mounted = useMounted();
 let api: FakeApi;
 
 /** Voltage per minute over the last hour: what the backend answers for a group polled every second. */
@@ -48,9 +48,9 @@ function perMinute(): ChartSeriesView[] {
   ];
 }
 
-function open(component_: typeof HistoryChart | typeof ProfileChart, props: Record<string, unknown>, handlers: Record<string, (a: any) => unknown>): void {
+function open(component_: typeof HistoryChart | typeof ProfileChart, props: Record<string, unknown>, handlers: Handlers): void {
   api = fakeApi({ 'config.get': () => demoConfig(), 'app.info': () => INFO, 'status.get': () => EMPTY_STATUS, 'ports.list': () => [], ...handlers });
-  component = mount(component_ as never, { target, props, context: appContext(api.client) });
+  mounted.mount(component_, props, appContext(api.client));
 }
 
 function select(id: string): HTMLSelectElement {
@@ -72,16 +72,6 @@ beforeEach(() => {
     specs.push(structuredClone(spec));
     return { update: (s) => specs.push(structuredClone(s)), retheme: () => {}, destroy: () => {} };
   });
-  target = document.createElement('div');
-  document.body.appendChild(target);
-});
-
-afterEach(() => {
-  if (component !== null) unmount(component);
-  component = null;
-  target.remove();
-  setLineChartFactory(null);
-  vi.useRealTimers();
 });
 
 describe('the history chart', () => {

@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../core/bytes.js';
 import { describeProtected } from '../../../core/security/describe.js';
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
-import { loadTrace } from '../../support/vectors.js';
+import { loadTrace, securedSettings } from '../../support/vectors.js';
 
 /** The APDU of a wrapper message (HDLC traces carry segments; the wrapper ones are whole). */
 const apduOf = (hex: string): Uint8Array => fromHex(hex).subarray(8);
 
 describe('describing ciphered APDUs for traces', () => {
   const trace = loadTrace('wrapper-hls-gmac-authenc');
-  const s = trace.settings as Record<string, any>;
+  const s = securedSettings(trace);
   const keys = {
-    keys: { blockCipherKey: fromHex(s['keys']['block_cipher_key_EK']), authenticationKey: fromHex(s['keys']['authentication_key_AK']) },
+    keys: { blockCipherKey: fromHex(s.keys.block_cipher_key_EK), authenticationKey: fromHex(s.keys.authentication_key_AK) },
   };
-  const clientTitle = fromHex(String(s['system_titles']['client']).slice(0, 16));
-  const serverTitle = fromHex(String(s['system_titles']['server']).slice(0, 16));
+  const clientTitle = fromHex(s.system_titles.client.slice(0, 16));
+  const serverTitle = fromHex(s.system_titles.server.slice(0, 16));
 
   it('opens every ciphered message of the trace and shows its structure', () => {
     for (const e of trace.exchanges) {

@@ -3,7 +3,6 @@
  * CipheringError and nothing else; no message shows a key.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeApdu } from '../../../core/apdu/codec.js';
 import { fromHex, toHex } from '../../../core/bytes.js';
 import { CipheringError } from '../../../core/errors.js';
 import { decipherApdu, isCipheredTag } from '../../../core/security/ciphered-apdu.js';

@@ -5,7 +5,7 @@ import { decodeApdu } from '../../../core/apdu/codec.js';
  * of core/hdlc and core/wrapper: the security tests should fail only for security reasons.
  */
 import { fromHex } from '../../../core/bytes.js';
-import { loadTrace } from '../../support/vectors.js';
+import { loadTrace, securedSettings } from '../../support/vectors.js';
 
 export const HLS_TRACES = ['hdlc-hls-gmac-authenc', 'wrapper-hls-gmac-authenc'] as const;
 
@@ -30,11 +30,6 @@ export interface HlsTrace {
   readonly clientTitle: Uint8Array;
   readonly serverTitle: Uint8Array;
   readonly apdus: readonly TraceApdu[];
-}
-
-interface Settings {
-  readonly keys: { readonly block_cipher_key_EK: string; readonly authentication_key_AK: string };
-  readonly system_titles: { readonly client: string; readonly server: string };
 }
 
 /** The info field of an HDLC I-frame and whether more segments follow; null for S- and U-frames. */
@@ -66,7 +61,7 @@ const HLS = /HLS-GMAC f\((StoC|CtoS)\): SC=10 IC=(\d+) tag=([0-9a-f]+) VERIFIED 
 
 export function loadHlsTrace(name: string): HlsTrace {
   const trace = loadTrace(name);
-  const settings = trace.settings as unknown as Settings;
+  const settings = securedSettings(trace);
   const title = (s: string): Uint8Array => fromHex(s.slice(0, 16));
   const apdus: TraceApdu[] = [];
   const pending: Record<'c2s' | 's2c', Uint8Array[]> = { c2s: [], s2c: [] };

@@ -10,13 +10,14 @@ import { HdlcLink } from '../../../core/hdlc/link.js';
 import { ClientSession } from '../../../core/session/client-session.js';
 import { WrapperLink } from '../../../core/wrapper/link.js';
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
+import { securedSettings } from '../../support/vectors.js';
 import { checkFullRead, FULL_READ, loadTrace, MODES, noteField, replay, type Trace } from './trace-replay.js';
 
 function securedSessionFor(trace: Trace, persisted: number[]): ClientSession {
-  const s = trace.settings as Record<string, any>;
-  const hdlc = String(s['framing']).startsWith('HDLC');
-  const client = Number(s['client_address']);
-  const server = Number(s['server_logical_address']);
+  const s = securedSettings(trace);
+  const hdlc = s.framing.startsWith('HDLC');
+  const client = s.client_address;
+  const server = s.server_logical_address;
   const link = hdlc
     ? new HdlcLink({ role: 'client', clientAddress: client, serverAddress: oneByteAddress(server) })
     : new WrapperLink({ role: 'client', clientWPort: client, serverWPort: server });
@@ -31,11 +32,11 @@ function securedSessionFor(trace: Trace, persisted: number[]): ClientSession {
       policy: 'authenticated-encryption',
       ciphering: 'general-glo',
       keys: {
-        blockCipherKey: fromHex(s['keys']['block_cipher_key_EK']),
-        authenticationKey: fromHex(s['keys']['authentication_key_AK']),
+        blockCipherKey: fromHex(s.keys.block_cipher_key_EK),
+        authenticationKey: fromHex(s.keys.authentication_key_AK),
       },
-      systemTitle: fromHex(String(s['system_titles']['client']).slice(0, 16)),
-      invocationCounter: Number(s['invocation_counters']['client_initial']),
+      systemTitle: fromHex(s.system_titles.client.slice(0, 16)),
+      invocationCounter: s.invocation_counters.client_initial,
       persistInvocationCounter: (used) => persisted.push(used),
     },
   });
@@ -52,7 +53,7 @@ describe('the client session reproduces the HLS-GMAC sessions byte for byte', ()
         const outcomes = replay(session, trace, hdlc ? FULL_READ : FULL_READ.slice(0, -1), mode);
         checkFullRead(trace, hdlc ? outcomes : [...outcomes, { ok: true, result: { kind: 'closed' } }]);
         // Every counter was persisted before use, each once, in order.
-        const first = Number((trace.settings as any)['invocation_counters']['client_initial']);
+        const first = securedSettings(trace).invocation_counters.client_initial;
         expect(persisted).toEqual(persisted.map((_, i) => first + i));
         expect(persisted.length).toBeGreaterThan(8);
       });

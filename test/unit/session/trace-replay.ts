@@ -39,7 +39,7 @@ export function replay(session: ClientSession, trace: Trace, operations: readonl
     const bytes = fromHex(exchanges[index]!.hex);
     const start = early;
     early = 0;
-    let end = bytes.length;
+    const end = bytes.length;
     let extra: Uint8Array | null = null;
     if (mode === 'trailing') {
       // The first bytes of the meter's next message arrive glued to this one: the framer must stop
@@ -195,8 +195,19 @@ export const FULL_READ: Operation[] = [
 
 export const MODES: FeedMode[] = ['whole', 'byte-by-byte', 'trailing'];
 
+/** What a full-read trace's JSON says the meter answered, as `checkFullRead` compares it. */
+interface FullReadResults {
+  readonly clock_attr2: string;
+  readonly 'register_1.1.21.25.0.255_attr2': number;
+  readonly 'register_1.1.21.25.0.255_attr3_scaler_unit': { readonly scaler: number; readonly unit: number };
+  readonly profile_entries_in_use_attr7: number;
+  readonly profile_buffer_all_rows: readonly unknown[];
+  readonly profile_by_entry: { readonly rows: readonly unknown[] };
+  readonly profile_by_range: { readonly rows: readonly unknown[] };
+}
+
 export function checkFullRead(trace: Trace, outcomes: Outcome[]): void {
-  const r = trace.results as Record<string, any>;
+  const r = trace.results as unknown as FullReadResults;
   expect(outcomes[0]!.ok).toBe(true);
   expect(shown(value(outcomes[1]!))).toBe(r['clock_attr2']);
   expect(shown(value(outcomes[2]!))).toBe(r['register_1.1.21.25.0.255_attr2']);

@@ -174,7 +174,7 @@ describe('trace subscriptions over the hosts', () => {
         ws.once('open', () => res());
         ws.once('error', rej);
       });
-      const messages: Record<string, any>[] = [];
+      const messages: Record<string, unknown>[] = [];
       ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
       cleanups.push(() => ws.terminate());
       return { ws, messages };
@@ -188,7 +188,7 @@ describe('trace subscriptions over the hosts', () => {
     c1.record('rx', UA, 1);
     r.flush();
     await vi.waitFor(() => expect(a.messages.filter((m) => m['type'] === 'event')).toHaveLength(1), { timeout: 5000 });
-    expect(a.messages.find((m) => m['type'] === 'event')!['payload'].entries.map((e: { seq: number }) => e.seq)).toEqual([1, 2]);
+    expect((a.messages.find((m) => m['type'] === 'event')!['payload'] as ApiEvents['trace']).entries.map((e) => e.seq)).toEqual([1, 2]);
     // Another socket unwatching someone else's watch: refused.
     b.ws.send(JSON.stringify({ type: 'call', id: 2, method: 'trace.unwatch', arg: { watchId: 'watch-1' } }));
     await vi.waitFor(() => expect(b.messages.find((m) => m['id'] === 2)).toMatchObject({ ok: true, result: { stopped: false } }), { timeout: 5000 });
@@ -207,7 +207,7 @@ describe('trace subscriptions over the hosts', () => {
       },
       removeHandler: () => {},
     };
-    const sent: { window: number; message: any }[] = [];
+    const sent: { window: number; message: EventMessage & { payload: ApiEvents['trace'] } }[] = [];
     const webContents = (id: number) => {
       const listeners = new Map<string, Set<() => void>>();
       const wc: PeerSender & { emit(e: string): void; destroyed: boolean; listenerCount(): number } = {
@@ -215,7 +215,7 @@ describe('trace subscriptions over the hosts', () => {
         destroyed: false,
         send: (channel, message) => {
           expect(channel).toBe(EVENT_CHANNEL);
-          sent.push({ window: id, message });
+          sent.push({ window: id, message: message as EventMessage & { payload: ApiEvents['trace'] } });
         },
         isDestroyed: () => wc.destroyed,
         once: (e, l) => {

@@ -11,6 +11,9 @@ import { ApiCallError } from '../../../../core/app/api/rpc.js';
 import { errorText } from '../error-text.js';
 import { itemPath } from './paths.js';
 
+/** A form of any schema, as the field components see it: they reach the draft by path. */
+export type AnyFormState = FormState<z.ZodType>;
+
 /** A number field left empty arrives as null: say "missing" rather than "null is not valid". */
 function readable(message: string): string {
   return message.replace(/: null is not valid: /, ' is missing: ');

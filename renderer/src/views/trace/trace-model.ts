@@ -2,40 +2,12 @@
  * A link's trace as the Trace page holds it, built for tens of thousands of frames: plain arrays
  * (no reactive object per row), the lowercase text a filter searches computed once per entry, the
  * newest entries kept within a byte budget (the backend's share for the connection), a filter that
- * runs in slices of a few milliseconds and goes on with each new batch, and the rows a scroll position
- * shows (a virtual list of fixed row height). Also the hex layout and the text Copy puts on the clipboard.
+ * runs in slices of a few milliseconds and goes on with each new batch (which rows a scroll position
+ * renders is lib/virtual-rows.ts). Also the hex layout and the text Copy puts on the clipboard.
  */
 import type { TraceEntryView, TraceSeqRange } from '../../../../core/app/api/types.js';
 import { isJobStartNote } from '../../../../core/app/trace-notes.js';
 import { TRACE_TOTAL_BYTES, traceEntryBytes } from '../../../../core/app/trace-budget.js';
-
-/** Height of a row of the frame list, in CSS pixels (the view measures the real one). */
-export const ROW_HEIGHT = 26;
-
-/** Rows rendered above and below those in view, so a wheel step rarely shows an empty edge. */
-export const OVERSCAN = 6;
-
-export interface VisibleRows {
-  /** First row to render (index into the rows shown). */
-  readonly start: number;
-  /** One past the last row to render. */
-  readonly end: number;
-  /** Space above the first rendered row, px. */
-  readonly before: number;
-  /** Space below the last rendered row, px. */
-  readonly after: number;
-}
-
-/** Which of `count` rows of `rowHeight` px a viewport of `height` px scrolled to `scrollTop` shows. */
-export function visibleRows(count: number, scrollTop: number, height: number, rowHeight = ROW_HEIGHT, overscan = OVERSCAN): VisibleRows {
-  if (count <= 0 || rowHeight <= 0) return { start: 0, end: 0, before: 0, after: 0 };
-  const top = Math.max(0, Math.min(scrollTop, count * rowHeight - height));
-  const first = Math.floor(top / rowHeight);
-  const inView = Math.ceil((top + Math.max(0, height)) / rowHeight);
-  const start = Math.max(0, first - overscan);
-  const end = Math.min(count, Math.max(inView, first + 1) + overscan);
-  return { start, end, before: start * rowHeight, after: (count - end) * rowHeight };
-}
 
 const DIRECTION_TEXT: Record<TraceEntryView['direction'], string> = {
   tx: 'tx sent',

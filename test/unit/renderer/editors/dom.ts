@@ -40,6 +40,14 @@ export function choose(el: HTMLSelectElement, optionText: string): void {
   flushSync();
 }
 
+/** Chooses the option whose value is `value`. */
+export function chooseValue(el: HTMLSelectElement, value: string): void {
+  for (const o of el.options) o.selected = o.value === value;
+  el.value = value;
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+  flushSync();
+}
+
 export function click(el: HTMLElement): void {
   el.click();
   flushSync();

@@ -2,7 +2,7 @@
  * An in-memory backend for component tests: answers like the contract says (saves are checked with
  * the real schemas, refusals carry problems), records every call, and pushes events on demand.
  */
-import { API_SCHEMAS, type ApiMethod, type ApiResults } from '../../../../core/app/api/contract.js';
+import { API_SCHEMAS, type ApiArgs, type ApiMethod, type ApiResults } from '../../../../core/app/api/contract.js';
 import { ApiCallError, EventHub, toApiError } from '../../../../core/app/api/rpc.js';
 import type { ApiEventName, ApiEvents, AppInfo, StatusSnapshot } from '../../../../core/app/api/types.js';
 import { emptyConfig } from '../../../../core/app/new-items.js';
@@ -15,7 +15,8 @@ export interface RecordedCall {
   readonly arg: unknown;
 }
 
-type Handler = (arg: any) => unknown;
+/** A method's answer: given the argument as the contract parsed it; it may answer a partial fake or throw. */
+type Handler<M extends ApiMethod> = (arg: ApiArgs<M>) => unknown;
 
 export interface FakeApi extends ApiClient {
   readonly calls: RecordedCall[];
@@ -23,7 +24,7 @@ export interface FakeApi extends ApiClient {
   info: AppInfo;
   status: StatusSnapshot;
   /** Replace or add a method's answer. */
-  handle(method: ApiMethod, handler: Handler): void;
+  handle<M extends ApiMethod>(method: M, handler: Handler<M>): void;
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
   setConnected(c: boolean): void;
   callsOf(method: ApiMethod): RecordedCall[];
@@ -45,8 +46,8 @@ export function fakeApi(initial: Partial<AppConfig> = {}): FakeApi {
     config: parseConfig({ ...emptyConfig(), ...initial }),
     info: { version: '0.1.0', mode: 'electron', platform: 'linux', dataDir: '/tmp/x', clientSystemTitle: '0011223344556677', demo: { installed: false, meterRunning: false, port: null } },
     status: { polling: false, connections: {}, devices: {}, groups: {} },
-    handle: (method, handler) => {
-      handlers[method] = handler;
+    handle: <M extends ApiMethod>(method: M, handler: Handler<M>) => {
+      handlers[method] = handler as (typeof handlers)[M];
     },
     emit: (event, payload) => hub.emit(event, payload),
     setConnected: (c) => {
@@ -59,7 +60,7 @@ export function fakeApi(initial: Partial<AppConfig> = {}): FakeApi {
       // The contract's own check, as Electron main and the web server do it.
       const parsed = API_SCHEMAS[method].safeParse(arg);
       if (!parsed.success) throw new ApiCallError(toApiError(parsed.error));
-      const h = handlers[method];
+      const h = handlers[method] as ((arg: unknown) => unknown) | undefined;
       if (h === undefined) throw new ApiCallError({ name: 'Error', code: 'internal', message: `fake: no answer for ${method}` });
       try {
         return (await h(parsed.data)) as ApiResults[typeof method];
@@ -81,7 +82,7 @@ export function fakeApi(initial: Partial<AppConfig> = {}): FakeApi {
     return api.config;
   };
 
-  const handlers: Partial<Record<ApiMethod, Handler>> = {
+  const handlers: { [M in ApiMethod]?: Handler<M> } = {
     'app.info': () => api.info,
     'config.get': () => api.config,
     'status.get': () => api.status,

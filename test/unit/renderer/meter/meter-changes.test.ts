@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 /** Write and Call on the meter page: offered only with "Allow changes to this meter", confirmed before anything is sent, results shown. */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiArgs } from '../../../../core/app/api/contract.js';
 import type { ChangeView, MeterAttributeView, MeterObjectView, MeterReadView } from '../../../../core/app/api/types.js';
 import type { AppConfig } from '../../../../core/app/schema.js';
 import { button, choose, click, labelled, settle, type } from '../editors/dom.js';
@@ -37,16 +38,18 @@ function readAnswer(arg: { obis: string; classId: number; attribute?: number }):
   return { ...base, attributes: [{ id: 2, name: 'comm_speed', text: `${baud} baud (${speed})`, raw: `enum ${speed}`, json: { type: 'enum', value: speed }, error: null }] };
 }
 
-async function openMeter(allowChanges: boolean, write?: (arg: any) => ChangeView) {
+async function openMeter(allowChanges: boolean, write?: (arg: ApiArgs<'meter.write'>) => ChangeView) {
   speed = 5;
   const api = await openApp('#/meter/device-1', config(allowChanges), (a) => {
     a.handle('meter.objects', () => ({ deviceId: 'device-1', readAt: Date.now(), referencing: 'ln', objects: OBJECTS }));
     a.handle('meter.read', readAnswer);
     // As the backend answers: the audit's text, and the values read before and after.
-    a.handle('meter.write', write ?? ((arg: { classId: number; value: { type: string; value: number } }) => {
-      if (arg.classId === 3) return { ok: true, before: 'long-unsigned 2301', after: `long-unsigned ${arg.value.value}`, values: { before: { type: 'long-unsigned', value: 2301 }, after: arg.value }, error: null };
+    a.handle('meter.write', write ?? ((arg: ApiArgs<'meter.write'>) => {
+      // The contract leaves the value to the class's type; these tests write whole numbers.
+      const value = arg.value as { type: string; value: number };
+      if (arg.classId === 3) return { ok: true, before: 'long-unsigned 2301', after: `long-unsigned ${value.value}`, values: { before: { type: 'long-unsigned', value: 2301 }, after: value }, error: null };
       const before = speed;
-      speed = arg.value.value;
+      speed = value.value;
       return { ok: true, before: `enum ${before}`, after: `enum ${speed}`, values: { before: { type: 'enum', value: before }, after: { type: 'enum', value: speed } }, error: null };
     }));
     a.handle('meter.action', () => ({ ok: true, before: 'output_state connected (true); control_state connected (1)', after: 'output_state disconnected (false); control_state disconnected (0)', error: null }));

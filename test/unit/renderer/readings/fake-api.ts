@@ -5,25 +5,26 @@
 import { flushSync } from 'svelte';
 import { EventHub } from '../../../../core/app/api/rpc.js';
 import type { ApiEventName, ApiEvents } from '../../../../core/app/api/types.js';
-import type { AppConfig } from '../../../../core/app/api/contract.js';
+import type { ApiInput, ApiMethod, AppConfig } from '../../../../core/app/api/contract.js';
 import type { ApiClient } from '../../../../renderer/src/lib/api.js';
 
-export type Handler = (arg: any) => unknown;
+/** Answers by method, each given the argument the view sent; an answer may be a partial fake, or throw. */
+export type Handlers = { [M in ApiMethod]?: (arg: ApiInput<M>) => unknown };
 
 export interface FakeApi {
   readonly client: ApiClient;
-  readonly calls: { method: string; arg: any }[];
+  readonly calls: { method: ApiMethod; arg: unknown }[];
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
-  callsOf(method: string): any[];
+  callsOf<M extends ApiMethod>(method: M): ApiInput<M>[];
 }
 
-export function fakeApi(handlers: Record<string, Handler>): FakeApi {
+export function fakeApi(handlers: Handlers): FakeApi {
   const hub = new EventHub();
-  const calls: { method: string; arg: any }[] = [];
+  const calls: { method: ApiMethod; arg: unknown }[] = [];
   const client: ApiClient = {
-    call: (async (method: string, arg?: unknown) => {
+    call: (async (method: ApiMethod, arg?: unknown) => {
       calls.push({ method, arg });
-      const h = handlers[method];
+      const h = handlers[method] as ((arg: unknown) => unknown) | undefined;
       if (h === undefined) throw new Error(`fake api: no answer for ${method}`);
       return h(arg);
     }) as ApiClient['call'],
@@ -38,7 +39,7 @@ export function fakeApi(handlers: Record<string, Handler>): FakeApi {
       hub.emit(event, payload);
       flushSync();
     },
-    callsOf: (method) => calls.filter((c) => c.method === method).map((c) => c.arg),
+    callsOf: <M extends ApiMethod>(method: M) => calls.filter((c) => c.method === method).map((c) => c.arg as ApiInput<M>),
   };
 }
 

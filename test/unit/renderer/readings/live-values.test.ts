@@ -6,24 +6,23 @@
  * does not squeeze a minute of readings into the right edge of an hour.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mount, unmount } from 'svelte';
 import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import { setLineChartFactory } from '../../../../renderer/src/lib/charts/line-chart.js';
 import type { LineChartSpec } from '../../../../renderer/src/lib/charts/series.js';
 import { setTimeDisplay } from '../../../../renderer/src/lib/time.js';
 import ReadingsView from '../../../../renderer/src/views/readings/ReadingsView.svelte';
 import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, settle, type FakeApi } from './fake-api.js';
+import { useMounted } from '../mounted.js';
 
 const TIMEOUT = { name: 'TimeoutError', code: 'timeout', message: 'The meter did not answer within 5 s' };
 
 let charts: { specs: LineChartSpec[]; label: string | null }[] = [];
-let target: HTMLElement;
-let component: ReturnType<typeof mount> | null = null;
+const mounted = useMounted();
 let api: FakeApi;
 
 function configWithClock() {
-  const config = demoConfig() as any;
-  config.groups[0].values.push({ id: 'v-clock', enable: true, name: 'Clock', deviceId: 'dev-1', obis: '0-0:1.0.0.255', classId: 8, attribute: 2, entries: null });
+  const config = demoConfig();
+  config.groups[0]!.values.push({ id: 'v-clock', enable: true, name: 'Clock', deviceId: 'dev-1', obis: '0-0:1.0.0.255', classId: 8, attribute: 2, entries: null });
   return config;
 }
 
@@ -46,7 +45,7 @@ async function open(status: unknown = EMPTY_STATUS, chart: unknown[] = [], answe
     'profiles.list': () => [],
     ...answers,
   });
-  component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => T0 }, context: appContext(api.client) });
+  mounted.mount(ReadingsView, { groupId: 'grp-1', now: () => T0 }, appContext(api.client));
   await settle(10);
 }
 
@@ -71,16 +70,10 @@ beforeEach(() => {
     charts.push(chart);
     return { update: (s) => chart.specs.push(structuredClone(s)), retheme: () => {}, destroy: () => {} };
   });
-  target = document.createElement('div');
-  document.body.appendChild(target);
   setTimeDisplay({ locale: 'en-GB', timeZone: 'Europe/Berlin' });
 });
 
 afterEach(() => {
-  if (component !== null) unmount(component);
-  component = null;
-  target.remove();
-  setLineChartFactory(null);
   setTimeDisplay({});
 });
 
@@ -157,7 +150,7 @@ describe('live values', () => {
 
   it("show an association's object list as a table of objects, not a count alone", async () => {
     const config = configWithClock();
-    config.groups[0].values.push({ id: 'v-assoc', enable: true, name: 'Association', deviceId: 'dev-1', obis: '0-0:40.0.0.255', classId: 15, attribute: 2, entries: null });
+    config.groups[0]!.values.push({ id: 'v-assoc', enable: true, name: 'Association', deviceId: 'dev-1', obis: '0-0:40.0.0.255', classId: 15, attribute: 2, entries: null });
     const table = { columns: ['Class', 'OBIS code', 'Version', 'Name'], rows: [['3 Register', '1-0:1.8.0.255', '0', 'Active energy import'], ['8 Clock', '0-0:1.0.0.255', '0', 'Clock']] };
     const association = reading('v-assoc', 'Association', '0-0:40.0.0.255', 0, '', T0 - 1000, { classId: 15, kind: 'value', value: null, text: '2 objects', table });
     await open(EMPTY_STATUS, [], {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../../../core/app/api/types.js';
 import { progressText } from '../../../../renderer/src/views/readings/profile-job.js';
 import { ProfileReadJob } from '../../../../renderer/src/views/readings/profile-read-job.svelte.js';
-import { fakeApi, type Handler } from './fake-api.js';
+import { fakeApi, type Handlers } from './fake-api.js';
 
 const RANGE = { from: 1_000, to: 2_000 };
 const event = (state: ProgressEvent['state'], done: number, rows: number, extra: Partial<ProgressEvent> = {}): ProgressEvent => ({
@@ -21,7 +21,7 @@ const event = (state: ProgressEvent['state'], done: number, rows: number, extra:
   ...extra,
 });
 
-function setup(handlers: Record<string, Handler>) {
+function setup(handlers: Handlers) {
   const api = fakeApi(handlers);
   const ended: { e: ProgressEvent; target: { from: number; to: number } }[] = [];
   const job = new ProfileReadJob(

@@ -7,12 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import type { DlmsValue } from '../../../../core/axdr/types.js';
 import { captureObjectsFromValue, profileRows } from '../../../../core/cosem/profile.js';
 import type { ScalerUnit } from '../../../../core/cosem/scaler.js';
 import { obisToBytes, parseObis } from '../../../../core/obis.js';
-import type { ProfilePageAt } from '../../../../core/app/api/types.js';
 import { ProfileService } from '../../../../electron/services/app/profiles.js';
 import type { ReadingsQueries } from '../../../../electron/services/app/readings-queries.js';
 import type { SessionServices } from '../../../../electron/services/app/sessions.js';
@@ -26,7 +25,9 @@ import { toLocalInput } from '../../../../renderer/src/views/readings/range.js';
 import ReadingsView from '../../../../renderer/src/views/readings/ReadingsView.svelte';
 import { parseCsv } from '../../../e2e/support/flows-helpers.js';
 import { dateTimeOf, tempFolder } from '../../readings/support.js';
-import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, settle, type FakeApi } from './fake-api.js';
+import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, settle, type FakeApi, type Handlers } from './fake-api.js';
+import { chooseValue as choose, type as typeInto } from '../editors/dom.js';
+import { useMounted } from '../mounted.js';
 
 const MINUTE = 60_000;
 const Q = 15 * MINUTE;
@@ -80,23 +81,22 @@ afterAll(() => {
 });
 
 /** The backend's profiles.* answers, from the database, by the backend's own ProfileService. */
-function profileHandlers() {
+function profileHandlers(): Handlers {
   const service = new ProfileService({} as SessionServices, () => db, {} as ReadingsQueries, () => {});
   const info = () => service.list('dev-1');
   return {
     'profiles.list': () => info(),
     'profiles.chart': (a: { range: { from: number; to: number }; maxPoints?: number; energy?: 'register' | 'interval' }) =>
       service.chart(info()[0]!.id, a.range, { maxPoints: a.maxPoints, energy: a.energy }),
-    'profiles.table': (a: { profileId: number; range: { from: number; to: number }; page: ProfilePageAt; limit: number }) =>
-      service.table(a.profileId, a.range, a.page, a.limit),
+    // The table always asks for a page and a limit.
+    'profiles.table': (a) => service.table(a.profileId, a.range, a.page!, a.limit!),
   };
 }
 
 // ---------------------------------------------------------------- the page
 
 let charts: { specs: LineChartSpec[]; label: string | null }[] = [];
-let target: HTMLElement;
-let component: ReturnType<typeof mount> | null = null;
+const mounted = useMounted();
 let api: FakeApi;
 let nowMs = T0;
 
@@ -118,26 +118,13 @@ function inputByLabel(text: string, root: ParentNode = document): HTMLInputEleme
   return document.getElementById(label.htmlFor) as HTMLInputElement;
 }
 
-function choose(el: HTMLSelectElement, value: string): void {
-  for (const o of el.options) o.selected = o.value === value;
-  el.value = value;
-  el.dispatchEvent(new Event('change', { bubbles: true }));
-  flushSync();
-}
-
-function typeInto(el: HTMLInputElement, value: string): void {
-  el.value = value;
-  el.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
-
 function profileChart(): LineChartSpec {
   const chart = charts.find((c) => c.label === 'Channels of Load profile over time');
   if (chart === undefined) throw new Error('no profile chart');
   return chart.specs.at(-1)!;
 }
 
-async function open(extra: Record<string, (arg: any) => unknown> = {}): Promise<void> {
+async function open(extra: Handlers = {}): Promise<void> {
   api = fakeApi({
     'config.get': () => demoConfig(),
     'app.info': () => INFO,
@@ -148,7 +135,7 @@ async function open(extra: Record<string, (arg: any) => unknown> = {}): Promise<
     ...profileHandlers(),
     ...extra,
   });
-  component = mount(ReadingsView, { target, props: { groupId: 'grp-1', now: () => nowMs }, context: appContext(api.client) });
+  mounted.mount(ReadingsView, { groupId: 'grp-1', now: () => nowMs }, appContext(api.client));
   await settle(10);
 }
 
@@ -160,15 +147,9 @@ beforeEach(() => {
     charts.push(chart);
     return { update: (s) => chart.specs.push(structuredClone(s)), retheme: () => {}, destroy: () => {} };
   });
-  target = document.createElement('div');
-  document.body.appendChild(target);
 });
 
 afterEach(() => {
-  if (component !== null) unmount(component);
-  component = null;
-  target.remove();
-  setLineChartFactory(null);
   setTimeDisplay({});
 });
 
@@ -242,7 +223,7 @@ describe('"Read more"', () => {
     const note = section().querySelector('.job')!.textContent!.replace(/\s+/g, ' ').trim();
     button('Read more', section()).click();
     await settle();
-    const asked = api.callsOf('profiles.read')[0].range as { from: number; to: number };
+    const asked = api.callsOf('profiles.read')[0]!.range as { from: number; to: number };
     // The rows shown are the last 24 h: "Read more" reads the 24 h before them, and says so.
     expect(asked).toEqual({ from: T0 - 2 * DAY, to: T0 - DAY });
     expect(note).toContain('the period before the one shown');
@@ -258,7 +239,7 @@ describe('"Read more"', () => {
     expect(note).toContain('the period shown');
     button('Read more', section()).click();
     await settle();
-    expect(api.callsOf('profiles.read')[0].range).toEqual({ from: T0, to: T0 + DAY });
+    expect(api.callsOf('profiles.read')[0]!.range).toEqual({ from: T0, to: T0 + DAY });
   });
 });
 
@@ -307,7 +288,7 @@ describe('the CSV dialog', () => {
     expect(to > toLocalInput(newest)).toBe(true);
     button('Export', dialog).click();
     await settle();
-    const asked = api.callsOf('export.profileCsv')[0].range as { from: number; to: number };
+    const asked = api.callsOf('export.profileCsv')[0]!.range as { from: number; to: number };
     expect(asked.to).toBeGreaterThan(newest);
     // The table counts the same rows as the page says are stored in the range.
     const pager = section().querySelector('.pager')!.textContent!;

@@ -5,9 +5,7 @@
  * rows and say where they are, paging never asks for the chart again, and new rows keep the last
  * page on the newest.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
-import type { ProfilePageAt } from '../../../../core/app/api/types.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CosemValue } from '../../../../core/app/schema.js';
 import { ProfileService } from '../../../../electron/services/app/profiles.js';
 import type { ReadingsQueries } from '../../../../electron/services/app/readings-queries.js';
@@ -20,6 +18,8 @@ import { toLocalInput } from '../../../../renderer/src/views/readings/range.js';
 import ProfileSection from '../../../../renderer/src/views/readings/ProfileSection.svelte';
 import { LOAD_PROFILE_OBIS, MINUTE, T0, profileRead, tempFolder } from '../../readings/support.js';
 import { fakeApi, settle, type FakeApi } from './fake-api.js';
+import { chooseValue as choose, type as typeInto } from '../editors/dom.js';
+import { useMounted } from '../mounted.js';
 
 const ROWS = 365 * 96;
 const at = (i: number): number => T0 + 15 * MINUTE * i;
@@ -49,8 +49,7 @@ const VALUE = {
   entries: 96,
 } as unknown as CosemValue;
 
-let target: HTMLElement;
-let component: ReturnType<typeof mount> | null = null;
+const mounted = useMounted();
 let api: FakeApi;
 
 async function open(): Promise<void> {
@@ -64,11 +63,11 @@ async function open(): Promise<void> {
     'profiles.list': () => service.list('dev-1'),
     'profiles.chart': (a: { profileId: number; range: { from: number; to: number }; maxPoints?: number; energy?: 'register' | 'interval' }) =>
       service.chart(a.profileId, a.range, { maxPoints: a.maxPoints, energy: a.energy }),
-    'profiles.table': (a: { profileId: number; range: { from: number; to: number }; page: ProfilePageAt; limit: number }) =>
-      service.table(a.profileId, a.range, a.page, a.limit),
+    // The table always asks for a page and a limit.
+    'profiles.table': (a) => service.table(a.profileId, a.range, a.page!, a.limit!),
   });
   // The newest row 15 minutes ago.
-  component = mount(ProfileSection, { target, props: { groupId: 'grp-1', value: VALUE, now: () => at(ROWS) }, context: apiContext(api.client) });
+  mounted.mount(ProfileSection, { groupId: 'grp-1', value: VALUE, now: () => at(ROWS) }, apiContext(api.client));
   await settle(10);
   // The whole year, From-To.
   choose(byId('profile-v-lp-range') as HTMLSelectElement, 'custom');
@@ -86,31 +85,18 @@ function byId(id: string): HTMLElement {
 }
 
 function button(text: string): HTMLButtonElement {
-  const b = [...target.querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
+  const b = [...mounted.target.querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
   if (b === undefined) throw new Error(`no button "${text}"`);
   return b as HTMLButtonElement;
 }
 
-function choose(el: HTMLSelectElement, value: string): void {
-  for (const o of el.options) o.selected = o.value === value;
-  el.value = value;
-  el.dispatchEvent(new Event('change', { bubbles: true }));
-  flushSync();
-}
-
-function typeInto(el: HTMLInputElement, value: string): void {
-  el.value = value;
-  el.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
-
-const position = (): string => target.querySelector('.pager .position')?.textContent?.trim() ?? '';
+const position = (): string => mounted.target.querySelector('.pager .position')?.textContent?.trim() ?? '';
 /** The capture times of the rows drawn (those in view and a few around them). */
-const shownTimes = (): string[] => [...target.querySelectorAll('table tbody tr[data-at]')].map((tr) => tr.querySelector('td')!.textContent!.trim());
+const shownTimes = (): string[] => [...mounted.target.querySelectorAll('table tbody tr[data-at]')].map((tr) => tr.querySelector('td')!.textContent!.trim());
 
 /** Scroll the table to its end: the rows drawn are then the page's last. */
 async function scrollToEnd(): Promise<void> {
-  const wrap = target.querySelector('.table-wrap') as HTMLElement;
+  const wrap = mounted.target.querySelector('.table-wrap') as HTMLElement;
   wrap.scrollTop = 500 * 40;
   wrap.dispatchEvent(new Event('scroll'));
   await settle();
@@ -123,16 +109,6 @@ async function click(text: string): Promise<void> {
 
 beforeEach(() => {
   setLineChartFactory(() => ({ update: () => {}, retheme: () => {}, destroy: () => {} }));
-  target = document.createElement('div');
-  document.body.appendChild(target);
-});
-
-afterEach(() => {
-  if (component !== null) unmount(component);
-  component = null;
-  target.remove();
-  setLineChartFactory(null);
-  vi.useRealTimers();
 });
 
 describe('the profile table over a year', () => {
@@ -163,7 +139,7 @@ describe('the profile table over a year', () => {
     await click('First');
     expect(position()).toBe('Rows 1–24 of 35,040');
     // The pages asked for by capture time, the chart not at all.
-    expect(api.callsOf('profiles.table').map((c) => c.page.kind)).toEqual(['first', 'first', 'after', 'last', 'before', 'first']);
+    expect(api.callsOf('profiles.table').map((c) => c.page!.kind)).toEqual(['first', 'first', 'after', 'last', 'before', 'first']);
     expect(api.callsOf('profiles.chart')).toHaveLength(charts);
   });
 
@@ -191,11 +167,11 @@ describe('the profile table over a year', () => {
     typeInto(byId('profile-v-lp-go') as HTMLInputElement, toLocalInput(at(ROWS) + 86_400_000));
     await click('Go');
     expect(position()).toBe('Rows 34,541–35,040 of 35,040');
-    expect(target.textContent).toContain('That time is after the range shown: its last rows are shown.');
+    expect(mounted.target.textContent).toContain('That time is after the range shown: its last rows are shown.');
 
     typeInto(byId('profile-v-lp-go') as HTMLInputElement, '');
     await click('Go');
-    expect(target.querySelector('.pager .field-error')!.textContent).toBe('Go to time: a date and time is required');
+    expect(mounted.target.querySelector('.pager .field-error')!.textContent).toBe('Go to time: a date and time is required');
     expect(position()).toBe('Rows 34,541–35,040 of 35,040');
     expect(api.callsOf('profiles.chart')).toHaveLength(charts);
   });

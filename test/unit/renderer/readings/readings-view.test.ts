@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import { setLineChartFactory } from '../../../../renderer/src/lib/charts/line-chart.js';
 import type { LineChartSpec } from '../../../../renderer/src/lib/charts/series.js';
 import ReadingsView from '../../../../renderer/src/views/readings/ReadingsView.svelte';
-import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, settle, type FakeApi } from './fake-api.js';
+import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, settle, type FakeApi, type Handlers } from './fake-api.js';
+import { useMounted } from '../mounted.js';
 
 /** A chart answer's lines of readings: one point per reading. */
 const READINGS = { quantity: 'value', period: 'interval', aggregation: 'none' } as const;
@@ -48,7 +49,7 @@ function setValue(el: HTMLInputElement | HTMLSelectElement, value: string): void
   flushSync();
 }
 
-function baseHandlers(now: number, extra: Record<string, (arg: any) => unknown> = {}) {
+function baseHandlers(now: number, extra: Handlers = {}) {
   return {
     'config.get': () => demoConfig(),
     'app.info': () => INFO,
@@ -91,8 +92,7 @@ function baseHandlers(now: number, extra: Record<string, (arg: any) => unknown> 
 }
 
 describe('ReadingsView', () => {
-  let target: HTMLElement;
-  let component: ReturnType<typeof mount> | null = null;
+  const mounted = useMounted();
   let api: FakeApi;
   const now = () => T0;
 
@@ -109,21 +109,15 @@ describe('ReadingsView', () => {
         destroy: () => {},
       };
     });
-    target = document.createElement('div');
-    document.body.appendChild(target);
   });
 
   afterEach(() => {
-    if (component !== null) unmount(component);
-    component = null;
-    target.remove();
-    setLineChartFactory(null);
       vi.restoreAllMocks();
   });
 
-  async function open(groupId: string | null, extra: Record<string, (arg: any) => unknown> = {}): Promise<void> {
+  async function open(groupId: string | null, extra: Handlers = {}): Promise<void> {
     api = fakeApi(baseHandlers(T0, extra));
-    component = mount(ReadingsView, { target, props: { groupId, now }, context: appContext(api.client) });
+    mounted.mount(ReadingsView, { groupId, now }, appContext(api.client));
     await settle();
   }
 
@@ -247,7 +241,7 @@ describe('ReadingsView', () => {
     button('Export', dialog).click();
     await settle();
     expect(api.callsOf('export.groupCsv')).toHaveLength(1);
-    expect(api.callsOf('export.groupCsv')[0].format).toEqual({ preset: 'standard', timeZone: 'utc' });
+    expect(api.callsOf('export.groupCsv')[0]!.format).toEqual({ preset: 'standard', timeZone: 'utc' });
     expect(document.querySelector('[role="dialog"]')).toBeNull();
     expect(document.querySelector('[role="status"]')).toBeNull();
     // Escape closes the dialog.
@@ -331,7 +325,7 @@ describe('ReadingsView', () => {
     expect(section.querySelector('progress')).toBeNull();
     expect(section.textContent).toContain('Read 192 rows from the meter.');
     // What was read is shown with what was shown before.
-    expect(api.callsOf('profiles.chart').at(-1).range).toEqual({ from: new Date(2025, 11, 1).getTime(), to: T0 });
+    expect(api.callsOf('profiles.chart').at(-1)!.range).toEqual({ from: new Date(2025, 11, 1).getTime(), to: T0 });
   });
 
   it('zooms the history to the range dragged across the chart', async () => {

@@ -5,13 +5,13 @@
  * pages have their own tests of it). A group's Test keeps the read's outcome apart from the
  * value's own status, as Readings does.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { GroupReadings, ReadingView } from '../../../../core/app/api/types.js';
 import { formatTime, setTimeDisplay, zoneLabel } from '../../../../renderer/src/lib/time.js';
 import GroupTestResult from '../../../../renderer/src/views/group/GroupTestResult.svelte';
 import { device, tcpConnection } from '../editors/fake-api.js';
 import { closeApp, openApp } from '../editors/mount-app.js';
+import { useMounted } from '../mounted.js';
 
 const WINTER = Date.UTC(2026, 11, 6, 23, 30, 0);
 const SUMMER = Date.UTC(2026, 6, 1, 12, 0, 0);
@@ -48,18 +48,7 @@ describe('Main', () => {
 });
 
 describe("a group's Test results", () => {
-  let target: HTMLElement;
-  let component: ReturnType<typeof mount> | null = null;
-
-  beforeEach(() => {
-    target = document.createElement('div');
-    document.body.appendChild(target);
-  });
-  afterEach(() => {
-    if (component !== null) unmount(component);
-    component = null;
-    target.remove();
-  });
+  const mounted = useMounted();
 
   const r = (extra: Partial<ReadingView>): ReadingView => ({
     valueId: null,
@@ -80,8 +69,8 @@ describe("a group's Test results", () => {
   });
 
   function show(result: GroupReadings): string[][] {
-    component = mount(GroupTestResult, { target, props: { result, error: null, testing: false, deviceName: () => 'Meter A' } });
-    const rows = [...target.querySelectorAll('tr')];
+    mounted.mount(GroupTestResult, { result, error: null, testing: false, deviceName: () => 'Meter A' });
+    const rows = [...mounted.target.querySelectorAll('tr')];
     return rows.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim()));
   }
 

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mount, unmount } from 'svelte';
+import { describe, expect, it } from 'vitest';
 import type { TraceEntryView } from '../../../../core/app/api/types.js';
 import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import TraceView from '../../../../renderer/src/views/trace/TraceView.svelte';
 import { directionLabel, directionMark, entriesText, entryMatches } from '../../../../renderer/src/views/trace/trace-model.js';
 import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, settle } from '../readings/fake-api.js';
+import { useMounted } from '../mounted.js';
 
 const NOTE = 'recovery: the meter dropped the link during a GET-with-list of 7 attributes; reading one attribute per request from now on';
 const entries: TraceEntryView[] = [
@@ -30,19 +30,7 @@ describe('notes in the trace model', () => {
 });
 
 describe('TraceView shows notes', () => {
-  let target: HTMLElement;
-  let component: ReturnType<typeof mount> | null = null;
-
-  beforeEach(() => {
-    target = document.createElement('div');
-    document.body.appendChild(target);
-  });
-
-  afterEach(() => {
-    if (component !== null) unmount(component);
-    component = null;
-    target.remove();
-  });
+  const mounted = useMounted();
 
   it('in a row of their own, styled apart, without bytes', async () => {
     const api = fakeApi({
@@ -55,7 +43,7 @@ describe('TraceView shows notes', () => {
       'trace.unwatch': () => ({ stopped: true }),
       'trace.get': () => entries,
     });
-    component = mount(TraceView, { target, props: { connectionId: 'conn-1' }, context: appContext(api.client) });
+    mounted.mount(TraceView, { connectionId: 'conn-1' }, appContext(api.client));
     await settle();
     const rows = [...document.querySelectorAll('tr[data-seq]')];
     expect(rows.map((r) => r.className.split(/\s+/)[0])).toEqual(['tx', 'note', 'rx']);

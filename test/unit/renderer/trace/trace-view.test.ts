@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync } from 'svelte';
 import type { TraceEntryView, TraceLinkView } from '../../../../core/app/api/types.js';
 import { jobStartNote } from '../../../../core/app/trace-notes.js';
 import { appContext } from '../../../../renderer/src/lib/app-state.svelte.js';
 import TraceView from '../../../../renderer/src/views/trace/TraceView.svelte';
-import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, settle, type FakeApi } from '../readings/fake-api.js';
+import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, settle, type FakeApi, type Handlers } from '../readings/fake-api.js';
+import { useMounted } from '../mounted.js';
 
 function entry(seq: number, direction: 'tx' | 'rx' | 'note', hex: string, summary: string): TraceEntryView {
   return { seq, time: T0 + seq * 7, direction, hex, summary };
@@ -41,23 +42,14 @@ async function typeFilter(text: string): Promise<void> {
 }
 
 describe('TraceView', () => {
-  let target: HTMLElement;
-  let component: ReturnType<typeof mount> | null = null;
+  const mounted = useMounted();
   let api: FakeApi;
 
-  beforeEach(() => {
-    target = document.createElement('div');
-    document.body.appendChild(target);
-  });
-
   afterEach(() => {
-    if (component !== null) unmount(component);
-    component = null;
-    target.remove();
     vi.restoreAllMocks();
   });
 
-  async function open(extra: Record<string, (arg: any) => unknown> = {}, props: Record<string, unknown> = {}, held: TraceEntryView[] = [entry(1, 'tx', AARQ, 'I-frame AARQ (LN, low security)'), entry(2, 'rx', '7EA00A03000210739F7E', 'UA')]): Promise<void> {
+  async function open(extra: Handlers = {}, props: Record<string, unknown> = {}, held: TraceEntryView[] = [entry(1, 'tx', AARQ, 'I-frame AARQ (LN, low security)'), entry(2, 'rx', '7EA00A03000210739F7E', 'UA')]): Promise<void> {
     api = fakeApi({
       'config.get': () => demoConfig(),
       'app.info': () => INFO,
@@ -66,10 +58,11 @@ describe('TraceView', () => {
       'trace.links': () => [link(held.length)],
       'trace.watch': () => ({ watchId: 'watch-7', link: link(held.at(-1)?.seq ?? 0) }),
       'trace.unwatch': () => ({ stopped: true }),
-      'trace.get': ({ after, limit }: { after: number; limit: number }) => held.filter((e) => e.seq > after).slice(0, limit),
+      // The view always says where to start.
+      'trace.get': ({ after, limit }) => held.filter((e) => e.seq > after!).slice(0, limit),
       ...extra,
     });
-    component = mount(TraceView, { target, props: { connectionId: 'conn-1', ...props }, context: appContext(api.client) });
+    mounted.mount(TraceView, { connectionId: 'conn-1', ...props }, appContext(api.client));
     await settle();
   }
 
@@ -93,8 +86,7 @@ describe('TraceView', () => {
     expect(rows().map((r) => r[2])).toEqual(['I-frame AARQ (LN, low security)', 'UA', 'I-frame GET-REQUEST 1-0:1.8.0.255 attr 2']);
     expect(rows()[2]![1]).toBe('→ tx');
     expect(rows()[1]![1]).toBe('← rx');
-    unmount(component!);
-    component = null;
+    mounted.unmount();
     await settle();
     expect(api.callsOf('trace.unwatch')).toEqual([{ watchId: 'watch-7' }]);
   });
