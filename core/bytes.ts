@@ -32,11 +32,7 @@ export class ByteReader {
   /** Throw unless `n` more bytes are there. `what` names the field for the message. */
   need(n: number, what = 'data'): void {
     if (n < 0 || n > this.end - this.pos) {
-      throw new DecodeError(
-        `${what} needs ${n} byte(s) but only ${this.end - this.pos} remain`,
-        this.pos,
-        'truncated',
-      );
+      throw new DecodeError(`${what} needs ${n} byte(s) but only ${this.end - this.pos} remain`, this.pos, 'truncated');
     }
   }
 
@@ -162,11 +158,7 @@ export class ByteReader {
 
 function checkLength(value: number, max: number, what: string, at: number): number {
   if (value > max) {
-    throw new DecodeError(
-      `${what} claims ${value} but only ${max} can follow`,
-      at,
-      'length-beyond-data',
-    );
+    throw new DecodeError(`${what} claims ${value} but only ${max} can follow`, at, 'length-beyond-data');
   }
   return value;
 }
@@ -276,7 +268,10 @@ export class ByteWriter {
     if (n < 0x80) return this.u8(n);
     if (n <= 0xff) return this.u8(0x81).u8(n);
     if (n <= 0xffff) return this.u8(0x82).u16(n);
-    if (n <= 0xffffff) return this.u8(0x83).u8(n >>> 16).u16(n & 0xffff);
+    if (n <= 0xffffff)
+      return this.u8(0x83)
+        .u8(n >>> 16)
+        .u16(n & 0xffff);
     return this.u8(0x84).u32(n);
   }
 
@@ -367,11 +362,19 @@ export function utf8Decode(b: Uint8Array): string | null {
     const c = b[i]!;
     let cp: number;
     let n: number;
-    if (c < 0x80) { cp = c; n = 0; }
-    else if (c >= 0xc2 && c < 0xe0) { cp = c & 0x1f; n = 1; }
-    else if (c >= 0xe0 && c < 0xf0) { cp = c & 0x0f; n = 2; }
-    else if (c >= 0xf0 && c < 0xf5) { cp = c & 0x07; n = 3; }
-    else return null;
+    if (c < 0x80) {
+      cp = c;
+      n = 0;
+    } else if (c >= 0xc2 && c < 0xe0) {
+      cp = c & 0x1f;
+      n = 1;
+    } else if (c >= 0xe0 && c < 0xf0) {
+      cp = c & 0x0f;
+      n = 2;
+    } else if (c >= 0xf0 && c < 0xf5) {
+      cp = c & 0x07;
+      n = 3;
+    } else return null;
     for (let k = 1; k <= n; k++) {
       const cc = b[i + k];
       if (cc === undefined || (cc & 0xc0) !== 0x80) return null;

@@ -85,11 +85,7 @@ function checkSeparators(seps: readonly string[], named: boolean, field: string,
     else expected = ['.'];
     if (!expected.includes(sep)) {
       const where = `between groups ${GROUP_NAMES[i]} and ${GROUP_NAMES[i + 1]}`;
-      throw new InputError(
-        field,
-        text,
-        `${JSON.stringify(sep)} ${where} is out of place; write A-B:C.D.E.F ${EXAMPLE} or A.B.C.D.E.F`,
-      );
+      throw new InputError(field, text, `${JSON.stringify(sep)} ${where} is out of place; write A-B:C.D.E.F ${EXAMPLE} or A.B.C.D.E.F`);
     }
   }
 }
@@ -143,8 +139,14 @@ export function standardName(o: Obis | string): string | undefined {
 
 type NameRule = (e: number) => string | undefined;
 
-const numbered = (base: string): NameRule => (e) => (e === 0 ? base : `${base} ${e}`);
-const only0 = (base: string): NameRule => (e) => (e === 0 ? base : undefined);
+const numbered =
+  (base: string): NameRule =>
+  (e) =>
+    e === 0 ? base : `${base} ${e}`;
+const only0 =
+  (base: string): NameRule =>
+  (e) =>
+    e === 0 ? base : undefined;
 
 const SCRIPT_TABLES: Readonly<Record<number, string>> = {
   0: 'Global meter reset script table',

@@ -26,17 +26,53 @@ export interface Command {
  * virtual meter).
  */
 const COMMANDS: readonly { readonly name: string; readonly summary: string; load(): Promise<Command> }[] = [
-  { name: 'test', summary: 'test a physical device: link, association, identity, clock, each step timed', load: async () => (await import('./cli/test-command.js')).testCommand },
-  { name: 'read', summary: 'read values, scaled with their units (registers, clock, profiles, any class)', load: async () => (await import('./cli/read.js')).readCommand },
-  { name: 'objects', summary: "list the association's objects: OBIS, class, version, access rights, standard name", load: async () => (await import('./cli/objects.js')).objectsCommand },
-  { name: 'set-clock', summary: "set the meter's clock to this computer's time (or --time), drift before and after", load: async () => (await import('./cli/changes.js')).setClockCommand },
-  { name: 'write', summary: 'write an attribute (VALUE plain or as JSON), print it before and after', load: async () => (await import('./cli/changes.js')).writeCommand },
-  { name: 'action', summary: 'call a method (parameter as JSON), print what it changes before and after', load: async () => (await import('./cli/changes.js')).actionCommand },
-  { name: 'audit', summary: 'list the changes made to meters (newest first), or write them to CSV', load: async () => (await import('./cli/audit.js')).auditCommand },
-  { name: 'report', summary: "write a device's commissioning report (HTML, or PDF with Chromium)", load: async () => (await import('./cli/report.js')).reportCommand },
+  {
+    name: 'test',
+    summary: 'test a physical device: link, association, identity, clock, each step timed',
+    load: async () => (await import('./cli/test-command.js')).testCommand,
+  },
+  {
+    name: 'read',
+    summary: 'read values, scaled with their units (registers, clock, profiles, any class)',
+    load: async () => (await import('./cli/read.js')).readCommand,
+  },
+  {
+    name: 'objects',
+    summary: "list the association's objects: OBIS, class, version, access rights, standard name",
+    load: async () => (await import('./cli/objects.js')).objectsCommand,
+  },
+  {
+    name: 'set-clock',
+    summary: "set the meter's clock to this computer's time (or --time), drift before and after",
+    load: async () => (await import('./cli/changes.js')).setClockCommand,
+  },
+  {
+    name: 'write',
+    summary: 'write an attribute (VALUE plain or as JSON), print it before and after',
+    load: async () => (await import('./cli/changes.js')).writeCommand,
+  },
+  {
+    name: 'action',
+    summary: 'call a method (parameter as JSON), print what it changes before and after',
+    load: async () => (await import('./cli/changes.js')).actionCommand,
+  },
+  {
+    name: 'audit',
+    summary: 'list the changes made to meters (newest first), or write them to CSV',
+    load: async () => (await import('./cli/audit.js')).auditCommand,
+  },
+  {
+    name: 'report',
+    summary: "write a device's commissioning report (HTML, or PDF with Chromium)",
+    load: async () => (await import('./cli/report.js')).reportCommand,
+  },
   { name: 'poll', summary: "run a configuration's enabled groups as the app does, headless", load: async () => (await import('./cli/poll.js')).pollCommand },
   { name: 'export', summary: "write a group's readings or a profile's rows to CSV", load: async () => (await import('./cli/export.js')).exportCommand },
-  { name: 'validate', summary: 'check a configuration file against every rule of the spec', load: async () => (await import('./cli/validate.js')).validateCommand },
+  {
+    name: 'validate',
+    summary: 'check a configuration file against every rule of the spec',
+    load: async () => (await import('./cli/validate.js')).validateCommand,
+  },
   { name: 'meter', summary: 'run the virtual meter on TCP or a serial port', load: async () => (await import('./cli/meter.js')).meterCommand },
 ];
 
@@ -50,7 +86,7 @@ function overview(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width + 2)}${c.summary}`),
     '',
-    "Each command has --help. Exit 0 when done, 1 when a link or meter fails, 2 for a bad argument.",
+    'Each command has --help. Exit 0 when done, 1 when a link or meter fails, 2 for a bad argument.',
   ].join('\n');
 }
 

@@ -81,24 +81,17 @@ function nameById<N extends string>(table: Readonly<Record<N, number>>, id: numb
   return undefined;
 }
 
-function readDlmsOid<N extends string>(
-  r: ByteReader,
-  what: string,
-  arc: number,
-  table: Readonly<Record<N, number>>,
-): N {
+function readDlmsOid<N extends string>(r: ByteReader, what: string, arc: number, table: Readonly<Record<N, number>>): N {
   const at = r.offset;
   const arcs = decodeOid(r, what);
   const id = arcs[DLMS_UA.length + 1];
   const isDlms = arcs.length === DLMS_UA.length + 2 && DLMS_UA.every((a, i) => arcs[i] === a) && arcs[DLMS_UA.length] === arc;
   const name = isDlms && id !== undefined ? nameById(table, id) : undefined;
   if (name === undefined) {
-    const known = Object.entries(table).map(([n, v]) => `${v} ${n}`).join(', ');
-    throw new DecodeError(
-      `${what} ${arcs.join('.')} is not one DLMS defines (${DLMS_UA.join('.')}.${arc}.x with x = ${known})`,
-      at,
-      'unknown-oid',
-    );
+    const known = Object.entries(table)
+      .map(([n, v]) => `${v} ${n}`)
+      .join(', ');
+    throw new DecodeError(`${what} ${arcs.join('.')} is not one DLMS defines (${DLMS_UA.join('.')}.${arc}.x with x = ${known})`, at, 'unknown-oid');
   }
   return name;
 }
@@ -193,7 +186,8 @@ const resultSourceDiagnostic: FieldCodec<ResultSourceDiagnostic> = {
     let source: ResultSourceDiagnostic['source'];
     if (tlv.tag === 0xa1) source = 'acse-service-user';
     else if (tlv.tag === 0xa2) source = 'acse-service-provider';
-    else throw new DecodeError(`${what} has choice tag 0x${hex2(tlv.tag)}; a1 (acse-service-user) or a2 (acse-service-provider) expected`, tlv.at, 'unknown-tag');
+    else
+      throw new DecodeError(`${what} has choice tag 0x${hex2(tlv.tag)}; a1 (acse-service-user) or a2 (acse-service-provider) expected`, tlv.at, 'unknown-tag');
     const diagnostic = explicitInteger.read(tlv.content, `${what} ${source}`);
     expectEnd(tlv.content, what);
     return { source, diagnostic };

@@ -118,7 +118,10 @@ export function encodeAction(w: ByteWriter, a: ActionApdu): void {
       }
       return;
     case 'action-request-next-pblock':
-      w.u8(TAG_ACTION_REQUEST).u8(2).u8(invoke).u32(checkUnsigned('blockNumber', a.blockNumber, 32));
+      w.u8(TAG_ACTION_REQUEST)
+        .u8(2)
+        .u8(invoke)
+        .u32(checkUnsigned('blockNumber', a.blockNumber, 32));
       return;
     case 'action-request-with-list':
       w.u8(TAG_ACTION_REQUEST).u8(3).u8(invoke).berLength(a.methods.length);
@@ -153,7 +156,10 @@ export function encodeAction(w: ByteWriter, a: ActionApdu): void {
       for (const item of a.responses) writeResponseItem(w, item);
       return;
     case 'action-response-next-pblock':
-      w.u8(TAG_ACTION_RESPONSE).u8(4).u8(invoke).u32(checkUnsigned('blockNumber', a.blockNumber, 32));
+      w.u8(TAG_ACTION_RESPONSE)
+        .u8(4)
+        .u8(invoke)
+        .u32(checkUnsigned('blockNumber', a.blockNumber, 32));
       return;
     default: {
       const never: never = a;

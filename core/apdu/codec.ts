@@ -5,18 +5,7 @@
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { DecodeError } from '../errors.js';
 import { encodeAction, decodeActionRequest, decodeActionResponse, TAG_ACTION_REQUEST, TAG_ACTION_RESPONSE } from './action.js';
-import {
-  CIPHERED_APDU_NAMES,
-  decodeAare,
-  decodeAarq,
-  decodeRlre,
-  decodeRlrq,
-  encodeAcse,
-  TAG_AARE,
-  TAG_AARQ,
-  TAG_RLRE,
-  TAG_RLRQ,
-} from './acse.js';
+import { CIPHERED_APDU_NAMES, decodeAare, decodeAarq, decodeRlre, decodeRlrq, encodeAcse, TAG_AARE, TAG_AARQ, TAG_RLRE, TAG_RLRQ } from './acse.js';
 import { hex2 } from './ber.js';
 import { decodeExceptionResponse, encodeExceptionResponse, TAG_EXCEPTION_RESPONSE } from './exception.js';
 import { decodeGeneralBlockTransfer, encodeGeneralBlockTransfer, TAG_GENERAL_BLOCK_TRANSFER } from './general-block-transfer.js';

@@ -13,13 +13,7 @@ import { CIPHERED_APDU_NAMES, decodeUserInformation } from './acse.js';
 import { aareDiagnosticName, ASSOCIATION_RESULT_NAMES } from './association-errors.js';
 import { decodeApdu, isCipheredApdu } from './codec.js';
 import { conformanceNames } from './conformance.js';
-import {
-  actionResultName,
-  confirmedServiceErrorText,
-  dataAccessResultName,
-  obisText,
-  serviceErrorValueName,
-} from './results.js';
+import { actionResultName, confirmedServiceErrorText, dataAccessResultName, obisText, serviceErrorValueName } from './results.js';
 import type {
   AccessSelection,
   ActionResponseItem,

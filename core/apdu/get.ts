@@ -69,7 +69,10 @@ export function encodeGet(w: ByteWriter, a: GetApdu): void {
       writeAttributeWithSelection(w, a);
       return;
     case 'get-request-next':
-      w.u8(TAG_GET_REQUEST).u8(2).u8(invoke).u32(checkUnsigned('blockNumber', a.blockNumber, 32));
+      w.u8(TAG_GET_REQUEST)
+        .u8(2)
+        .u8(invoke)
+        .u32(checkUnsigned('blockNumber', a.blockNumber, 32));
       return;
     case 'get-request-with-list':
       w.u8(TAG_GET_REQUEST).u8(3).u8(invoke).berLength(a.attributes.length);

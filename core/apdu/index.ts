@@ -18,14 +18,7 @@ export {
   aareDiagnosticText,
   associationErrorFromAare,
 } from './association-errors.js';
-export {
-  CONFORMANCE_BITS,
-  conformanceBit,
-  conformanceFromNames,
-  conformanceNames,
-  hasConformance,
-  type ConformanceName,
-} from './conformance.js';
+export { CONFORMANCE_BITS, conformanceBit, conformanceFromNames, conformanceNames, hasConformance, type ConformanceName } from './conformance.js';
 export { VAA_NAME_LN, VAA_NAME_SN } from './initiate.js';
 export {
   MAX_INVOKE_ID,

@@ -4,23 +4,8 @@
  */
 import type { ByteReader, ByteWriter } from '../bytes.js';
 import { DecodeError, InputError } from '../errors.js';
-import type {
-  ConfirmedServiceError,
-  ConfirmedServiceName,
-  InitiateRequest,
-  InitiateResponse,
-  ServiceErrorName,
-} from './types.js';
-import {
-  checkInteger8,
-  checkUnsigned,
-  readBoolean,
-  readOctetString,
-  readPresence,
-  unknownChoice,
-  writeBoolean,
-  writeOctetString,
-} from './xdlms-fields.js';
+import type { ConfirmedServiceError, ConfirmedServiceName, InitiateRequest, InitiateResponse, ServiceErrorName } from './types.js';
+import { checkInteger8, checkUnsigned, readBoolean, readOctetString, readPresence, unknownChoice, writeBoolean, writeOctetString } from './xdlms-fields.js';
 
 export const TAG_INITIATE_REQUEST = 0x01;
 export const TAG_INITIATE_RESPONSE = 0x08;
@@ -52,7 +37,12 @@ function writeConformance(w: ByteWriter, value: number): void {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffff) {
     throw new InputError('conformance', value, 'must be a 24-bit number (0 to 0xFFFFFF)');
   }
-  w.u8(0x5f).u8(0x1f).u8(4).u8(0).u8(value >>> 16).u16(value & 0xffff);
+  w.u8(0x5f)
+    .u8(0x1f)
+    .u8(4)
+    .u8(0)
+    .u8(value >>> 16)
+    .u16(value & 0xffff);
 }
 
 function hex(n: number): string {
@@ -184,5 +174,8 @@ export function encodeConfirmedServiceError(w: ByteWriter, a: ConfirmedServiceEr
   if (serviceIndex < 0) throw new InputError('service', a.service, `must be one of ${CONFIRMED_SERVICES.join(', ')}`);
   const errorIndex = SERVICE_ERRORS.indexOf(a.errorType);
   if (errorIndex < 0) throw new InputError('errorType', a.errorType, `must be one of ${SERVICE_ERRORS.join(', ')}`);
-  w.u8(TAG_CONFIRMED_SERVICE_ERROR).u8(serviceIndex + 1).u8(errorIndex).u8(checkUnsigned('error', a.error, 8));
+  w.u8(TAG_CONFIRMED_SERVICE_ERROR)
+    .u8(serviceIndex + 1)
+    .u8(errorIndex)
+    .u8(checkUnsigned('error', a.error, 8));
 }

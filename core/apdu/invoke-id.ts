@@ -14,10 +14,7 @@ export interface InvokeIdAndPriorityFields {
 export const MAX_INVOKE_ID = 15;
 
 /** Build the octet. Defaults: high priority, confirmed (what meters expect from a commissioning tool). */
-export function invokeIdAndPriority(
-  invokeId: number,
-  options: { readonly highPriority?: boolean; readonly confirmed?: boolean } = {},
-): number {
+export function invokeIdAndPriority(invokeId: number, options: { readonly highPriority?: boolean; readonly confirmed?: boolean } = {}): number {
   if (!Number.isInteger(invokeId) || invokeId < 0 || invokeId > MAX_INVOKE_ID) {
     throw new InputError('invokeId', invokeId, `must be a whole number from 0 to ${MAX_INVOKE_ID}`);
   }

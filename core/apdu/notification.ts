@@ -2,14 +2,7 @@
 import type { ByteReader, ByteWriter } from '../bytes.js';
 import { decodeData, encodeData } from '../axdr/codec.js';
 import type { DataNotification, EventNotificationRequest } from './types.js';
-import {
-  checkUnsigned,
-  readAttributeDescriptor,
-  readOctetString,
-  readPresence,
-  writeAttributeDescriptor,
-  writeOctetString,
-} from './xdlms-fields.js';
+import { checkUnsigned, readAttributeDescriptor, readOctetString, readPresence, writeAttributeDescriptor, writeOctetString } from './xdlms-fields.js';
 
 export const TAG_EVENT_NOTIFICATION_REQUEST = 0xc2;
 export const TAG_DATA_NOTIFICATION = 0x0f;
@@ -18,9 +11,7 @@ export function decodeEventNotificationRequest(r: ByteReader): EventNotification
   const time = readPresence(r, 'time') ? readOctetString(r, 'time') : undefined;
   const d = readAttributeDescriptor(r);
   const value = decodeData(r);
-  return time === undefined
-    ? { kind: 'event-notification-request', ...d, value }
-    : { kind: 'event-notification-request', time, ...d, value };
+  return time === undefined ? { kind: 'event-notification-request', ...d, value } : { kind: 'event-notification-request', time, ...d, value };
 }
 
 export function encodeEventNotificationRequest(w: ByteWriter, a: EventNotificationRequest): void {

@@ -18,28 +18,40 @@ const DATA_ACCESS_RESULTS: ReadonlyMap<number, ResultInfo> = new Map([
   [0, { name: 'success', text: 'the meter did it' }],
   [1, { name: 'hardware-fault', text: 'the meter reports a hardware fault', hint: 'the meter itself needs checking' }],
   [2, { name: 'temporary-failure', text: 'the meter could not do it just now', hint: 'try again in a moment' }],
-  [3, {
-    name: 'read-write-denied',
-    text: 'the meter denied access to this attribute',
-    hint: 'this client address or Access security level has no right to it; use one that has (e.g. a higher association)',
-  }],
+  [
+    3,
+    {
+      name: 'read-write-denied',
+      text: 'the meter denied access to this attribute',
+      hint: 'this client address or Access security level has no right to it; use one that has (e.g. a higher association)',
+    },
+  ],
   [4, { name: 'object-undefined', text: 'the meter does not have this object' }],
-  [9, {
-    name: 'object-class-inconsistent',
-    text: 'the meter has this object but with another class',
-    hint: 'check the COSEM class id chosen for the OBIS code',
-  }],
+  [
+    9,
+    {
+      name: 'object-class-inconsistent',
+      text: 'the meter has this object but with another class',
+      hint: 'check the COSEM class id chosen for the OBIS code',
+    },
+  ],
   [11, { name: 'object-unavailable', text: 'the object is not available in the meter now', hint: 'try again later or check the meter configuration' }],
-  [12, {
-    name: 'type-unmatched',
-    text: 'the value does not have the data type the meter expects for this attribute',
-    hint: 'read the attribute first and write the value with the same type',
-  }],
-  [13, {
-    name: 'scope-of-access-violated',
-    text: 'this association may not do that',
-    hint: 'connect with a client address and Access security level that has the right',
-  }],
+  [
+    12,
+    {
+      name: 'type-unmatched',
+      text: 'the value does not have the data type the meter expects for this attribute',
+      hint: 'read the attribute first and write the value with the same type',
+    },
+  ],
+  [
+    13,
+    {
+      name: 'scope-of-access-violated',
+      text: 'this association may not do that',
+      hint: 'connect with a client address and Access security level that has the right',
+    },
+  ],
   [14, { name: 'data-block-unavailable', text: 'the meter could not deliver the data block', hint: 'start the read again' }],
   [15, { name: 'long-get-aborted', text: 'the meter aborted the block transfer', hint: 'start the read again' }],
   [16, { name: 'no-long-get-in-progress', text: 'the meter has no block transfer in progress', hint: 'start the read again from the first block' }],
@@ -53,28 +65,40 @@ const ACTION_RESULTS: ReadonlyMap<number, ResultInfo> = new Map([
   [0, { name: 'success', text: 'the meter did it' }],
   [1, { name: 'hardware-fault', text: 'the meter reports a hardware fault', hint: 'the meter itself needs checking' }],
   [2, { name: 'temporary-failure', text: 'the meter could not do it just now', hint: 'try again in a moment' }],
-  [3, {
-    name: 'read-write-denied',
-    text: 'the meter denied this method',
-    hint: 'this client address or Access security level may not invoke it; use one that may',
-  }],
+  [
+    3,
+    {
+      name: 'read-write-denied',
+      text: 'the meter denied this method',
+      hint: 'this client address or Access security level may not invoke it; use one that may',
+    },
+  ],
   [4, { name: 'object-undefined', text: 'the meter does not have this object' }],
-  [9, {
-    name: 'object-class-inconsistent',
-    text: 'the meter has this object but with another class',
-    hint: 'check the COSEM class id chosen for the OBIS code',
-  }],
+  [
+    9,
+    {
+      name: 'object-class-inconsistent',
+      text: 'the meter has this object but with another class',
+      hint: 'check the COSEM class id chosen for the OBIS code',
+    },
+  ],
   [11, { name: 'object-unavailable', text: 'the object is not available in the meter now', hint: 'try again later or check the meter configuration' }],
-  [12, {
-    name: 'type-unmatched',
-    text: 'the method parameter does not have the data type the meter expects',
-    hint: 'check the parameter type the method takes',
-  }],
-  [13, {
-    name: 'scope-of-access-violated',
-    text: 'this association may not invoke that method',
-    hint: 'connect with a client address and Access security level that has the right',
-  }],
+  [
+    12,
+    {
+      name: 'type-unmatched',
+      text: 'the method parameter does not have the data type the meter expects',
+      hint: 'check the parameter type the method takes',
+    },
+  ],
+  [
+    13,
+    {
+      name: 'scope-of-access-violated',
+      text: 'this association may not invoke that method',
+      hint: 'connect with a client address and Access security level that has the right',
+    },
+  ],
   [14, { name: 'data-block-unavailable', text: 'the meter could not deliver the data block', hint: 'invoke the method again' }],
   [15, { name: 'long-action-aborted', text: 'the meter aborted the block transfer of the method', hint: 'invoke the method again' }],
   [16, { name: 'no-long-action-in-progress', text: 'the meter has no method block transfer in progress', hint: 'invoke the method again' }],
@@ -208,7 +232,8 @@ const SERVICE_ERROR_TEXTS: Readonly<Record<string, string>> = {
   'initiate/pdu-size-too-short': 'the proposed maximum receive PDU size is too small for the meter: raise it',
   'initiate/refused-by-the-vde-handler': 'the meter refused to open the association',
   'initiate/other': 'the meter refused the xDLMS initiate request',
-  'application-reference/deciphering-error': 'the meter could not decipher the request: check the block cipher key, the authentication key and the security suite',
+  'application-reference/deciphering-error':
+    'the meter could not decipher the request: check the block cipher key, the authentication key and the security suite',
   'application-reference/application-context-unsupported':
     'the meter does not support the application context: it may need short names (switch Logical name referencing off) or ciphering',
   'service/pdu-size': 'the request is larger than the meter accepts: lower the PDU size',

@@ -135,13 +135,22 @@ export function encodeSet(w: ByteWriter, a: SetApdu): void {
       writeDataBlockSA(w, a.datablock);
       return;
     case 'set-response-normal':
-      w.u8(TAG_SET_RESPONSE).u8(1).u8(invoke).u8(checkUnsigned('result', a.result, 8));
+      w.u8(TAG_SET_RESPONSE)
+        .u8(1)
+        .u8(invoke)
+        .u8(checkUnsigned('result', a.result, 8));
       return;
     case 'set-response-datablock':
-      w.u8(TAG_SET_RESPONSE).u8(2).u8(invoke).u32(checkUnsigned('blockNumber', a.blockNumber, 32));
+      w.u8(TAG_SET_RESPONSE)
+        .u8(2)
+        .u8(invoke)
+        .u32(checkUnsigned('blockNumber', a.blockNumber, 32));
       return;
     case 'set-response-last-datablock':
-      w.u8(TAG_SET_RESPONSE).u8(3).u8(invoke).u8(checkUnsigned('result', a.result, 8));
+      w.u8(TAG_SET_RESPONSE)
+        .u8(3)
+        .u8(invoke)
+        .u8(checkUnsigned('result', a.result, 8));
       w.u32(checkUnsigned('blockNumber', a.blockNumber, 32));
       return;
     case 'set-response-last-datablock-with-list':

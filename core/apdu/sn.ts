@@ -18,15 +18,7 @@ import type {
   WriteResponse,
   WriteResult,
 } from './types.js';
-import {
-  checkUnsigned,
-  readBoolean,
-  readCount,
-  readOctetString,
-  unknownChoice,
-  writeBoolean,
-  writeOctetString,
-} from './xdlms-fields.js';
+import { checkUnsigned, readBoolean, readCount, readOctetString, unknownChoice, writeBoolean, writeOctetString } from './xdlms-fields.js';
 
 export const TAG_READ_REQUEST = 0x05;
 export const TAG_WRITE_REQUEST = 0x06;
@@ -78,7 +70,9 @@ function writeVariableAccess(w: ByteWriter, v: VariableAccess): void {
       w.u8(2).u16(checkUnsigned('variableName', v.variableName, 16));
       return;
     case 'parameterized-access':
-      w.u8(4).u16(checkUnsigned('variableName', v.variableName, 16)).u8(checkUnsigned('selector', v.selector, 8));
+      w.u8(4)
+        .u16(checkUnsigned('variableName', v.variableName, 16))
+        .u8(checkUnsigned('selector', v.selector, 8));
       encodeData(w, v.parameter);
       return;
     case 'block-number-access':

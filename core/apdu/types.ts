@@ -38,17 +38,13 @@ export type DataAccessResult = number;
 export type ActionResult = number;
 
 /** Get-Data-Result: the value, or why there is none. */
-export type GetDataResult =
-  | { readonly kind: 'data'; readonly data: DlmsValue }
-  | { readonly kind: 'data-access-result'; readonly result: DataAccessResult };
+export type GetDataResult = { readonly kind: 'data'; readonly data: DlmsValue } | { readonly kind: 'data-access-result'; readonly result: DataAccessResult };
 
 /** DataBlock-G of GET.response-with-datablock. */
 export interface DataBlockG {
   readonly lastBlock: boolean;
   readonly blockNumber: number;
-  readonly result:
-    | { readonly kind: 'raw-data'; readonly rawData: Uint8Array }
-    | { readonly kind: 'data-access-result'; readonly result: DataAccessResult };
+  readonly result: { readonly kind: 'raw-data'; readonly rawData: Uint8Array } | { readonly kind: 'data-access-result'; readonly result: DataAccessResult };
 }
 
 /** DataBlock-SA of SET and ACTION block transfer. */
@@ -66,21 +62,9 @@ export interface ActionResponseItem {
 
 // ---------------------------------------------------------------- ACSE
 
-export type ApplicationContextName =
-  | 'logical-name'
-  | 'short-name'
-  | 'logical-name-ciphered'
-  | 'short-name-ciphered';
+export type ApplicationContextName = 'logical-name' | 'short-name' | 'logical-name-ciphered' | 'short-name-ciphered';
 
-export type MechanismName =
-  | 'none'
-  | 'low'
-  | 'high'
-  | 'high-md5'
-  | 'high-sha1'
-  | 'high-gmac'
-  | 'high-sha256'
-  | 'high-ecdsa';
+export type MechanismName = 'none' | 'low' | 'high' | 'high-md5' | 'high-sha1' | 'high-gmac' | 'high-sha256' | 'high-ecdsa';
 
 /** ACSE-requirements / responder-acse-requirements: DLMS uses only the authentication bit. */
 export interface AcseRequirements {
@@ -496,13 +480,7 @@ export interface UnconfirmedWriteRequest {
 
 export type AcseApdu = Aarq | Aare | Rlrq | Rlre;
 export type InitiateApdu = InitiateRequest | InitiateResponse | ConfirmedServiceError;
-export type GetApdu =
-  | GetRequestNormal
-  | GetRequestNext
-  | GetRequestWithList
-  | GetResponseNormal
-  | GetResponseWithDatablock
-  | GetResponseWithList;
+export type GetApdu = GetRequestNormal | GetRequestNext | GetRequestWithList | GetResponseNormal | GetResponseWithDatablock | GetResponseWithList;
 export type SetApdu =
   | SetRequestNormal
   | SetRequestWithFirstDatablock
@@ -528,16 +506,7 @@ export type ActionApdu =
 export type SnApdu = ReadRequest | ReadResponse | WriteRequest | WriteResponse | UnconfirmedWriteRequest;
 
 export type Apdu =
-  | AcseApdu
-  | InitiateApdu
-  | GetApdu
-  | SetApdu
-  | ActionApdu
-  | ExceptionResponse
-  | GeneralBlockTransfer
-  | EventNotificationRequest
-  | DataNotification
-  | SnApdu;
+  AcseApdu | InitiateApdu | GetApdu | SetApdu | ActionApdu | ExceptionResponse | GeneralBlockTransfer | EventNotificationRequest | DataNotification | SnApdu;
 
 export type ApduKind = Apdu['kind'];
 export type ApduOf<K extends ApduKind> = Extract<Apdu, { kind: K }>;

@@ -99,7 +99,11 @@ export function checkReferences(config: unknown, report: ReportProblem): void {
       const name = typeof connection.record.name === 'string' ? connection.record.name : connectionId;
       report(
         [...device.path, 'interfaceType'],
-        notValid(FIELD_LABELS.device.interfaceType, 'wrapper', `the WRAPPER interface runs over TCP and connection "${name}" is serial; choose HDLC, or a TCP connection`),
+        notValid(
+          FIELD_LABELS.device.interfaceType,
+          'wrapper',
+          `the WRAPPER interface runs over TCP and connection "${name}" is serial; choose HDLC, or a TCP connection`,
+        ),
         'wrapper',
       );
     }

@@ -76,8 +76,7 @@ export function numberChoice<const T extends readonly [number, ...number[]]>(lab
 /** Free text with a length bound; `trim` stores it without surrounding spaces. */
 export function text(label: string, max: number, options: { trim?: boolean; min?: number } = {}) {
   const min = options.min ?? 0;
-  const rule =
-    min > 0 ? `text of ${min} to ${max} characters is allowed` : `text of at most ${max} characters is allowed`;
+  const rule = min > 0 ? `text of ${min} to ${max} characters is allowed` : `text of at most ${max} characters is allowed`;
   const base = z.string({ error: fieldError(label, rule) });
   const trimmed = options.trim === true ? base.overwrite((s) => s.trim()) : base;
   return min > 0 ? trimmed.min(min).max(max) : trimmed.max(max);
@@ -101,10 +100,7 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export function identifier(label: string, max: number) {
   return z
     .string({
-      error: fieldError(
-        label,
-        `1 to ${max} letters, digits, '.', '_' or '-', starting with a letter or digit, are allowed`,
-      ),
+      error: fieldError(label, `1 to ${max} letters, digits, '.', '_' or '-', starting with a letter or digit, are allowed`),
     })
     .max(max)
     .regex(ID_PATTERN);
@@ -134,9 +130,7 @@ export function fields<const S extends z.core.$ZodLooseShape>(shape: S, itemName
  * elements are checked once the count is right.
  */
 export function limitedList<T extends z.core.SomeType>(item: T, max: number, label: string, itemName: string) {
-  return z
-    .array(item, { error: (iss) => notValid(label, iss.input, `a list of ${itemName}s is expected`) })
-    .max(max, {
-      error: (iss) => `${label}: ${Array.isArray(iss.input) ? iss.input.length : 'more'} given, at most ${max} are allowed`,
-    });
+  return z.array(item, { error: (iss) => notValid(label, iss.input, `a list of ${itemName}s is expected`) }).max(max, {
+    error: (iss) => `${label}: ${Array.isArray(iss.input) ? iss.input.length : 'more'} given, at most ${max} are allowed`,
+  });
 }

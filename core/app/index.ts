@@ -11,28 +11,12 @@ export {
   SettingsSchema,
   TcpSettingsSchema,
 } from './schema.js';
-export type {
-  AppConfig,
-  AppConfigInput,
-  Connection,
-  CosemGroup,
-  CosemValue,
-  PhysicalDevice,
-  SerialSettings,
-  Settings,
-  TcpSettings,
-} from './schema.js';
+export type { AppConfig, AppConfigInput, Connection, CosemGroup, CosemValue, PhysicalDevice, SerialSettings, Settings, TcpSettings } from './schema.js';
 export { ConfigError, configToJson, parseConfig, parseConfigJson, problemsOf, validateConfig } from './validate.js';
 export type { ConfigProblem, ConfigValidation } from './validate.js';
 export * from './labels.js';
 export * from './limits.js';
-export {
-  applicableConnectionFields,
-  applicableFields,
-  applicableValueFields,
-  requiredConnectionFields,
-  requiredFields,
-} from './applicability.js';
+export { applicableConnectionFields, applicableFields, applicableValueFields, requiredConnectionFields, requiredFields } from './applicability.js';
 export type { ConnectionSwitches, DeviceSwitches, ValueSwitches } from './applicability.js';
 export { defaultAttribute } from './default-attribute.js';
 export { emptyConfig, newConnection, newDevice, newGroup, newValue } from './new-items.js';

@@ -5,15 +5,7 @@
  */
 import { blueBookClassName, className } from '../cosem/class-names.js';
 import { COSEM_CLASSES } from '../cosem/classes.js';
-import type {
-  AccessSecurity,
-  ConnectionType,
-  FlowControl,
-  InterfaceType,
-  Parity,
-  ServerAddressType,
-  TransportSecurity,
-} from './limits.js';
+import type { AccessSecurity, ConnectionType, FlowControl, InterfaceType, Parity, ServerAddressType, TransportSecurity } from './limits.js';
 
 export const FIELD_LABELS = Object.freeze({
   settings: Object.freeze({

@@ -11,13 +11,7 @@ import { obisToBytes, parseObis } from '../obis.js';
 import { parseKey } from '../security/keys.js';
 import type { SecurityPolicy } from '../security/suite0.js';
 import type { Authentication, Referencing } from '../session/options.js';
-import {
-  usesAuthenticationKey,
-  usesBlockCipherKey,
-  usesDedicatedKey,
-  usesInvocationCounter,
-  usesPassword,
-} from './applicability.js';
+import { usesAuthenticationKey, usesBlockCipherKey, usesDedicatedKey, usesInvocationCounter, usesPassword } from './applicability.js';
 import { keyDigits } from './keys-text.js';
 import { FIELD_LABELS } from './labels.js';
 import type { BaudRate, DataBits, FlowControl, Parity, StopBits } from './limits.js';

@@ -35,9 +35,16 @@ function checkRoom(what: string, count: number, max: number): void {
 export function newConnection(config: AppConfig): Connection {
   checkRoom(LIST_TITLES.connections, config.connections.length, LIMITS.connections);
   return {
-    id: nextId('connection', config.connections.map((c) => c.id)),
+    id: nextId(
+      'connection',
+      config.connections.map((c) => c.id),
+    ),
     enable: false,
-    name: nextName('Connection', config.connections.length, config.connections.map((c) => c.name)),
+    name: nextName(
+      'Connection',
+      config.connections.length,
+      config.connections.map((c) => c.name),
+    ),
     type: 'tcp',
     tcp: { host: '', port: null, persistent: false, connectTimeoutMs: DEFAULT_TIMEOUT_MS },
     serial: { path: '', baudRate: 9600, dataBits: 8, stopBits: 1, parity: 'none', flowControl: 'none', modeE: false },
@@ -47,10 +54,17 @@ export function newConnection(config: AppConfig): Connection {
 export function newDevice(config: AppConfig): PhysicalDevice {
   checkRoom(LIST_TITLES.devices, config.devices.length, LIMITS.devices);
   return {
-    id: nextId('device', config.devices.map((d) => d.id)),
+    id: nextId(
+      'device',
+      config.devices.map((d) => d.id),
+    ),
     enable: false,
     connectionId: '',
-    name: nextName('Device', config.devices.length, config.devices.map((d) => d.name)),
+    name: nextName(
+      'Device',
+      config.devices.length,
+      config.devices.map((d) => d.name),
+    ),
     serverAddressType: 'default',
     serverAddress: 1,
     serialNumber: 1,
@@ -73,9 +87,16 @@ export function newDevice(config: AppConfig): PhysicalDevice {
 export function newGroup(config: AppConfig): CosemGroup {
   checkRoom(LIST_TITLES.groups, config.groups.length, LIMITS.groups);
   return {
-    id: nextId('group', config.groups.map((g) => g.id)),
+    id: nextId(
+      'group',
+      config.groups.map((g) => g.id),
+    ),
     enable: false,
-    name: nextName('Group', config.groups.length, config.groups.map((g) => g.name)),
+    name: nextName(
+      'Group',
+      config.groups.length,
+      config.groups.map((g) => g.name),
+    ),
     interval: 1,
     values: [],
   };
@@ -85,13 +106,24 @@ export function newGroup(config: AppConfig): CosemGroup {
 export function newValue(config: AppConfig, groupId: string): CosemValue {
   const group = config.groups.find((g) => g.id === groupId);
   if (group === undefined) {
-    throw new InputError('Cosem group', groupId, `no cosem group has this ID; the groups are ${config.groups.map((g) => `"${g.id}"`).join(', ') || 'none yet'}`);
+    throw new InputError(
+      'Cosem group',
+      groupId,
+      `no cosem group has this ID; the groups are ${config.groups.map((g) => `"${g.id}"`).join(', ') || 'none yet'}`,
+    );
   }
   checkRoom(`Cosem values of group "${group.name}"`, group.values.length, LIMITS.valuesPerGroup);
   return {
-    id: nextId('value', config.groups.flatMap((g) => g.values.map((v) => v.id))),
+    id: nextId(
+      'value',
+      config.groups.flatMap((g) => g.values.map((v) => v.id)),
+    ),
     enable: false,
-    name: nextName('Value', group.values.length, group.values.map((v) => v.name)),
+    name: nextName(
+      'Value',
+      group.values.length,
+      group.values.map((v) => v.name),
+    ),
     deviceId: '',
     obis: '',
     classId: 1,

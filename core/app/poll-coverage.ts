@@ -63,7 +63,10 @@ export function pollCoverage(config: AppConfig): PollCoverage {
     const parts: string[] = [];
     if (missing.length > 0) parts.push(`physical device${missing.length === 1 ? '' : 's'} ${quoted(missing)} ${missing.length === 1 ? 'is' : 'are'} missing`);
     if (off.length > 0) parts.push(`${devicesNamed(off)} ${off.length === 1 ? 'is' : 'are'} off`);
-    for (const [c, ds] of byConnection) parts.push(c === null ? `${devicesNamed(ds)} ${ds.length === 1 ? 'has' : 'have'} no connection` : `the connection "${c.name}" of ${devicesNamed(ds)} is off`);
+    for (const [c, ds] of byConnection)
+      parts.push(
+        c === null ? `${devicesNamed(ds)} ${ds.length === 1 ? 'has' : 'have'} no connection` : `the connection "${c.name}" of ${devicesNamed(ds)} is off`,
+      );
     return parts.length === 0 ? null : parts.join('; ');
   };
 

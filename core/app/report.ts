@@ -143,13 +143,24 @@ export function renderReport(r: ReportInput): string {
       ['Firmware', r.identity.firmware ?? '—'],
     ],
   );
-  const settings = table(['Setting', 'Value'], r.device.settings.map(([k, v]) => [k, v]));
+  const settings = table(
+    ['Setting', 'Value'],
+    r.device.settings.map(([k, v]) => [k, v]),
+  );
   const test =
     r.test === null
       ? '<p class="muted">No Test was run for this report.</p>'
       : `<p class="${r.test.ok ? 'ok' : 'bad'}">${r.test.ok ? 'Every step passed.' : 'The test failed.'}</p>` +
-        table(['Result', 'Step', 'Time (ms)', 'Detail'], r.test.steps.map((s) => [s.ok ? 'ok' : 'FAILED', s.step, String(s.ms), s.detail]), new Set([2]));
-  const clockRow = (label: string, c: { time: string | null; driftSeconds: number | null } | null): string[] => [label, c?.time ?? '—', drift(c?.driftSeconds ?? null)];
+        table(
+          ['Result', 'Step', 'Time (ms)', 'Detail'],
+          r.test.steps.map((s) => [s.ok ? 'ok' : 'FAILED', s.step, String(s.ms), s.detail]),
+          new Set([2]),
+        );
+  const clockRow = (label: string, c: { time: string | null; driftSeconds: number | null } | null): string[] => [
+    label,
+    c?.time ?? '—',
+    drift(c?.driftSeconds ?? null),
+  ];
   const clock = table(['', "Meter's time", 'Drift from the computer'], [clockRow('Before', r.clock.before), clockRow('After', r.clock.after)]);
   const changes =
     r.changes.length === 0
@@ -161,7 +172,11 @@ export function renderReport(r: ReportInput): string {
   const readings =
     r.readings.length === 0
       ? '<p class="muted">No readings of this device are stored.</p>'
-      : table(['Value', 'OBIS', 'Reading', 'Unit', 'Read at'], r.readings.map((x) => [x.name, x.obis, x.value, x.unit ?? '', x.at === null ? '—' : t(x.at)]), new Set([2]));
+      : table(
+          ['Value', 'OBIS', 'Reading', 'Unit', 'Read at'],
+          r.readings.map((x) => [x.name, x.obis, x.value, x.unit ?? '', x.at === null ? '—' : t(x.at)]),
+          new Set([2]),
+        );
   const profile =
     r.profile === null
       ? '<p class="muted">This device has no stored load profile.</p>'

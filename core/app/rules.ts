@@ -8,13 +8,7 @@
 import { findCosemClass } from '../cosem/classes.js';
 import { InputError } from '../errors.js';
 import { parseObis } from '../obis.js';
-import {
-  usesAuthenticationKey,
-  usesBlockCipherKey,
-  usesDedicatedKey,
-  usesInvocationCounter,
-  usesPassword,
-} from './applicability.js';
+import { usesAuthenticationKey, usesBlockCipherKey, usesDedicatedKey, usesInvocationCounter, usesPassword } from './applicability.js';
 import { missing, notValid } from './fields.js';
 import { HOST_RULE, hostProblem } from './host.js';
 import { keyDigits, keyTextProblem } from './keys-text.js';
@@ -57,7 +51,14 @@ export function checkConnection(c: unknown, report: ReportProblem): void {
       if (problem !== undefined) report(['tcp', 'host'], notValid(C['tcp.host'], host, `${problem}; ${HOST_RULE}`), host);
     }
     if (port === null) {
-      report(['tcp', 'port'], missing(C['tcp.port'], `a TCP connection needs the port: a whole number from ${RANGES.port.min} to ${RANGES.port.max} (4059 is the wrapper's usual one)`), port);
+      report(
+        ['tcp', 'port'],
+        missing(
+          C['tcp.port'],
+          `a TCP connection needs the port: a whole number from ${RANGES.port.min} to ${RANGES.port.max} (4059 is the wrapper's usual one)`,
+        ),
+        port,
+      );
     }
   }
   if (c.type === 'serial' && isRecord(c.serial)) {
@@ -74,7 +75,12 @@ export function checkConnection(c: unknown, report: ReportProblem): void {
  * The Client address an Interface type carries: HDLC one address byte of 7 bits, the WRAPPER the
  * spec's 0 to 255. The field's message and its hint both come from here, so they cannot disagree.
  */
-export function clientAddressRule(iface: InterfaceType | undefined): { readonly min: number; readonly max: number; readonly rule: string; readonly hint: string } {
+export function clientAddressRule(iface: InterfaceType | undefined): {
+  readonly min: number;
+  readonly max: number;
+  readonly rule: string;
+  readonly hint: string;
+} {
   const { min, max } = RANGES.address;
   if (iface === 'hdlc') {
     const h = RANGES.hdlcClientAddress;
@@ -207,7 +213,13 @@ export function checkValue(v: unknown, report: ReportProblem): void {
   if (v.deviceId === '') report(['deviceId'], missing(V.deviceId, 'choose the physical device to read from'), '');
   const attribute = v.attribute;
   const cls = isWhole(v.classId) ? findCosemClass(v.classId) : undefined;
-  if (cls !== undefined && isWhole(attribute) && attribute >= RANGES.attribute.min && attribute <= RANGES.attribute.max && !cls.attributes.some((a) => a.id === attribute)) {
+  if (
+    cls !== undefined &&
+    isWhole(attribute) &&
+    attribute >= RANGES.attribute.min &&
+    attribute <= RANGES.attribute.max &&
+    !cls.attributes.some((a) => a.id === attribute)
+  ) {
     const list = cls.attributes.map((a) => `${a.id} ${a.name}`).join(', ');
     report(['attribute'], notValid(V.attribute, attribute, `${cls.specLabel} has the attributes ${list}`), attribute);
   }

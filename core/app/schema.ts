@@ -12,20 +12,7 @@ import { COSEM_CLASSES } from '../cosem/classes.js';
 import { formatObis, parseObis } from '../obis.js';
 import { checkReferences } from './cross-references.js';
 import { defaultAttribute } from './default-attribute.js';
-import {
-  choice,
-  fields,
-  flag,
-  identifier,
-  limitedList,
-  missing,
-  notValid,
-  numberChoice,
-  secretText,
-  text,
-  wholeNumber,
-  wholeNumberOnly,
-} from './fields.js';
+import { choice, fields, flag, identifier, limitedList, missing, notValid, numberChoice, secretText, text, wholeNumber, wholeNumberOnly } from './fields.js';
 import { canonicalKeyText } from './keys-text.js';
 import { FIELD_LABELS, ITEM_NAMES, ITEM_TITLES, LIST_TITLES } from './labels.js';
 import {
@@ -77,7 +64,13 @@ function canonicalObis(text: string): string {
   }
 }
 
-const timeoutMs = (label: string) => wholeNumber(label, RANGES.timeoutMs.min, RANGES.timeoutMs.max, `a whole number of milliseconds from ${RANGES.timeoutMs.min} to ${RANGES.timeoutMs.max} is allowed`);
+const timeoutMs = (label: string) =>
+  wholeNumber(
+    label,
+    RANGES.timeoutMs.min,
+    RANGES.timeoutMs.max,
+    `a whole number of milliseconds from ${RANGES.timeoutMs.min} to ${RANGES.timeoutMs.max} is allowed`,
+  );
 const name = (label: string) => text(label, TEXT_LIMITS.name, { trim: true, min: 1 });
 const address = (label: string) => wholeNumber(label, RANGES.address.min, RANGES.address.max);
 const key = (label: string) => secretText(label, TEXT_LIMITS.key).overwrite(canonicalKeyText).default('');

@@ -37,5 +37,12 @@ export function groupJobNote(
 ): string {
   const values = (group?.values ?? []).filter((v) => v.deviceId === deviceId && (valueIds === undefined || valueIds.includes(v.id)));
   const device = devices.find((d) => d.id === deviceId)?.name ?? deviceId;
-  return jobStartNote(kind, groupNoteText(group?.name ?? '(a group no longer saved)', values.map((v) => v.name)), device);
+  return jobStartNote(
+    kind,
+    groupNoteText(
+      group?.name ?? '(a group no longer saved)',
+      values.map((v) => v.name),
+    ),
+    device,
+  );
 }

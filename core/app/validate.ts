@@ -16,9 +16,7 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-export type ConfigValidation =
-  | { readonly ok: true; readonly config: AppConfig }
-  | { readonly ok: false; readonly problems: ConfigProblem[] };
+export type ConfigValidation = { readonly ok: true; readonly config: AppConfig } | { readonly ok: false; readonly problems: ConfigProblem[] };
 
 const SECRET_FIELDS: ReadonlySet<PropertyKey> = new Set(['password', 'authenticationKey', 'blockCipherKey', 'dedicatedKey']);
 

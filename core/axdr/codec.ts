@@ -1,21 +1,12 @@
 import { ByteReader, ByteWriter, utf8Decode, utf8Encode } from '../bytes.js';
 import { DecodeError } from '../errors.js';
-import {
-  DataTag,
-  type DataTypeName,
-  type DlmsDate,
-  type DlmsDateTime,
-  type DlmsTime,
-  type DlmsValue,
-  type TypeDescription,
-} from './types.js';
+import { DataTag, type DataTypeName, type DlmsDate, type DlmsDateTime, type DlmsTime, type DlmsValue, type TypeDescription } from './types.js';
 
 /** Deeper nesting than this is refused: real COSEM data nests a handful of levels. */
 export const MAX_DEPTH = 32;
 
 const TAG_TO_TYPE: (DataTypeName | undefined)[] = [];
 for (const [name, tag] of Object.entries(DataTag)) TAG_TO_TYPE[tag] = name as DataTypeName;
-
 
 // ---------------------------------------------------------------- decode
 

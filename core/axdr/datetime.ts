@@ -1,15 +1,7 @@
 import { ByteWriter } from '../bytes.js';
 import { DecodeError, InputError } from '../errors.js';
 import { dateTimeAt, writeDateTime } from './codec.js';
-import {
-  DEVIATION_NOT_SPECIFIED,
-  NOT_SPECIFIED,
-  YEAR_NOT_SPECIFIED,
-  type DlmsDate,
-  type DlmsDateTime,
-  type DlmsTime,
-  type DlmsValue,
-} from './types.js';
+import { DEVIATION_NOT_SPECIFIED, NOT_SPECIFIED, YEAR_NOT_SPECIFIED, type DlmsDate, type DlmsDateTime, type DlmsTime, type DlmsValue } from './types.js';
 
 /*
  * DLMS date-time (IEC 62056-6-2): 12 bytes, year u16, month, day of month, day of week, hour,
@@ -212,8 +204,7 @@ export function dateTimeFromEpochMs(ms: number, deviationMinutes: number, clockS
   };
 }
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
 
 /**
  * Parse ISO 8601 local time with an optional offset: `2026-11-22T01:51:18+01:00`,
@@ -317,8 +308,7 @@ export function formatDateTime(dt: DlmsDateTime): string {
  * range or "not specified", and a year between 1970 and 2199.
  */
 export function isPlausibleDateTime(dt: DlmsDateTime): boolean {
-  const inRange = (v: number, lo: number, hi: number, ...special: number[]): boolean =>
-    (v >= lo && v <= hi) || v === NOT_SPECIFIED || special.includes(v);
+  const inRange = (v: number, lo: number, hi: number, ...special: number[]): boolean => (v >= lo && v <= hi) || v === NOT_SPECIFIED || special.includes(v);
   return (
     (dt.year === YEAR_NOT_SPECIFIED || (dt.year >= 1970 && dt.year <= 2199)) &&
     inRange(dt.month, 1, 12, 0xfd, 0xfe) &&

@@ -84,7 +84,7 @@ const TYPE_NAMES = Object.keys(DataTag).join(', ');
 function shown(value: unknown): { toString(): string } {
   return {
     toString(): string {
-      const text = value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
+      const text = value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
       return text.length > 120 ? `${text.slice(0, 120)}…` : text;
     },
   };
@@ -138,7 +138,8 @@ function fromJson(json: unknown, field: string, depth: number): DlmsValue {
       if (typeof value !== 'boolean') throw new InputError(at, shown(value), 'a boolean is true or false');
       return { type: t, value };
     case 'bit-string':
-      if (typeof value !== 'string' || !/^[01]*$/.test(value)) throw new InputError(at, shown(value), 'a bit-string is text of 0 and 1 characters, first bit first');
+      if (typeof value !== 'string' || !/^[01]*$/.test(value))
+        throw new InputError(at, shown(value), 'a bit-string is text of 0 and 1 characters, first bit first');
       return { type: t, value };
     case 'integer':
     case 'long':
@@ -177,7 +178,8 @@ function fromJson(json: unknown, field: string, depth: number): DlmsValue {
       if (typeof value !== 'string') throw new InputError(at, shown(value), 'an octet-string is hexadecimal text such as "0100010800ff"');
       return { type: t, value: fromHex(value, at) };
     case 'visible-string':
-      if (typeof value !== 'string' || /[\u0100-\uffff]/.test(value)) throw new InputError(at, shown(value), 'a visible-string is text of single-byte characters; use utf8-string for others');
+      if (typeof value !== 'string' || /[\u0100-\uffff]/.test(value))
+        throw new InputError(at, shown(value), 'a visible-string is text of single-byte characters; use utf8-string for others');
       return { type: t, value };
     case 'utf8-string':
       if (typeof value !== 'string') throw new InputError(at, shown(value), 'a utf8-string is text');
@@ -212,7 +214,11 @@ function itemsOf(json: Record<string, unknown>, field: string, depth: number): D
 function descriptionOf(d: unknown, field: string, depth: number): TypeDescription {
   if (depth > MAX_DEPTH) throw new InputError(field, shown(d), `descriptions nest at most ${MAX_DEPTH} deep`);
   if (!isRecord(d) || typeof d.type !== 'string' || !Object.hasOwn(DataTag, d.type) || d.type === 'compact-array') {
-    throw new InputError(field, shown(d), 'a type description is {"type": NAME} (any type but compact-array), with "count" and "element" for an array and "elements" for a structure');
+    throw new InputError(
+      field,
+      shown(d),
+      'a type description is {"type": NAME} (any type but compact-array), with "count" and "element" for an array and "elements" for a structure',
+    );
   }
   if (d.type === 'array') {
     if (typeof d.count !== 'number' || !Number.isInteger(d.count) || d.count < 0 || d.count > 0xffff) {

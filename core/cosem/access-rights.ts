@@ -57,7 +57,14 @@ const ATTRIBUTE_MODES: readonly string[] = [
 ];
 const METHOD_MODES: readonly string[] = ['no-access', 'access', 'authenticated-access'];
 /** Version 3 bits 2..7, in order. */
-const PROTECTION_BITS = ['authenticated request', 'encrypted request', 'digitally signed request', 'authenticated response', 'encrypted response', 'digitally signed response'];
+const PROTECTION_BITS = [
+  'authenticated request',
+  'encrypted request',
+  'digitally signed request',
+  'authenticated response',
+  'encrypted response',
+  'digitally signed response',
+];
 
 function num(v: DlmsValue | undefined): number | null {
   if (v === undefined) return null;
@@ -125,13 +132,21 @@ function unknownRights(classId: number, version: number): { attributes: Attribut
   if (known === undefined) return { attributes: [], methods: [] };
   const fits = (since: number | undefined) => since === undefined || since <= version;
   return {
-    attributes: known.attributes.filter((a) => fits(a.sinceVersion)).map((a) => ({ id: a.id, name: a.name, mode: null, access: 'not given', read: true, write: false, selectors: [] })),
+    attributes: known.attributes
+      .filter((a) => fits(a.sinceVersion))
+      .map((a) => ({ id: a.id, name: a.name, mode: null, access: 'not given', read: true, write: false, selectors: [] })),
     methods: known.methods.filter((m) => fits(m.sinceVersion)).map((m) => ({ id: m.id, name: m.name, mode: null, access: 'not given', call: false })),
   };
 }
 
 /** One object of a list, with its rights where `rights` carries them. */
-export function objectRights(classId: number, version: number, logicalName: Uint8Array, rights: DlmsValue | undefined, associationVersion: number): ObjectRights {
+export function objectRights(
+  classId: number,
+  version: number,
+  logicalName: Uint8Array,
+  rights: DlmsValue | undefined,
+  associationVersion: number,
+): ObjectRights {
   const obis = obisFromBytes(logicalName);
   const attributes = rights?.type === 'structure' ? attributeRights(classId, rights.items[0], associationVersion) : null;
   const methods = rights?.type === 'structure' ? methodRights(classId, rights.items[1], associationVersion) : null;

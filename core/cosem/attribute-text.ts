@@ -29,14 +29,37 @@ export interface AttributeShown {
 }
 
 /** comm_speed, default_baud, prop_baud (IEC 62056-21 baud rate characters 0..9). */
-const BAUD: Readonly<Record<number, string>> = { 0: '300 baud', 1: '600 baud', 2: '1200 baud', 3: '2400 baud', 4: '4800 baud', 5: '9600 baud', 6: '19200 baud', 7: '38400 baud', 8: '57600 baud', 9: '115200 baud' };
+const BAUD: Readonly<Record<number, string>> = {
+  0: '300 baud',
+  1: '600 baud',
+  2: '1200 baud',
+  3: '2400 baud',
+  4: '4800 baud',
+  5: '9600 baud',
+  6: '19200 baud',
+  7: '38400 baud',
+  8: '57600 baud',
+  9: '115200 baud',
+};
 
 /** Enumerations by class and attribute id. */
 const ENUMS: ReadonlyMap<string, Readonly<Record<number, string>>> = new Map<string, Readonly<Record<number, string>>>([
   ['7.5', { 1: 'FIFO', 2: 'LIFO', 3: 'largest first', 4: 'smallest first', 5: 'nearest to zero first', 6: 'farthest from zero first' }],
   ['8.9', { 0: 'not defined', 1: 'internal crystal', 2: 'mains frequency 50 Hz', 3: 'mains frequency 60 Hz', 4: 'GPS', 5: 'radio controlled' }],
   ['15.8', { 0: 'non-associated', 1: 'association pending', 2: 'associated' }],
-  ['18.6', { 0: 'transfer not initiated', 1: 'transfer initiated', 2: 'verification initiated', 3: 'verification successful', 4: 'verification failed', 5: 'activation initiated', 6: 'activation successful', 7: 'activation failed' }],
+  [
+    '18.6',
+    {
+      0: 'transfer not initiated',
+      1: 'transfer initiated',
+      2: 'verification initiated',
+      3: 'verification successful',
+      4: 'verification failed',
+      5: 'activation initiated',
+      6: 'activation successful',
+      7: 'activation failed',
+    },
+  ],
   ['19.2', { 0: 'IEC 62056-21 protocol', 1: 'DLMS/COSEM (IEC 62056-46)', 2: 'protocol not specified' }],
   ['19.3', BAUD],
   ['19.4', BAUD],
@@ -45,29 +68,47 @@ const ENUMS: ReadonlyMap<string, Readonly<Record<number, string>>> = new Map<str
   ['24.2', { 0: 'data link layer disabled', 1: 'data link layer enabled' }],
   ['24.3', BAUD],
   ['27.2', BAUD],
-  ['47.3', { 0: 'not registered', 1: 'registered, home network', 2: 'not registered, searching', 3: 'registration denied', 4: 'unknown', 5: 'registered, roaming' }],
+  [
+    '47.3',
+    { 0: 'not registered', 1: 'registered, home network', 2: 'not registered, searching', 3: 'registration denied', 4: 'unknown', 5: 'registered, roaming' },
+  ],
   ['47.4', { 0: 'inactive', 1: 'incoming call', 2: 'active' }],
   ['48.3', { 0: 'auto-configuration', 1: 'DHCPv6', 2: 'manual', 3: 'neighbour discovery' }],
   ['64.3', { 0: 'AES-GCM-128 (suite 0)', 1: 'ECDH-ECDSA-AES-GCM-128-SHA-256 (suite 1)', 2: 'ECDH-ECDSA-AES-GCM-256-SHA-384 (suite 2)' }],
   ['70.3', { 0: 'disconnected', 1: 'connected', 2: 'ready for reconnection' }],
   // Which transitions each mode allows (remote_reconnect goes to "ready for reconnection" or straight to "connected").
-  ['70.4', {
-    0: 'none: always connected',
-    1: 'mode 1: disconnect remote, manual or local; reconnect remote (via ready) or manual',
-    2: 'mode 2: disconnect remote, manual or local; reconnect remote (direct) or manual',
-    3: 'mode 3: disconnect remote or local; reconnect remote (via ready) or manual',
-    4: 'mode 4: disconnect remote or local; reconnect remote (direct) or manual',
-    5: 'mode 5: disconnect remote, manual or local; reconnect remote (via ready), manual or local',
-    6: 'mode 6: disconnect remote or local; reconnect remote (via ready), manual or local',
-  }],
+  [
+    '70.4',
+    {
+      0: 'none: always connected',
+      1: 'mode 1: disconnect remote, manual or local; reconnect remote (via ready) or manual',
+      2: 'mode 2: disconnect remote, manual or local; reconnect remote (direct) or manual',
+      3: 'mode 3: disconnect remote or local; reconnect remote (via ready) or manual',
+      4: 'mode 4: disconnect remote or local; reconnect remote (direct) or manual',
+      5: 'mode 5: disconnect remote, manual or local; reconnect remote (via ready), manual or local',
+      6: 'mode 6: disconnect remote or local; reconnect remote (via ready), manual or local',
+    },
+  ],
 ]);
 
 /**
  * Security setup's security_policy: version 0 an enumeration, version 1 (and later) a bit map
  * (IEC 62056-6-2 5.3.5.1 and 5.3.5.2): the same data type, read differently by the object's version.
  */
-const SECURITY_POLICY_V0: Readonly<Record<number, string>> = { 0: 'no protection', 1: 'all messages authenticated', 2: 'all messages encrypted', 3: 'all messages authenticated and encrypted' };
-const SECURITY_POLICY_V1_BITS = ['authenticated request', 'encrypted request', 'digitally signed request', 'authenticated response', 'encrypted response', 'digitally signed response'];
+const SECURITY_POLICY_V0: Readonly<Record<number, string>> = {
+  0: 'no protection',
+  1: 'all messages authenticated',
+  2: 'all messages encrypted',
+  3: 'all messages authenticated and encrypted',
+};
+const SECURITY_POLICY_V1_BITS = [
+  'authenticated request',
+  'encrypted request',
+  'digitally signed request',
+  'authenticated response',
+  'encrypted response',
+  'digitally signed response',
+];
 
 function securityPolicyText(n: number, version: number | undefined): string {
   const v0 = SECURITY_POLICY_V0[n] ?? 'not defined';
@@ -100,8 +141,22 @@ const DATE_TIMES = new Set(['8.2', '8.5', '8.6']);
  * The DLMS UA's object identifiers {2 16 756 5 8 ...} (joint-iso-ccitt country ch company dlms-ua),
  * as the association's application_context_name and authentication_mechanism_name carry them.
  */
-const CONTEXTS: Readonly<Record<number, string>> = { 1: 'logical names, no ciphering', 2: 'short names, no ciphering', 3: 'logical names with ciphering', 4: 'short names with ciphering' };
-const MECHANISMS: Readonly<Record<number, string>> = { 0: 'lowest level (none)', 1: 'low level (password)', 2: 'high level', 3: 'high level MD5', 4: 'high level SHA-1', 5: 'high level GMAC', 6: 'high level SHA-256', 7: 'high level ECDSA' };
+const CONTEXTS: Readonly<Record<number, string>> = {
+  1: 'logical names, no ciphering',
+  2: 'short names, no ciphering',
+  3: 'logical names with ciphering',
+  4: 'short names with ciphering',
+};
+const MECHANISMS: Readonly<Record<number, string>> = {
+  0: 'lowest level (none)',
+  1: 'low level (password)',
+  2: 'high level',
+  3: 'high level MD5',
+  4: 'high level SHA-1',
+  5: 'high level GMAC',
+  6: 'high level SHA-256',
+  7: 'high level ECDSA',
+};
 const DLMS_OID = [0x60, 0x85, 0x74, 0x05, 0x08];
 
 /** application_context_name (4) and authentication_mechanism_name (6) of the Association LN. */
@@ -163,7 +218,13 @@ function capturedObjects(v: DlmsValue): AttributeTable | null {
   const rows = v.items.map((item) => {
     const [cls, ln, attr, index] = item.type === 'structure' ? item.items : [];
     const obis = obisText(ln);
-    return [CLASS(num(cls)), obis ?? formatValue(ln ?? item), String(num(attr) ?? '?'), String(num(index) ?? '?'), obis === null ? '' : (standardName(obis) ?? '')];
+    return [
+      CLASS(num(cls)),
+      obis ?? formatValue(ln ?? item),
+      String(num(attr) ?? '?'),
+      String(num(index) ?? '?'),
+      obis === null ? '' : (standardName(obis) ?? ''),
+    ];
   });
   return { columns: ['Class', 'OBIS code', 'Attribute', 'Data index', 'Name'], rows };
 }
@@ -201,7 +262,8 @@ function associationText(key: string, value: DlmsValue): string | null {
   }
   if (key === '15.5' && value.type === 'structure') {
     const [conformance, maxReceive, maxSend, dlmsVersion, qos] = value.items;
-    const bits = conformance?.type === 'bit-string' && /^[01]{1,24}$/.test(conformance.value) ? conformanceNames(parseInt(conformance.value.padEnd(24, '0'), 2)) : null;
+    const bits =
+      conformance?.type === 'bit-string' && /^[01]{1,24}$/.test(conformance.value) ? conformanceNames(parseInt(conformance.value.padEnd(24, '0'), 2)) : null;
     return [
       `conformance: ${bits === null ? (conformance === undefined ? '?' : formatValue(conformance)) : bits.length === 0 ? 'none' : bits.join(', ')}`,
       `max receive PDU ${num(maxReceive) ?? '?'} bytes`,

@@ -1,10 +1,4 @@
-import {
-  asDateTime,
-  dateTimeToIso,
-  hasDeviation,
-  isoFromLocalMs,
-  localCalendarMs,
-} from '../axdr/datetime.js';
+import { asDateTime, dateTimeToIso, hasDeviation, isoFromLocalMs, localCalendarMs } from '../axdr/datetime.js';
 import { formatValue } from '../axdr/format.js';
 import type { DlmsValue } from '../axdr/types.js';
 import { InputError } from '../errors.js';
@@ -121,11 +115,7 @@ function columnFor(co: CaptureObject, options: ProfileRowsOptions): ProfileColum
  * with the previous row's deviation (a meter writes the clock in full when its offset changes).
  * Other null-data cells stay null. Register values are scaled by their scaler_unit.
  */
-export function profileRows(
-  captureObjects: readonly CaptureObject[],
-  buffer: DlmsValue,
-  options: ProfileRowsOptions = {},
-): ProfileTable {
+export function profileRows(captureObjects: readonly CaptureObject[], buffer: DlmsValue, options: ProfileRowsOptions = {}): ProfileTable {
   if (buffer.type !== 'array' && buffer.type !== 'compact-array') {
     throw unexpectedValue('buffer', 'array of entries', buffer);
   }

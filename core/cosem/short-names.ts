@@ -8,8 +8,19 @@ import { findCosemClass } from './classes.js';
 
 /** Offset of method 1 from the base name, per class; classes not listed follow their last attribute. */
 const SN_METHOD_OFFSET: ReadonlyMap<number, number> = new Map([
-  [3, 0x28], [4, 0x38], [5, 0x48], [6, 0x30], [7, 0x58], [8, 0x60], [9, 0x20], [11, 0x10],
-  [12, 0x20], [17, 0x20], [18, 0x40], [20, 0x50], [70, 0x20],
+  [3, 0x28],
+  [4, 0x38],
+  [5, 0x48],
+  [6, 0x30],
+  [7, 0x58],
+  [8, 0x60],
+  [9, 0x20],
+  [11, 0x10],
+  [12, 0x20],
+  [17, 0x20],
+  [18, 0x40],
+  [20, 0x50],
+  [70, 0x20],
 ]);
 
 export function shortNameOfAttribute(baseName: number, attributeId: number): number {

@@ -134,9 +134,7 @@ const TABLE: readonly (readonly [number, string, string])[] = [
   [255, '', 'count / no unit'],
 ];
 
-export const DLMS_UNITS: readonly DlmsUnit[] = Object.freeze(
-  TABLE.map(([code, symbol, quantity]) => Object.freeze({ code, symbol, quantity })),
-);
+export const DLMS_UNITS: readonly DlmsUnit[] = Object.freeze(TABLE.map(([code, symbol, quantity]) => Object.freeze({ code, symbol, quantity })));
 
 const SYMBOLS: (string | undefined)[] = new Array(256);
 const BY_CODE = new Map<number, DlmsUnit>();

@@ -8,9 +8,7 @@ import { DecodeError, InputError } from '../errors.js';
  * - 2 bytes: server upper (logical device) and lower (physical device), 7 bits each.
  * - 4 bytes: server upper and lower, 14 bits each (two bytes per half, high 7 bits first).
  */
-export type HdlcAddress =
-  | { readonly size: 1; readonly upper: number }
-  | { readonly size: 2 | 4; readonly upper: number; readonly lower: number };
+export type HdlcAddress = { readonly size: 1; readonly upper: number } | { readonly size: 2 | 4; readonly upper: number; readonly lower: number };
 
 /** The largest value each half can carry, per address size. */
 const HALF_MAX = { 1: 0x7f, 2: 0x7f, 4: 0x3fff } as const;
@@ -42,11 +40,7 @@ export function fourByteAddress(upper: number, lower: number): HdlcAddress {
 /** The HDLC client address: one byte, so 0 to 127 even though the settings page allows 255. */
 export function clientHdlcAddress(clientAddress: number): HdlcAddress {
   if (!Number.isInteger(clientAddress) || clientAddress < 0 || clientAddress > 0x7f) {
-    throw new InputError(
-      'Client address',
-      clientAddress,
-      'an HDLC client address is one byte: 0 to 127 (16 = public client, 1 = management)',
-    );
+    throw new InputError('Client address', clientAddress, 'an HDLC client address is one byte: 0 to 127 (16 = public client, 1 = management)');
   }
   return { size: 1, upper: clientAddress };
 }
@@ -99,12 +93,7 @@ export function addressBytes(a: HdlcAddress): Uint8Array {
  * Read an address starting at `at`, up to `end`. Returns the address and the offset after it.
  * An address ends at the first byte whose low bit is set; only 1, 2 and 4 bytes are valid.
  */
-export function readAddress(
-  bytes: Uint8Array,
-  at: number,
-  end: number,
-  what: string,
-): { readonly address: HdlcAddress; readonly next: number } {
+export function readAddress(bytes: Uint8Array, at: number, end: number, what: string): { readonly address: HdlcAddress; readonly next: number } {
   let n = 0;
   while (true) {
     if (at + n >= end) {
@@ -114,11 +103,7 @@ export function readAddress(
     n++;
     if (b & 1) break;
     if (n >= 4) {
-      throw new DecodeError(
-        `the ${what} address has no end bit within 4 bytes (an HDLC address has 1, 2 or 4 bytes)`,
-        at,
-        'bad-address',
-      );
+      throw new DecodeError(`the ${what} address has no end bit within 4 bytes (an HDLC address has 1, 2 or 4 bytes)`, at, 'bad-address');
     }
   }
   const v = (i: number): number => bytes[at + i]! >>> 1;
@@ -133,11 +118,7 @@ export function readAddress(
         next: at + 4,
       };
     default:
-      throw new DecodeError(
-        `the ${what} address has ${n} bytes; an HDLC address has 1, 2 or 4 bytes`,
-        at,
-        'bad-address',
-      );
+      throw new DecodeError(`the ${what} address has ${n} bytes; an HDLC address has 1, 2 or 4 bytes`, at, 'bad-address');
   }
 }
 

@@ -59,11 +59,7 @@ function controlByte(frame: HdlcFrame): number {
   const pf = frame.poll ? POLL_BIT : 0;
   switch (frame.kind) {
     case 'I':
-      return (
-        (sequence('receiveSequence', frame.receiveSequence, 'I') << 5) |
-        pf |
-        (sequence('sendSequence', frame.sendSequence, 'I') << 1)
-      );
+      return (sequence('receiveSequence', frame.receiveSequence, 'I') << 5) | pf | (sequence('sendSequence', frame.sendSequence, 'I') << 1);
     case 'RR':
       return (sequence('receiveSequence', frame.receiveSequence, 'RR') << 5) | pf | 0x01;
     case 'RNR':
@@ -88,11 +84,7 @@ export function encodeFrame(frame: HdlcFrame): Uint8Array {
   const header = 2 + frame.destination.size + frame.source.size + 1;
   const length = header + (infoLength > 0 ? 2 + infoLength : 0) + 2;
   if (length > MAX_FRAME_LENGTH) {
-    throw new InputError(
-      'info',
-      `${infoLength} bytes`,
-      `an HDLC frame holds at most ${MAX_FRAME_LENGTH - header - 4} information bytes with these addresses`,
-    );
+    throw new InputError('info', `${infoLength} bytes`, `an HDLC frame holds at most ${MAX_FRAME_LENGTH - header - 4} information bytes with these addresses`);
   }
   const control = controlByte(frame);
   const out = new Uint8Array(length + 2);
@@ -153,32 +145,20 @@ export function decodeFrame(bytes: Uint8Array): HdlcFrame {
   }
   const format = bytes[1]!;
   if ((format & 0xf0) !== 0xa0) {
-    throw new DecodeError(
-      `frame format 0x${hex2(format)} is not type 3 (0xA0 to 0xAF): not an IEC 62056-46 frame`,
-      1,
-      'bad-format',
-    );
+    throw new DecodeError(`frame format 0x${hex2(format)} is not type 3 (0xA0 to 0xAF): not an IEC 62056-46 frame`, 1, 'bad-format');
   }
   const length = ((format & 0x07) << 8) | bytes[2]!;
   if (length < MIN_FRAME_LENGTH) {
     throw new DecodeError(`frame length ${length} is shorter than the smallest frame (7)`, 1, 'bad-format');
   }
   if (bytes.length < length + 2) {
-    throw new DecodeError(
-      `the frame claims ${length} bytes between its flags but only ${Math.max(0, bytes.length - 2)} arrived`,
-      bytes.length,
-      'truncated',
-    );
+    throw new DecodeError(`the frame claims ${length} bytes between its flags but only ${Math.max(0, bytes.length - 2)} arrived`, bytes.length, 'truncated');
   }
   if (bytes.length > length + 2) {
     throw new DecodeError(`${bytes.length - length - 2} byte(s) follow the frame's closing flag`, length + 2, 'trailing-bytes');
   }
   if (bytes[length + 1] !== FLAG) {
-    throw new DecodeError(
-      `the frame does not end with the flag 0x7E where its length says (0x${hex2(bytes[length + 1]!)})`,
-      length + 1,
-      'bad-flag',
-    );
+    throw new DecodeError(`the frame does not end with the flag 0x7E where its length says (0x${hex2(bytes[length + 1]!)})`, length + 1, 'bad-flag');
   }
   const fcsAt = length - 1;
   if (!checkCrc(bytes, 1, fcsAt)) {

@@ -5,14 +5,7 @@ import { encodeFrame, type HdlcFrame } from './frame.js';
 import { HdlcFramer } from './framer.js';
 import { Fifo } from '../fifo.js';
 import { hasLlcHeader, LLC_CLIENT_TO_SERVER, LLC_HEADER_LENGTH, LLC_SERVER_TO_CLIENT } from './llc.js';
-import {
-  checkParameters,
-  decodeParameters,
-  DEFAULT_PARAMETERS,
-  encodeParameters,
-  negotiate,
-  snrmInformation,
-} from './parameters.js';
+import { checkParameters, decodeParameters, DEFAULT_PARAMETERS, encodeParameters, negotiate, snrmInformation } from './parameters.js';
 
 export interface HdlcClientOptions {
   readonly role: 'client';
@@ -105,17 +98,13 @@ export class HdlcLink implements DataLink {
       throw new InputError('maxApduSize', options.maxApduSize, 'a positive whole number of bytes');
     }
     if (options.role === 'client') {
-      this.local =
-        typeof options.clientAddress === 'number' ? clientHdlcAddress(options.clientAddress) : options.clientAddress;
+      this.local = typeof options.clientAddress === 'number' ? clientHdlcAddress(options.clientAddress) : options.clientAddress;
       this.peer = options.serverAddress;
       this.serverAddresses = [options.serverAddress];
       this.own = checkParameters({ ...DEFAULT_PARAMETERS, ...options.proposed }, 'proposed');
       this.llc = LLC_CLIENT_TO_SERVER;
     } else {
-      const addresses = [
-        ...(options.serverAddress ? [options.serverAddress] : []),
-        ...(options.serverAddresses ?? []),
-      ];
+      const addresses = [...(options.serverAddress ? [options.serverAddress] : []), ...(options.serverAddresses ?? [])];
       const first = addresses[0];
       if (first === undefined) {
         throw new InputError('serverAddresses', '[]', 'a server needs at least one address to answer');
@@ -259,9 +248,7 @@ export class HdlcLink implements DataLink {
         } else if (this.linkState === 'disconnecting') {
           this.disconnect('the link is closed (the meter answered DISC with DM: it was already disconnected)');
         } else if (this.linkState === 'connected') {
-          this.disconnect(
-            'the meter is no longer connected (DM), for example after its inactivity timeout: open the link again',
-          );
+          this.disconnect('the meter is no longer connected (DM), for example after its inactivity timeout: open the link again');
         }
         return;
       case 'FRMR':
@@ -411,10 +398,7 @@ export class HdlcLink implements DataLink {
       this.rxSize = 0;
       this.emit({
         kind: 'error',
-        error: new RemoteProtocolError(
-          `the peer's segmented APDU grew beyond ${this.maxApduSize} bytes; it is dropped`,
-          'apdu-too-long',
-        ),
+        error: new RemoteProtocolError(`the peer's segmented APDU grew beyond ${this.maxApduSize} bytes; it is dropped`, 'apdu-too-long'),
       });
       return;
     }
@@ -509,9 +493,7 @@ export class HdlcLink implements DataLink {
 
   /** DM (or another response) straight back to whoever sent `frame`. */
   private reply(frame: HdlcFrame, kind: 'DM'): void {
-    this.emitSend(
-      encodeFrame({ kind, destination: frame.source, source: frame.destination, poll: true, segmented: false, info: EMPTY }),
-    );
+    this.emitSend(encodeFrame({ kind, destination: frame.source, source: frame.destination, poll: true, segmented: false, info: EMPTY }));
   }
 
   // ---- state ----

@@ -12,15 +12,7 @@ import { encodeApdu } from '../apdu/codec.js';
 import { decodeUserInformation, encodeUserInformation } from '../apdu/acse.js';
 import { conformanceBit } from '../apdu/conformance.js';
 import { VAA_NAME_LN, VAA_NAME_SN } from '../apdu/initiate.js';
-import type {
-  Aare,
-  Aarq,
-  ApplicationContextName,
-  ConfirmedServiceError,
-  InitiateRequest,
-  InitiateResponse,
-  MechanismName,
-} from '../apdu/types.js';
+import type { Aare, Aarq, ApplicationContextName, ConfirmedServiceError, InitiateRequest, InitiateResponse, MechanismName } from '../apdu/types.js';
 import { constantTimeEqual } from '../security/constant-time.js';
 import { isCipheredTag, TAG_GENERAL_GLO_CIPHERING } from '../security/ciphered-apdu.js';
 import type { SecurityPolicy } from '../security/suite0.js';
@@ -141,11 +133,16 @@ function confirmedServiceError(errorType: ConfirmedServiceError['errorType'], er
 /** The user-information of the AARQ, once read (and deciphered). */
 type InitiateOutcome =
   | { readonly kind: 'absent' }
-  | { readonly kind: 'accepted'; readonly response: InitiateResponse; readonly clientMaxPdu: number; readonly dedicatedKey: Uint8Array | null; readonly protection: Protection | null }
+  | {
+      readonly kind: 'accepted';
+      readonly response: InitiateResponse;
+      readonly clientMaxPdu: number;
+      readonly dedicatedKey: Uint8Array | null;
+      readonly protection: Protection | null;
+    }
   | { readonly kind: 'initiate-error'; readonly error: number; readonly protection: Protection | null }
   /** The ciphered InitiateRequest did not open: bad tag, unknown key, replayed IC. */
   | { readonly kind: 'deciphering-error' };
-
 
 function negotiate(
   ui: InitiateRequest,
@@ -319,10 +316,12 @@ export function respondToAarq(aarq: Aarq, ctx: AssociationRequestContext): Assoc
       policy: client.policy === 'none' ? 'authenticated-encryption' : client.policy,
     };
     const plain = confirmedServiceError('application-reference', APPLICATION_REFERENCE_DECIPHERING_ERROR);
-    return refused(aare(requested, RESULT_REJECTED_PERMANENT, Diagnostic.noReasonGiven, {
-      ...respondingApTitle,
-      userInformation: sealedError(state, plain, protection, callingTitle),
-    }));
+    return refused(
+      aare(requested, RESULT_REJECTED_PERMANENT, Diagnostic.noReasonGiven, {
+        ...respondingApTitle,
+        userInformation: sealedError(state, plain, protection, callingTitle),
+      }),
+    );
   }
   if (!protectionFits(initiate, client.policy)) {
     return refused(aare(cipheredContext(referencing), RESULT_REJECTED_PERMANENT, Diagnostic.applicationContextNotSupported, respondingApTitle));
@@ -331,10 +330,12 @@ export function respondToAarq(aarq: Aarq, ctx: AssociationRequestContext): Assoc
   // 5. The InitiateRequest itself.
   if (initiate.kind === 'absent') return refuse(Diagnostic.noReasonGiven, false);
   if (initiate.kind === 'initiate-error') {
-    return refused(aare(requested, RESULT_REJECTED_PERMANENT, Diagnostic.noReasonGiven, {
-      ...respondingApTitle,
-      userInformation: sealedError(state, confirmedServiceError('initiate', initiate.error), initiate.protection, callingTitle),
-    }));
+    return refused(
+      aare(requested, RESULT_REJECTED_PERMANENT, Diagnostic.noReasonGiven, {
+        ...respondingApTitle,
+        userInformation: sealedError(state, confirmedServiceError('initiate', initiate.error), initiate.protection, callingTitle),
+      }),
+    );
   }
 
   let hls: HlsAuthentication | null = null;

@@ -36,9 +36,16 @@ export interface ClockZone {
 /** The European Union rule: last Sunday of March 02:00 to last Sunday of October 03:00, +60 min. */
 export function europeanDaylightSaving(enabled: boolean): DaylightSavingRule {
   const pattern = (month: number, hour: number): DlmsDateTime => ({
-    year: YEAR_NOT_SPECIFIED, month, dayOfMonth: 0xfe, dayOfWeek: 7,
-    hour, minute: 0, second: 0, hundredths: 0,
-    deviation: DEVIATION_NOT_SPECIFIED, clockStatus: NOT_SPECIFIED,
+    year: YEAR_NOT_SPECIFIED,
+    month,
+    dayOfMonth: 0xfe,
+    dayOfWeek: 7,
+    hour,
+    minute: 0,
+    second: 0,
+    hundredths: 0,
+    deviation: DEVIATION_NOT_SPECIFIED,
+    clockStatus: NOT_SPECIFIED,
   });
   return { begin: pattern(3, 2), end: pattern(10, 3), deviation: 60, enabled };
 }
@@ -76,7 +83,7 @@ export function civilFromDays(days: number): CivilDate {
 
 /** 1 = Monday ... 7 = Sunday, as DLMS counts. 1970-01-01 was a Thursday. */
 export function dayOfWeek(days: number): number {
-  return (((days + 3) % 7) + 7) % 7 + 1;
+  return ((((days + 3) % 7) + 7) % 7) + 1;
 }
 
 export function daysInMonth(year: number, month: number): number {
@@ -91,9 +98,13 @@ function patternDay(p: DlmsDateTime, year: number): number | null {
   const last = daysInMonth(year, p.month);
   let dom: number;
   let backwards = false;
-  if (p.dayOfMonth === 0xfe) { dom = last; backwards = true; }
-  else if (p.dayOfMonth === 0xfd) { dom = last - 1; backwards = true; }
-  else if (p.dayOfMonth >= 1 && p.dayOfMonth <= 31) dom = Math.min(p.dayOfMonth, last);
+  if (p.dayOfMonth === 0xfe) {
+    dom = last;
+    backwards = true;
+  } else if (p.dayOfMonth === 0xfd) {
+    dom = last - 1;
+    backwards = true;
+  } else if (p.dayOfMonth >= 1 && p.dayOfMonth <= 31) dom = Math.min(p.dayOfMonth, last);
   else return null;
   let days = daysFromCivil(year, p.month, dom);
   if (p.dayOfWeek >= 1 && p.dayOfWeek <= 7) {
@@ -141,7 +152,10 @@ export function toDlmsDateTime(utcMs: number, zone: ClockZone, extraStatus = 0):
   const msOfDay = local - days * MS_PER_DAY;
   const { year, month, day } = civilFromDays(days);
   return {
-    year, month, dayOfMonth: day, dayOfWeek: dayOfWeek(days),
+    year,
+    month,
+    dayOfMonth: day,
+    dayOfWeek: dayOfWeek(days),
     hour: Math.floor(msOfDay / 3_600_000),
     minute: Math.floor(msOfDay / 60_000) % 60,
     second: Math.floor(msOfDay / 1000) % 60,
@@ -162,8 +176,7 @@ export function fromDlmsDateTime(dt: DlmsDateTime, zone: ClockZone): number | nu
   const second = dt.second === NOT_SPECIFIED ? 0 : dt.second;
   const hundredths = dt.hundredths === NOT_SPECIFIED ? 0 : dt.hundredths;
   if (second > 59 || hundredths > 99) return null;
-  const local = daysFromCivil(dt.year, dt.month, dt.dayOfMonth) * MS_PER_DAY
-    + ((dt.hour * 60 + dt.minute) * 60 + second) * 1000 + hundredths * 10;
+  const local = daysFromCivil(dt.year, dt.month, dt.dayOfMonth) * MS_PER_DAY + ((dt.hour * 60 + dt.minute) * 60 + second) * 1000 + hundredths * 10;
   if (dt.deviation !== DEVIATION_NOT_SPECIFIED) {
     if (dt.deviation < -720 || dt.deviation > 720) return null;
     return local + dt.deviation * MS_PER_MINUTE;
@@ -201,8 +214,14 @@ export function readDateTimeOctets(b: Uint8Array): DlmsDateTime | null {
   if (b.length !== 12) return null;
   const dev = (b[9]! << 8) | b[10]!;
   return {
-    year: (b[0]! << 8) | b[1]!, month: b[2]!, dayOfMonth: b[3]!, dayOfWeek: b[4]!,
-    hour: b[5]!, minute: b[6]!, second: b[7]!, hundredths: b[8]!,
+    year: (b[0]! << 8) | b[1]!,
+    month: b[2]!,
+    dayOfMonth: b[3]!,
+    dayOfWeek: b[4]!,
+    hour: b[5]!,
+    minute: b[6]!,
+    second: b[7]!,
+    hundredths: b[8]!,
     deviation: dev >= 0x8000 ? dev - 0x10000 : dev,
     clockStatus: b[11]!,
   };

@@ -163,15 +163,36 @@ export const STRICT_LIMITS = { maxInfo: 128, windowSize: 1, maxListItems: 10 } a
 
 /** The bits that belong to each referencing; the rest of a request's proposal is ignored. */
 export const LN_CONFORMANCE_MASK = conformanceFromNames([
-  'general-protection', 'general-block-transfer', 'delta-value-encoding', 'attribute0-supported-with-set',
-  'priority-mgmt-supported', 'attribute0-supported-with-get', 'block-transfer-with-get-or-read',
-  'block-transfer-with-set-or-write', 'block-transfer-with-action', 'multiple-references', 'data-notification',
-  'access', 'get', 'set', 'selective-access', 'event-notification', 'action',
+  'general-protection',
+  'general-block-transfer',
+  'delta-value-encoding',
+  'attribute0-supported-with-set',
+  'priority-mgmt-supported',
+  'attribute0-supported-with-get',
+  'block-transfer-with-get-or-read',
+  'block-transfer-with-set-or-write',
+  'block-transfer-with-action',
+  'multiple-references',
+  'data-notification',
+  'access',
+  'get',
+  'set',
+  'selective-access',
+  'event-notification',
+  'action',
 ]);
 export const SN_CONFORMANCE_MASK = conformanceFromNames([
-  'general-protection', 'general-block-transfer', 'read', 'write', 'unconfirmed-write', 'delta-value-encoding',
-  'block-transfer-with-get-or-read', 'block-transfer-with-set-or-write', 'multiple-references',
-  'information-report', 'parameterized-access',
+  'general-protection',
+  'general-block-transfer',
+  'read',
+  'write',
+  'unconfirmed-write',
+  'delta-value-encoding',
+  'block-transfer-with-get-or-read',
+  'block-transfer-with-set-or-write',
+  'multiple-references',
+  'information-report',
+  'parameterized-access',
 ]);
 
 /** 2020-01-01T00:00:00Z. */
@@ -205,12 +226,7 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
   if (typeof manufacturerFlag !== 'string' || !/^[A-Z]{3}$/.test(manufacturerFlag)) {
     fail('manufacturerFlag', manufacturerFlag, 'three capital letters A-Z are allowed (a FLAG manufacturer id)');
   }
-  const logicalDeviceName = printable(
-    'logicalDeviceName',
-    config.logicalDeviceName,
-    manufacturerFlag + String(serialNumber).padStart(13, '0'),
-    16,
-  );
+  const logicalDeviceName = printable('logicalDeviceName', config.logicalDeviceName, manufacturerFlag + String(serialNumber).padStart(13, '0'), 16);
   const firmwareVersion = printable('firmwareVersion', config.firmwareVersion, 'CSM-FW 1.4.2', 32);
   const referencing = config.referencing ?? 'ln';
   if (referencing !== 'ln' && referencing !== 'sn' && referencing !== 'both') {
@@ -260,10 +276,10 @@ export function resolveMeterConfig(config: VirtualMeterConfig = {}): ResolvedMet
     }
   }
   const conformance = conformanceFromNames(names);
-  if ((referencing !== 'sn' && (conformance & LN_CONFORMANCE_MASK & conformanceFromNames(['get'])) === 0)) {
+  if (referencing !== 'sn' && (conformance & LN_CONFORMANCE_MASK & conformanceFromNames(['get'])) === 0) {
     fail('conformance', names.join(','), "an LN meter needs at least 'get'");
   }
-  if ((referencing !== 'ln' && (conformance & conformanceFromNames(['read'])) === 0)) {
+  if (referencing !== 'ln' && (conformance & conformanceFromNames(['read'])) === 0) {
     fail('conformance', names.join(','), "an SN meter needs at least 'read'");
   }
 

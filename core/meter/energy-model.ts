@@ -24,10 +24,7 @@ export const ENERGY_CHANNELS = 6;
 const CHANNELS = ENERGY_CHANNELS;
 
 /** Relative load by hour of day (local standard time). */
-const DAILY_LOAD = [
-  0.35, 0.3, 0.28, 0.27, 0.27, 0.3, 0.45, 0.8, 0.85, 0.6, 0.5, 0.5,
-  0.55, 0.5, 0.45, 0.45, 0.55, 0.75, 1.0, 1.0, 0.95, 0.8, 0.6, 0.45,
-];
+const DAILY_LOAD = [0.35, 0.3, 0.28, 0.27, 0.27, 0.3, 0.45, 0.8, 0.85, 0.6, 0.5, 0.5, 0.55, 0.5, 0.45, 0.45, 0.55, 0.75, 1.0, 1.0, 0.95, 0.8, 0.6, 0.45];
 
 /** The day tariff (T1) runs from 07:00 to 22:00 local standard time. */
 const TARIFF1_FROM_HOUR = 7;

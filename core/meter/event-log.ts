@@ -10,10 +10,7 @@ import type { LoggedEvent, MeterState } from './meter-state.js';
 import { captureObjectDef, type CaptureObjectDef, type ProfileSnapshot, type ProfileSource } from './profile-object.js';
 import { dateTime, struct, u8 } from './values.js';
 
-export const EVENT_LOG_CAPTURE_OBJECTS: readonly CaptureObjectDef[] = [
-  captureObjectDef(8, '0-0:1.0.0.255', 2),
-  captureObjectDef(1, '0-0:96.11.0.255', 2),
-];
+export const EVENT_LOG_CAPTURE_OBJECTS: readonly CaptureObjectDef[] = [captureObjectDef(8, '0-0:1.0.0.255', 2), captureObjectDef(1, '0-0:96.11.0.255', 2)];
 
 export class EventLog implements ProfileSource {
   readonly captureObjects = EVENT_LOG_CAPTURE_OBJECTS;

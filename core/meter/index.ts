@@ -1,12 +1,5 @@
 /** The virtual meter: a DLMS/COSEM server built from the project's own codecs. */
-export {
-  createVirtualMeter,
-  meterHdlcAddresses,
-  type MeterConnection,
-  type MeterTransport,
-  type ShortNameEntry,
-  type VirtualMeter,
-} from './virtual-meter.js';
+export { createVirtualMeter, meterHdlcAddresses, type MeterConnection, type MeterTransport, type ShortNameEntry, type VirtualMeter } from './virtual-meter.js';
 export {
   DEFAULT_CONFORMANCE,
   MAX_PROFILE_ROWS,

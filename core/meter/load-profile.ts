@@ -5,14 +5,7 @@
  * milliseconds, not seconds.
  */
 import { DateTimeStamper, isDaylightSaving, type ClockZone } from './calendar.js';
-import {
-  ActiveExport,
-  ActiveImport,
-  ENERGY_CHANNELS,
-  ReactiveExport,
-  ReactiveImport,
-  type EnergyModel,
-} from './energy-model.js';
+import { ActiveExport, ActiveImport, ENERGY_CHANNELS, ReactiveExport, ReactiveImport, type EnergyModel } from './energy-model.js';
 import { captureObjectDef, type CaptureObjectDef, type ProfileSnapshot, type ProfileSource } from './profile-object.js';
 
 /** AMR profile status bits (the status column). */

@@ -48,13 +48,7 @@ import type {
 } from '../apdu/types.js';
 import { TAG_EXCEPTION_RESPONSE } from '../apdu/exception.js';
 import { TAG_INITIATE_REQUEST } from '../apdu/initiate.js';
-import {
-  peerKeysOf,
-  releaseInitiateResponse,
-  respondToAarq,
-  respondToUndecodableAarq,
-  type AssociationSecurity,
-} from './association-control.js';
+import { peerKeysOf, releaseInitiateResponse, respondToAarq, respondToUndecodableAarq, type AssociationSecurity } from './association-control.js';
 import { openCiphered, protectAnswer, protectionOverhead, refusalOf } from './transport-security.js';
 import type { MeterState } from './meter-state.js';
 import type { ObjectDirectory } from './object-directory.js';
@@ -368,12 +362,7 @@ export class MeterApplication {
 
   // ---------------------------------------------------------------- attribute access
 
-  private readAttribute(
-    ctx: AccessContext,
-    attribute: AttributeDef | undefined,
-    selection: Selection | undefined,
-    selectionAllowed: boolean,
-  ): ReadOutcome {
+  private readAttribute(ctx: AccessContext, attribute: AttributeDef | undefined, selection: Selection | undefined, selectionAllowed: boolean): ReadOutcome {
     if (attribute === undefined || !canRead(attribute.access[ctx.association.role]) || ctx.association.status === 'pending') {
       return { dar: DataAccessResult.readWriteDenied };
     }
@@ -401,12 +390,7 @@ export class MeterApplication {
   }
 
   private writeAttribute(ctx: AccessContext, attribute: AttributeDef | undefined, value: DlmsValue): number {
-    if (
-      attribute === undefined ||
-      attribute.write === undefined ||
-      !canWrite(attribute.access[ctx.association.role]) ||
-      ctx.association.status === 'pending'
-    ) {
+    if (attribute === undefined || attribute.write === undefined || !canWrite(attribute.access[ctx.association.role]) || ctx.association.status === 'pending') {
       return DataAccessResult.readWriteDenied;
     }
     try {
@@ -420,7 +404,11 @@ export class MeterApplication {
     const found = this.core.directory.findLn(d.classId, d.instanceId);
     if (found.kind === 'refused') return found.result;
     if (d.accessSelection !== undefined) return DataAccessResult.otherReason;
-    return this.writeAttribute(ctx, found.object.attributes.find((a) => a.id === d.attributeId), value);
+    return this.writeAttribute(
+      ctx,
+      found.object.attributes.find((a) => a.id === d.attributeId),
+      value,
+    );
   }
 
   private invoke(ctx: AccessContext, method: MethodDef | undefined, parameters: DlmsValue | undefined): MethodOutcome {
@@ -437,7 +425,11 @@ export class MeterApplication {
   private invokeLn(ctx: AccessContext, d: CosemMethodDescriptor, parameters: DlmsValue | undefined): MethodOutcome {
     const found = this.core.directory.findLn(d.classId, d.instanceId);
     if (found.kind === 'refused') return { result: found.result };
-    return this.invoke(ctx, found.object.methods.find((m) => m.id === d.methodId), parameters);
+    return this.invoke(
+      ctx,
+      found.object.methods.find((m) => m.id === d.methodId),
+      parameters,
+    );
   }
 
   // ---------------------------------------------------------------- GET
@@ -460,7 +452,10 @@ export class MeterApplication {
     this.longGet = null;
     if (!this.has('multiple-references')) return this.unsupported();
     if (req.attributes.length > this.core.state.config.maxListItems) return exception(STATE_SERVICE_NOT_ALLOWED, 'other-reason');
-    if (this.strict && req.attributes.some((d) => d.accessSelection !== undefined || (d.classId === PROFILE_GENERIC_CLASS && d.attributeId === BUFFER_ATTRIBUTE))) {
+    if (
+      this.strict &&
+      req.attributes.some((d) => d.accessSelection !== undefined || (d.classId === PROFILE_GENERIC_CLASS && d.attributeId === BUFFER_ATTRIBUTE))
+    ) {
       // A buffer is streamed row by row from storage; in a list it derails the meter, which resets.
       this.reset();
       return DROP_LINK;
@@ -785,4 +780,3 @@ export function blockPayload(maxSend: number, fixed: number): number {
   if (medium >= 128) return Math.min(medium, 255);
   return Math.max(1, Math.min(maxSend - fixed - 1, 127));
 }
-

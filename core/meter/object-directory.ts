@@ -8,15 +8,7 @@ import type { DlmsValue } from '../axdr/types.js';
 import { EventLog } from './event-log.js';
 import { LoadProfile } from './load-profile.js';
 import type { MeterState } from './meter-state.js';
-import {
-  ActionResult,
-  DataAccessResult,
-  canWrite,
-  type AccessContext,
-  type AttributeDef,
-  type CosemObject,
-  type MethodDef,
-} from './object-model.js';
+import { ActionResult, DataAccessResult, canWrite, type AccessContext, type AttributeDef, type CosemObject, type MethodDef } from './object-model.js';
 import { associationLnObject, associationSnObject, type ListedObject } from './objects-association.js';
 import { clockObject } from './objects-clock.js';
 import { communicationObjects } from './objects-communication.js';
@@ -36,9 +28,7 @@ export function snMethodOffset(object: CosemObject): number {
   return classMethodOffset(object.classId, object.attributes.length);
 }
 
-export type LnLookup =
-  | { readonly kind: 'found'; readonly object: CosemObject }
-  | { readonly kind: 'refused'; readonly result: number };
+export type LnLookup = { readonly kind: 'found'; readonly object: CosemObject } | { readonly kind: 'refused'; readonly result: number };
 
 export type ShortNameTarget =
   | { readonly kind: 'attribute'; readonly object: CosemObject; readonly attribute: AttributeDef }

@@ -183,10 +183,7 @@ export interface ObjectSpec {
 export function defineObject(spec: ObjectSpec): CosemObject {
   const logicalName = obis(spec.obis);
   const ln: DlmsValue = { type: 'octet-string', value: logicalName };
-  const attributes = [
-    readOnly(1, 'logical_name', () => ln),
-    ...spec.attributes,
-  ].sort((a, b) => a.id - b.id);
+  const attributes = [readOnly(1, 'logical_name', () => ln), ...spec.attributes].sort((a, b) => a.id - b.id);
   return {
     classId: spec.classId,
     version: spec.version,
@@ -226,14 +223,7 @@ export interface SettingOptions {
  * A configuration attribute: a stored value, readable, writable by the management client when the
  * new value keeps the shape of the old one (a SET of another type answers type-unmatched).
  */
-export function setting(
-  store: SettingStore,
-  objectObis: string,
-  id: number,
-  name: string,
-  initial: DlmsValue,
-  options: SettingOptions = {},
-): AttributeDef {
+export function setting(store: SettingStore, objectObis: string, id: number, name: string, initial: DlmsValue, options: SettingOptions = {}): AttributeDef {
   const key = `${objectObis}/${id}`;
   return {
     id,

@@ -40,11 +40,9 @@ function dlmsOid(arc: number, id: number): Uint8Array {
 }
 
 function attributeAccess(object: CosemObject, role: ClientRole): DlmsValue {
-  return array(object.attributes.map((a) => struct(
-    i8(a.id),
-    enm(ACCESS_MODE[a.access[role]]),
-    a.selectors === undefined ? nul : array(a.selectors.map((s) => i8(s))),
-  )));
+  return array(
+    object.attributes.map((a) => struct(i8(a.id), enm(ACCESS_MODE[a.access[role]]), a.selectors === undefined ? nul : array(a.selectors.map((s) => i8(s))))),
+  );
 }
 
 function methodAccess(object: CosemObject, role: ClientRole): DlmsValue {
@@ -93,12 +91,13 @@ function encodedPerRole(build: (role: ClientRole) => DlmsValue): (role: ClientRo
 }
 
 export function associationLnObject(state: MeterState, listed: () => readonly ListedObject[]): CosemObject {
-  const objectList = encodedPerRole((role) => array(listed().map(({ object }) => struct(
-    u16(object.classId),
-    u8(object.version),
-    octets(object.logicalName),
-    struct(attributeAccess(object, role), methodAccess(object, role)),
-  ))));
+  const objectList = encodedPerRole((role) =>
+    array(
+      listed().map(({ object }) =>
+        struct(u16(object.classId), u8(object.version), octets(object.logicalName), struct(attributeAccess(object, role), methodAccess(object, role))),
+      ),
+    ),
+  );
   return defineObject({
     classId: 15,
     version: 2,
@@ -151,10 +150,12 @@ export function associationLnObject(state: MeterState, listed: () => readonly Li
 }
 
 export function associationSnObject(listed: () => readonly ListedObject[]): CosemObject {
-  const objectList = encodedPerRole(() => array(listed().map(({ object, baseName }) =>
-    struct(baseNameValue(baseName), u16(object.classId), u8(object.version), octets(object.logicalName)))));
-  const rightsList = encodedPerRole((role) => array(listed().map(({ object, baseName }) =>
-    struct(baseNameValue(baseName), attributeAccess(object, role), methodAccess(object, role)))));
+  const objectList = encodedPerRole(() =>
+    array(listed().map(({ object, baseName }) => struct(baseNameValue(baseName), u16(object.classId), u8(object.version), octets(object.logicalName)))),
+  );
+  const rightsList = encodedPerRole((role) =>
+    array(listed().map(({ object, baseName }) => struct(baseNameValue(baseName), attributeAccess(object, role), methodAccess(object, role)))),
+  );
   return defineObject({
     classId: 12,
     version: 2,

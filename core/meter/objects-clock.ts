@@ -37,12 +37,7 @@ function dateTimeOf(v: DlmsValue): DlmsDateTime | null {
   return null;
 }
 
-function writable(
-  id: number,
-  name: string,
-  read: (ctx: AccessContext) => DlmsValue,
-  write: (ctx: AccessContext, v: DlmsValue) => number,
-): AttributeDef {
+function writable(id: number, name: string, read: (ctx: AccessContext) => DlmsValue, write: (ctx: AccessContext, v: DlmsValue) => number): AttributeDef {
   return { id, name, access: READ_WRITE, read, write };
 }
 
@@ -60,18 +55,19 @@ export function clockObject(state: MeterState, measuringPeriod: () => number = (
     return OK;
   };
 
-  const dstPattern = (which: 'begin' | 'end') => writable(
-    which === 'begin' ? 5 : 6,
-    which === 'begin' ? 'daylight_savings_begin' : 'daylight_savings_end',
-    () => dateTime(state.daylightSaving[which]),
-    (_ctx, v) => {
-      const dt = dateTimeOf(v);
-      if (dt === null || v.type !== 'octet-string') return DataAccessResult.typeUnmatched;
-      if (dt.month < 1 || dt.month > 12 || dt.hour > 23) return DataAccessResult.otherReason;
-      state.daylightSaving = { ...state.daylightSaving, [which]: dt };
-      return DataAccessResult.success;
-    },
-  );
+  const dstPattern = (which: 'begin' | 'end') =>
+    writable(
+      which === 'begin' ? 5 : 6,
+      which === 'begin' ? 'daylight_savings_begin' : 'daylight_savings_end',
+      () => dateTime(state.daylightSaving[which]),
+      (_ctx, v) => {
+        const dt = dateTimeOf(v);
+        if (dt === null || v.type !== 'octet-string') return DataAccessResult.typeUnmatched;
+        if (dt.month < 1 || dt.month > 12 || dt.hour > 23) return DataAccessResult.otherReason;
+        state.daylightSaving = { ...state.daylightSaving, [which]: dt };
+        return DataAccessResult.success;
+      },
+    );
 
   return defineObject({
     classId: 8,
@@ -79,35 +75,55 @@ export function clockObject(state: MeterState, measuringPeriod: () => number = (
     obis: CLOCK_OBIS,
     description: 'Clock',
     attributes: [
-      writable(2, 'time', (ctx) => dateTime(toDlmsDateTime(ctx.now, state.zone)), (ctx, v) => {
-        const dt = dateTimeOf(v);
-        if (dt === null) return DataAccessResult.typeUnmatched;
-        const target = fromDlmsDateTime(dt, state.zone);
-        if (target === null) return DataAccessResult.otherReason;
-        setMeterTime(state, ctx.now, target);
-        return DataAccessResult.success;
-      }),
-      writable(3, 'time_zone', () => i16(state.timeZone), (_ctx, v) => {
-        if (v.type !== 'long') return DataAccessResult.typeUnmatched;
-        if (v.value < -720 || v.value > 720) return DataAccessResult.otherReason;
-        state.timeZone = v.value;
-        return DataAccessResult.success;
-      }),
+      writable(
+        2,
+        'time',
+        (ctx) => dateTime(toDlmsDateTime(ctx.now, state.zone)),
+        (ctx, v) => {
+          const dt = dateTimeOf(v);
+          if (dt === null) return DataAccessResult.typeUnmatched;
+          const target = fromDlmsDateTime(dt, state.zone);
+          if (target === null) return DataAccessResult.otherReason;
+          setMeterTime(state, ctx.now, target);
+          return DataAccessResult.success;
+        },
+      ),
+      writable(
+        3,
+        'time_zone',
+        () => i16(state.timeZone),
+        (_ctx, v) => {
+          if (v.type !== 'long') return DataAccessResult.typeUnmatched;
+          if (v.value < -720 || v.value > 720) return DataAccessResult.otherReason;
+          state.timeZone = v.value;
+          return DataAccessResult.success;
+        },
+      ),
       readOnly(4, 'status', (ctx) => u8(isDaylightSaving(ctx.now, state.zone) ? STATUS_DAYLIGHT_SAVING : 0)),
       dstPattern('begin'),
       dstPattern('end'),
-      writable(7, 'daylight_savings_deviation', () => i8(state.daylightSaving.deviation), (_ctx, v) => {
-        if (v.type !== 'integer') return DataAccessResult.typeUnmatched;
-        if (v.value < -120 || v.value > 120) return DataAccessResult.otherReason;
-        state.daylightSaving = { ...state.daylightSaving, deviation: v.value };
-        return DataAccessResult.success;
-      }),
-      writable(8, 'daylight_savings_enabled', () => bool(state.daylightSaving.enabled), (ctx, v) => {
-        if (v.type !== 'boolean') return DataAccessResult.typeUnmatched;
-        if (v.value !== state.daylightSaving.enabled) state.recordEvent(ctx.now, EventCode.daylightSavingChanged);
-        state.daylightSaving = { ...state.daylightSaving, enabled: v.value };
-        return DataAccessResult.success;
-      }),
+      writable(
+        7,
+        'daylight_savings_deviation',
+        () => i8(state.daylightSaving.deviation),
+        (_ctx, v) => {
+          if (v.type !== 'integer') return DataAccessResult.typeUnmatched;
+          if (v.value < -120 || v.value > 120) return DataAccessResult.otherReason;
+          state.daylightSaving = { ...state.daylightSaving, deviation: v.value };
+          return DataAccessResult.success;
+        },
+      ),
+      writable(
+        8,
+        'daylight_savings_enabled',
+        () => bool(state.daylightSaving.enabled),
+        (ctx, v) => {
+          if (v.type !== 'boolean') return DataAccessResult.typeUnmatched;
+          if (v.value !== state.daylightSaving.enabled) state.recordEvent(ctx.now, EventCode.daylightSavingChanged);
+          state.daylightSaving = { ...state.daylightSaving, enabled: v.value };
+          return DataAccessResult.success;
+        },
+      ),
       readOnly(9, 'clock_base', () => enm(CLOCK_BASE_INTERNAL_CRYSTAL)),
     ],
     methods: [

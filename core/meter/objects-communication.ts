@@ -6,31 +6,9 @@
  */
 import { toDlmsDateTime } from './calendar.js';
 import type { MeterState } from './meter-state.js';
-import {
-  MANAGEMENT_READ_WRITE,
-  defineObject,
-  lockedMethod,
-  readOnly,
-  setting,
-  type CosemObject,
-} from './object-model.js';
+import { MANAGEMENT_READ_WRITE, defineObject, lockedMethod, readOnly, setting, type CosemObject } from './object-model.js';
 import { unitHash } from './prng.js';
-import {
-  array,
-  bool,
-  captureObject,
-  dateTime,
-  enm,
-  i8,
-  lnValue,
-  octets,
-  struct,
-  text,
-  u16,
-  u32,
-  u8,
-  visible,
-} from './values.js';
+import { array, bool, captureObject, dateTime, enm, i8, lnValue, octets, struct, text, u16, u32, u8, visible } from './values.js';
 
 /** comm_speed enum: 0 = 300 baud ... 5 = 9600 ... 9 = 115200. */
 const BAUD_9600 = 5;
@@ -164,12 +142,17 @@ export function communicationObjects(state: MeterState): CosemObject[] {
       obis: push,
       description: 'Push setup (on installation)',
       attributes: [
-        configurable(push, 2, 'push_object_list', array([
-          captureObject(40, push, 1),
-          captureObject(1, '0-0:96.1.0.255', 2),
-          captureObject(8, '0-0:1.0.0.255', 2),
-          captureObject(3, '1-0:1.8.0.255', 2),
-        ])),
+        configurable(
+          push,
+          2,
+          'push_object_list',
+          array([
+            captureObject(40, push, 1),
+            captureObject(1, '0-0:96.1.0.255', 2),
+            captureObject(8, '0-0:1.0.0.255', 2),
+            captureObject(3, '1-0:1.8.0.255', 2),
+          ]),
+        ),
         restricted(push, 3, 'send_destination_and_method', struct(enm(0), text('203.0.113.10:4059'), enm(0))),
         configurable(push, 4, 'communication_window', array([struct(dailyTime(0, 0), dailyTime(23, 59))])),
         configurable(push, 5, 'randomisation_start_interval', u16(30)),
@@ -273,4 +256,3 @@ export function communicationObjects(state: MeterState): CosemObject[] {
     }),
   ];
 }
-

@@ -135,4 +135,3 @@ export function supplyControlObjects(state: MeterState): CosemObject[] {
     }),
   ];
 }
-

@@ -20,20 +20,7 @@ import {
 } from './object-model.js';
 import { DISCONNECT_CONTROL_OBIS, DISCONNECTOR_SCRIPT_TABLE_OBIS } from './objects-control.js';
 import { tariffInForce } from './objects-identity.js';
-import {
-  array,
-  dateOctets,
-  enm,
-  i8,
-  lnValue,
-  octets,
-  scriptRef,
-  struct,
-  text,
-  timeOctets,
-  u16,
-  u8,
-} from './values.js';
+import { array, dateOctets, enm, i8, lnValue, octets, scriptRef, struct, text, timeOctets, u16, u8 } from './values.js';
 
 /** How a script reaches the objects it acts on (the directory implements it). */
 export interface ScriptTarget {
@@ -55,14 +42,7 @@ function script(id: number, actions: DlmsValue[]): DlmsValue {
   return struct(u16(id), array(actions));
 }
 
-function scriptTable(
-  state: MeterState,
-  target: ScriptTarget,
-  code: string,
-  description: string,
-  scripts: DlmsValue,
-  executable: boolean,
-): CosemObject {
+function scriptTable(state: MeterState, target: ScriptTarget, code: string, description: string, scripts: DlmsValue, executable: boolean): CosemObject {
   const key = `${code}/2`;
   const execute = (ctx: AccessContext, p: DlmsValue | undefined): MethodOutcome => {
     if (p === undefined || p.type !== 'long-unsigned') return { result: ActionResult.typeUnmatched };
@@ -78,11 +58,12 @@ function scriptTable(
       if (service.type !== 'enum' || cls.type !== 'long-unsigned' || ln.type !== 'octet-string' || index.type !== 'integer') {
         return { result: ActionResult.otherReason };
       }
-      const outcome = service.value === SERVICE_EXECUTE
-        ? target.invoke(ctx, cls.value, ln.value, index.value, parameter)
-        : service.value === SERVICE_WRITE
-          ? target.write(ctx, cls.value, ln.value, index.value, parameter)
-          : DataAccessResult.otherReason;
+      const outcome =
+        service.value === SERVICE_EXECUTE
+          ? target.invoke(ctx, cls.value, ln.value, index.value, parameter)
+          : service.value === SERVICE_WRITE
+            ? target.write(ctx, cls.value, ln.value, index.value, parameter)
+            : DataAccessResult.otherReason;
       if (outcome !== 0) return { result: outcome };
     }
     return { result: ActionResult.success };
@@ -107,10 +88,7 @@ export function scheduleObjects(state: MeterState, target: ScriptTarget): CosemO
   const seasons = array([struct(text('ALLYEAR'), octets(Uint8Array.of(0xff, 0xff, 1, 1, 0xff, 0, 0, 0, 0, 0x80, 0x00, 0xff)), text('WEEK1'))]);
   const weeks = array([struct(text('WEEK1'), u8(1), u8(1), u8(1), u8(1), u8(1), u8(2), u8(2))]);
   const dayAction = (h: number, selector: number): DlmsValue => struct(timeOctets(h, 0), lnValue(TARIFF_SCRIPT_TABLE_OBIS), u16(selector));
-  const days = array([
-    struct(u8(1), array([dayAction(0, 2), dayAction(7, 1), dayAction(22, 2)])),
-    struct(u8(2), array([dayAction(0, 2)])),
-  ]);
+  const days = array([struct(u8(1), array([dayAction(0, 2), dayAction(7, 1), dayAction(22, 2)])), struct(u8(2), array([dayAction(0, 2)]))]);
   const notSpecified = octets(new Uint8Array(12).fill(0xff).fill(0x80, 9, 10).fill(0x00, 10, 11));
   const calendarSettings = (id: number, name: string, initial: DlmsValue) => setting(state, calendar, id, name, initial);
 
@@ -127,20 +105,41 @@ export function scheduleObjects(state: MeterState, target: ScriptTarget): CosemO
   };
 
   return [
-    scriptTable(state, target, '0-0:10.0.0.255', 'Global meter reset script table', array([
-      script(1, [action(SERVICE_EXECUTE, 7, '1-0:99.1.0.255', 1, i8(0)), action(SERVICE_EXECUTE, 7, '0-0:99.98.0.255', 1, i8(0))]),
-    ]), false),
-    scriptTable(state, target, BILLING_SCRIPT_TABLE_OBIS, 'End of billing period script table', array([
-      script(1, [action(SERVICE_EXECUTE, 4, '1-0:1.6.0.255', 1, i8(0))]),
-    ]), true),
-    scriptTable(state, target, TARIFF_SCRIPT_TABLE_OBIS, 'Tariffication script table', array([
-      script(1, [action(SERVICE_WRITE, 6, activation, 4, text('T1'))]),
-      script(2, [action(SERVICE_WRITE, 6, activation, 4, text('T2'))]),
-    ]), true),
-    scriptTable(state, target, DISCONNECTOR_SCRIPT_TABLE_OBIS, 'Disconnector script table', array([
-      script(1, [action(SERVICE_EXECUTE, 70, DISCONNECT_CONTROL_OBIS, 1, i8(0))]),
-      script(2, [action(SERVICE_EXECUTE, 70, DISCONNECT_CONTROL_OBIS, 2, i8(0))]),
-    ]), true),
+    scriptTable(
+      state,
+      target,
+      '0-0:10.0.0.255',
+      'Global meter reset script table',
+      array([script(1, [action(SERVICE_EXECUTE, 7, '1-0:99.1.0.255', 1, i8(0)), action(SERVICE_EXECUTE, 7, '0-0:99.98.0.255', 1, i8(0))])]),
+      false,
+    ),
+    scriptTable(
+      state,
+      target,
+      BILLING_SCRIPT_TABLE_OBIS,
+      'End of billing period script table',
+      array([script(1, [action(SERVICE_EXECUTE, 4, '1-0:1.6.0.255', 1, i8(0))])]),
+      true,
+    ),
+    scriptTable(
+      state,
+      target,
+      TARIFF_SCRIPT_TABLE_OBIS,
+      'Tariffication script table',
+      array([script(1, [action(SERVICE_WRITE, 6, activation, 4, text('T1'))]), script(2, [action(SERVICE_WRITE, 6, activation, 4, text('T2'))])]),
+      true,
+    ),
+    scriptTable(
+      state,
+      target,
+      DISCONNECTOR_SCRIPT_TABLE_OBIS,
+      'Disconnector script table',
+      array([
+        script(1, [action(SERVICE_EXECUTE, 70, DISCONNECT_CONTROL_OBIS, 1, i8(0))]),
+        script(2, [action(SERVICE_EXECUTE, 70, DISCONNECT_CONTROL_OBIS, 2, i8(0))]),
+      ]),
+      true,
+    ),
     defineObject({
       classId: 20,
       version: 0,
@@ -211,10 +210,7 @@ export function scheduleObjects(state: MeterState, target: ScriptTarget): CosemO
       obis: activation,
       description: 'Register activation (energy tariffs)',
       attributes: [
-        readOnly(2, 'register_assignment', () => array([
-          struct(u16(3), lnValue('1-0:1.8.1.255')),
-          struct(u16(3), lnValue('1-0:1.8.2.255')),
-        ])),
+        readOnly(2, 'register_assignment', () => array([struct(u16(3), lnValue('1-0:1.8.1.255')), struct(u16(3), lnValue('1-0:1.8.2.255'))])),
         readOnly(3, 'mask_list', () => array([struct(text('T1'), array([u8(1)])), struct(text('T2'), array([u8(2)]))])),
         {
           id: 4,

@@ -120,29 +120,34 @@ export function defineProfileObject(options: ProfileObjectOptions): CosemObject 
       readOnly(8, 'profile_entries', () => u32(source.capacity)),
     ],
     methods: [
-      method(1, 'reset', (ctx, parameters) => {
-        if (parameters !== undefined && parameters.type !== 'integer') return { result: ActionResult.typeUnmatched };
-        source.reset(ctx.now);
-        return { result: ActionResult.success };
-      }, MANAGEMENT_METHOD),
+      method(
+        1,
+        'reset',
+        (ctx, parameters) => {
+          if (parameters !== undefined && parameters.type !== 'integer') return { result: ActionResult.typeUnmatched };
+          source.reset(ctx.now);
+          return { result: ActionResult.success };
+        },
+        MANAGEMENT_METHOD,
+      ),
       source.capture === undefined
-        // Entries come from their source (events); an extra capture on demand is not offered.
-        ? method(2, 'capture', () => ({ result: ActionResult.readWriteDenied }), NO_METHOD_ACCESS)
-        : method(2, 'capture', (ctx, parameters) => {
-            if (parameters !== undefined && parameters.type !== 'integer') return { result: ActionResult.typeUnmatched };
-            source.capture?.(ctx.now);
-            return { result: ActionResult.success };
-          }, MANAGEMENT_METHOD),
+        ? // Entries come from their source (events); an extra capture on demand is not offered.
+          method(2, 'capture', () => ({ result: ActionResult.readWriteDenied }), NO_METHOD_ACCESS)
+        : method(
+            2,
+            'capture',
+            (ctx, parameters) => {
+              if (parameters !== undefined && parameters.type !== 'integer') return { result: ActionResult.typeUnmatched };
+              source.capture?.(ctx.now);
+              return { result: ActionResult.success };
+            },
+            MANAGEMENT_METHOD,
+          ),
     ],
   });
 }
 
-function readBuffer(
-  ctx: AccessContext,
-  options: ProfileObjectOptions,
-  allColumns: readonly number[],
-  selection: Selection | undefined,
-): EncodedData | Refusal {
+function readBuffer(ctx: AccessContext, options: ProfileObjectOptions, allColumns: readonly number[], selection: Selection | undefined): EncodedData | Refusal {
   const snap = options.source.snapshot(ctx.now);
   if (selection === undefined) return new EncodedData(snap.encode(0, snap.entries, allColumns));
   switch (selection.selector) {
@@ -156,12 +161,7 @@ function readBuffer(
 }
 
 /** range_descriptor: {restricting_object, from_value, to_value, selected_values}. */
-function readByRange(
-  snap: ProfileSnapshot,
-  options: ProfileObjectOptions,
-  allColumns: readonly number[],
-  p: DlmsValue,
-): EncodedData | Refusal {
+function readByRange(snap: ProfileSnapshot, options: ProfileObjectOptions, allColumns: readonly number[], p: DlmsValue): EncodedData | Refusal {
   if (p.type !== 'structure' || p.items.length !== 4) return refuse(DataAccessResult.typeUnmatched);
   const [restricting, fromValue, toValue, selected] = p.items as [DlmsValue, DlmsValue, DlmsValue, DlmsValue];
   const restrictingColumn = columnOf(options.source.captureObjects, restricting);
@@ -213,8 +213,11 @@ function columnOf(captureObjects: readonly CaptureObjectDef[], v: DlmsValue): nu
   if (cls.type !== 'long-unsigned' || ln.type !== 'octet-string' || attr.type !== 'integer') return null;
   if (dataIndex.type !== 'long-unsigned') return null;
   const i = captureObjects.findIndex(
-    (c) => c.classId === cls.value && bytesEqual(c.logicalName, ln.value) && c.attribute === attr.value
-      && (c.dataIndex === dataIndex.value || dataIndex.value === 0),
+    (c) =>
+      c.classId === cls.value &&
+      bytesEqual(c.logicalName, ln.value) &&
+      c.attribute === attr.value &&
+      (c.dataIndex === dataIndex.value || dataIndex.value === 0),
   );
   return i < 0 ? null : i;
 }

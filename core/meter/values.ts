@@ -46,8 +46,23 @@ export function timeOctets(hour: number, minute: number, second = 0, hundredths 
 
 /** Units of scaler_unit (Blue Book table "Enumerated values for physical units"). */
 export const Unit = {
-  year: 1, month: 2, week: 3, day: 4, hour: 5, minute: 6, second: 7,
-  W: 27, VA: 28, var: 29, Wh: 30, VAh: 31, varh: 32, A: 33, V: 35, Hz: 44, count: 255,
+  year: 1,
+  month: 2,
+  week: 3,
+  day: 4,
+  hour: 5,
+  minute: 6,
+  second: 7,
+  W: 27,
+  VA: 28,
+  var: 29,
+  Wh: 30,
+  VAh: 31,
+  varh: 32,
+  A: 33,
+  V: 35,
+  Hz: 44,
+  count: 255,
 } as const;
 
 export function scalerUnit(scaler: number, unit: number): DlmsValue {

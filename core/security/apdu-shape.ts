@@ -11,7 +11,10 @@ const between = (v: number | undefined, lo: number, hi: number): boolean => v !=
 /** An OPTIONAL / DEFAULT field's presence flag is 0x00 or 0x01. */
 const flag = (v: number | undefined): boolean => v === 0 || v === 1;
 /** A SEQUENCE OF count below 128, then the first element's CHOICE tag in [lo, hi]. */
-const countThen = (lo: number, hi: number): Shape => (b) => between(b[1], 1, 0x7f) && between(b[2], lo, hi);
+const countThen =
+  (lo: number, hi: number): Shape =>
+  (b) =>
+    between(b[1], 1, 0x7f) && between(b[2], lo, hi);
 
 /** Plain xDLMS tag -> what its next bytes must look like. */
 const SHAPES: ReadonlyMap<number, Shape> = new Map<number, Shape>([

@@ -100,11 +100,7 @@ export function cipherApdu(crypto: CryptoProvider, p: CipherApduParams, plainApd
     case 'ded': {
       const t = serviceSpecificTag(plainTag, p.mode);
       if (t === undefined) {
-        throw new InputError(
-          'APDU',
-          `0x${hex2(plainTag)}`,
-          `this APDU has no ${p.mode}- ciphered form; use general-${p.mode} ciphering`,
-        );
+        throw new InputError('APDU', `0x${hex2(plainTag)}`, `this APDU has no ${p.mode}- ciphered form; use general-${p.mode} ciphering`);
       }
       tag = t;
       general = false;
@@ -241,11 +237,7 @@ export function decipherApdu(crypto: CryptoProvider, p: DecipherApduParams, ciph
     throw new CipheringError<CipheringErrorCode>(`${describeTag(tag)} is ciphered with the dedicated key, and no Dedicated key is set`, 'no-dedicated-key');
   }
   const keyField = dedicated ? 'Dedicated key' : 'Block cipher key';
-  const u = unprotect(
-    crypto,
-    { systemTitle, key, authenticationKey: p.keys.authenticationKey, keyField },
-    cipheredApdu.subarray(length.next, end),
-  );
+  const u = unprotect(crypto, { systemTitle, key, authenticationKey: p.keys.authenticationKey, keyField }, cipheredApdu.subarray(length.next, end));
   checkContent(tag, serviceSpecific?.plain, u, keyField);
   return { ...u, mode, systemTitle, plainApdu: u.plaintext };
 }
@@ -256,8 +248,7 @@ export function decipherApdu(crypto: CryptoProvider, p: DecipherApduParams, ciph
  */
 function checkContent(tag: number, expectedPlain: number | undefined, u: Unprotected, keyField: string): void {
   const inner = u.plaintext[0];
-  const fits =
-    expectedPlain === undefined ? looksLikeXdlmsApdu(u.plaintext) || inner === TAG_GENERAL_BLOCK_TRANSFER : inner === expectedPlain;
+  const fits = expectedPlain === undefined ? looksLikeXdlmsApdu(u.plaintext) || inner === TAG_GENERAL_BLOCK_TRANSFER : inner === expectedPlain;
   if (fits) return;
   const what = expectedPlain === undefined ? 'an xDLMS APDU' : `a plain 0x${hex2(expectedPlain)}`;
   if (u.policy === 'encryption') {

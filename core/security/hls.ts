@@ -87,7 +87,6 @@ function requireTitle(title: Uint8Array | undefined, field: string, mechanism: H
   return title;
 }
 
-
 function highAes(crypto: CryptoProvider, p: HlsParams, challenge: Uint8Array): Uint8Array {
   const secret = requireSecret(p);
   if (secret.length > AES_BLOCK) {
@@ -142,13 +141,7 @@ function checkChallenge(challenge: Uint8Array, field: string): void {
  * f(challenge) as the prover sends it. `role` says who proves: the client answering StoC, or the
  * server answering CtoS. `otherChallenge` is the challenge the prover itself sent (SHA-256 only).
  */
-export function hlsResponse(
-  crypto: CryptoProvider,
-  p: HlsParams,
-  role: HlsRole,
-  challenge: Uint8Array,
-  otherChallenge: Uint8Array,
-): Uint8Array {
+export function hlsResponse(crypto: CryptoProvider, p: HlsParams, role: HlsRole, challenge: Uint8Array, otherChallenge: Uint8Array): Uint8Array {
   checkChallenge(challenge, role === 'client' ? 'Challenge StoC' : 'Challenge CtoS');
   switch (p.mechanism) {
     case 'high':

@@ -57,10 +57,7 @@ export type CipheringErrorCode =
  * deciphered text's shape (see `unprotect`); a wrong system title or an altered message fails the same way.
  */
 export function isTagFailure(err: unknown): boolean {
-  return (
-    err instanceof CipheringError &&
-    (err.code === 'tag-mismatch' || err.code === 'wrong-authentication-key' || err.code === 'wrong-block-cipher-key')
-  );
+  return err instanceof CipheringError && (err.code === 'tag-mismatch' || err.code === 'wrong-authentication-key' || err.code === 'wrong-block-cipher-key');
 }
 
 const POLICY_BITS: Readonly<Record<SecurityPolicy, number>> = {
@@ -71,10 +68,7 @@ const POLICY_BITS: Readonly<Record<SecurityPolicy, number>> = {
 };
 
 /** 0x10 / 0x20 / 0x30 for suite 0. */
-export function securityControlByte(
-  policy: SecurityPolicy,
-  options: { suiteId?: number; broadcastKey?: boolean; compression?: boolean } = {},
-): number {
+export function securityControlByte(policy: SecurityPolicy, options: { suiteId?: number; broadcastKey?: boolean; compression?: boolean } = {}): number {
   const bits = POLICY_BITS[policy];
   if (bits === undefined) {
     throw new InputError('Transport security', policy, "must be 'none', 'authentication', 'encryption' or 'authenticated-encryption'");

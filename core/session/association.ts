@@ -10,13 +10,7 @@ import type { LinkParameters } from '../datalink.js';
 import { AssociationError, CipheringError, DlmsError, RemoteProtocolError } from '../errors.js';
 import { isCipheredTag } from '../security/ciphered-apdu.js';
 import type { HlsMechanism } from '../security/hls.js';
-import {
-  describeAareFailure,
-  errorFromUnexpected,
-  type SessionAssociationCode,
-  type SessionCipheringCode,
-  type SessionRemoteCode,
-} from './errors.js';
+import { describeAareFailure, errorFromUnexpected, type SessionAssociationCode, type SessionCipheringCode, type SessionRemoteCode } from './errors.js';
 import type { ResolvedSessionOptions } from './options.js';
 import type { Procedure, ProcedureContext, Step } from './procedures.js';
 import { HlsExchange, type SessionSecurity } from './security.js';
@@ -83,8 +77,7 @@ export class AssociationProcedure implements Procedure<AssociationContext> {
     const initiate = initiateRequest(ctx);
     return send({
       kind: 'aarq',
-      applicationContextName:
-        o.referencing === 'ln' ? (ciphered ? 'logical-name-ciphered' : 'logical-name') : ciphered ? 'short-name-ciphered' : 'short-name',
+      applicationContextName: o.referencing === 'ln' ? (ciphered ? 'logical-name-ciphered' : 'logical-name') : ciphered ? 'short-name-ciphered' : 'short-name',
       ...(o.callingApTitle !== undefined ? { callingApTitle: o.callingApTitle } : {}),
       ...(mechanism !== undefined
         ? {
@@ -238,8 +231,7 @@ export class AssociationProcedure implements Procedure<AssociationContext> {
       return fail(errorFromUnexpected(apdu, 'the high-level authentication (reply_to_HLS_authentication)'));
     }
     if (this.hlsInvoke !== undefined && (apdu.invokeIdAndPriority & 0x0f) !== (this.hlsInvoke & 0x0f)) return WAIT;
-    const secretHint =
-      hls.mechanism === 'high-gmac' ? 'check the Authentication key and the Block cipher key' : 'check the Password (the HLS secret)';
+    const secretHint = hls.mechanism === 'high-gmac' ? 'check the Authentication key and the Block cipher key' : 'check the Password (the HLS secret)';
     if (apdu.result !== 0) {
       return fail(
         new AssociationError<SessionAssociationCode>(

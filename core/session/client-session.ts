@@ -19,15 +19,7 @@ import type { Apdu } from '../apdu/types.js';
 import type { DlmsValue } from '../axdr/types.js';
 import type { DataLink, LinkParameters } from '../datalink.js';
 import { Fifo } from '../fifo.js';
-import {
-  CipheringError,
-  DlmsError,
-  LocalProtocolError,
-  RemoteProtocolError,
-  TimeoutError,
-  type RequestInFlight,
-  TransportError,
-} from '../errors.js';
+import { CipheringError, DlmsError, LocalProtocolError, RemoteProtocolError, TimeoutError, type RequestInFlight, TransportError } from '../errors.js';
 import { isCipheredTag } from '../security/ciphered-apdu.js';
 import { AssociationProcedure, ReleaseProcedure, type AssociationContext } from './association.js';
 import type { SessionCipheringCode, SessionLocalCode, SessionRemoteCode, SessionTimeoutCode, SessionTransportCode } from './errors.js';
@@ -257,11 +249,7 @@ export class ClientSession implements AssociationContext {
   }
 
   get multipleReferencesAllowed(): boolean {
-    return (
-      !this.listRefused &&
-      this.associationValue !== null &&
-      hasConformance(this.associationValue.negotiatedConformance, 'multiple-references')
-    );
+    return !this.listRefused && this.associationValue !== null && hasConformance(this.associationValue.negotiatedConformance, 'multiple-references');
   }
 
   /**

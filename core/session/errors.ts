@@ -71,11 +71,7 @@ export function describeAareFailure(aare: Aare): DlmsError {
 }
 
 /** "1-0:1.8.0.255 attribute 2" / "0-0:96.3.10.255 method 1". */
-export function describeRef(ref: {
-  readonly logicalName: Uint8Array;
-  readonly attributeId?: number;
-  readonly methodId?: number;
-}): string {
+export function describeRef(ref: { readonly logicalName: Uint8Array; readonly attributeId?: number; readonly methodId?: number }): string {
   const obis = obisText(ref.logicalName);
   if (ref.methodId !== undefined) return `${obis} method ${ref.methodId}`;
   return `${obis} attribute ${ref.attributeId ?? '?'}`;

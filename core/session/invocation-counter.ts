@@ -9,10 +9,7 @@ import type { DlmsClient } from './client.js';
 import { describeRef, type SessionRemoteCode } from './errors.js';
 
 /** Open a (public) association, read the counter object's value, release and close the link. */
-export async function readInvocationCounter(
-  publicClient: Pick<DlmsClient, 'open' | 'get' | 'release' | 'close'>,
-  logicalName: Uint8Array,
-): Promise<number> {
+export async function readInvocationCounter(publicClient: Pick<DlmsClient, 'open' | 'get' | 'release' | 'close'>, logicalName: Uint8Array): Promise<number> {
   await publicClient.open();
   try {
     const ref = { classId: 1, logicalName, attributeId: 2 };

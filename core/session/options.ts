@@ -114,7 +114,11 @@ export function resolveSessionOptions(o: ClientSessionOptions): ResolvedSessionO
   }
   // High uses the secret as an AES-128 key: 1 to 16 bytes, a shorter one padded with zero bytes.
   if (authentication === 'high' && o.password !== undefined && o.password.length > 16) {
-    throw new InputError('Password', `${o.password.length} bytes`, 'High (mechanism 2) uses the password as an AES-128 key: 1 to 16 bytes (characters) are allowed, a shorter one is padded with zero bytes');
+    throw new InputError(
+      'Password',
+      `${o.password.length} bytes`,
+      'High (mechanism 2) uses the password as an AES-128 key: 1 to 16 bytes (characters) are allowed, a shorter one is padded with zero bytes',
+    );
   }
   if (o.callingApTitle !== undefined && o.callingApTitle.length !== 8) {
     throw new InputError('client system title', o.callingApTitle.length + ' bytes', 'must be 8 bytes (16 hexadecimal characters)');
@@ -127,7 +131,11 @@ export function resolveSessionOptions(o: ClientSessionOptions): ResolvedSessionO
   }
   if (policy !== 'none' || authentication === 'high-gmac' || authentication === 'high-sha256') {
     if (sec === undefined) {
-      throw new InputError('Transport security', policy, `${authentication === 'none' ? 'ciphering' : authentication} needs the keys and the client system title`);
+      throw new InputError(
+        'Transport security',
+        policy,
+        `${authentication === 'none' ? 'ciphering' : authentication} needs the keys and the client system title`,
+      );
     }
     checkLength('Client system title', sec.systemTitle, 8, 16);
   }

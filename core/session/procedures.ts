@@ -5,13 +5,7 @@
  * control (AARQ with HLS, RLRQ) follows the same shape in association.ts.
  */
 import { hasConformance } from '../apdu/conformance.js';
-import type {
-  AccessSelection,
-  Apdu,
-  AttributeWithSelection,
-  GetDataResult,
-  VariableAccess,
-} from '../apdu/types.js';
+import type { AccessSelection, Apdu, AttributeWithSelection, GetDataResult, VariableAccess } from '../apdu/types.js';
 import { decodeData, decodeDataBytes, encodeDataBytes } from '../axdr/codec.js';
 import type { DlmsValue } from '../axdr/types.js';
 import { ByteReader } from '../bytes.js';
@@ -29,14 +23,7 @@ import {
 } from './errors.js';
 import type { ResolvedSessionOptions } from './options.js';
 import { shortNameOfMethod } from '../cosem/short-names.js';
-import type {
-  AssociationInfo,
-  AttributeRef,
-  ItemResult,
-  MethodRef,
-  OperationResult,
-  ShortNameObject,
-} from './types.js';
+import type { AssociationInfo, AttributeRef, ItemResult, MethodRef, OperationResult, ShortNameObject } from './types.js';
 
 export interface ProcedureContext {
   readonly options: ResolvedSessionOptions;
@@ -183,7 +170,10 @@ class ShortNameRead {
     if (apdu.kind !== 'read-response') return errorFromUnexpected(apdu, `reading ${this.what}`);
     const result = apdu.results[0];
     if (result === undefined || apdu.results.length !== 1) {
-      return new RemoteProtocolError<SessionRemoteCode>(`The meter answered reading ${this.what} with ${apdu.results.length} results instead of 1`, 'bad-read-response');
+      return new RemoteProtocolError<SessionRemoteCode>(
+        `The meter answered reading ${this.what} with ${apdu.results.length} results instead of 1`,
+        'bad-read-response',
+      );
     }
     switch (result.kind) {
       case 'data':
@@ -469,14 +459,17 @@ export class GetListProcedure extends ShortNameAware {
 
   private take(results: readonly GetDataResult[], ctx: ProcedureContext): Step {
     if (results.length !== this.batch.length) {
-      return fail(new RemoteProtocolError<SessionRemoteCode>(`The meter answered ${results.length} results to a list of ${this.batch.length} attributes`, 'bad-list-response'));
+      return fail(
+        new RemoteProtocolError<SessionRemoteCode>(
+          `The meter answered ${results.length} results to a list of ${this.batch.length} attributes`,
+          'bad-list-response',
+        ),
+      );
     }
     results.forEach((r, k) => {
       const index = this.batch[k]!;
       this.results[index] =
-        r.kind === 'data'
-          ? { ok: true, value: r.data }
-          : { ok: false, error: accessErrorFor(r.result, `Reading ${describeRef(this.refs[index]!)}`) };
+        r.kind === 'data' ? { ok: true, value: r.data } : { ok: false, error: accessErrorFor(r.result, `Reading ${describeRef(this.refs[index]!)}`) };
     });
     return this.next(ctx);
   }
@@ -559,7 +552,12 @@ export class SetProcedure extends ShortNameAware {
       case 'set-response-datablock': {
         if (!sameInvoke(apdu, this.invoke)) return WAIT;
         if (apdu.blockNumber !== this.sentBlocks || this.sentBlocks >= this.chunks.length) {
-          return fail(new RemoteProtocolError<SessionRemoteCode>(`The meter acknowledged block ${apdu.blockNumber} while writing ${what}; block ${this.sentBlocks} was sent`, 'block-sequence'));
+          return fail(
+            new RemoteProtocolError<SessionRemoteCode>(
+              `The meter acknowledged block ${apdu.blockNumber} while writing ${what}; block ${this.sentBlocks} was sent`,
+              'block-sequence',
+            ),
+          );
         }
         this.sentBlocks++;
         return send({
@@ -594,7 +592,9 @@ export class ActionProcedure extends ShortNameAware {
     if (ctx.referencing === 'sn') {
       const object = ctx.shortNameObjects?.get(Array.from(this.method.logicalName).join('.'));
       if (object === undefined) {
-        return fail(new AccessError<SessionAccessCode>(`${describeRef(this.method)}: the meter's short-name object list has no such object`, 4, 'object-undefined'));
+        return fail(
+          new AccessError<SessionAccessCode>(`${describeRef(this.method)}: the meter's short-name object list has no such object`, 4, 'object-undefined'),
+        );
       }
       // Methods are invoked with a READ of their short name; the parameters ride as parameterized access.
       const name = shortNameOfMethod(object.baseName, object.classId, object.version, this.method.methodId);

@@ -92,10 +92,7 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionState, Partial<Record<S
 export function transition(state: SessionState, event: SessionTransition): SessionState {
   const next = SESSION_TRANSITIONS[state][event];
   if (next === undefined) {
-    throw new LocalProtocolError<SessionLocalCode>(
-      `cannot ${event.replace(/-/g, ' ')} while the session is ${state.replace(/-/g, ' ')}`,
-      'bad-state',
-    );
+    throw new LocalProtocolError<SessionLocalCode>(`cannot ${event.replace(/-/g, ' ')} while the session is ${state.replace(/-/g, ' ')}`, 'bad-state');
   }
   return next;
 }

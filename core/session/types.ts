@@ -32,9 +32,7 @@ export interface AssociationInfo {
 }
 
 /** One item of a multi-attribute read: the value, or why there is none. */
-export type ItemResult =
-  | { readonly ok: true; readonly value: DlmsValue }
-  | { readonly ok: false; readonly error: DlmsError };
+export type ItemResult = { readonly ok: true; readonly value: DlmsValue } | { readonly ok: false; readonly error: DlmsError };
 
 /** A short-name object from the Association SN object list. */
 export interface ShortNameObject {

@@ -55,10 +55,9 @@ export class WrapperLink implements DataLink {
       this.peer = checkPort('Server address', options.serverWPort);
       this.ownPorts = [this.local];
     } else {
-      const ports = [
-        ...(options.serverWPort !== undefined ? [options.serverWPort] : []),
-        ...(options.serverWPorts ?? []),
-      ].map((p) => checkPort('Server address', p));
+      const ports = [...(options.serverWPort !== undefined ? [options.serverWPort] : []), ...(options.serverWPorts ?? [])].map((p) =>
+        checkPort('Server address', p),
+      );
       const first = ports[0];
       if (first === undefined) throw new InputError('serverWPorts', '[]', 'a server needs at least one wPort to answer');
       this.ownPorts = ports;

@@ -51,7 +51,8 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[],
     if (given === undefined) continue;
     const values = given.map(String);
     // Only a switch is echoed: a repeated value may be a secret (--password).
-    if (values.length > 1 && s.repeat !== true) throw new UsageError(s.name, s.value === undefined ? values[1]! : `given ${values.length} times`, 'may be given only once');
+    if (values.length > 1 && s.repeat !== true)
+      throw new UsageError(s.name, s.value === undefined ? values[1]! : `given ${values.length} times`, 'may be given only once');
     byName.set(s.name, values);
   }
   return { positionals: parsed.positionals, options: byName };
@@ -150,7 +151,9 @@ export function choiceOption<T extends string>(args: ParsedArgs, name: string, c
 /** The help text: `program` is what is typed before the options (`cosem-studio read`, `npm run web --`). */
 export function usageOf(program: string, synopsis: string, description: string, specs: readonly OptionSpec[]): string {
   const width = Math.max(...specs.map((s) => s.name.length + (s.value ? s.value.length + 1 : 0)), 10);
-  const lines = specs.map((s) => `  ${`${s.name}${s.value ? ` ${s.value}` : ''}`.padEnd(width + 2)}${s.help}${s.short !== undefined ? ` (also -${s.short})` : ''}`);
+  const lines = specs.map(
+    (s) => `  ${`${s.name}${s.value ? ` ${s.value}` : ''}`.padEnd(width + 2)}${s.help}${s.short !== undefined ? ` (also -${s.short})` : ''}`,
+  );
   return [`usage: ${program} ${synopsis}`, '', description, '', 'options:', ...lines].join('\n');
 }
 

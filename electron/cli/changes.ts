@@ -29,7 +29,8 @@ const TAIL: OptionSpec[] = [
   { name: '--help', help: 'this text' },
 ];
 const LINK_SYNOPSIS = '(--tcp HOST:PORT | --serial PATH | --config FILE [--device NAME]) [device options]';
-const AUDIT_NOTE = "The change is its own confirmation (nothing asks): it goes into the audit of the data folder's\nreadings database (readings.sqlite, as the app's), refused or not; `cosem-studio audit` lists it.";
+const AUDIT_NOTE =
+  "The change is its own confirmation (nothing asks): it goes into the audit of the data folder's\nreadings database (readings.sqlite, as the app's), refused or not; `cosem-studio audit` lists it.";
 
 /** How the audit names a device: by its name in the configuration, else by its link and client. */
 export interface AuditDevice {
@@ -99,7 +100,12 @@ export function parseMemberTarget(text: string, member: 'ATTR' | 'METHOD'): Memb
   // The OBIS code itself may hold one colon (A-B:C.D.E.F).
   const obisParts = parts.length >= 2 && parts[0]!.includes('-') ? 2 : 1;
   const rest = parts.slice(obisParts);
-  if (rest.length !== 2) throw new UsageError(what, text, `the OBIS code, class and ${member === 'ATTR' ? 'attribute' : 'method'} number, e.g. 0-0:22.0.0.255:23:${member === 'ATTR' ? 2 : 1}`);
+  if (rest.length !== 2)
+    throw new UsageError(
+      what,
+      text,
+      `the OBIS code, class and ${member === 'ATTR' ? 'attribute' : 'method'} number, e.g. 0-0:22.0.0.255:23:${member === 'ATTR' ? 2 : 1}`,
+    );
   const obis = formatObis(parseObis(parts.slice(0, obisParts).join(':'), what));
   const num = (s: string, name: string, min: number, max: number): number => {
     if (!/^\d+$/.test(s) || Number(s) < min || Number(s) > max) throw new UsageError(`${name} of ${text}`, s, `a whole number from ${min} to ${max}`);
@@ -167,7 +173,15 @@ export const setClockCommand: Command = {
 
 // ---------------------------------------------------------------------------------------------- write / action
 
-function changeOutput(io: Io, json: boolean, device: AuditDevice, head: Record<string, unknown>, label: string, r: ChangeResult, extra: Record<string, unknown> = {}): void {
+function changeOutput(
+  io: Io,
+  json: boolean,
+  device: AuditDevice,
+  head: Record<string, unknown>,
+  label: string,
+  r: ChangeResult,
+  extra: Record<string, unknown> = {},
+): void {
   if (json) {
     io.out(JSON.stringify({ device: device.name, ...head, ok: r.ok, before: r.before, after: r.after, ...extra, error: r.error }, null, 2));
     return;
@@ -183,7 +197,7 @@ const WRITE_OPTIONS: OptionSpec[] = [...COMMON, ...TAIL];
 const WRITE_HELP = usage(
   'write',
   `${LINK_SYNOPSIS} OBIS:CLASS:ATTR VALUE`,
-  "Writes one attribute, reads it back and prints it before and after. VALUE is the typed value as\nJSON, as `read --json` prints it (e.g. '{\"type\":\"long-unsigned\",\"value\":900}'), or plain where the\nattribute's type is known (it is read first): a whole number for integers and enums, true or false,\ntext for strings, an octet-string as text or as hexadecimal after 0x. A negative number goes after --\n(write [options] -- OBIS:CLASS:ATTR -5). Exit 1 when the meter refuses (with its reason) or reads back\nanother value.\n" +
+  'Writes one attribute, reads it back and prints it before and after. VALUE is the typed value as\nJSON, as `read --json` prints it (e.g. \'{"type":"long-unsigned","value":900}\'), or plain where the\nattribute\'s type is known (it is read first): a whole number for integers and enums, true or false,\ntext for strings, an octet-string as text or as hexadecimal after 0x. A negative number goes after --\n(write [options] -- OBIS:CLASS:ATTR -5). Exit 1 when the meter refuses (with its reason) or reads back\nanother value.\n' +
     AUDIT_NOTE,
   WRITE_OPTIONS,
 );
@@ -218,15 +232,27 @@ export const writeCommand: Command = {
         }
         value = valueArgument(valueText!, known, why);
       }
-      return { device: s.device, value, r: await writeAttribute(s.settings, s.link, s.context, s.change, { obis: target.obis, classId: target.classId, attribute: target.member, value }) };
+      return {
+        device: s.device,
+        value,
+        r: await writeAttribute(s.settings, s.link, s.context, s.change, { obis: target.obis, classId: target.classId, attribute: target.member, value }),
+      };
     });
     const secret = isSecretAttribute(target.classId, target.member);
     // The clock's time runs on between the write and the read back.
     const running = target.classId === 8 && target.member === 2;
     const readBack = r.ok && r.afterValue !== null && !running && !sameValue(r.afterValue, value);
-    changeOutput(io, flag(args, '--json'), device, { obis: target.obis, classId: target.classId, attribute: target.member, name }, `${target.obis} class ${target.classId} attribute ${target.member} (${name})`, r, {
-      afterValue: r.afterValue === null || secret ? null : dlmsValueToJson(r.afterValue),
-    });
+    changeOutput(
+      io,
+      flag(args, '--json'),
+      device,
+      { obis: target.obis, classId: target.classId, attribute: target.member, name },
+      `${target.obis} class ${target.classId} attribute ${target.member} (${name})`,
+      r,
+      {
+        afterValue: r.afterValue === null || secret ? null : dlmsValueToJson(r.afterValue),
+      },
+    );
     if (r.error !== null) io.err(`cosem-studio write: ${failure(r.error)}`);
     else if (readBack) io.err(`cosem-studio write: the meter reads back ${r.after}, not the value written`);
     return r.ok && !readBack ? 0 : 1;
@@ -238,7 +264,7 @@ const ACTION_OPTIONS: OptionSpec[] = [...COMMON, ...TAIL];
 const ACTION_HELP = usage(
   'action',
   `${LINK_SYNOPSIS} OBIS:CLASS:METHOD [VALUE]`,
-  "Calls one method and prints the attributes it changes (where known: disconnect control, profile\nreset and capture, register reset, clock, ...) before and after. VALUE is the typed parameter as\nJSON, e.g. '{\"type\":\"integer\",\"value\":0}'; without it the method is called with none. Exit 1 when\nthe meter refuses (with its reason).\n" +
+  'Calls one method and prints the attributes it changes (where known: disconnect control, profile\nreset and capture, register reset, clock, ...) before and after. VALUE is the typed parameter as\nJSON, e.g. \'{"type":"integer","value":0}\'; without it the method is called with none. Exit 1 when\nthe meter refuses (with its reason).\n' +
     AUDIT_NOTE,
   ACTION_OPTIONS,
 );
@@ -256,9 +282,21 @@ export const actionCommand: Command = {
     const name = methodName(target.classId, target.member) ?? `method ${target.member}`;
     const { device, r } = await withChangeSession(args, io, async (s) => ({
       device: s.device,
-      r: await invokeMethod(s.settings, s.link, s.context, s.change, { obis: target.obis, classId: target.classId, method: target.member, ...(parameters === undefined ? {} : { parameters }) }),
+      r: await invokeMethod(s.settings, s.link, s.context, s.change, {
+        obis: target.obis,
+        classId: target.classId,
+        method: target.member,
+        ...(parameters === undefined ? {} : { parameters }),
+      }),
     }));
-    changeOutput(io, flag(args, '--json'), device, { obis: target.obis, classId: target.classId, method: target.member, name }, `${target.obis} class ${target.classId} method ${target.member} (${name})`, r);
+    changeOutput(
+      io,
+      flag(args, '--json'),
+      device,
+      { obis: target.obis, classId: target.classId, method: target.member, name },
+      `${target.obis} class ${target.classId} method ${target.member} (${name})`,
+      r,
+    );
     if (r.error !== null) io.err(`cosem-studio action: ${failure(r.error)}`);
     return r.ok ? 0 : 1;
   },

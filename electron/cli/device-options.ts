@@ -58,7 +58,11 @@ export function fromConfig(args: ParsedArgs): { config: AppConfig; device: Physi
   const config = parseConfigJson(text);
   const device = name === undefined ? config.devices[0] : config.devices.find((d) => d.name === name);
   if (device === undefined) {
-    throw new UsageError('--device', name ?? '', `the configuration's physical devices are ${config.devices.map((d) => JSON.stringify(d.name)).join(', ') || 'none'}`);
+    throw new UsageError(
+      '--device',
+      name ?? '',
+      `the configuration's physical devices are ${config.devices.map((d) => JSON.stringify(d.name)).join(', ') || 'none'}`,
+    );
   }
   const connection = config.connections.find((c) => c.id === device.connectionId)!;
   return { config, device, connection };
@@ -103,8 +107,12 @@ export function deviceItemsFromArgs(args: ParsedArgs): { config: AppConfig; devi
         ...(baud !== undefined ? { baudRate: baud as (typeof BAUDS)[number] } : {}),
         ...(integerOption(args, '--data-bits', 5, 8) !== undefined ? { dataBits: integerOption(args, '--data-bits', 5, 8) as 5 | 6 | 7 | 8 } : {}),
         ...(integerOption(args, '--stop-bits', 1, 2) !== undefined ? { stopBits: integerOption(args, '--stop-bits', 1, 2) as 1 | 2 } : {}),
-        ...(choiceOption(args, '--parity', ['none', 'even', 'odd', 'mark', 'space'] as const) !== undefined ? { parity: choiceOption(args, '--parity', ['none', 'even', 'odd', 'mark', 'space'] as const)! } : {}),
-        ...(choiceOption(args, '--flow', ['none', 'rts-cts', 'xon-xoff'] as const) !== undefined ? { flowControl: choiceOption(args, '--flow', ['none', 'rts-cts', 'xon-xoff'] as const)! } : {}),
+        ...(choiceOption(args, '--parity', ['none', 'even', 'odd', 'mark', 'space'] as const) !== undefined
+          ? { parity: choiceOption(args, '--parity', ['none', 'even', 'odd', 'mark', 'space'] as const)! }
+          : {}),
+        ...(choiceOption(args, '--flow', ['none', 'rts-cts', 'xon-xoff'] as const) !== undefined
+          ? { flowControl: choiceOption(args, '--flow', ['none', 'rts-cts', 'xon-xoff'] as const)! }
+          : {}),
         modeE: flag(args, '--mode-e'),
       },
     } as Connection;

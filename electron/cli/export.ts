@@ -21,7 +21,12 @@ const OPTIONS: OptionSpec[] = [
   { name: '--help', help: 'this text' },
 ];
 
-const HELP = usage('export', '--db FILE (--group NAME | --profile DEVICE:OBIS) [--from ISO] [--to ISO] --csv OUT', 'Writes readings to CSV: a header with value names, OBIS codes and units; ISO 8601 times.', OPTIONS);
+const HELP = usage(
+  'export',
+  '--db FILE (--group NAME | --profile DEVICE:OBIS) [--from ISO] [--to ISO] --csv OUT',
+  'Writes readings to CSV: a header with value names, OBIS codes and units; ISO 8601 times.',
+  OPTIONS,
+);
 
 function time(text: string | undefined, option: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -58,7 +63,8 @@ export const exportCommand: Command = {
         if (configFile !== undefined) {
           const config = parseConfigJson(readFileSync(configFile, 'utf8'));
           const g = config.groups.find((x) => x.name === group);
-          if (g === undefined) throw new UsageError('--group', group, `the groups are ${config.groups.map((x) => JSON.stringify(x.name)).join(', ') || 'none'}`);
+          if (g === undefined)
+            throw new UsageError('--group', group, `the groups are ${config.groups.map((x) => JSON.stringify(x.name)).join(', ') || 'none'}`);
           groupId = g.id;
         }
         result = await exportGroupCsv(db, { groupId, from, to }, out, { format });

@@ -32,7 +32,11 @@ const HOST = '127.0.0.1';
 
 const OPTIONS: OptionSpec[] = [
   { name: '--hdlc-port', value: 'PORT', help: `serve HDLC on ${HOST}:PORT (default ${DEFAULT_HDLC_PORT}; 0 picks a free port; off serves none)` },
-  { name: '--wrapper-port', value: 'PORT', help: `serve the wrapper (IEC 62056-47) on ${HOST}:PORT (default ${DEFAULT_WRAPPER_PORT}; 0 picks a free port; off serves none)` },
+  {
+    name: '--wrapper-port',
+    value: 'PORT',
+    help: `serve the wrapper (IEC 62056-47) on ${HOST}:PORT (default ${DEFAULT_WRAPPER_PORT}; 0 picks a free port; off serves none)`,
+  },
   { name: '--serial', value: 'PATH', help: 'serve HDLC on this serial port instead of TCP (e.g. one end of a socat pty pair)' },
   { name: '--baud', value: 'N', help: `with --serial: ${BAUD_RATES.join(', ')} (default 9600)` },
   { name: '--data-bits', value: 'N', help: 'with --serial: 5 to 8 (default 8)' },
@@ -41,13 +45,17 @@ const OPTIONS: OptionSpec[] = [
   { name: '--mode-e', help: 'with --serial: answer the IEC 62056-21 mode E sign-on first, at 300 baud 7E1 (optical probe)' },
   { name: '--mode-e-baud', value: 'N', help: `with --mode-e: the speed the identification offers, ${MODE_E_BAUD_RATES.join(', ')} (default 19200)` },
   { name: '--echo', help: 'with --serial: send back every byte received, as an optical probe that hears itself does' },
-  { name: '--serial-number', value: 'N', help: 'the meter\'s serial number, 0 to 4294967295 (default 12345678)' },
+  { name: '--serial-number', value: 'N', help: "the meter's serial number, 0 to 4294967295 (default 12345678)" },
   { name: '--serial-addressing', help: 'HDLC physical address from the serial number (SN % 10000 + 1000), for clients that address by it' },
   { name: '--referencing', value: 'R', help: 'ln (default), sn or both: the names the meter answers' },
-  { name: '--max-pdu', value: 'N', help: 'the meter\'s max receive PDU size, 64 to 65535 (default 1024)' },
+  { name: '--max-pdu', value: 'N', help: "the meter's max receive PDU size, 64 to 65535 (default 1024)" },
   { name: '--profile-rows', value: 'N', help: `load profile entries, 1 to ${MAX_PROFILE_ROWS} (default 2880)` },
   { name: '--seed', value: 'N', help: 'seed of the value generators, 0 to 4294967295 (default 1)' },
-  { name: '--clock-offset', value: 'SECONDS', help: "start the clock this far off this computer's, to practise set-clock: 3600 ahead, --clock-offset=-90 behind" },
+  {
+    name: '--clock-offset',
+    value: 'SECONDS',
+    help: "start the clock this far off this computer's, to practise set-clock: 3600 ahead, --clock-offset=-90 behind",
+  },
   {
     name: '--preset',
     value: 'NAME',
@@ -67,7 +75,7 @@ const OPTIONS: OptionSpec[] = [
   },
   { name: '--hls-secret', value: 'TEXT', help: 'the secret of every --client with high, high-md5, high-sha1 or high-sha256' },
   { name: '--system-title', value: 'HEX', help: "the meter's system title, 16 hexadecimal characters (default CSM, 0, the serial number)" },
-  { name: '--block-key', value: 'HEX', help: 'the global encryption key, 32 hexadecimal characters (default 000102...0F, the Green Book\'s)' },
+  { name: '--block-key', value: 'HEX', help: "the global encryption key, 32 hexadecimal characters (default 000102...0F, the Green Book's)" },
   { name: '--auth-key', value: 'HEX', help: 'the authentication key, 32 hexadecimal characters (default D0D1...DF)' },
   { name: '--invocation-counter', value: 'N', help: "the meter's first invocation counter, 0 to 4294967295 (default 0)" },
   { name: '--counter-file', value: 'FILE', help: "keep the meter's invocation counter in this file across restarts" },
@@ -86,7 +94,13 @@ HDLC on ${HOST}:${DEFAULT_HDLC_PORT} and the wrapper on ${HOST}:${DEFAULT_WRAPPE
 /** Where the meter is served. */
 export type MeterPlace =
   | { readonly kind: 'tcp'; readonly hdlcPort: number | null; readonly wrapperPort: number | null }
-  | { readonly kind: 'serial'; readonly path: string; readonly line: Partial<SerialLineSettings>; readonly modeE: VirtualModeEOptions | null; readonly echo: boolean };
+  | {
+      readonly kind: 'serial';
+      readonly path: string;
+      readonly line: Partial<SerialLineSettings>;
+      readonly modeE: VirtualModeEOptions | null;
+      readonly echo: boolean;
+    };
 
 /** What the command line asks for: the meter and where to serve it. */
 export interface MeterPlan {
@@ -169,7 +183,8 @@ function place(args: ParsedArgs): MeterPlace {
   }
   if (path === '') throw new UsageError('--serial', '', 'the serial port to serve on (COM3, /dev/ttyUSB0, a pty)');
   // `--serial 12345678` once gave the serial number; no port is named by digits alone.
-  if (/^\d+$/.test(path)) throw new UsageError('--serial', path, 'the serial port to serve on (COM3, /dev/ttyUSB0, a pty); the serial number is --serial-number');
+  if (/^\d+$/.test(path))
+    throw new UsageError('--serial', path, 'the serial port to serve on (COM3, /dev/ttyUSB0, a pty); the serial number is --serial-number');
   const tcp = (['--hdlc-port', '--wrapper-port'] as const).find((o) => flag(args, o));
   if (tcp !== undefined) throw new UsageError(tcp, optionValue(args, tcp)!, 'serves TCP: not with --serial (a serial line carries HDLC)');
   const modeE = flag(args, '--mode-e');
@@ -184,8 +199,12 @@ function place(args: ParsedArgs): MeterPlace {
   }
   const line: Partial<SerialLineSettings> = {
     ...(baud !== undefined && { baudRate: baud as SerialLineSettings['baudRate'] }),
-    ...(flag(args, '--data-bits') && { dataBits: integerOption(args, '--data-bits', DATA_BITS[0], DATA_BITS[DATA_BITS.length - 1]!) as SerialLineSettings['dataBits'] }),
-    ...(flag(args, '--stop-bits') && { stopBits: integerOption(args, '--stop-bits', STOP_BITS[0], STOP_BITS[STOP_BITS.length - 1]!) as SerialLineSettings['stopBits'] }),
+    ...(flag(args, '--data-bits') && {
+      dataBits: integerOption(args, '--data-bits', DATA_BITS[0], DATA_BITS[DATA_BITS.length - 1]!) as SerialLineSettings['dataBits'],
+    }),
+    ...(flag(args, '--stop-bits') && {
+      stopBits: integerOption(args, '--stop-bits', STOP_BITS[0], STOP_BITS[STOP_BITS.length - 1]!) as SerialLineSettings['stopBits'],
+    }),
     ...(flag(args, '--parity') && { parity: choiceOption(args, '--parity', PARITIES)! }),
   };
   return { kind: 'serial', path, line, modeE: modeE ? { ...(maxBaudRate !== undefined && { maxBaudRate }) } : null, echo: flag(args, '--echo') };
@@ -214,7 +233,8 @@ function meterConfig(args: ParsedArgs): VirtualMeterConfig {
   if (password !== undefined) meter.password = password;
   const highSecret = secretOption(args, '--high-secret');
   if (highSecret !== undefined) {
-    if (highSecret.length > 16) throw new UsageError('--high-secret', `${highSecret.length} characters`, 'High uses the secret as a 16-byte AES key: 1 to 16 characters');
+    if (highSecret.length > 16)
+      throw new UsageError('--high-secret', `${highSecret.length} characters`, 'High uses the secret as a 16-byte AES key: 1 to 16 characters');
     meter.highSecret = highSecret;
   }
   const systemTitle = optionValue(args, '--system-title');
@@ -294,9 +314,19 @@ export const meterCommand: Command = {
       });
     const log = (line: string): void => io.out(line);
     if (place.kind === 'serial') {
-      const served = await startVirtualMeterSerial({ path: place.path, meter, line: place.line, ...(place.modeE !== null && { modeE: place.modeE }), echo: place.echo, log });
+      const served = await startVirtualMeterSerial({
+        path: place.path,
+        meter,
+        line: place.line,
+        ...(place.modeE !== null && { modeE: place.modeE }),
+        echo: place.echo,
+        log,
+      });
       for (const l of describeMeter(served.meter.config)) io.out(l);
-      const signOn = place.modeE !== null ? `IEC 62056-21 mode E sign-on at 300 baud 7E1, then up to ${place.modeE.maxBaudRate ?? 19200} baud` : describeLine(lineSettings(place.line));
+      const signOn =
+        place.modeE !== null
+          ? `IEC 62056-21 mode E sign-on at 300 baud 7E1, then up to ${place.modeE.maxBaudRate ?? 19200} baud`
+          : describeLine(lineSettings(place.line));
       io.out(`  HDLC    on ${place.path} (${signOn})`);
       io.out('Ctrl+C stops it');
       io.listening?.({ hdlcPort: null, wrapperPort: null });
@@ -307,7 +337,8 @@ export const meterCommand: Command = {
     const server = await startVirtualMeterServer({ hdlcPort: place.hdlcPort, wrapperPort: place.wrapperPort, meter, log });
     const c = server.meter.config;
     for (const l of describeMeter(c)) io.out(l);
-    if (server.hdlcPort !== null) io.out(`  HDLC    on ${HOST}:${server.hdlcPort}  server address: logical ${c.hdlc.logicalAddress}, physical ${c.hdlc.physicalAddress}`);
+    if (server.hdlcPort !== null)
+      io.out(`  HDLC    on ${HOST}:${server.hdlcPort}  server address: logical ${c.hdlc.logicalAddress}, physical ${c.hdlc.physicalAddress}`);
     if (server.wrapperPort !== null) io.out(`  wrapper on ${HOST}:${server.wrapperPort}  wPort ${c.wrapperPort}`);
     io.out('Ctrl+C stops it');
     io.listening?.({ hdlcPort: server.hdlcPort, wrapperPort: server.wrapperPort });

@@ -13,7 +13,7 @@ const OPTIONS: OptionSpec[] = [...LINK_OPTIONS, ...DEVICE_OPTIONS, { name: '--js
 const HELP = usage(
   'objects',
   '(--tcp HOST:PORT | --serial PATH | --config FILE) [device options]',
-  "Lists the objects the association may reach: OBIS code, class, version, access rights and the\nstandard name. With short names (--sn) the base names too.",
+  'Lists the objects the association may reach: OBIS code, class, version, access rights and the\nstandard name. With short names (--sn) the base names too.',
   OPTIONS,
 );
 
@@ -49,12 +49,14 @@ export function objectsFromList(list: DlmsValue): ListedObject[] {
     if (rights?.type === 'structure') {
       const [attrs, meths] = rights.items;
       if (attrs?.type === 'array') {
-        attributes = attrs.items
-          .map((a) => (a.type === 'structure' ? `${num(a.items[0])}:${ACCESS[num(a.items[1])] ?? '?'}` : ''))
-          .join(' ');
+        attributes = attrs.items.map((a) => (a.type === 'structure' ? `${num(a.items[0])}:${ACCESS[num(a.items[1])] ?? '?'}` : '')).join(' ');
       }
       if (meths?.type === 'array') {
-        methods = meths.items.map((m) => (m.type === 'structure' ? `${num(m.items[0])}:${num(m.items[1]) > 0 || m.items[1]?.type === 'boolean' && m.items[1].value ? 'x' : '-'}` : '')).join(' ');
+        methods = meths.items
+          .map((m) =>
+            m.type === 'structure' ? `${num(m.items[0])}:${num(m.items[1]) > 0 || (m.items[1]?.type === 'boolean' && m.items[1].value) ? 'x' : '-'}` : '',
+          )
+          .join(' ');
       }
     }
     const obis = obisFromBytes(ln.value);
@@ -81,7 +83,16 @@ export const objectsCommand: Command = {
         if (settings.referencing === 'sn') {
           return (await client.readObjectList()).map((o) => {
             const obis = obisFromBytes(o.logicalName);
-            return { obis: formatObis(obis), classId: o.classId, className: className(o.classId), version: o.version, baseName: o.baseName, attributes: '', methods: '', name: standardName(obis) ?? '' };
+            return {
+              obis: formatObis(obis),
+              classId: o.classId,
+              className: className(o.classId),
+              version: o.version,
+              baseName: o.baseName,
+              attributes: '',
+              methods: '',
+              name: standardName(obis) ?? '',
+            };
           });
         }
         return objectsFromList(await client.get({ classId: 15, logicalName: obisToBytes(parseObis('0-0:40.0.0.255')), attributeId: 2 }));
@@ -96,4 +107,3 @@ export const objectsCommand: Command = {
     return 0;
   },
 };
-

@@ -13,7 +13,7 @@ import { installationContext } from './installation-context.js';
 const OPTIONS: OptionSpec[] = [
   { name: '--once', help: 'read every enabled group once, then stop' },
   { name: '--db', value: 'FILE', help: 'store the readings in this database (created if missing)' },
-  { name: '--csv', value: 'DIR', help: 'when done, write each group\'s readings to DIR/<group>.csv' },
+  { name: '--csv', value: 'DIR', help: "when done, write each group's readings to DIR/<group>.csv" },
   { name: '--retention-days', value: 'N', help: 'with --db: delete readings older than N days (at start, then hourly)' },
   { name: '--system-title', value: 'HEX', help: "this client's system title (default: the installation's)" },
   { name: '--help', help: 'this text' },
@@ -22,7 +22,7 @@ const OPTIONS: OptionSpec[] = [
 const HELP = usage(
   'poll',
   'CONFIG.json [--once] [--db FILE] [--csv DIR]',
-  'Runs the configuration\'s enabled groups on their intervals, as the app does, while the global switch\nis on; Ctrl+C stops. One line per group read: its values, or why it failed.',
+  "Runs the configuration's enabled groups on their intervals, as the app does, while the global switch\nis on; Ctrl+C stops. One line per group read: its values, or why it failed.",
   OPTIONS,
 );
 
@@ -68,7 +68,9 @@ export const pollCommand: Command = {
           const group = config.groups.find((g) => g.id === job.groupId)?.name ?? job.groupId;
           const where = `${new Date().toISOString()} ${group} / ${names.get(job.deviceId) ?? job.deviceId}`;
           if (error !== null) failures++;
-          const values = readings.map((r) => (r.error ? `${r.name}: error` : `${r.name}=${String(r.kind === 'profile' ? `${r.rows.length} rows` : r.value)}${r.unit ? ` ${r.unit}` : ''}`));
+          const values = readings.map((r) =>
+            r.error ? `${r.name}: error` : `${r.name}=${String(r.kind === 'profile' ? `${r.rows.length} rows` : r.value)}${r.unit ? ` ${r.unit}` : ''}`,
+          );
           // A failing device's next try, from the scheduler's health of it (a run with --once ends first).
           const health = error === null || once ? undefined : poller.scheduler.status().devices.find((d) => d.deviceId === job.deviceId);
           const retry = health?.nextTryMs ?? null;

@@ -67,7 +67,8 @@ function jsonReplacer(key: string, value: unknown): unknown {
 function tableLines(table: AttributeTable | undefined, indent: string): string[] {
   if (table === undefined) return [];
   const widths = table.columns.map((c, i) => Math.max(c.length, ...table.rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => `${indent}${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  const line = (cells: readonly string[]): string =>
+    `${indent}${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
   return [line(table.columns), ...table.rows.map(line)];
 }
 
@@ -87,7 +88,10 @@ function show(r: Reading): string[] {
     case 'object':
       return [
         head,
-        ...r.attributes.flatMap((a) => [`  ${String(a.id).padStart(2)} ${a.name}: ${a.error ? `error: ${a.error.message}` : (a.text ?? '')}`, ...tableLines(a.table, '     ')]),
+        ...r.attributes.flatMap((a) => [
+          `  ${String(a.id).padStart(2)} ${a.name}: ${a.error ? `error: ${a.error.message}` : (a.text ?? '')}`,
+          ...tableLines(a.table, '     '),
+        ]),
       ];
     case 'value':
       if (r.meaning !== undefined) return [`${head} ${r.meaning.text}`, ...tableLines(r.meaning.table ?? undefined, '  ')];
@@ -117,14 +121,21 @@ export const readCommand: Command = {
       ...(to !== undefined ? { to: isoTime(to, '--to') } : {}),
     }));
     const settings = deviceFromArgs(args);
-    const readings: Reading[] = await withDeviceLink(args, settings, io, ({ link, context }) => readDevice(settings, link, context, new DeviceCache(), requests));
+    const readings: Reading[] = await withDeviceLink(args, settings, io, ({ link, context }) =>
+      readDevice(settings, link, context, new DeviceCache(), requests),
+    );
     const csv = optionValue(args, '--csv');
     if (csv !== undefined) {
       const profiles = readings.filter((r): r is Extract<Reading, { kind: 'profile' }> => r.kind === 'profile' && r.error === null);
       if (profiles.length !== 1) throw new UsageError('--csv', csv, 'writes the rows of exactly one profile (PROFILE GENERIC) read');
       const p = profiles[0]!;
       const header = ['time', ...p.columns.map((c) => `${c.name} (${formatObis(c.obis)})${c.unit ? ` [${c.unit}]` : ''}`)];
-      const result = await writeCsvFile(csv, header, p.rows.map((row) => [row.timestamp ?? '', ...row.values]), { format: CSV_PRESETS.standard });
+      const result = await writeCsvFile(
+        csv,
+        header,
+        p.rows.map((row) => [row.timestamp ?? '', ...row.values]),
+        { format: CSV_PRESETS.standard },
+      );
       io.err(`${csv}: ${result.rows} rows`);
     }
     if (flag(args, '--json')) io.out(JSON.stringify(readings, jsonReplacer, 2));

@@ -53,11 +53,15 @@ export const reportCommand: Command = {
     let html: string;
     try {
       const config = { ...items.config, devices: items.config.devices.map((d) => (d.id === items.device.id ? device : d)) };
-      html = renderReport(gatherReport({ config, device, db, test, ...(since === undefined ? {} : { since }), appVersion: process.env['npm_package_version'] ?? 'cli' }));
+      html = renderReport(
+        gatherReport({ config, device, db, test, ...(since === undefined ? {} : { since }), appVersion: process.env['npm_package_version'] ?? 'cli' }),
+      );
       const changes = db.auditEntries(device.id).filter((c) => c.at >= (since ?? Date.now() - 86_400_000)).length;
       if (format === '.html') writeFileSync(out, html);
       else await htmlToPdf(html, out);
-      io.out(`wrote ${out}: ${test === null ? 'no Test' : test.ok ? 'Test passed' : 'Test FAILED'}, ${changes} ${changes === 1 ? 'change' : 'changes'} in this visit`);
+      io.out(
+        `wrote ${out}: ${test === null ? 'no Test' : test.ok ? 'Test passed' : 'Test FAILED'}, ${changes} ${changes === 1 ? 'change' : 'changes'} in this visit`,
+      );
     } finally {
       db.close();
     }

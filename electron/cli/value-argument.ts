@@ -29,8 +29,12 @@ function looksLikeDateTime(bytes: Uint8Array): boolean {
   const dt = dateTimeFromBytes(bytes);
   const special = (n: number): boolean => n >= 0xfd;
   return (
-    (dt.month >= 1 && dt.month <= 12) || special(dt.month)
-  ) && ((dt.dayOfMonth >= 1 && dt.dayOfMonth <= 31) || special(dt.dayOfMonth)) && (dt.hour <= 23 || dt.hour === 0xff) && (dt.minute <= 59 || dt.minute === 0xff) && (dt.second <= 59 || dt.second === 0xff);
+    ((dt.month >= 1 && dt.month <= 12) || special(dt.month)) &&
+    ((dt.dayOfMonth >= 1 && dt.dayOfMonth <= 31) || special(dt.dayOfMonth)) &&
+    (dt.hour <= 23 || dt.hour === 0xff) &&
+    (dt.minute <= 59 || dt.minute === 0xff) &&
+    (dt.second <= 59 || dt.second === 0xff)
+  );
 }
 
 const JSON_EXAMPLE = '{"type":"long-unsigned","value":900}';
@@ -81,7 +85,11 @@ export function valueArgument(text: string, known: DlmsValue | null, unknownWhy 
     const [lo, hi] = range;
     const t = text.trim();
     if (!/^[-+]?\d+$/.test(t) || BigInt(t) < lo || BigInt(t) > hi) {
-      throw new UsageError(FIELD, text, `the attribute is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}: a whole number from ${lo} to ${hi}${orJson(String(lo < 0n ? 0n : lo))}`);
+      throw new UsageError(
+        FIELD,
+        text,
+        `the attribute is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}: a whole number from ${lo} to ${hi}${orJson(String(lo < 0n ? 0n : lo))}`,
+      );
     }
     const n = BigInt(t);
     return type === 'long64' || type === 'long64-unsigned' ? ({ type, value: n } as DlmsValue) : ({ type, value: Number(n) } as DlmsValue);
@@ -104,12 +112,20 @@ export function valueArgument(text: string, known: DlmsValue | null, unknownWhy 
         try {
           return { type, value: dateTimeToBytes(dateTimeFromIso(text)) };
         } catch {
-          throw new UsageError(FIELD, text, 'the attribute holds a date-time as an octet-string: ISO 8601 text such as 2026-11-22T01:51:18+01:00, or its 12 bytes as hexadecimal after 0x');
+          throw new UsageError(
+            FIELD,
+            text,
+            'the attribute holds a date-time as an octet-string: ISO 8601 text such as 2026-11-22T01:51:18+01:00, or its 12 bytes as hexadecimal after 0x',
+          );
         }
       }
       if (hex === null) return { type, value: new TextEncoder().encode(text) };
       if (!/^([0-9a-f]{2})*$/i.test(hex[1]!)) {
-        throw new UsageError(FIELD, text, `the attribute is an octet-string: ${dateTime ? 'ISO 8601 text' : 'text'}, or hexadecimal after 0x with two digits per byte (0x0100010800ff)`);
+        throw new UsageError(
+          FIELD,
+          text,
+          `the attribute is an octet-string: ${dateTime ? 'ISO 8601 text' : 'text'}, or hexadecimal after 0x with two digits per byte (0x0100010800ff)`,
+        );
       }
       return { type, value: Uint8Array.from(hex[1]!.match(/../g) ?? [], (b) => parseInt(b, 16)) };
     }

@@ -16,7 +16,12 @@ export type DialogLike = Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'>;
 /** AppBackendOptions.saveTarget in Electron: the save dialog, in `defaultDir()` with the suggested name. */
 export function saveTargetWithDialog(dialog: DialogLike, window: () => BrowserWindow | null, defaultDir: () => string): AppBackendOptions['saveTarget'] {
   return async (suggestedName, kind): Promise<SaveTarget | null> => {
-    const options = { title: 'Save as', defaultPath: join(defaultDir(), suggestedName), filters: FILTERS[kind], properties: ['showOverwriteConfirmation' as const, 'createDirectory' as const] };
+    const options = {
+      title: 'Save as',
+      defaultPath: join(defaultDir(), suggestedName),
+      filters: FILTERS[kind],
+      properties: ['showOverwriteConfirmation' as const, 'createDirectory' as const],
+    };
     const w = window();
     const result = w === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(w, options);
     if (result.canceled || result.filePath === undefined || result.filePath === '') return null;

@@ -66,7 +66,11 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     dataDir,
     store,
-    saveTarget: saveTargetWithDialog(dialog, () => mainWindow, () => app.getPath('documents')),
+    saveTarget: saveTargetWithDialog(
+      dialog,
+      () => mainWindow,
+      () => app.getPath('documents'),
+    ),
     printToPdf: pdfPrinter((options) => new BrowserWindow(options)),
   });
   backend = b;
@@ -107,8 +111,11 @@ if (!app.requestSingleInstanceLock()) {
       app.quit();
     });
   });
-  app.whenReady().then(start).catch((e: unknown) => {
-    dialog.showErrorBox('Cosem Studio could not start', (e as Error).message);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      dialog.showErrorBox('Cosem Studio could not start', (e as Error).message);
+      app.exit(1);
+    });
 }

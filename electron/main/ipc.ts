@@ -9,7 +9,6 @@ import { BROADCAST_EVENT_NAMES, type ApiError, type ApiPeer } from '../../core/a
 import type { AppBackend } from '../services/app/types.js';
 import { isAppUrl } from './window.js';
 
-
 /** What of a WebFrameMain the check reads. */
 export interface FrameLike {
   readonly url: string;
@@ -37,7 +36,10 @@ type PageEnd = 'destroyed' | 'did-navigate' | 'render-process-gone';
 const PAGE_ENDS: readonly PageEnd[] = ['destroyed', 'did-navigate', 'render-process-gone'];
 
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: Pick<IpcMainInvokeEvent, 'senderFrame'> & { readonly sender?: PeerSender }, ...args: unknown[]) => Promise<unknown>): void;
+  handle(
+    channel: string,
+    listener: (event: Pick<IpcMainInvokeEvent, 'senderFrame'> & { readonly sender?: PeerSender }, ...args: unknown[]) => Promise<unknown>,
+  ): void;
   removeHandler(channel: string): void;
 }
 

@@ -17,7 +17,12 @@ export interface MenuActionContext {
   readonly dialog: DialogLike & Pick<Dialog, 'showMessageBox'>;
   readonly window: () => BrowserWindow | null;
   readonly documentsDir: () => string;
-  readonly about: () => { readonly version: string; readonly dataDir: string; readonly settingsPath: string; readonly versions: Readonly<Record<string, string | undefined>> };
+  readonly about: () => {
+    readonly version: string;
+    readonly dataDir: string;
+    readonly settingsPath: string;
+    readonly versions: Readonly<Record<string, string | undefined>>;
+  };
 }
 
 /** The contract allows 4,000,000 characters; a bigger file is not a configuration. */
@@ -45,13 +50,21 @@ export function menuActions(ctx: MenuActionContext): MenuActions & { exportNow()
     }
     const { json, fileName } = r.result as { json: string; fileName: string };
     const w = ctx.window();
-    const options = { title: 'Export configuration', defaultPath: `${ctx.documentsDir()}/${fileName}`, filters: [{ name: 'Cosem Studio configuration (JSON)', extensions: ['json'] }] };
+    const options = {
+      title: 'Export configuration',
+      defaultPath: `${ctx.documentsDir()}/${fileName}`,
+      filters: [{ name: 'Cosem Studio configuration (JSON)', extensions: ['json'] }],
+    };
     const chosen = w === null ? await ctx.dialog.showSaveDialog(options) : await ctx.dialog.showSaveDialog(w, options);
     if (chosen.canceled || chosen.filePath === undefined || chosen.filePath === '') return null;
     try {
       writeFileAtomic(chosen.filePath, json, 0o644);
     } catch (e) {
-      await failed('The configuration was not exported', { name: 'TransportError', code: 'write-failed', message: `${chosen.filePath} could not be written: ${(e as Error).message}` });
+      await failed('The configuration was not exported', {
+        name: 'TransportError',
+        code: 'write-failed',
+        message: `${chosen.filePath} could not be written: ${(e as Error).message}`,
+      });
       return null;
     }
     return chosen.filePath;
@@ -66,7 +79,11 @@ export function menuActions(ctx: MenuActionContext): MenuActions & { exportNow()
       if (size > MAX_IMPORT_BYTES) throw new Error(`it has ${size} bytes; a configuration has at most ${MAX_IMPORT_BYTES}`);
       json = await readFile(file, 'utf8');
     } catch (e) {
-      await failed('The configuration was not imported', { name: 'InputError', code: 'read-failed', message: `${file} could not be read: ${(e as Error).message}` });
+      await failed('The configuration was not imported', {
+        name: 'InputError',
+        code: 'read-failed',
+        message: `${file} could not be read: ${(e as Error).message}`,
+      });
       return false;
     }
     const r = await dispatch(ctx.backend.handlers, 'config.import', { json });

@@ -138,7 +138,13 @@ export interface WriteRequest {
 }
 
 /** Read the old value, write (the session uses blocks where the PDU needs them), read back. */
-export async function writeAttribute(settings: DeviceLinkSettings, link: Link, ctx: DeviceSessionContext, change: ChangeContext, req: WriteRequest): Promise<ChangeResult> {
+export async function writeAttribute(
+  settings: DeviceLinkSettings,
+  link: Link,
+  ctx: DeviceSessionContext,
+  change: ChangeContext,
+  req: WriteRequest,
+): Promise<ChangeResult> {
   const obis = formatObis(parseObis(req.obis, 'OBIS code'));
   const value = asDeclaredType(req.classId, req.attribute, req.value);
   const text = (v: DlmsValue | null): string => auditAttributeText(req.classId, req.attribute, v);
@@ -161,7 +167,14 @@ export async function writeAttribute(settings: DeviceLinkSettings, link: Link, c
     afterValue = await readOrNull(client, obis, req.classId, req.attribute);
     attempt.after = afterValue === null ? text(value) : text(afterValue);
   });
-  return { ok: outcome.error === null, before: attempt.before, after: attempt.after, beforeValue, afterValue, error: outcome.error === null ? null : serializeError(outcome.error) };
+  return {
+    ok: outcome.error === null,
+    before: attempt.before,
+    after: attempt.after,
+    beforeValue,
+    afterValue,
+    error: outcome.error === null ? null : serializeError(outcome.error),
+  };
 }
 
 export interface ActionRequest {
@@ -175,12 +188,19 @@ export interface ActionRequest {
 async function stateText(client: SessionClient, obis: string, classId: number, attributes: readonly number[]): Promise<string> {
   if (attributes.length === 0) return NO_VALUE;
   const parts: string[] = [];
-  for (const a of attributes) parts.push(`${attributeName(classId, a) ?? `attribute ${a}`} ${auditAttributeText(classId, a, await readOrNull(client, obis, classId, a))}`);
+  for (const a of attributes)
+    parts.push(`${attributeName(classId, a) ?? `attribute ${a}`} ${auditAttributeText(classId, a, await readOrNull(client, obis, classId, a))}`);
   return parts.join(', ');
 }
 
 /** Invoke a method, reading the attributes it changes (where known) before and after. */
-export async function invokeMethod(settings: DeviceLinkSettings, link: Link, ctx: DeviceSessionContext, change: ChangeContext, req: ActionRequest): Promise<ChangeResult> {
+export async function invokeMethod(
+  settings: DeviceLinkSettings,
+  link: Link,
+  ctx: DeviceSessionContext,
+  change: ChangeContext,
+  req: ActionRequest,
+): Promise<ChangeResult> {
   const obis = formatObis(parseObis(req.obis, 'OBIS code'));
   const changed = attributesChangedBy(req.classId, req.method);
   const name = methodName(req.classId, req.method) ?? `method ${req.method}`;
@@ -199,7 +219,14 @@ export async function invokeMethod(settings: DeviceLinkSettings, link: Link, ctx
     await client.action({ classId: req.classId, logicalName: obisToBytes(parseObis(obis)), methodId: req.method }, req.parameters);
     attempt.after = await stateText(client, obis, req.classId, changed);
   });
-  return { ok: outcome.error === null, before: attempt.before, after: attempt.after, beforeValue: null, afterValue: null, error: outcome.error === null ? null : serializeError(outcome.error) };
+  return {
+    ok: outcome.error === null,
+    before: attempt.before,
+    after: attempt.after,
+    beforeValue: null,
+    afterValue: null,
+    error: outcome.error === null ? null : serializeError(outcome.error),
+  };
 }
 
 export interface SetClockRequest {
@@ -214,13 +241,25 @@ export interface SetClockRequest {
  * enabled), write the time in the zone it expects, read the time again. Drifts are against this
  * computer's time (for a given time: against that time moved on by the seconds since).
  */
-export async function setClock(settings: DeviceLinkSettings, link: Link, ctx: DeviceSessionContext, change: ChangeContext, req: SetClockRequest = {}): Promise<SetClockResult> {
+export async function setClock(
+  settings: DeviceLinkSettings,
+  link: Link,
+  ctx: DeviceSessionContext,
+  change: ChangeContext,
+  req: SetClockRequest = {},
+): Promise<SetClockResult> {
   const now = change.now ?? Date.now;
   // A given time runs on from the moment it was asked for, so drift is measured against it.
   const startedAt = now();
   const reference = (ms: number): number => (req.time === undefined ? ms : req.time + (ms - startedAt));
   const attempt: Attempt = { kind: 'set-clock', member: CLOCK_ATTRIBUTES.time, memberName: 'time', before: NO_VALUE, after: NO_VALUE, sent: false };
-  const result = { meterTimeBefore: null as string | null, driftBefore: null as number | null, meterTimeAfter: null as string | null, driftAfter: null as number | null, written: null as string | null };
+  const result = {
+    meterTimeBefore: null as string | null,
+    driftBefore: null as number | null,
+    meterTimeAfter: null as string | null,
+    driftAfter: null as number | null,
+    written: null as string | null,
+  };
   const readTime = async (client: SessionClient): Promise<{ iso: string | null; drift: number | null; value: DlmsValue }> => {
     const sentAt = now();
     const value = await client.get(ref(CLOCK_OBIS, CLOCK_CLASS, CLOCK_ATTRIBUTES.time));

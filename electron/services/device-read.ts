@@ -22,16 +22,10 @@ export async function readDevice(
   requests: readonly ReadRequest[],
 ): Promise<Reading[]> {
   const limits = deviceLimits(settings, ctx);
-  const readings = await readWithRecovery(
-    (sessionLimits, use) => withDeviceSession(settings, link, { ...ctx, sessionLimits }, use),
-    cache,
-    requests,
-    limits,
-    {
-      now: () => Date.now(),
-      onNote: (sentence) => ctx.trace?.note(sentence, Date.now()),
-    },
-  );
+  const readings = await readWithRecovery((sessionLimits, use) => withDeviceSession(settings, link, { ...ctx, sessionLimits }, use), cache, requests, limits, {
+    now: () => Date.now(),
+    onNote: (sentence) => ctx.trace?.note(sentence, Date.now()),
+  });
   // A value lost to silence says what to check on this link.
   return readings.map((r) => (r.error === null ? r : { ...r, error: explainSilence(r.error, settings) }));
 }

@@ -148,7 +148,13 @@ function engineLink(transport: ByteTransport): EngineLink & { stop(): Promise<vo
   };
 }
 
-function sessionSpec(settings: DeviceLinkSettings, clientAddress: number, ctx: DeviceSessionContext, security: SessionSecurityOptions | undefined, authenticated: boolean): SessionSpec {
+function sessionSpec(
+  settings: DeviceLinkSettings,
+  clientAddress: number,
+  ctx: DeviceSessionContext,
+  security: SessionSecurityOptions | undefined,
+  authenticated: boolean,
+): SessionSpec {
   const link: SessionSpec['link'] =
     settings.transport === 'wrapper'
       ? { kind: 'wrapper', clientWPort: clientAddress, serverWPort: settings.wPort }
@@ -205,8 +211,8 @@ export async function withDeviceSession<T>(
     meterExpects = await link.run((raw) => readCounter(opened(raw)), runOptions).catch(explained);
     ctx.onStep?.('invocation-counter', `the meter expects ${meterExpects} or more`);
   }
-  return link.run(
-    async (raw) => {
+  return link
+    .run(async (raw) => {
       const transport = opened(raw);
       let security: SessionSecurityOptions | undefined;
       if (ciphered) {
@@ -244,9 +250,8 @@ export async function withDeviceSession<T>(
           await client.close().catch(() => undefined);
         }
       });
-    },
-    runOptions,
-  ).catch(explained);
+    }, runOptions)
+    .catch(explained);
 }
 
 /** How often a waiting read looks at the cancel signal. */

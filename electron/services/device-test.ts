@@ -77,7 +77,10 @@ async function offeredObjects(client: SessionClient, referencing: DeviceLinkSett
   const list = await client.get({ classId: 15, logicalName: obisToBytes(parseObis(ASSOCIATION_LN)), attributeId: 2 });
   for (const o of objectsFromList(list)) {
     // Access rights as "2:r 3:rw"; without rights for attribute 2 the meter is taken at its word.
-    const mode = o.attributes.split(' ').find((a) => a.startsWith('2:'))?.slice(2);
+    const mode = o.attributes
+      .split(' ')
+      .find((a) => a.startsWith('2:'))
+      ?.slice(2);
     offered.set(o.obis, { classId: o.classId, readable: mode !== '-' && mode !== 'w' && mode !== 'aw' });
   }
   return offered;
@@ -143,7 +146,14 @@ export async function testDevice(
         ...ctx,
         onStep: (step, detail) => {
           done(step, detail);
-          current = step === 'link' ? (settings.invocationCounterObis !== null && settings.securityPolicy !== 'none' ? 'invocation-counter' : 'association') : step === 'invocation-counter' ? 'association' : 'identity';
+          current =
+            step === 'link'
+              ? settings.invocationCounterObis !== null && settings.securityPolicy !== 'none'
+                ? 'invocation-counter'
+                : 'association'
+              : step === 'invocation-counter'
+                ? 'association'
+                : 'identity';
           progress();
         },
       },
@@ -164,7 +174,9 @@ export async function testDevice(
         }
         const reads = PARTS.map((part) => targets[part]).filter((t): t is Target => t !== null);
         const results: readonly ItemResult[] =
-          reads.length === 0 ? [] : await client.getList(reads.map((t) => ({ classId: t.classId, logicalName: obisToBytes(parseObis(t.obis)), attributeId: 2 })));
+          reads.length === 0
+            ? []
+            : await client.getList(reads.map((t) => ({ classId: t.classId, logicalName: obisToBytes(parseObis(t.obis)), attributeId: 2 })));
         results.forEach((r, i) => {
           if (r.ok) identity[reads[i]!.part] = text(r.value);
         });

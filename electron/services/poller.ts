@@ -37,7 +37,11 @@ export function scheduleConfig(config: AppConfig): ScheduleConfig {
   return {
     enabled: config.settings.globalEnabled,
     // A device is polled only while it and its connection are both enabled.
-    devices: config.devices.map((d) => ({ id: d.id, enabled: d.enable && config.connections.some((c) => c.id === d.connectionId && c.enable), linkId: d.connectionId })),
+    devices: config.devices.map((d) => ({
+      id: d.id,
+      enabled: d.enable && config.connections.some((c) => c.id === d.connectionId && c.enable),
+      linkId: d.connectionId,
+    })),
     groups: config.groups.map((g) => ({
       id: g.id,
       enabled: g.enable,
@@ -109,7 +113,11 @@ export class Poller {
   private readonly marks = new Map<string, ProfileMark>();
   private config: AppConfig;
 
-  constructor(config: AppConfig, private readonly options: PollerOptions, nowMs: number) {
+  constructor(
+    config: AppConfig,
+    private readonly options: PollerOptions,
+    nowMs: number,
+  ) {
     this.config = config;
     this.update(config, nowMs);
   }
@@ -150,10 +158,19 @@ export class Poller {
   private requests(job: Job): { requests: ReadRequest[]; markKeys: (string | null)[] } {
     const group = this.config.groups.find((g) => g.id === job.groupId);
     const values = (group?.values ?? []).filter((v) => job.valueIds.includes(v.id));
-    const markKeys = values.map((v) => (v.classId === 7 && v.entries != null && (v.attribute == null || v.attribute === 2) ? markKey(job.deviceId, v.obis) : null));
+    const markKeys = values.map((v) =>
+      v.classId === 7 && v.entries != null && (v.attribute == null || v.attribute === 2) ? markKey(job.deviceId, v.obis) : null,
+    );
     const requests = values.map((v, i): ReadRequest => {
       const since = markKeys[i] === null ? undefined : this.markFor(job.deviceId, v.obis, markKeys[i]!);
-      return { name: v.name, obis: v.obis, classId: v.classId, attribute: v.attribute, ...(v.entries != null ? { entries: v.entries } : {}), ...(since !== undefined ? { since } : {}) };
+      return {
+        name: v.name,
+        obis: v.obis,
+        classId: v.classId,
+        attribute: v.attribute,
+        ...(v.entries != null ? { entries: v.entries } : {}),
+        ...(since !== undefined ? { since } : {}),
+      };
     });
     return { requests, markKeys };
   }
@@ -196,7 +213,18 @@ export class Poller {
       const trace = this.options.traceFor?.(settings);
       const context = {
         ...this.options.context,
-        ...(trace !== undefined ? { trace, traceNote: groupJobNote('poll', this.config.groups.find((g) => g.id === job.groupId), job.deviceId, this.config.devices, job.valueIds) } : {}),
+        ...(trace !== undefined
+          ? {
+              trace,
+              traceNote: groupJobNote(
+                'poll',
+                this.config.groups.find((g) => g.id === job.groupId),
+                job.deviceId,
+                this.config.devices,
+                job.valueIds,
+              ),
+            }
+          : {}),
         onConnection: (connection: number) => {
           // Only a persistent link keeps its opening between jobs; when it had to open again, the
           // scalers, units and capture objects are read afresh.

@@ -96,8 +96,21 @@ export function gatherReport(o: GatherOptions): ReportInput {
     identity: o.test?.identity ?? { logicalDeviceName: null, serialNumber: null, firmware: null },
     test: o.test === null ? null : { ok: o.test.ok, steps: o.test.steps.map((s) => ({ step: s.step, ok: s.ok, ms: s.ms, detail: s.detail })) },
     // With a clock set in this visit: the time it had before, and the Test's reading now; else the Test's.
-    clock: lastClock !== undefined ? { before: { time: lastClock.before, driftSeconds: driftAt(lastClock.before, lastClock.at) }, after: testClock } : { before: testClock, after: null },
-    changes: changes.map((c) => ({ at: c.at, kind: c.kind, obis: c.obis, classId: c.classId, memberName: c.memberName, before: c.before, after: c.after, result: c.result, who: c.who })),
+    clock:
+      lastClock !== undefined
+        ? { before: { time: lastClock.before, driftSeconds: driftAt(lastClock.before, lastClock.at) }, after: testClock }
+        : { before: testClock, after: null },
+    changes: changes.map((c) => ({
+      at: c.at,
+      kind: c.kind,
+      obis: c.obis,
+      classId: c.classId,
+      memberName: c.memberName,
+      before: c.before,
+      after: c.after,
+      result: c.result,
+      who: c.who,
+    })),
     readings: latestReadings(o.config, o.device, o.db),
     profile: lastDayProfile(o.device, o.db, now),
     formatTime: o.formatTime ?? ((ms) => DEFAULT_FORMAT.format(ms)),
@@ -145,7 +158,13 @@ export function reportHtml(o: GatherOptions): string {
 
 /** Where a Chromium is: CHROMIUM_PATH, or the usual names on this system; null when there is none. */
 export function findChromium(): string | null {
-  const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+  const candidates = [
+    process.env['CHROMIUM_PATH'],
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  ];
   return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c)) ?? null;
 }
 
@@ -160,9 +179,18 @@ export async function htmlToPdf(html: string, file: string, timeoutMs = 60_000):
     const page = join(dir, 'report.html');
     writeFileSync(page, html);
     const args = [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`, '--no-pdf-header-footer',
-      `--print-to-pdf=${file}`, pathToFileURL(page).href,
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      '--no-pdf-header-footer',
+      `--print-to-pdf=${file}`,
+      pathToFileURL(page).href,
     ];
     await new Promise<void>((resolve, reject) => {
       const child = spawn(chromium, args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -282,7 +282,7 @@ export class LinkTrace {
     if (this.secrets.length === 0 || r.parts.length === 0) return;
     const reach = Math.max(...this.secrets.map((x) => x.length)) - 1;
     let first = r.parts.length - 1;
-    for (let before = 0; first > 0 && before < reach; ) before += r.parts[--first]!.info.length;
+    for (let before = 0; first > 0 && before < reach;) before += r.parts[--first]!.info.length;
     const reachable = r.parts.slice(first);
     const whole = concatBytes(reachable.map((p) => p.info));
     const hidden = secretPositions(whole, this.secrets);

@@ -15,15 +15,7 @@
 import { InputError } from '../../core/errors.js';
 import { HdlcFramer } from '../../core/hdlc/framer.js';
 import { createVirtualMeter, type MeterConnection, type VirtualMeter, type VirtualMeterConfig } from '../../core/meter/index.js';
-import {
-  binaryLine,
-  identificationMessage,
-  LineCollector,
-  MODE_E_BAUD_RATES,
-  parseAcknowledgement,
-  parseSignOnRequest,
-  SIGN_ON_LINE,
-} from './links/mode-e.js';
+import { binaryLine, identificationMessage, LineCollector, MODE_E_BAUD_RATES, parseAcknowledgement, parseSignOnRequest, SIGN_ON_LINE } from './links/mode-e.js';
 import { SerialChannel } from './links/serial-channel.js';
 import { describeLine, lineSettings, type SerialLineSettings } from './links/serial-settings.js';
 import { nodeCrypto } from './node-crypto.js';

@@ -71,35 +71,37 @@ export async function startVirtualMeterServer(options: VirtualMeterServerOptions
   let drops = 0;
   const ticks = new Set<(now: number) => void>();
 
-  const serve = (transport: MeterTransport) => (socket: net.Socket): void => {
-    const who = `${transport} client ${socket.remoteAddress}:${socket.remotePort}`;
-    log(`${who} connected`);
-    sockets.add(socket);
-    socket.setNoDelay(true);
-    const connection = meter.connection(transport);
-    const tick = (now: number): void => connection.tick(now);
-    ticks.add(tick);
-    socket.on('data', (chunk: Buffer) => {
-      if (socket.destroyed) return;
-      const out = connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), clock());
-      for (const bytes of out) socket.write(bytes);
-      if (connection.dropped) {
-        drops++;
-        // The strict meter reset: the connection goes, with whatever the client sent after.
-        log(`${who}: the meter reset the link (a list holding a profile buffer or a selective access) and drops the connection`);
-        socket.destroy();
-      }
-    });
-    const done = (): void => {
-      sockets.delete(socket);
-      ticks.delete(tick);
+  const serve =
+    (transport: MeterTransport) =>
+    (socket: net.Socket): void => {
+      const who = `${transport} client ${socket.remoteAddress}:${socket.remotePort}`;
+      log(`${who} connected`);
+      sockets.add(socket);
+      socket.setNoDelay(true);
+      const connection = meter.connection(transport);
+      const tick = (now: number): void => connection.tick(now);
+      ticks.add(tick);
+      socket.on('data', (chunk: Buffer) => {
+        if (socket.destroyed) return;
+        const out = connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), clock());
+        for (const bytes of out) socket.write(bytes);
+        if (connection.dropped) {
+          drops++;
+          // The strict meter reset: the connection goes, with whatever the client sent after.
+          log(`${who}: the meter reset the link (a list holding a profile buffer or a selective access) and drops the connection`);
+          socket.destroy();
+        }
+      });
+      const done = (): void => {
+        sockets.delete(socket);
+        ticks.delete(tick);
+      };
+      socket.on('close', () => {
+        done();
+        log(`${who} disconnected`);
+      });
+      socket.on('error', (err) => log(`${who}: ${err.message}`));
     };
-    socket.on('close', () => {
-      done();
-      log(`${who} disconnected`);
-    });
-    socket.on('error', (err) => log(`${who}: ${err.message}`));
-  };
 
   const listen = (transport: MeterTransport, port: number): Promise<net.Server> =>
     new Promise((resolve, reject) => {

@@ -26,7 +26,11 @@ const CONTENT_TYPES = {
 export function safeFileName(suggested: string, kind: keyof typeof CONTENT_TYPES): string {
   const base = suggested.split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex -- control characters are what this removes from the header value
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>:|?*;]/g, '_').replace(/^\.+/, '').trim().slice(0, 120);
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f"<>:|?*;]/g, '_')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(0, 120);
   return cleaned === '' ? `cosem-studio.${kind}` : cleaned;
 }
 

@@ -118,7 +118,12 @@ async function wireEfficiency9600(): Promise<Figure> {
   const meter = createVirtualMeter({ profile: { rows: 2880 }, hdlc: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 } });
   const line = new LineEmulator(meter.connection('hdlc'), { bytesPerSecond: 960, turnaroundMs: 20 });
   const client = new DlmsClient(
-    new HdlcLink({ role: 'client', clientAddress: 16, serverAddress: oneByteAddress(1), proposed: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 } }),
+    new HdlcLink({
+      role: 'client',
+      clientAddress: 16,
+      serverAddress: oneByteAddress(1),
+      proposed: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 },
+    }),
     line,
     // As the app's and the CLI's sessions: a receive PDU that fills whole 128-byte frames.
     { responseTimeoutMs: 30_000, alignPduToFrames: true },
@@ -188,7 +193,12 @@ async function strictProfileRead9600(): Promise<Figure[]> {
   const counter = new BufferFrameCounter(meter.connection('hdlc'));
   const line = new LineEmulator(counter, { bytesPerSecond: 960, turnaroundMs: 20 });
   const client = new DlmsClient(
-    new HdlcLink({ role: 'client', clientAddress: 16, serverAddress: oneByteAddress(1), proposed: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 } }),
+    new HdlcLink({
+      role: 'client',
+      clientAddress: 16,
+      serverAddress: oneByteAddress(1),
+      proposed: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 },
+    }),
     line,
     // As the app's and the CLI's sessions: a receive PDU that fills whole 128-byte frames.
     { responseTimeoutMs: 30_000, alignPduToFrames: true },
@@ -297,7 +307,8 @@ function fuzzRate(): Figure {
  */
 async function soakRssGrowth(): Promise<Figure> {
   const r = await runSoak({ durationMs: 150_000, warmupMs: 75_000 });
-  if (r.failedJobs > 0 || r.unaccounted > 0) throw new Error(`the soak did not poll cleanly: ${r.failedJobs} failed reads, ${r.unaccounted} intervals unaccounted for`);
+  if (r.failedJobs > 0 || r.unaccounted > 0)
+    throw new Error(`the soak did not poll cleanly: ${r.failedJobs} failed reads, ${r.unaccounted} intervals unaccounted for`);
   return { name: 'soak_rss_growth', unit: 'fraction', target: '< 0.05', value: r.rssGrowth };
 }
 
@@ -320,7 +331,12 @@ async function uiLongTaskMax(): Promise<Figure> {
 /** Read range of the year (35,040 rows) through the backend's API while the group polls every second. */
 async function yearReadPolling(): Promise<Figure> {
   const { yearReadPollingSeconds } = await import('./year-read.js');
-  return { name: 'year_read_polling_s', unit: 's', target: '< 40', value: await yearReadPollingSeconds((line) => console.error(`year_read_polling_s: ${line}`)) };
+  return {
+    name: 'year_read_polling_s',
+    unit: 's',
+    target: '< 40',
+    value: await yearReadPollingSeconds((line) => console.error(`year_read_polling_s: ${line}`)),
+  };
 }
 
 /** Each runner with the names of the figures it gives, so `--only` can skip the rest. */

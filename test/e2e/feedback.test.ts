@@ -86,7 +86,10 @@ async function fitsChoice(picker: Locator): Promise<void> {
 
 /** Both color schemes see the same screen: each step runs in light, then in dark, and is photographed. */
 async function both(name: string, step: (s: BrowserSession) => Promise<void>): Promise<void> {
-  for (const [scheme, session] of [['light', light], ['dark', dark]] as const) {
+  for (const [scheme, session] of [
+    ['light', light],
+    ['dark', dark],
+  ] as const) {
     await step(session);
     await session.screenshot(`feedback-${name}-${scheme}`);
   }

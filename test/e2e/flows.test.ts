@@ -175,7 +175,10 @@ describe('e2e: an installer sets up a meter and reads it', () => {
     await expect.poll(() => rows.nth(0).locator('.obis-name').textContent()).toMatch(/energy/i);
 
     // The voltage comes from the meter's object list.
-    await rows.nth(1).getByRole('button', { name: /Browse objects/ }).click();
+    await rows
+      .nth(1)
+      .getByRole('button', { name: /Browse objects/ })
+      .click();
     const browse = page.getByRole('dialog', { name: /Browse objects of Meter 40512345/ });
     await browse.getByLabel('Filter').fill('32.7.0');
     await browse.getByRole('button', { name: 'Use 1-0:32.7.0.255' }).click({ timeout: 20_000 });
@@ -356,14 +359,22 @@ describe('e2e: an installer sets up a meter and reads it', () => {
     for (let i = 0; i < ps.rows.length; i++) {
       for (let c = 1; c < ps.header.length; c++) expect(pe.rows[i]![c]).toBe(ps.rows[i]![c]!.replace('.', ','));
     }
-    expect(pe.rows.flat().slice(1).every((cellText) => !cellText.includes('.') || /T/.test(cellText))).toBe(true);
+    expect(
+      pe.rows
+        .flat()
+        .slice(1)
+        .every((cellText) => !cellText.includes('.') || /T/.test(cellText)),
+    ).toBe(true);
     await browser.screenshot('flows-08-readings-exported');
   }, 60_000);
 
   it('lists the device and the group as read on Main', async () => {
     await given('group', { globalEnabled: true });
     await go('#/');
-    for (const [region, name] of [['Physical devices', 'Meter 40512345'], ['Cosem groups', 'Installer readings']] as const) {
+    for (const [region, name] of [
+      ['Physical devices', 'Meter 40512345'],
+      ['Cosem groups', 'Installer readings'],
+    ] as const) {
       const row = page.getByRole('region', { name: region }).getByRole('row', { name: new RegExp(name) });
       await expect.poll(() => row.locator('td.c-status').textContent(), { timeout: 10_000 }).toBe('OK');
       expect(await row.locator('td.c-time').textContent()).toMatch(/\d{1,2}:\d{2}:\d{2}/);
@@ -382,7 +393,10 @@ describe('e2e: an installer sets up a meter and reads it', () => {
     const refused = await api.call<{ ok: boolean }>('devices.test', { ...config.devices[0]!, password: 'wrong-pw' });
     expect(refused.ok).toBe(false);
     await go('#/connections');
-    await page.getByRole('row', { name: /Meter room TCP/ }).getByRole('link', { name: 'Trace' }).click();
+    await page
+      .getByRole('row', { name: /Meter room TCP/ })
+      .getByRole('link', { name: 'Trace' })
+      .click();
     await page.waitForURL(new RegExp(`#/trace/${connectionId}$`));
     expect(await page.getByLabel('Connection', { exact: true }).locator('option:checked').textContent()).toMatch(/^Meter room TCP/);
     const frames = page.getByRole('table', { name: 'Frames' }).locator('tbody tr[data-seq]');

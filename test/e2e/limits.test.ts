@@ -182,7 +182,14 @@ describe('limits of the spec', () => {
     const config = await api.call<AppConfig>('config.get');
     expect(config.groups[0]!.values).toHaveLength(20);
     // The row's default name took the code's standard name as it was typed.
-    expect(config.groups[0]!.values[19]).toMatchObject({ id: 'value-20', name: 'Active energy export (-A), total', deviceId: 'device-1', obis: '1-0:2.8.0.255', classId: 3, attribute: 2 });
+    expect(config.groups[0]!.values[19]).toMatchObject({
+      id: 'value-20',
+      name: 'Active energy export (-A), total',
+      deviceId: 'device-1',
+      obis: '1-0:2.8.0.255',
+      classId: 3,
+      attribute: 2,
+    });
   });
 
   it('a configuration over a limit is refused on import, naming the limit, and nothing changes', async () => {

@@ -46,7 +46,10 @@ function config(port: number) {
 const deviceRow = (page: Page) => page.getByRole('region', { name: 'Physical devices' }).getByRole('row', { name: /Meter 40512345/ });
 
 async function both(name: string, step: (s: BrowserSession) => Promise<void>): Promise<void> {
-  for (const [scheme, session] of [['light', app.light], ['dark', app.dark]] as const) {
+  for (const [scheme, session] of [
+    ['light', app.light],
+    ['dark', app.dark],
+  ] as const) {
     await step(session);
     await session.screenshot(`main-backoff-${name}-${scheme}`);
   }

@@ -66,7 +66,9 @@ describe('e2e: changing the meter', () => {
       await session.screenshot(`changes-00-write-edit-${scheme}`);
       await dialog.getByRole('button', { name: 'Write…' }).click();
       const confirm = page.getByRole('alertdialog');
-      expect((await confirm.getByTestId('confirm-text').textContent())?.replace(/\s+/g, ' ')).toContain(`Write to Bench meter, object 0-0:22.0.0.255 (IEC HDLC setup), attribute 2 comm_speed: from ${from} to ${to}`);
+      expect((await confirm.getByTestId('confirm-text').textContent())?.replace(/\s+/g, ' ')).toContain(
+        `Write to Bench meter, object 0-0:22.0.0.255 (IEC HDLC setup), attribute 2 comm_speed: from ${from} to ${to}`,
+      );
       await session.screenshot(`changes-01-write-confirm-${scheme}`);
       await confirm.getByRole('button', { name: 'Confirm write' }).click();
       dialog = page.getByRole('dialog');

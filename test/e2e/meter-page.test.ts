@@ -24,7 +24,9 @@ function config(port: number) {
     version: 1,
     settings: { globalEnabled: false },
     connections: [{ id: 'connection-1', enable: true, name: 'Lab meter', type: 'tcp', tcp: { host: '127.0.0.1', port } }],
-    devices: [{ id: 'device-1', enable: true, connectionId: 'connection-1', name: 'Bench meter', clientAddress: 17, accessSecurity: 'low', password: 'Pa55word' }],
+    devices: [
+      { id: 'device-1', enable: true, connectionId: 'connection-1', name: 'Bench meter', clientAddress: 17, accessSecurity: 'low', password: 'Pa55word' },
+    ],
     groups: [{ id: 'group-1', enable: true, name: 'Commissioning', interval: 60, values: [] }],
   };
 }
@@ -42,7 +44,10 @@ describe('e2e: the meter page', () => {
 
   it('from the device page: search, read the clock and the HDLC setup, the capture objects, Add to group', async () => {
     await importConfig(api, config(meter.hdlcPort!));
-    for (const [scheme, session] of [['light', light], ['dark', dark]] as const) {
+    for (const [scheme, session] of [
+      ['light', light],
+      ['dark', dark],
+    ] as const) {
       const { page } = session;
       await page.goto('about:blank');
       await page.goto(`${server.url}#/devices/device-1`);
@@ -98,7 +103,10 @@ describe('e2e: the meter page', () => {
       await page.getByRole('button', { name: 'Export CSV' }).click();
       const exportDialog = page.getByRole('dialog', { name: /^Export .* as CSV$/ });
       const file = await downloadOf(page, session.downloads, () => exportDialog.getByRole('button', { name: 'Export' }).click());
-      await page.getByRole('status').filter({ hasText: /Saved 96 rows to/ }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Saved 96 rows to/ })
+        .waitFor();
       const csv = parseCsv(file.text, ',');
       expect(csv.rows).toHaveLength(96);
       expect(csv.header.some((h) => h.includes('(1-0:1.8.0.255)'))).toBe(true);

@@ -81,7 +81,12 @@ describe('e2e: readings a metering engineer can trust', () => {
     await expect.poll(async () => cellText(await liveCell(page, 'Clock', 'Status'))).toBe('OK');
     expect(await cellText(await liveCell(page, 'Clock', 'Value'))).toMatch(US_TIME);
     expect(await cellText(await liveCell(page, 'Clock', 'Value status'))).toBe('0x00');
-    expect(await page.getByRole('region', { name: 'Live values' }).getByText(/^Last read /).textContent()).toMatch(/Last read \d{2}\/\d{2}\/\d{4}, .* UTC$/);
+    expect(
+      await page
+        .getByRole('region', { name: 'Live values' })
+        .getByText(/^Last read /)
+        .textContent(),
+    ).toMatch(/Last read \d{2}\/\d{2}\/\d{4}, .* UTC$/);
   });
 
   it('shows on Main when each item was last read, with its date and zone', async () => {
@@ -96,7 +101,9 @@ describe('e2e: readings a metering engineer can trust', () => {
     const profile = page.getByRole('region', { name: /Load profile/ });
     await profile.getByText(/\d+ rows stored/).waitFor({ timeout: 20_000 });
     await profile.getByRole('button', { name: 'Read range...' }).click();
-    const from = await page.evaluate(`(() => { const d = new Date(Date.now() - ${31 * DAY}); const p = (n) => String(n).padStart(2, '0'); return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()); })()`);
+    const from = await page.evaluate(
+      `(() => { const d = new Date(Date.now() - ${31 * DAY}); const p = (n) => String(n).padStart(2, '0'); return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()); })()`,
+    );
     await profile.getByLabel('Read from').fill(String(from));
     await profile.getByRole('button', { name: 'Read', exact: true }).click();
     await profile.getByText(/Read \d+ rows from the meter\./).waitFor({ timeout: 120_000 });
@@ -104,7 +111,9 @@ describe('e2e: readings a metering engineer can trust', () => {
     const stored = await storedText();
     expect(stored).toBeGreaterThanOrEqual(2880);
     // The table over the range shown counts every stored row.
-    await expect.poll(async () => (await profile.locator('.pager .position').textContent())?.match(/of ([\d,]+)/)?.[1]?.replaceAll(',', '')).toBe(String(stored));
+    await expect
+      .poll(async () => (await profile.locator('.pager .position').textContent())?.match(/of ([\d,]+)/)?.[1]?.replaceAll(',', ''))
+      .toBe(String(stored));
     await page.evaluate('window.scrollTo(0, 0)');
     await browser.screenshot('readings-03-profile-month-light');
 

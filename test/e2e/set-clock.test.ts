@@ -61,7 +61,10 @@ describe('e2e: set the clock from a device Test', () => {
 
   it('Test shows the drift, Set clock with its confirmation, the drift after under 1 s, the audit entry', async () => {
     await importConfig(api, config(meters.map((m) => m.hdlcPort!)));
-    for (const [n, scheme, session] of [[1, 'light', light], [2, 'dark', dark]] as const) {
+    for (const [n, scheme, session] of [
+      [1, 'light', light],
+      [2, 'dark', dark],
+    ] as const) {
       const { page } = session;
       await page.goto('about:blank');
       await page.goto(`${server.url}#/devices/device-${n}`);

@@ -46,7 +46,10 @@ describe('e2e: a device Test shows its progress and can be cancelled', () => {
 
   it('Test on a silent meter: steps, the running step with its seconds, and Cancel test', async () => {
     await importConfig(api, config((silent.address() as net.AddressInfo).port, 5000));
-    for (const [scheme, session] of [['light', light], ['dark', dark]] as const) {
+    for (const [scheme, session] of [
+      ['light', light],
+      ['dark', dark],
+    ] as const) {
       const { page } = session;
       await page.goto('about:blank');
       await page.goto(`${server.url}#/devices/device-1`);
@@ -54,7 +57,10 @@ describe('e2e: a device Test shows its progress and can be cancelled', () => {
       await page.getByRole('button', { name: 'Test', exact: true }).click();
       const test = page.getByRole('region', { name: 'Test' });
       // The link opened (a step with its check mark); the association is under way and counts seconds.
-      await test.getByRole('status').filter({ hasText: /Now associating… \d+ s/ }).waitFor({ timeout: 10_000 });
+      await test
+        .getByRole('status')
+        .filter({ hasText: /Now associating… \d+ s/ })
+        .waitFor({ timeout: 10_000 });
       await test.getByRole('cell', { name: 'Link' }).waitFor();
       await expect.poll(async () => (await test.getByRole('status').textContent()) ?? '', { timeout: 5000 }).toMatch(/Now associating… [1-9]\d* s/);
       await session.screenshot(`test-progress-01-running-${scheme}`);

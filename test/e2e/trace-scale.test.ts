@@ -20,9 +20,24 @@ import { startWebServer, type WebServer } from './support/web-server.js';
 
 /** The virtual meter's registers (class 3): with the load profile, the group of the issue. */
 const REGISTERS = [
-  '1-0:1.8.0.255', '1-0:1.8.1.255', '1-0:1.8.2.255', '1-0:2.8.0.255', '1-0:3.8.0.255', '1-0:4.8.0.255',
-  '1-0:1.7.0.255', '1-0:2.7.0.255', '1-0:3.7.0.255', '1-0:4.7.0.255', '1-0:32.7.0.255', '1-0:52.7.0.255',
-  '1-0:72.7.0.255', '1-0:31.7.0.255', '1-0:51.7.0.255', '1-0:71.7.0.255', '1-0:14.7.0.255', '1-0:13.7.0.255',
+  '1-0:1.8.0.255',
+  '1-0:1.8.1.255',
+  '1-0:1.8.2.255',
+  '1-0:2.8.0.255',
+  '1-0:3.8.0.255',
+  '1-0:4.8.0.255',
+  '1-0:1.7.0.255',
+  '1-0:2.7.0.255',
+  '1-0:3.7.0.255',
+  '1-0:4.7.0.255',
+  '1-0:32.7.0.255',
+  '1-0:52.7.0.255',
+  '1-0:72.7.0.255',
+  '1-0:31.7.0.255',
+  '1-0:51.7.0.255',
+  '1-0:71.7.0.255',
+  '1-0:14.7.0.255',
+  '1-0:13.7.0.255',
 ];
 /** The page's globals the functions run in the browser use (this project's tests have no DOM types). */
 type PageGlobals = { document: { querySelector(selector: string): { textContent: string | null } | null } };
@@ -88,7 +103,16 @@ beforeAll(async () => {
     interval: 1,
     values: [
       { ...profile, entries: 2880 },
-      ...REGISTERS.map((obis, i) => ({ id: `value-r${i + 1}`, enable: true, name: `Register ${obis}`, deviceId: profile.deviceId, obis, classId: 3, attribute: 2, entries: null })),
+      ...REGISTERS.map((obis, i) => ({
+        id: `value-r${i + 1}`,
+        enable: true,
+        name: `Register ${obis}`,
+        deviceId: profile.deviceId,
+        obis,
+        classId: 3,
+        attribute: 2,
+        entries: null,
+      })),
     ],
   } as AppConfig['groups'][number];
   await api.call('groups.save', group);
@@ -175,7 +199,9 @@ describe('the Trace page with 20,000 frames while a 1 s group polls', () => {
     expect(filtered.shown).toBeGreaterThan(0);
     expect(filtered.shown).toBeLessThan(filtered.held);
     const notes = await page.locator('tr[data-seq] td.summary').allTextContents();
-    console.log(`Filter "start of poll": ${filtered.shown} of ${filtered.held} rows, e.g. ${[...new Set(notes.map((s) => s.replace(/\s+/g, ' ').trim()))].slice(0, 3).join(' | ')}`);
+    console.log(
+      `Filter "start of poll": ${filtered.shown} of ${filtered.held} rows, e.g. ${[...new Set(notes.map((s) => s.replace(/\s+/g, ' ').trim()))].slice(0, 3).join(' | ')}`,
+    );
     expect(notes.length).toBeGreaterThan(0);
     expect(notes.every((s) => /start of poll: group "Demo readings" \(\d+ values?: .+\) on "Demo meter"/.test(s))).toBe(true);
 
@@ -233,7 +259,11 @@ describe('the Trace page with 20,000 frames while a 1 s group polls', () => {
   it('looks right in the dark theme too', async () => {
     const page = dark.page;
     await page.goto(`${server.url}#/trace/${connectionId}`);
-    await page.waitForFunction(() => /\d+ of \d+ frames/.test((globalThis as unknown as PageGlobals).document.querySelector('.trace .status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => /\d+ of \d+ frames/.test((globalThis as unknown as PageGlobals).document.querySelector('.trace .status')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.locator('tr[data-seq] td.hex button').last().click();
     await page.locator('section.bytes pre').waitFor();
     await dark.screenshot('trace-scale-dark');

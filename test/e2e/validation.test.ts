@@ -141,7 +141,7 @@ describe('every bad value is refused at its field and nothing is saved', () => {
     expect(await field('Port').inputValue()).toBe('4059');
     expect(await field('IP address').inputValue()).toBe('10.0.0.2');
     expect(await field('Name').inputValue()).toBe('Meter link');
-    expect(await messageOf(field('Port'))).toBe('1 to 65535; 4059 is the wrapper\'s usual port');
+    expect(await messageOf(field('Port'))).toBe("1 to 65535; 4059 is the wrapper's usual port");
   });
 
   it("Serial: the choices offered are exactly the spec's lists, with the spec's defaults", async () => {

@@ -358,18 +358,22 @@ export async function startFaultSerialRelay(path: string, target: number, first:
     connections++;
     socket.setNoDelay(true);
     upstream = socket;
-    const e: FaultEngine = new FaultEngine(plan, {
-      toMeter: (b) => {
-        if (!socket.destroyed) socket.write(b);
+    const e: FaultEngine = new FaultEngine(
+      plan,
+      {
+        toMeter: (b) => {
+          if (!socket.destroyed) socket.write(b);
+        },
+        toClient: (b) => {
+          void channel?.write(b).catch(() => undefined);
+        },
+        reset: () => {
+          e.stop();
+          socket.destroy();
+        },
       },
-      toClient: (b) => {
-        void channel?.write(b).catch(() => undefined);
-      },
-      reset: () => {
-        e.stop();
-        socket.destroy();
-      },
-    }, counts);
+      counts,
+    );
     socket.on('data', (d: Buffer) => e.fromMeter(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
     socket.on('error', () => e.stop()).on('close', () => e.stop());
     engine = e;

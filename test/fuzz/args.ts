@@ -18,7 +18,12 @@ const OPTIONS: OptionSpec[] = [
   { name: '--help', short: 'h', help: 'this text' },
 ];
 
-export const FUZZ_USAGE = usageOf('npm run fuzz --', '[--count N | --seconds S] [--target NAME ...] [--seed N]', 'Fuzzes every decoder and the virtual meter.', OPTIONS);
+export const FUZZ_USAGE = usageOf(
+  'npm run fuzz --',
+  '[--count N | --seconds S] [--target NAME ...] [--seed N]',
+  'Fuzzes every decoder and the virtual meter.',
+  OPTIONS,
+);
 
 const aboveZero = (n: number): boolean => n > 0;
 

@@ -68,7 +68,11 @@ export function sha1Hex(bytes: Uint8Array): string {
 }
 
 /** Run one input and classify what happened; undefined when it kept the rules. */
-export function checkInput(target: FuzzTarget, input: Uint8Array, slowMs = SLOW_INPUT_MS): { kind: 'exception' | 'slow'; detail: string; ms: number; accepted: boolean } | { kind: 'ok'; ms: number; accepted: boolean } {
+export function checkInput(
+  target: FuzzTarget,
+  input: Uint8Array,
+  slowMs = SLOW_INPUT_MS,
+): { kind: 'exception' | 'slow'; detail: string; ms: number; accepted: boolean } | { kind: 'ok'; ms: number; accepted: boolean } {
   const allowed = target.allowed ?? ((err: unknown) => err instanceof DlmsError);
   const t0 = performance.now();
   let accepted = false;

@@ -73,7 +73,9 @@ async function record(plan: SessionPlan): Promise<Uint8Array[]> {
   await client.get(attr(7, '1-0:99.1.0.255', 2));
   if (plan.referencing === 'ln') {
     await client.getList([attr(1, '0-0:42.0.0.255', 2), attr(8, '0-0:1.0.0.255', 3)]);
-    await client.action({ classId: 8, logicalName: obisToBytes(parseObis('0-0:1.0.0.255')), methodId: 6 }, { type: 'integer', value: 0 }).catch(() => undefined);
+    await client
+      .action({ classId: 8, logicalName: obisToBytes(parseObis('0-0:1.0.0.255')), methodId: 6 }, { type: 'integer', value: 0 })
+      .catch(() => undefined);
   }
   await client.set(attr(8, '0-0:1.0.0.255', 3), { type: 'long', value: -60 });
   await client.release();
@@ -84,7 +86,10 @@ async function record(plan: SessionPlan): Promise<Uint8Array[]> {
 mkdirSync(SESSIONS_DIR, { recursive: true });
 for (const plan of PLANS) {
   const messages = await record(plan);
-  const text = [`# ${plan.name}: ${plan.referencing.toUpperCase()} client ${plan.client} over ${plan.transport}, written by test/fuzz/record-sessions.ts`, ...messages.map((m) => toHex(m))].join('\n');
+  const text = [
+    `# ${plan.name}: ${plan.referencing.toUpperCase()} client ${plan.client} over ${plan.transport}, written by test/fuzz/record-sessions.ts`,
+    ...messages.map((m) => toHex(m)),
+  ].join('\n');
   writeFileSync(join(SESSIONS_DIR, `${plan.name}.txt`), `${text}\n`);
   console.log(`${plan.name}: ${messages.length} messages`);
 }

@@ -48,7 +48,9 @@ export function traceMessages(): TraceMessage[] {
   const out: TraceMessage[] = [];
   for (const dir of VECTOR_DIRS) {
     if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const text = readFileSync(join(dir, file), 'utf8');
       if (seen.has(text)) continue;
       seen.add(text);

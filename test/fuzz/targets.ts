@@ -49,7 +49,7 @@ function chunksOf(input: Uint8Array, hash: number): Uint8Array[] {
   if (style === 1 && input.length <= 256) return Array.from(input, (b) => Uint8Array.of(b));
   const out: Uint8Array[] = [];
   let h = hash;
-  for (let at = 0; at < input.length; ) {
+  for (let at = 0; at < input.length;) {
     h = Math.imul(h ^ (h >>> 13), 0x5bd1e995) >>> 0;
     const n = 1 + (h % 48);
     out.push(input.subarray(at, at + n));
@@ -128,7 +128,8 @@ function wrapperFramerTarget(seeds: SeedSet): FuzzTarget {
       for (const chunk of chunksOf(input, hash)) {
         framer.push(chunk);
         for (;;) {
-          if (++calls > limit) throw new FuzzInvariantError(`the wrapper framer answered ${calls} times for ${input.length} bytes: it does not consume its input`);
+          if (++calls > limit)
+            throw new FuzzInvariantError(`the wrapper framer answered ${calls} times for ${input.length} bytes: it does not consume its input`);
           const r = framer.next();
           if (r.kind === 'need-data') break;
           if (r.kind === 'error') accepted = false;

@@ -6,7 +6,12 @@ const OPTIONS: OptionSpec[] = [
   { name: '--help', short: 'h', help: 'this text' },
 ];
 
-export const SOAK_USAGE = usageOf('npm run soak --', '[--minutes N]', "Polls the spec's maximum configuration and checks memory, intervals and API latency.", OPTIONS);
+export const SOAK_USAGE = usageOf(
+  'npm run soak --',
+  '[--minutes N]',
+  "Polls the spec's maximum configuration and checks memory, intervals and API latency.",
+  OPTIONS,
+);
 
 export function parseSoakArgs(argv: readonly string[]): { readonly minutes: number; readonly help: boolean } {
   const args = parseArgs(argv, OPTIONS, false);

@@ -54,7 +54,13 @@ export function maximumConfiguration(port: number): unknown {
   return {
     version: 1,
     settings: { globalEnabled: true },
-    connections: Array.from({ length: 30 }, (_, i) => ({ id: `c${i}`, name: `Meter line ${i}`, enable: true, type: 'tcp', tcp: { host: '127.0.0.1', port, persistent: true } })),
+    connections: Array.from({ length: 30 }, (_, i) => ({
+      id: `c${i}`,
+      name: `Meter line ${i}`,
+      enable: true,
+      type: 'tcp',
+      tcp: { host: '127.0.0.1', port, persistent: true },
+    })),
     devices: Array.from({ length: 30 }, (_, i) => ({ id: `d${i}`, name: `Meter ${i}`, enable: true, connectionId: `c${i}` })),
     groups: Array.from({ length: 10 }, (_, g) => ({
       id: `g${g}`,
@@ -142,7 +148,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       let i = 0;
       while (uiRunning) {
         const t = performance.now();
-        const r = i % 2 === 0 ? await dispatch(backend.handlers, 'status.get', undefined) : await dispatch(backend.handlers, 'readings.latest', { groupId: `g${i % 10}` });
+        const r =
+          i % 2 === 0
+            ? await dispatch(backend.handlers, 'status.get', undefined)
+            : await dispatch(backend.handlers, 'readings.latest', { groupId: `g${i % 10}` });
         latencies.push(performance.now() - t);
         if (!r.ok) throw new Error(`the API failed during the soak: ${r.error.message}`);
         i++;

@@ -44,7 +44,9 @@ export function loadTrace(name: string): Trace {
 
 /** The file names of every trace. */
 export function traceFiles(): string[] {
-  return readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(VECTORS)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 export function bytesOf(e: Exchange): Uint8Array {

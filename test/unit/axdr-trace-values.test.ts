@@ -13,7 +13,13 @@ describe('A-XDR against values seen in the traces', () => {
 
   it('decodes the scaler/unit structure {-2, enum 30}', () => {
     const v = decodeDataBytes(fromHex('02020ffe161e'));
-    expect(v).toEqual({ type: 'structure', items: [{ type: 'integer', value: -2 }, { type: 'enum', value: 30 }] });
+    expect(v).toEqual({
+      type: 'structure',
+      items: [
+        { type: 'integer', value: -2 },
+        { type: 'enum', value: 30 },
+      ],
+    });
   });
 
   it('refuses an array that claims more elements than bytes remain, without allocating', () => {
@@ -42,4 +48,3 @@ describe('A-XDR against values seen in the traces', () => {
     expect(r.remaining).toBe(1);
   });
 });
-

@@ -38,17 +38,23 @@ const none = z.undefined().or(z.null()).or(z.object({}).strict()).optional();
 
 /** Milliseconds since 1970 UTC. */
 const instant = (label: string) =>
-  z.number({ error: `${label}: a time in milliseconds since 1970 UTC is allowed` }).int().min(0).max(8_640_000_000_000_000);
+  z
+    .number({ error: `${label}: a time in milliseconds since 1970 UTC is allowed` })
+    .int()
+    .min(0)
+    .max(8_640_000_000_000_000);
 
-const range = z
-  .object({ from: instant('From'), to: instant('To') })
-  .refine((r) => r.from < r.to, { message: 'From must be before To' });
+const range = z.object({ from: instant('From'), to: instant('To') }).refine((r) => r.from < r.to, { message: 'From must be before To' });
 
 const maxPoints = z.number().int().min(2).max(100_000).optional();
 /** Charts: energy registers as read, or as the energy of each interval (summed per period when long). */
 const chartEnergy = z.enum(['register', 'interval'], { error: 'Energy: "register" or "interval" is allowed' }).optional();
 /** Charts: what a point stands for; 'auto' (with maxPoints) chooses from the range's length. */
-const chartPeriod = z.enum(['auto', ...CHART_PERIODS] as ['auto', ...ChartPeriod[]], { error: `Period: "auto" or one of ${CHART_PERIODS.map((p) => `"${p}"`).join(', ')} is allowed` }).optional();
+const chartPeriod = z
+  .enum(['auto', ...CHART_PERIODS] as ['auto', ...ChartPeriod[]], {
+    error: `Period: "auto" or one of ${CHART_PERIODS.map((p) => `"${p}"`).join(', ')} is allowed`,
+  })
+  .optional();
 /** Charts: the IANA time zone whose days, weeks and months the periods follow (the renderer's own). */
 const chartTimeZone = z.string({ error: 'Time zone: an IANA zone name is allowed' }).min(1).max(64).optional();
 
@@ -70,7 +76,10 @@ const profilePage = z.discriminatedUnion(
 
 /** A trace entry's number (seq). */
 const traceSeq = (label: string) =>
-  z.number({ error: `${label}: a frame number (a whole number from 0) is allowed` }).int().min(0);
+  z
+    .number({ error: `${label}: a frame number (a whole number from 0) is allowed` })
+    .int()
+    .min(0);
 
 export const CsvFormatSchema = z
   .object({
@@ -173,7 +182,13 @@ export const API_SCHEMAS = {
    * Entries after `after`, oldest first: at most `limit`, and at most about 2 MB of hex and text in
    * one answer (a screen pages on from the last seq it got).
    */
-  'trace.get': z.object({ connectionId: id('Connection'), after: traceSeq('After').default(0), limit: z.number({ error: 'Limit: a whole number from 1 to 100000 is allowed' }).int().min(1).max(100_000).optional() }).strict(),
+  'trace.get': z
+    .object({
+      connectionId: id('Connection'),
+      after: traceSeq('After').default(0),
+      limit: z.number({ error: 'Limit: a whole number from 1 to 100000 is allowed' }).int().min(1).max(100_000).optional(),
+    })
+    .strict(),
   /** Follow a connection: its new entries come as 'trace' events to this client until unwatch or the client goes. */
   'trace.watch': z.object({ connectionId: id('Connection') }).strict(),
   'trace.unwatch': z.object({ watchId: z.string().min(1).max(64) }).strict(),
@@ -188,9 +203,15 @@ export const API_SCHEMAS = {
     .object({
       connectionId: id('Connection'),
       ranges: z
-        .array(z.object({ from: traceSeq('From'), to: traceSeq('To') }).strict().refine((r) => r.from <= r.to, { message: 'a range of frames must not end before it starts (From after To)' }), {
-          error: 'Ranges: a list of {from, to} frame numbers is allowed',
-        })
+        .array(
+          z
+            .object({ from: traceSeq('From'), to: traceSeq('To') })
+            .strict()
+            .refine((r) => r.from <= r.to, { message: 'a range of frames must not end before it starts (From after To)' }),
+          {
+            error: 'Ranges: a list of {from, to} frame numbers is allowed',
+          },
+        )
         .max(100_000, { error: 'Ranges: at most 100000 ranges are allowed' })
         .optional(),
     })
@@ -208,7 +229,13 @@ export const API_SCHEMAS = {
       deviceId: id('Physical device'),
       obis: z.string().min(1).max(TEXT_LIMITS.obis),
       classId: z.number({ error: 'COSEM class id: a whole number from 0 to 65535 is allowed' }).int().min(0).max(65535),
-      attribute: z.number({ error: 'Attribute: a whole number from -128 to 127 (not 0) is allowed' }).int().min(-128).max(127).refine((a) => a !== 0, 'Attribute: 0 is not an attribute').optional(),
+      attribute: z
+        .number({ error: 'Attribute: a whole number from -128 to 127 (not 0) is allowed' })
+        .int()
+        .min(-128)
+        .max(127)
+        .refine((a) => a !== 0, 'Attribute: 0 is not an attribute')
+        .optional(),
       entries: z.number({ error: 'Entries: a whole number from 1 to 32767 is allowed' }).int().min(1).max(32767).optional(),
       range: range.optional(),
     })
@@ -220,7 +247,12 @@ export const API_SCHEMAS = {
       deviceId: id('Physical device'),
       obis: z.string().min(1).max(TEXT_LIMITS.obis),
       classId: z.number({ error: 'COSEM class id: a whole number from 1 to 65535 is allowed' }).int().min(1).max(65535),
-      attribute: z.number({ error: 'Attribute: a whole number from 1 to 127, or -128 to -1, is allowed' }).int().min(-128).max(127).refine((a) => a !== 0, 'Attribute: 0 is not an attribute'),
+      attribute: z
+        .number({ error: 'Attribute: a whole number from 1 to 127, or -128 to -1, is allowed' })
+        .int()
+        .min(-128)
+        .max(127)
+        .refine((a) => a !== 0, 'Attribute: 0 is not an attribute'),
       value: z.unknown(),
     })
     .strict(),
@@ -230,14 +262,17 @@ export const API_SCHEMAS = {
       deviceId: id('Physical device'),
       obis: z.string().min(1).max(TEXT_LIMITS.obis),
       classId: z.number({ error: 'COSEM class id: a whole number from 1 to 65535 is allowed' }).int().min(1).max(65535),
-      method: z.number({ error: 'Method: a whole number from 1 to 127, or -128 to -1, is allowed' }).int().min(-128).max(127).refine((m) => m !== 0, 'Method: 0 is not a method'),
+      method: z
+        .number({ error: 'Method: a whole number from 1 to 127, or -128 to -1, is allowed' })
+        .int()
+        .min(-128)
+        .max(127)
+        .refine((m) => m !== 0, 'Method: 0 is not a method'),
       parameters: z.unknown().optional(),
     })
     .strict(),
   /** Set the meter's clock to this computer's time (or `time`, UTC ms), in the meter's zone or in UTC. */
-  'meter.setClock': z
-    .object({ deviceId: id('Physical device'), time: z.number().int().min(0).max(8.64e15).optional(), utc: z.boolean().optional() })
-    .strict(),
+  'meter.setClock': z.object({ deviceId: id('Physical device'), time: z.number().int().min(0).max(8.64e15).optional(), utc: z.boolean().optional() }).strict(),
   /** The changes made to meters (one device's, or every device's), newest first. */
   'audit.list': z.object({ deviceId: id('Physical device').optional() }).strict(),
   'export.auditCsv': z.object({ deviceId: id('Physical device').optional() }).strict(),
@@ -318,7 +353,10 @@ export interface ApiResults {
 export type ApiHandlers = { readonly [M in ApiMethod]: (args: ApiArgs<M>, peer?: ApiPeer) => Promise<ApiResults[M]> };
 
 /** What a caller sees: the argument before defaults are filled in. */
-export type ApiCaller = <M extends ApiMethod>(method: M, ...args: undefined extends ApiInput<M> ? [arg?: ApiInput<M>] : [arg: ApiInput<M>]) => Promise<ApiResults[M]>;
+export type ApiCaller = <M extends ApiMethod>(
+  method: M,
+  ...args: undefined extends ApiInput<M> ? [arg?: ApiInput<M>] : [arg: ApiInput<M>]
+) => Promise<ApiResults[M]>;
 
 export const API_METHODS = Object.keys(API_SCHEMAS) as ApiMethod[];
 

@@ -73,7 +73,12 @@ export function validateCall(method: unknown, arg: unknown): Validated {
 }
 
 /** Validate and run one call; never throws. `peer` is the client it came from, when there is one. */
-export async function dispatch(handlers: ApiHandlers, method: unknown, arg: unknown, peer?: ApiPeer): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError }> {
+export async function dispatch(
+  handlers: ApiHandlers,
+  method: unknown,
+  arg: unknown,
+  peer?: ApiPeer,
+): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError }> {
   const v = validateCall(method, arg);
   if (!v.ok) return v;
   try {
@@ -98,7 +103,9 @@ export class ApiCallError extends DlmsError {
 }
 
 /** A caller over a function that sends a call and resolves with its reply. */
-export function createCaller(send: (method: ApiMethod, arg: unknown) => Promise<ReplyMessage | { ok: true; result: unknown } | { ok: false; error: ApiError }>): ApiCaller {
+export function createCaller(
+  send: (method: ApiMethod, arg: unknown) => Promise<ReplyMessage | { ok: true; result: unknown } | { ok: false; error: ApiError }>,
+): ApiCaller {
   return (async (method: ApiMethod, arg?: unknown) => {
     const reply = await send(method, arg);
     if (reply.ok) return reply.result as ApiResults[typeof method];

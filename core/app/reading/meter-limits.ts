@@ -71,7 +71,12 @@ export class MeterLimits {
   learnFrom(error: SerializedError): string | null {
     const request = error.request;
     if (request === undefined) return null;
-    const how = error.name === 'TimeoutError' ? 'stayed silent after' : error.code === 'link-closed' || error.name === 'TransportError' ? 'dropped the link during' : 'failed';
+    const how =
+      error.name === 'TimeoutError'
+        ? 'stayed silent after'
+        : error.code === 'link-closed' || error.name === 'TransportError'
+          ? 'dropped the link during'
+          : 'failed';
     if (request.service === 'get-with-list' && this.listItemsValue > 1) {
       this.listItemsValue = 1;
       return this.note(`The meter ${how} a GET-with-list of ${request.items ?? '?'} attributes: one attribute per request on this device from now on`);

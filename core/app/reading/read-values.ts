@@ -81,7 +81,10 @@ export async function readValues(
     const timing = { sentAt, answeredAt: now() };
     for (const { reader, positions } of asking) {
       try {
-        reader.take(positions.map((p) => results[p]!), timing);
+        reader.take(
+          positions.map((p) => results[p]!),
+          timing,
+        );
       } catch (e) {
         reader.abort(e, timing.answeredAt);
       }

@@ -57,7 +57,10 @@ export function checkRequest(request: ReadRequest): Obis {
     if (entries !== undefined && (!Number.isInteger(entries) || entries < 1 || entries > MAX_ENTRIES)) {
       throw new InputError('Entries', entries, `a whole number from 1 to ${MAX_ENTRIES}`);
     }
-    for (const [field, t] of [['from', from], ['to', to]] as const) {
+    for (const [field, t] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > 8.64e15)) {
         throw new InputError(field, t, 'milliseconds since 1970-01-01T00:00:00Z are expected');
       }
@@ -79,7 +82,8 @@ function checkMark(request: ReadRequest): void {
   }
   const time = (field: string, t: unknown, nullable: boolean): void => {
     if (t === null && nullable) return;
-    if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > 8.64e15) throw new InputError(field, t, 'milliseconds since 1970-01-01T00:00:00Z are expected');
+    if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > 8.64e15)
+      throw new InputError(field, t, 'milliseconds since 1970-01-01T00:00:00Z are expected');
   };
   time('since.newest', m.newest, true);
   time('since.newestSeenAt', m.newestSeenAt, false);

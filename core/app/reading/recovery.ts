@@ -53,7 +53,8 @@ export async function readWithRecovery(
   } catch (e) {
     thrown = e;
   }
-  const cause: SerializedError | null = first === null ? serializeError(thrown) : (first.find((r) => r.error !== null && isRecoverable(r.error))?.error ?? null);
+  const cause: SerializedError | null =
+    first === null ? serializeError(thrown) : (first.find((r) => r.error !== null && isRecoverable(r.error))?.error ?? null);
   if (cause === null || !isRecoverable(cause)) {
     if (first === null) throw thrown;
     return first;
@@ -78,7 +79,11 @@ export async function readWithRecovery(
     return first.map((r, i) => (again.includes(i) ? { ...r, error } : r));
   }
   const failedAgain = second.filter((r) => r.error !== null && !isValueError(r.error)).length;
-  note(failedAgain === 0 ? `Recovery: all ${again.length} read on the new connection` : `Recovery: ${again.length - failedAgain} of ${again.length} read on the new connection`);
+  note(
+    failedAgain === 0
+      ? `Recovery: all ${again.length} read on the new connection`
+      : `Recovery: ${again.length - failedAgain} of ${again.length} read on the new connection`,
+  );
   // Without a first result every request was read again, so every place is filled.
   const merged: Reading[] = first !== null ? [...first] : new Array<Reading>(requests.length);
   again.forEach((index, k) => {

@@ -133,7 +133,7 @@ export class RegisterReader extends ScaledReader {
 
   protected build(): Reading {
     const raw = this.valueOf(2);
-    const su = raw === null ? this.cache.scalerUnit(this.classId, this.logicalName) ?? null : this.scalerUnit();
+    const su = raw === null ? (this.cache.scalerUnit(this.classId, this.logicalName) ?? null) : this.scalerUnit();
     const common = {
       ...this.base(2),
       raw,

@@ -144,13 +144,6 @@ export interface ObjectReading extends ReadingCommon {
   readonly attributes: readonly LabelledAttribute[];
 }
 
-export type Reading =
-  | ValueReading
-  | RegisterReading
-  | ExtendedRegisterReading
-  | DemandRegisterReading
-  | ClockReading
-  | ProfileReading
-  | ObjectReading;
+export type Reading = ValueReading | RegisterReading | ExtendedRegisterReading | DemandRegisterReading | ClockReading | ProfileReading | ObjectReading;
 
 export type ReadingKind = Reading['kind'];

@@ -187,6 +187,13 @@ export abstract class AttributeReader implements ValueReader {
   }
 
   protected base(attribute: number | null): ReadingBase {
-    return emptyReading({ name: this.target.request.name, obis: formatObis(this.logicalName), classId: this.classId, attribute, readAt: this.readAt ?? 0, error: this.error });
+    return emptyReading({
+      name: this.target.request.name,
+      obis: formatObis(this.logicalName),
+      classId: this.classId,
+      attribute,
+      readAt: this.readAt ?? 0,
+      error: this.error,
+    });
   }
 }

@@ -18,7 +18,8 @@ export function checkScheduleConfig(config: ScheduleConfig): void {
   for (const d of config.devices) {
     checkId('physical device id', d?.id, deviceIds);
     if (typeof d.enabled !== 'boolean') throw new InputError(`physical device ${d.id}: Enable`, d.enabled, 'on or off (true or false)');
-    if (typeof d.linkId !== 'string' || d.linkId === '') throw new InputError(`physical device ${d.id}: Connection`, d.linkId, 'the id of a connection is expected');
+    if (typeof d.linkId !== 'string' || d.linkId === '')
+      throw new InputError(`physical device ${d.id}: Connection`, d.linkId, 'the id of a connection is expected');
   }
   const groupIds = new Set<string>();
   for (const g of config.groups) {

@@ -277,9 +277,10 @@ export class PollScheduler {
     health.state = nextState(DEVICE_TRANSITIONS, health.state, 'failure');
     health.failures++;
     health.retryAtMs = now + this.backoffDelayMs(health.failures);
-    health.lastError = outcome !== null && typeof outcome === 'object' && 'error' in outcome && outcome.error !== undefined
-      ? outcome.error
-      : serializeError(new Error('the job failed without saying why'));
+    health.lastError =
+      outcome !== null && typeof outcome === 'object' && 'error' in outcome && outcome.error !== undefined
+        ? outcome.error
+        : serializeError(new Error('the job failed without saying why'));
     health.lastErrorMs = now;
     for (const p of this.polls.values()) {
       if (p.deviceId !== entry.job.deviceId || p.state !== 'pending') continue;

@@ -37,11 +37,7 @@ export const DEVICE_TRANSITIONS: Readonly<Record<DeviceState, Readonly<Partial<R
 };
 
 /** The next state; an event the table does not allow is a bug in the scheduler, said as such. */
-export function nextState<S extends string, E extends string>(
-  table: Readonly<Record<S, Readonly<Partial<Record<E, S>>>>>,
-  state: S,
-  event: E,
-): S {
+export function nextState<S extends string, E extends string>(table: Readonly<Record<S, Readonly<Partial<Record<E, S>>>>>, state: S, event: E): S {
   const next = table[state][event];
   if (next === undefined) throw new LocalProtocolError(`the schedule cannot take '${event}' in state '${state}'`, 'bad-schedule-transition');
   return next;

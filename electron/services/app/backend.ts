@@ -98,7 +98,12 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
   /** The demo items still in the configuration (a person may have deleted some by hand). */
   function demoInstalled(): boolean {
     const d = state.demo;
-    return d !== null && (state.config.connections.some((c) => c.id === d.connectionId) || state.config.devices.some((x) => x.id === d.deviceId) || state.config.groups.some((g) => g.id === d.groupId));
+    return (
+      d !== null &&
+      (state.config.connections.some((c) => c.id === d.connectionId) ||
+        state.config.devices.some((x) => x.id === d.deviceId) ||
+        state.config.groups.some((g) => g.id === d.groupId))
+    );
   }
 
   function info(): AppInfo {
@@ -141,8 +146,14 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
     return result;
   }
 
-  const save = <L extends ItemList>(list: L) => async (item: Parameters<typeof withItem<L>>[2]) => setConfig(withItem(state.config, list, item));
-  const remove = (list: ItemList) => async ({ id }: { id: string }) => setConfig(withoutItem(state.config, list, id));
+  const save =
+    <L extends ItemList>(list: L) =>
+    async (item: Parameters<typeof withItem<L>>[2]) =>
+      setConfig(withItem(state.config, list, item));
+  const remove =
+    (list: ItemList) =>
+    async ({ id }: { id: string }) =>
+      setConfig(withoutItem(state.config, list, id));
 
   const handlers: ApiHandlers = {
     'app.info': async () => info(),

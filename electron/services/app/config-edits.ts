@@ -55,7 +55,18 @@ export function withoutItem(config: AppConfig, list: ItemList, id: string): AppC
   const items = config[list] as readonly { id: string; name: string }[];
   const item = items.find((x) => x.id === id);
   if (item === undefined) {
-    throw new InputError(KIND[list], id, `no ${KIND[list].toLowerCase()} has this ID${items.length ? `; the IDs are ${items.slice(0, 8).map((x) => `"${x.id}"`).join(', ')}` : ''}`);
+    throw new InputError(
+      KIND[list],
+      id,
+      `no ${KIND[list].toLowerCase()} has this ID${
+        items.length
+          ? `; the IDs are ${items
+              .slice(0, 8)
+              .map((x) => `"${x.id}"`)
+              .join(', ')}`
+          : ''
+      }`,
+    );
   }
   const users = usersOf(config, list, id);
   if (users !== null) throw new ItemInUseError(`${KIND[list]} "${item.name}" cannot be deleted: ${users}.`);
@@ -75,6 +86,9 @@ export function dayStamp(ms: number): string {
 
 /** A name that is a safe file name on every platform. */
 export function safeFileName(name: string): string {
-  const s = name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').trim().replace(/\s+/g, '-');
+  const s = name
+    .replace(/[^\p{L}\p{N}._ -]+/gu, '_')
+    .trim()
+    .replace(/\s+/g, '-');
   return s === '' ? 'export' : s.slice(0, 80);
 }

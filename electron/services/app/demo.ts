@@ -36,10 +36,33 @@ function highestValueNumber(config: AppConfig): number {
 
 /** The configuration with the demo's items added (validated), and their IDs. */
 export function withDemo(config: AppConfig, port: number): { config: AppConfig; ids: DemoIds } {
-  const connection = { ...newConnection(config), name: freeName(DEMO_NAMES.connection, config.connections.map((c) => c.name)), enable: true };
+  const connection = {
+    ...newConnection(config),
+    name: freeName(
+      DEMO_NAMES.connection,
+      config.connections.map((c) => c.name),
+    ),
+    enable: true,
+  };
   const tcp = { ...connection.tcp, host: '127.0.0.1', port, persistent: false };
-  const device = { ...newDevice(config), name: freeName(DEMO_NAMES.device, config.devices.map((d) => d.name)), enable: true, connectionId: connection.id };
-  const group = { ...newGroup(config), name: freeName(DEMO_NAMES.group, config.groups.map((g) => g.name)), enable: true, interval: 5 };
+  const device = {
+    ...newDevice(config),
+    name: freeName(
+      DEMO_NAMES.device,
+      config.devices.map((d) => d.name),
+    ),
+    enable: true,
+    connectionId: connection.id,
+  };
+  const group = {
+    ...newGroup(config),
+    name: freeName(
+      DEMO_NAMES.group,
+      config.groups.map((g) => g.name),
+    ),
+    enable: true,
+    interval: 5,
+  };
   let n = highestValueNumber(config);
   const values: CosemValue[] = DEMO_VALUES.map((v) => ({
     id: `value-${++n}`,

@@ -4,7 +4,15 @@
  * link, so it waits for a poll in progress instead of talking over it, and shows in its trace.
  */
 import { readDevice } from '../device-read.js';
-import type { ConnectionTestView, DeviceTestView, GroupReadings, ObjectListItem, ReadingView, TestProgressEvent, TestStepView } from '../../../core/app/api/types.js';
+import type {
+  ConnectionTestView,
+  DeviceTestView,
+  GroupReadings,
+  ObjectListItem,
+  ReadingView,
+  TestProgressEvent,
+  TestStepView,
+} from '../../../core/app/api/types.js';
 import { classLabel } from '../../../core/app/labels.js';
 import { groupJobNote, jobStartNote } from '../../../core/app/trace-notes.js';
 import type { Connection, CosemGroup, PhysicalDevice } from '../../../core/app/schema.js';
@@ -62,8 +70,12 @@ export async function deviceTest(
   const signal = tests.start(device.id);
   let report;
   try {
-    report = await testDevice(settings, link, { ...context, signal, traceNote: jobStartNote('device test', `device "${device.name}"`) }, Date.now, (steps, running) =>
-      onProgress({ deviceId: device.id, steps: steps.map(stepView), running }),
+    report = await testDevice(
+      settings,
+      link,
+      { ...context, signal, traceNote: jobStartNote('device test', `device "${device.name}"`) },
+      Date.now,
+      (steps, running) => onProgress({ deviceId: device.id, steps: steps.map(stepView), running }),
     );
   } finally {
     tests.finished(device.id, signal);
@@ -133,8 +145,20 @@ export async function groupTest(services: SessionServices, group: CosemGroup): P
         if (device === undefined) throw new Error(`physical device "${deviceId}" is not saved; save it first`);
         const settings = settingsOf(config, device);
         const { link, context } = sessionFor(services, settings);
-        const requests = mine.map((v) => ({ name: v.name, obis: v.obis, classId: v.classId, attribute: v.attribute, ...(v.entries != null ? { entries: v.entries } : {}) }));
-        const readings = await readDevice(settings, link, { ...context, traceNote: groupJobNote('group test', group, deviceId, config.devices) }, new DeviceCache(), requests);
+        const requests = mine.map((v) => ({
+          name: v.name,
+          obis: v.obis,
+          classId: v.classId,
+          attribute: v.attribute,
+          ...(v.entries != null ? { entries: v.entries } : {}),
+        }));
+        const readings = await readDevice(
+          settings,
+          link,
+          { ...context, traceNote: groupJobNote('group test', group, deviceId, config.devices) },
+          new DeviceCache(),
+          requests,
+        );
         return readings.map((r, i) => readingView(r, deviceId, mine[i]?.id ?? null));
       } catch (e) {
         failures.push({ deviceId, error: apiError(e) });

@@ -46,7 +46,9 @@ export class ExportService {
   async profileCsv(profileId: number, range: Range, choice: CsvChoice): Promise<ExportOutcome> {
     const p = this.profiles.byId(profileId);
     const name = `${safeFileName(p.name)}-${dayStamp(range.from)}-${dayStamp(range.to - 1)}.csv`;
-    return this.write(name, (file) => exportProfileCsv(this.db(), { deviceId: p.deviceId, obis: p.obis, from: range.from, to: range.to }, file, { format: csvFormatOf(choice) }));
+    return this.write(name, (file) =>
+      exportProfileCsv(this.db(), { deviceId: p.deviceId, obis: p.obis, from: range.from, to: range.to }, file, { format: csvFormatOf(choice) }),
+    );
   }
 
   /** The audit of one device's changes (or every device's) as CSV. */

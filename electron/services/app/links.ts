@@ -19,7 +19,15 @@ export function connectionLinkSettings(c: Connection): LinkSettings {
 
 export function makeLink(l: LinkSettings): Link {
   if (l.kind === 'tcp') return new TcpLink({ host: l.host, port: l.port, persistent: l.persistent, connectTimeoutMs: l.connectTimeoutMs });
-  return new SerialLink({ path: l.path, baudRate: l.baudRate, dataBits: l.dataBits, stopBits: l.stopBits, parity: l.parity, flowControl: l.flowControl, modeE: l.modeE });
+  return new SerialLink({
+    path: l.path,
+    baudRate: l.baudRate,
+    dataBits: l.dataBits,
+    stopBits: l.stopBits,
+    parity: l.parity,
+    flowControl: l.flowControl,
+    modeE: l.modeE,
+  });
 }
 
 export class LinkRegistry {

@@ -161,7 +161,8 @@ export class MeterPage {
     for (const r of readings) {
       if (r.kind === 'object' && ids === null) {
         for (const a of r.attributes) views.set(a.id, labelledView(a));
-        if (r.attributes.length === 0 && r.error !== null) views.set(2, { id: 2, name: attributeLabel(classId, 2), text: null, raw: null, error: apiErrorOf(r.error).message });
+        if (r.attributes.length === 0 && r.error !== null)
+          views.set(2, { id: 2, name: attributeLabel(classId, 2), text: null, raw: null, error: apiErrorOf(r.error).message });
         continue;
       }
       const id = r.attribute ?? 2;

@@ -30,7 +30,10 @@ export class PollingService {
   private closed = false;
   private readonly running = new Set<Promise<void>>();
   /** Each group's newest readings, per device. */
-  private readonly latest = new Map<string, { readAt: number; byDevice: Map<string, { readings: ReadingView[]; failure: GroupReadings['failures'][number] | null }> }>();
+  private readonly latest = new Map<
+    string,
+    { readAt: number; byDevice: Map<string, { readings: ReadingView[]; failure: GroupReadings['failures'][number] | null }> }
+  >();
   /** Each group's newest good reading per value: a page opened after a failed poll shows it, stale. */
   private readonly lastGood = new Map<string, Map<string, ReadingView>>();
 
@@ -163,7 +166,10 @@ export class PollingService {
     this.options.onReadings(this.groupReadings(job.groupId, l));
   }
 
-  private groupReadings(groupId: string, l: { readAt: number; byDevice: Map<string, { readings: ReadingView[]; failure: GroupReadings['failures'][number] | null }> }): GroupReadings {
+  private groupReadings(
+    groupId: string,
+    l: { readAt: number; byDevice: Map<string, { readings: ReadingView[]; failure: GroupReadings['failures'][number] | null }> },
+  ): GroupReadings {
     const group = this.options.services.config().groups.find((g) => g.id === groupId);
     const order = new Map((group?.values ?? []).map((v, i) => [v.id, i]));
     const readings = [...l.byDevice.values()].flatMap((d) => d.readings);

@@ -45,7 +45,9 @@ export class ProfileService {
   }
 
   byId(profileId: number): ProfileInfo {
-    const p = this.db().profiles().find((x) => x.id === profileId);
+    const p = this.db()
+      .profiles()
+      .find((x) => x.id === profileId);
     if (p === undefined) throw new InputError('Profile', profileId, 'no profile with this number has been stored; read one first');
     return p;
   }
@@ -119,7 +121,11 @@ export class ProfileService {
       try {
         const { link, context } = sessionFor(this.services, settings);
         const parts = slices.map((slice) => [{ name: value.name, obis: value.obis, classId: 7, attribute: value.attribute, from: slice.from, to: slice.to }]);
-        const traceNote = jobStartNote('read range', `"${value.name}" of group "${group.name}", ${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()}`, device.name);
+        const traceNote = jobStartNote(
+          'read range',
+          `"${value.name}" of group "${group.name}", ${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()}`,
+          device.name,
+        );
         await readDeviceInParts(settings, link, { ...context, signal: job.abort.signal, traceNote }, new DeviceCache(), parts, {
           stopped: () => job.cancelled || broken !== null,
           onPart: (index, [reading]) => {
@@ -133,7 +139,15 @@ export class ProfileService {
                   else seen.add(row.epochMs);
                 }
                 if (reading.rows.length > 0 || profileId === null) {
-                  const stored = this.db().recordProfile({ deviceId: device.id, obis: value.obis, name: value.name, groupId, readAt: Date.now(), columns: reading.columns, rows: reading.rows });
+                  const stored = this.db().recordProfile({
+                    deviceId: device.id,
+                    obis: value.obis,
+                    name: value.name,
+                    groupId,
+                    readAt: Date.now(),
+                    columns: reading.columns,
+                    rows: reading.rows,
+                  });
                   profileId = stored.profileId;
                 }
               }

@@ -43,9 +43,20 @@ export class ReadingsQueries {
         const good = lastGood.get([s.id, readAt + 1]);
         if (good === undefined) return newest;
         const at = int(good[0]);
-        return [...db.readings(s.id, { from: at, to: at + 1 }).filter((r) => r.error === null).slice(-1), ...newest];
+        return [
+          ...db
+            .readings(s.id, { from: at, to: at + 1 })
+            .filter((r) => r.error === null)
+            .slice(-1),
+          ...newest,
+        ];
       })
-      .map((r) => storedReadingView(r, group.values.find((v) => v.deviceId === r.deviceId && v.obis === r.obis && v.classId === r.classId && v.attribute === r.attribute)));
+      .map((r) =>
+        storedReadingView(
+          r,
+          group.values.find((v) => v.deviceId === r.deviceId && v.obis === r.obis && v.classId === r.classId && v.attribute === r.attribute),
+        ),
+      );
     const order = new Map(group.values.map((v, i) => [v.id, i]));
     readings.sort((a, b) => (order.get(a.valueId ?? '') ?? 1e9) - (order.get(b.valueId ?? '') ?? 1e9));
     return { groupId: group.id, readAt, readings, failures: [] };

@@ -41,7 +41,9 @@ export class ReportService {
       const { link, context } = sessionFor(this.services, settings);
       test = await testDevice(settings, link, context);
     }
-    const html = renderReport(gatherReport({ config, device, db: this.db(), test, ...(args.since === undefined ? {} : { since: args.since }), appVersion: this.options.version }));
+    const html = renderReport(
+      gatherReport({ config, device, db: this.db(), test, ...(args.since === undefined ? {} : { since: args.since }), appVersion: this.options.version }),
+    );
     const format = args.format ?? 'html';
     const suggested = `commissioning-${safeFileName(device.name)}-${dayStamp(Date.now())}.${format}`;
     const target = await this.options.saveTarget(suggested, format);

@@ -40,7 +40,11 @@ export function settingsOf(config: AppConfig, device: PhysicalDevice): DeviceLin
   const connection = config.connections.find((c) => c.id === device.connectionId);
   if (connection === undefined) {
     const saved = config.connections.map((c) => `"${c.name}"`).join(', ');
-    throw new InputError('Connection', device.connectionId, saved === '' ? 'there is no connection yet; add and save one first' : `choose one of the saved connections: ${saved}`);
+    throw new InputError(
+      'Connection',
+      device.connectionId,
+      saved === '' ? 'there is no connection yet; add and save one first' : `choose one of the saved connections: ${saved}`,
+    );
   }
   return deviceLinkSettings(device, connection);
 }

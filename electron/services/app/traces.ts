@@ -32,7 +32,10 @@ export const BATCH_BYTES = 1024 * 1024;
 type Framing = 'hdlc' | 'wrapper';
 
 function secretsKey(secrets: readonly Uint8Array[]): string {
-  return secrets.map((s) => toHex(s)).sort().join(',');
+  return secrets
+    .map((s) => toHex(s))
+    .sort()
+    .join(',');
 }
 
 interface Kept {
@@ -186,7 +189,15 @@ export class ConnectionTrace extends LinkTrace {
   }
 
   link(): TraceLinkView {
-    return { connectionId: this.connectionId, entries: this.size, lastSeq: this.lastSeq, bytes: this.keptBytes, budgetBytes: this.budget, paused: this.pausedNow, skipped: this.skippedNow };
+    return {
+      connectionId: this.connectionId,
+      entries: this.size,
+      lastSeq: this.lastSeq,
+      bytes: this.keptBytes,
+      budgetBytes: this.budget,
+      paused: this.pausedNow,
+      skipped: this.skippedNow,
+    };
   }
 
   override clear(): void {
@@ -305,7 +316,8 @@ export class TraceRegistry {
    * with 'trace.get'). Ends with unwatch, with the peer, or when the connection is deleted.
    */
   watch(peer: ApiPeer | undefined, connectionId: string): TraceWatchView {
-    if (peer === undefined) throw new InputError('trace.watch', connectionId, 'only a window or a browser tab can watch a trace: its new frames are pushed to it');
+    if (peer === undefined)
+      throw new InputError('trace.watch', connectionId, 'only a window or a browser tab can watch a trace: its new frames are pushed to it');
     if (this.closed) throw new InputError('trace.watch', connectionId, 'the app is closing');
     const id = `watch-${this.nextWatch++}`;
     if (!this.watching(connectionId)) this.sent.set(connectionId, this.traces.get(connectionId)?.lastSeq ?? 0);
@@ -367,7 +379,7 @@ export class TraceRegistry {
       this.sent.set(t.connectionId, t.lastSeq);
       const peers = new Map<string, ApiPeer>();
       for (const w of this.watches.values()) if (w.connectionId === t.connectionId) peers.set(w.peer.id, w.peer);
-      for (let after = from; after < t.lastSeq; ) {
+      for (let after = from; after < t.lastSeq;) {
         const entries = t.views(after, Number.POSITIVE_INFINITY, BATCH_BYTES);
         if (entries.length === 0) break;
         after = entries[entries.length - 1]!.seq;

@@ -144,7 +144,6 @@ export function profileInfoView(p: ProfileInfo): ProfileInfoView {
   return { id: p.id, deviceId: p.deviceId, obis: p.obis, name: p.name, rows: p.rows, firstCaptureAt: p.firstCaptureAt, lastCaptureAt: p.lastCaptureAt };
 }
 
-
 export function profileColumnViewFromSeries(c: ProfileColumnSeries): ProfileColumnView {
   return { name: c.name, obis: c.obis, classId: c.classId, attribute: c.attribute, unit: c.unit === '' ? null : c.unit };
 }

@@ -33,7 +33,20 @@ export function auditHeader(format: CsvFormat): string[] {
 function* lines(entries: readonly AuditEntry[], format: CsvFormat): Generator<CsvRow> {
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i]!;
-    yield [isoTimestamp(e.at, format.timeZone), e.deviceId, e.deviceName, e.kind, e.obis, e.classId, e.member, e.memberName, e.before, e.after, e.result, e.who];
+    yield [
+      isoTimestamp(e.at, format.timeZone),
+      e.deviceId,
+      e.deviceName,
+      e.kind,
+      e.obis,
+      e.classId,
+      e.member,
+      e.memberName,
+      e.before,
+      e.after,
+      e.result,
+      e.who,
+    ];
   }
 }
 

@@ -64,12 +64,7 @@ function* lines(rows: Iterable<TableRow>, format: CsvFormat): Generator<CsvRow> 
 }
 
 /** Export a group's readings in [from, to) to `file`. */
-export async function exportGroupCsv(
-  db: ReadingsDatabase,
-  request: GroupExportRequest,
-  file: string,
-  options: ExportOptions = {},
-): Promise<ExportResult> {
+export async function exportGroupCsv(db: ReadingsDatabase, request: GroupExportRequest, file: string, options: ExportOptions = {}): Promise<ExportResult> {
   return exportTable(db, file, options, (snapshot, format) => {
     const table = snapshot.groupTable(request.groupId, { from: request.from, to: request.to });
     return { header: [timeTitle('Time', format), ...groupTitles(table.columns)], rows: table.rows };
@@ -77,12 +72,7 @@ export async function exportGroupCsv(
 }
 
 /** Export a profile's rows with capture times in [from, to) to `file`. */
-export async function exportProfileCsv(
-  db: ReadingsDatabase,
-  request: ProfileExportRequest,
-  file: string,
-  options: ExportOptions = {},
-): Promise<ExportResult> {
+export async function exportProfileCsv(db: ReadingsDatabase, request: ProfileExportRequest, file: string, options: ExportOptions = {}): Promise<ExportResult> {
   return exportTable(db, file, options, (snapshot, format) => {
     const table = snapshot.profileTable(request.deviceId, request.obis, { from: request.from, to: request.to });
     return {

@@ -97,7 +97,12 @@ export async function writeCsvFile(
       s.once('error', reject);
     });
 
-    let chunk = (format.bom ? BOM : '') + record(header.map((h) => textField(h, format)), format);
+    let chunk =
+      (format.bom ? BOM : '') +
+      record(
+        header.map((h) => textField(h, format)),
+        format,
+      );
     const flush = async (): Promise<void> => {
       if (streamError !== null) throw streamError;
       bytes += Buffer.byteLength(chunk, 'utf8');

@@ -128,7 +128,12 @@ port.on('message', (m: ToWorker) => {
     case 'call': {
       const session = sessions.get(m.sessionId);
       if (session === undefined) {
-        post({ type: 'error', sessionId: m.sessionId, callId: m.callId, error: { name: 'LocalProtocolError', code: 'no-session', message: `session ${m.sessionId} is not open in the engine` } });
+        post({
+          type: 'error',
+          sessionId: m.sessionId,
+          callId: m.callId,
+          error: { name: 'LocalProtocolError', code: 'no-session', message: `session ${m.sessionId} is not open in the engine` },
+        });
         return;
       }
       const method = session.client[m.method] as (...args: unknown[]) => Promise<unknown>;

@@ -40,7 +40,8 @@ export class PortWatcher {
 
   /** List now and at every `intervalMs` after (replacing an earlier interval). */
   start(intervalMs: number): void {
-    if (!Number.isFinite(intervalMs) || intervalMs < 100) throw new InputError('Port list interval', intervalMs, 'a number of milliseconds from 100 up is allowed');
+    if (!Number.isFinite(intervalMs) || intervalMs < 100)
+      throw new InputError('Port list interval', intervalMs, 'a number of milliseconds from 100 up is allowed');
     this.stop();
     this.timer = setInterval(() => void this.refresh(), intervalMs);
     // Listing the ports must never be what keeps the process alive.

@@ -9,7 +9,6 @@ import type { Channel, ChannelSink } from './queued-link.js';
 import { describeLine, driverLine, type DriverLine, type SerialLineSettings } from './serial-settings.js';
 import { serialLostError, serialOpenError } from './transport-errors.js';
 
-
 /** Tries to reopen a port after a speed change while our own lock lingers (see reopenPort). */
 const REOPEN_TRIES = 10;
 const REOPEN_DELAY_MS = 20;

@@ -21,7 +21,16 @@ export interface SerialPortList {
 }
 
 /** The system's listing, as serialport gives it. */
-export type SystemPortLister = () => Promise<ReadonlyArray<{ path: string; manufacturer?: string | undefined; serialNumber?: string | undefined; vendorId?: string | undefined; productId?: string | undefined; pnpId?: string | undefined }>>;
+export type SystemPortLister = () => Promise<
+  ReadonlyArray<{
+    path: string;
+    manufacturer?: string | undefined;
+    serialNumber?: string | undefined;
+    vendorId?: string | undefined;
+    productId?: string | undefined;
+    pnpId?: string | undefined;
+  }>
+>;
 
 export interface ListOptions {
   readonly system?: SystemPortLister;

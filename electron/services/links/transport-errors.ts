@@ -58,7 +58,10 @@ export function connectError(host: string, port: number, err: unknown): Transpor
         'connect-timeout',
       );
     case 'ECONNRESET':
-      return new TransportError(`${where} accepted the connection and dropped it at once (ECONNRESET): the gateway may allow only one client at a time`, 'connection-reset');
+      return new TransportError(
+        `${where} accepted the connection and dropped it at once (ECONNRESET): the gateway may allow only one client at a time`,
+        'connection-reset',
+      );
     default:
       return new TransportError(`Could not connect to ${where}: ${messageOf(err)}`, 'connect-failed');
   }

@@ -109,7 +109,18 @@ function rowLine(quantity: 'value' | 'energy'): LineBuilder {
       ends.push(to);
       values.push(e);
     },
-    finish: (series) => ({ series, quantity, period: 'interval', aggregation: 'none', times, ends: quantity === 'energy' ? ends : null, values, min: null, max: null, counts: null }),
+    finish: (series) => ({
+      series,
+      quantity,
+      period: 'interval',
+      aggregation: 'none',
+      times,
+      ends: quantity === 'energy' ? ends : null,
+      values,
+      min: null,
+      max: null,
+      counts: null,
+    }),
   };
 }
 
@@ -156,7 +167,8 @@ export function groupChart(db: Connection, groupId: string, range: TimeRange, op
     const quantity = options.energy === 'interval' && isCumulativeUnit(s.unit) ? 'energy' : 'value';
     const line = calendar === null ? rowLine(quantity) : periodLine(calendar, period as CalendarPeriod, quantity);
     if (quantity === 'value') {
-      if (calendar === null) for (const r of prepare(db, SERIES_POINTS_SQL).all([s.id, range.from, range.to])) line.value(int(r[0]), (r[1] as number | null) ?? null);
+      if (calendar === null)
+        for (const r of prepare(db, SERIES_POINTS_SQL).all([s.id, range.from, range.to])) line.value(int(r[0]), (r[1] as number | null) ?? null);
       else {
         const acc = (line as ReturnType<typeof periodLine>).acc;
         const part = partOf(period as CalendarPeriod);

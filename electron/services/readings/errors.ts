@@ -36,25 +36,18 @@ export function readingsErrorFrom(err: unknown, file: string, doing: string): un
   if (!(err instanceof Error)) return err;
   const code = (err as { code?: unknown }).code;
   const sqliteCode = typeof code === 'string' ? code : '';
-  const base = sqliteCode.replace(/_.*$/, '') === 'SQLITE' ? sqliteCode.split('_')[1] ?? '' : '';
+  const base = sqliteCode.replace(/_.*$/, '') === 'SQLITE' ? (sqliteCode.split('_')[1] ?? '') : '';
   const detail = err.message;
-  const make = (c: ReadingsErrorCode, sentence: string): ReadingsError =>
-    new ReadingsError(c, `Could not ${doing}: ${sentence}`, { cause: err });
+  const make = (c: ReadingsErrorCode, sentence: string): ReadingsError => new ReadingsError(c, `Could not ${doing}: ${sentence}`, { cause: err });
   switch (base) {
     case 'BUSY':
     case 'LOCKED':
-      return make(
-        'readings-busy',
-        `${file} is busy: another Cosem Studio window or the command line is writing to it. Try again, or close the other one.`,
-      );
+      return make('readings-busy', `${file} is busy: another Cosem Studio window or the command line is writing to it. Try again, or close the other one.`);
     case 'FULL':
       return make('readings-disk-full', `the disk holding ${file} is full. Free some space, or keep readings for fewer days.`);
     case 'CORRUPT':
     case 'NOTADB':
-      return make(
-        'readings-corrupt',
-        `${file} is damaged or is not a database (${detail}). Move it aside; Cosem Studio then starts a new one.`,
-      );
+      return make('readings-corrupt', `${file} is damaged or is not a database (${detail}). Move it aside; Cosem Studio then starts a new one.`);
     case 'READONLY':
     case 'PERM':
     case 'CANTOPEN':

@@ -162,9 +162,7 @@ export class ReadingsDatabase {
    * (device, profile OBIS, capture time): rows already stored are left as they are.
    */
   recordProfile(read: ProfileReadInput): ProfileWriteResult {
-    return this.write(`store the profile ${String(read?.obis)} of device ${String(read?.deviceId)}`, () =>
-      this.writer.writeProfile(read, 'profile'),
-    );
+    return this.write(`store the profile ${String(read?.obis)} of device ${String(read?.deviceId)}`, () => this.writer.writeProfile(read, 'profile'));
   }
 
   // ---------------------------------------------------------------- reading
@@ -220,28 +218,26 @@ export class ReadingsDatabase {
          FROM readings WHERE series_id = ? AND read_at >= ? AND read_at < ? ORDER BY read_at, id LIMIT ?`,
       )
         .all([seriesId, r.from, r.to, limit])
-        .map(
-          (row): StoredReading => ({
-            id: int(row[0]),
-            pollId: int(row[1]),
-            seriesId,
-            deviceId: series.deviceId,
-            groupId: series.groupId,
-            name: series.name,
-            obis: series.obis,
-            classId: series.classId,
-            attribute: series.attribute,
-            readAt: int(row[2]),
-            captureTime: intOrNull(row[3]),
-            raw: rawValue(bytesOrNull(row[4])),
-            number: (row[5] as number | null) ?? null,
-            text: textOrNull(row[6]),
-            unit: textOrNull(row[7]),
-            scaler: intOrNull(row[8]),
-            status: textOrNull(row[9]),
-            error: row[10] === null ? null : { code: String(row[10]), message: String(row[11] ?? '') },
-          }),
-        );
+        .map((row): StoredReading => ({
+          id: int(row[0]),
+          pollId: int(row[1]),
+          seriesId,
+          deviceId: series.deviceId,
+          groupId: series.groupId,
+          name: series.name,
+          obis: series.obis,
+          classId: series.classId,
+          attribute: series.attribute,
+          readAt: int(row[2]),
+          captureTime: intOrNull(row[3]),
+          raw: rawValue(bytesOrNull(row[4])),
+          number: (row[5] as number | null) ?? null,
+          text: textOrNull(row[6]),
+          unit: textOrNull(row[7]),
+          scaler: intOrNull(row[8]),
+          status: textOrNull(row[9]),
+          error: row[10] === null ? null : { code: String(row[10]), message: String(row[11] ?? '') },
+        }));
     });
   }
 
@@ -288,7 +284,8 @@ export class ReadingsDatabase {
   profilePage(profileId: number, range: TimeRange, at: ProfilePageAt, limit: number): (ProfilePage & { readonly profile: ProfileInfo }) | null {
     const r = checkRange(range.from, range.to);
     if (!Number.isInteger(profileId) || profileId < 1) throw new InputError('profile id', profileId, 'expected a whole number, 1 or more');
-    if (!Number.isInteger(limit) || limit < 1 || limit > PROFILE_PAGE) throw new InputError('rows per page', limit, `expected a whole number from 1 to ${PROFILE_PAGE}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > PROFILE_PAGE)
+      throw new InputError('rows per page', limit, `expected a whole number from 1 to ${PROFILE_PAGE}`);
     const page = checkPageAt(at);
     return this.read(() => {
       const profile = profileById(this.db, profileId);

@@ -16,11 +16,7 @@ const CHUNK = 2_000;
 export function checkRetentionDays(days: unknown): number | null {
   if (days === null || days === undefined) return null;
   if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
-    throw new InputError(
-      'retention (days)',
-      days,
-      `expected a whole number of days from 1 to ${MAX_RETENTION_DAYS}, or none to keep every reading`,
-    );
+    throw new InputError('retention (days)', days, `expected a whole number of days from 1 to ${MAX_RETENTION_DAYS}, or none to keep every reading`);
   }
   return days;
 }
@@ -40,11 +36,10 @@ export function deleteOlderThan(db: Connection, cutoff: number, transaction: <T>
     if (n < CHUNK) break;
   }
 
-  const profileIds = prepare(db, 'SELECT id FROM profiles').all().map((r) => int(r[0]));
-  const chunkEnd = prepare(
-    db,
-    `SELECT capture_at FROM profile_rows WHERE profile_id = ? AND capture_at < ? ORDER BY capture_at LIMIT 1 OFFSET ${CHUNK - 1}`,
-  );
+  const profileIds = prepare(db, 'SELECT id FROM profiles')
+    .all()
+    .map((r) => int(r[0]));
+  const chunkEnd = prepare(db, `SELECT capture_at FROM profile_rows WHERE profile_id = ? AND capture_at < ? ORDER BY capture_at LIMIT 1 OFFSET ${CHUNK - 1}`);
   const deleteRows = prepare(db, 'DELETE FROM profile_rows WHERE profile_id = ? AND capture_at < ?');
   let profileRows = 0;
   for (const id of profileIds) {

@@ -7,15 +7,7 @@ import { InputError } from '../../../core/errors.js';
 import { canonicalObis, checkId, checkRange } from './cells.js';
 import { readingsErrorFrom } from './errors.js';
 import { closeQuietly, openConnection, type Connection } from './sqlite.js';
-import {
-  findProfile,
-  groupRows,
-  groupSeriesInRange,
-  profileColumnsInRange,
-  profileRowsOf,
-  type Table,
-  type TableRow,
-} from './tables.js';
+import { findProfile, groupRows, groupSeriesInRange, profileColumnsInRange, profileRowsOf, type Table, type TableRow } from './tables.js';
 import type { ProfileColumnSeries, ProfileInfo, TimeRange, ValueSeries } from './types.js';
 
 export class ReadingsSnapshot {

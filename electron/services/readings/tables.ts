@@ -48,9 +48,7 @@ export function valueSeriesFromRow(r: readonly unknown[]): ValueSeries {
 const SERIES_COLUMNS = 's.id, s.device_id, s.group_id, s.obis, s.class_id, s.attribute, s.name, s.unit, s.position';
 
 export function groupSeries(db: Connection, groupId: string): ValueSeries[] {
-  return prepare(db, `SELECT ${SERIES_COLUMNS} FROM value_series s WHERE s.group_id = ? ORDER BY s.position, s.id`)
-    .all([groupId])
-    .map(valueSeriesFromRow);
+  return prepare(db, `SELECT ${SERIES_COLUMNS} FROM value_series s WHERE s.group_id = ? ORDER BY s.position, s.id`).all([groupId]).map(valueSeriesFromRow);
 }
 
 export function seriesById(db: Connection, id: number): ValueSeries | null {
@@ -142,11 +140,7 @@ export function profileLayouts(db: Connection, profileId: number): Map<number, n
 
 /** The profile's columns that rows in the range have (a meter whose capture objects changed has
  * columns that end or begin somewhere), in the profile's order. */
-export function profileColumnsInRange(
-  db: Connection,
-  profile: { id: number; deviceId: string; obis: string },
-  range: TimeRange,
-): ProfileColumnSeries[] {
+export function profileColumnsInRange(db: Connection, profile: { id: number; deviceId: string; obis: string }, range: TimeRange): ProfileColumnSeries[] {
   const layouts = profileLayouts(db, profile.id);
   const present = new Set<number>();
   for (const r of prepare(db, PROFILE_LAYOUTS_IN_RANGE_SQL).all([profile.id, range.from, range.to])) {
@@ -163,7 +157,11 @@ export function layoutPlaces(layouts: ReadonlyMap<number, readonly number[]>, co
   const place = new Map<number, number>();
   columns.forEach((c, i) => place.set(c.id, i));
   const out = new Map<number, number[]>();
-  for (const [id, columnIds] of layouts) out.set(id, columnIds.map((c) => place.get(c) ?? -1));
+  for (const [id, columnIds] of layouts)
+    out.set(
+      id,
+      columnIds.map((c) => place.get(c) ?? -1),
+    );
   return out;
 }
 
@@ -191,8 +189,7 @@ export const GROUP_ROWS_SQL = `SELECT p.id, p.read_at, r.series_id, r.number, r.
   ORDER BY p.read_at, p.id`;
 
 /** The layouts of a profile's rows in a range: a range of the rows' primary key. */
-export const PROFILE_LAYOUTS_IN_RANGE_SQL =
-  'SELECT DISTINCT layout_id FROM profile_rows WHERE profile_id = ? AND capture_at >= ? AND capture_at < ?';
+export const PROFILE_LAYOUTS_IN_RANGE_SQL = 'SELECT DISTINCT layout_id FROM profile_rows WHERE profile_id = ? AND capture_at >= ? AND capture_at < ?';
 
 /** A page of a profile's rows in time order: a range of their primary key, already in this order. */
 export const PROFILE_ROWS_SQL = `SELECT capture_at, layout_id, cells FROM profile_rows
@@ -247,12 +244,7 @@ export function* groupRows(db: Connection, groupId: string, range: TimeRange, co
 }
 
 /** One row per capture time of the profile in the range, in time order. */
-export function* profileRowsOf(
-  db: Connection,
-  profileId: number,
-  range: TimeRange,
-  columns: readonly ProfileColumnSeries[],
-): Generator<TableRow> {
+export function* profileRowsOf(db: Connection, profileId: number, range: TimeRange, columns: readonly ProfileColumnSeries[]): Generator<TableRow> {
   const places = layoutPlaces(profileLayouts(db, profileId), columns);
   const page = prepare(db, PROFILE_ROWS_SQL);
   let from = range.from;

@@ -132,12 +132,7 @@ export class ReadingsWriter {
       const where = `${at}.readings[${i}]`;
       checkObject(where, r);
       if (r.profile !== null && r.profile !== undefined && (r.error === null || r.error === undefined)) {
-        profiles.push(
-          this.writeProfile(
-            { deviceId: r.deviceId, obis: r.obis, name: r.name, groupId, readAt: r.readAt ?? pollReadAt, ...r.profile },
-            where,
-          ),
-        );
+        profiles.push(this.writeProfile({ deviceId: r.deviceId, obis: r.obis, name: r.name, groupId, readAt: r.readAt ?? pollReadAt, ...r.profile }, where));
         return;
       }
       this.writeReading(pollId, groupId, pollReadAt, i, r, where);
@@ -179,16 +174,7 @@ export class ReadingsWriter {
     ]);
   }
 
-  private seriesId(
-    deviceId: string,
-    groupId: string,
-    obis: string,
-    classId: number,
-    attribute: number,
-    name: string,
-    unit: string,
-    position: number,
-  ): number {
+  private seriesId(deviceId: string, groupId: string, obis: string, classId: number, attribute: number, name: string, unit: string, position: number): number {
     const key = groupId + SEP + deviceId + SEP + obis + SEP + classId + SEP + attribute;
     const cached = this.series.get(key);
     if (cached !== undefined && cached.name === name && cached.position === position && (unit === '' || unit === cached.unit)) {
@@ -277,13 +263,7 @@ export class ReadingsWriter {
     const scaler = c.scaler === undefined ? null : checkInteger(`${at}.scaler`, c.scaler, -128, 127);
     const key = profileId + SEP + obis + SEP + classId + SEP + attribute + SEP + dataIndex;
     const cached = this.columns.get(key);
-    if (
-      cached !== undefined &&
-      cached.name === name &&
-      cached.unit === unit &&
-      cached.scaler === scaler &&
-      cached.position === position
-    ) {
+    if (cached !== undefined && cached.name === name && cached.unit === unit && cached.scaler === scaler && cached.position === position) {
       return cached.id;
     }
     const id = int(this.upsertColumn.get([profileId, obis, classId, attribute, dataIndex, name, unit, scaler, position])![0]);

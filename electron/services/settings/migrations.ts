@@ -42,8 +42,7 @@ export const SETTINGS_MIGRATIONS: readonly SettingsMigration[] = [
 ];
 
 export type MigrationResult =
-  | { readonly ok: true; readonly from: number; readonly data: Record<string, unknown> }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly from: number; readonly data: Record<string, unknown> } | { readonly ok: false; readonly reason: string };
 
 export function migrateSettings(raw: Record<string, unknown>, ctx: MigrationContext): MigrationResult {
   const declared = raw['schemaVersion'];

@@ -132,7 +132,8 @@ export function chainBoxes(primary: PrefixedBox, ...others: PrefixedBox[]): Pref
     encrypt: (plain) => primary.encrypt(plain),
     decrypt(stored) {
       const box = all.find((b) => stored.startsWith(b.prefix));
-      if (box === undefined) throw new SecretBoxError('a stored secret has no known seal (expected one of ' + all.map((b) => JSON.stringify(b.prefix)).join(', ') + ')');
+      if (box === undefined)
+        throw new SecretBoxError('a stored secret has no known seal (expected one of ' + all.map((b) => JSON.stringify(b.prefix)).join(', ') + ')');
       return box.decrypt(stored);
     },
   };

@@ -186,7 +186,11 @@ export function openConfStore(options: OpenConfStoreOptions): AppStateStore {
       return state;
     } catch (e) {
       const reason =
-        e instanceof ConfigError ? `its configuration is not valid: ${e.message}` : e instanceof Unusable ? e.message : `it could not be read: ${(e as Error).message}`;
+        e instanceof ConfigError
+          ? `its configuration is not valid: ${e.message}`
+          : e instanceof Unusable
+            ? e.message
+            : `it could not be read: ${(e as Error).message}`;
       keepAside(reason);
       return emptyState();
     }

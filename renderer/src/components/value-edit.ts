@@ -93,7 +93,8 @@ export function initialInput(spec: EditSpec): EditInput {
     case 'date-time': {
       const dt = dateTimeOf(initial);
       if (dt === null) return { text: '', deviation: '' };
-      const plausible = dt.year !== 0xffff && dt.month >= 1 && dt.month <= 12 && dt.dayOfMonth >= 1 && dt.dayOfMonth <= 31 && dt.hour < 24 && dt.minute < 60 && dt.second < 60;
+      const plausible =
+        dt.year !== 0xffff && dt.month >= 1 && dt.month <= 12 && dt.dayOfMonth >= 1 && dt.dayOfMonth <= 31 && dt.hour < 24 && dt.minute < 60 && dt.second < 60;
       return {
         text: plausible ? `${pad(dt.year, 4)}-${pad(dt.month)}-${pad(dt.dayOfMonth)}T${pad(dt.hour)}:${pad(dt.minute)}:${pad(dt.second)}` : '',
         deviation: dt.deviation === DEVIATION_NOT_SPECIFIED ? '' : String(dt.deviation),
@@ -149,7 +150,12 @@ export function parseInput(spec: EditSpec, input: EditInput): EditResult {
       const dev = (input.deviation ?? '').trim();
       let deviation = DEVIATION_NOT_SPECIFIED;
       if (dev !== '') {
-        if (!/^-?\d+$/.test(dev) || Math.abs(Number(dev)) > 840) return refusal(`${field} deviation`, input.deviation, 'whole minutes from local time to UTC, -840 to 840 (-60 is UTC+01:00), or empty for not specified');
+        if (!/^-?\d+$/.test(dev) || Math.abs(Number(dev)) > 840)
+          return refusal(
+            `${field} deviation`,
+            input.deviation,
+            'whole minutes from local time to UTC, -840 to 840 (-60 is UTC+01:00), or empty for not specified',
+          );
         deviation = Number(dev);
       }
       const [year, month, day, hour, minute, second] = m.slice(1, 7).map((s) => Number(s ?? 0)) as [number, number, number, number, number, number];

@@ -112,7 +112,6 @@ export class AppState {
     this.offered.delete(groupId);
     return value;
   }
-
 }
 
 const APP_STATE_CONTEXT = Symbol('cosem-studio app state');

@@ -19,13 +19,16 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
-  const parts = path === '' ? [] : path.split('/').map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts =
+    path === ''
+      ? []
+      : path.split('/').map((p) => {
+          try {
+            return decodeURIComponent(p);
+          } catch {
+            return p;
+          }
+        });
   const [head, id, ...rest] = parts;
   if (rest.length > 0) return { page: 'not-found', path };
   // A list's name alone is the page the list is on (`#/devices` is Main).

@@ -28,7 +28,15 @@ function formats(): NonNullable<typeof cache> {
   if (cache !== null) return cache;
   const zone = display.timeZone === undefined ? {} : { timeZone: display.timeZone };
   cache = {
-    dateTime: new Intl.DateTimeFormat(display.locale, { ...zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+    dateTime: new Intl.DateTimeFormat(display.locale, {
+      ...zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }),
     // Read with a fixed locale: "GMT+05:30" or "GMT", whatever the person's language calls it.
     offset: new Intl.DateTimeFormat('en-US', { ...zone, timeZoneName: 'longOffset' }),
   };

@@ -215,9 +215,7 @@ describe('AARE', () => {
     expect(aare.result).toBe(1);
     const err = associationErrorFromAare(aare);
     expect(err).toBeInstanceOf(AssociationError);
-    expect(err.message).toBe(
-      'The meter rejected the password (AARE diagnostic 13, authentication-failure): check the Password of the physical device',
-    );
+    expect(err.message).toBe('The meter rejected the password (AARE diagnostic 13, authentication-failure): check the Password of the physical device');
     expect(err.code).toBe('association-rejected');
     expect(err.result).toBe(1);
     expect(err.diagnosticSource).toBe('acse-service-user');
@@ -239,7 +237,9 @@ describe('AARE', () => {
     expect(aareDiagnosticText(rejected(2))).toBe(
       'The meter rejected the association: application context not supported (AARE diagnostic 2, application-context-name-not-supported): the meter may need short names (switch Logical name referencing off) or ciphering (Transport security)',
     );
-    expect(aareDiagnosticText(rejected(11))).toContain('authentication mechanism not recognised (AARE diagnostic 11, authentication-mechanism-name-not-recognised)');
+    expect(aareDiagnosticText(rejected(11))).toContain(
+      'authentication mechanism not recognised (AARE diagnostic 11, authentication-mechanism-name-not-recognised)',
+    );
     expect(aareDiagnosticText(rejected(12))).toContain('authentication mechanism name required (AARE diagnostic 12');
     expect(aareDiagnosticText(rejected(14))).toContain('authentication required (AARE diagnostic 14, authentication-required): set Access security');
     expect(aareDiagnosticText(rejected(13, { mechanismName: 'high-gmac' }))).toBe(
@@ -282,8 +282,7 @@ describe('RLRQ / RLRE', () => {
   });
 
   it('keeps the ciphered user-information of the HLS release', () => {
-    const hex =
-      '6228800100be230421211f3000000042507c042bc417e9a5ddfdaa0945468a5e53df2f5b95a7b69dfde1';
+    const hex = '6228800100be230421211f3000000042507c042bc417e9a5ddfdaa0945468a5e53df2f5b95a7b69dfde1';
     const rlrq = decodeApdu(fromHex(hex));
     expect(rlrq).toMatchObject({ kind: 'rlrq', reason: 0 });
     expect(toHex(encodeApdu(rlrq))).toBe(hex);

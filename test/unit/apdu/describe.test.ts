@@ -11,9 +11,7 @@ describe('describeApdu: one line per APDU for the trace view', () => {
       'GET.request-normal invoke=C6 class=7 (Profile generic) obis=1-0:99.1.0.255 attr=2 selective access by range (selector 1) {{8, octets 0000010000ff, 2, 0}, datetime 2026-11-22 01:50:44 +00:00, datetime 2026-11-22 01:50:49 +00:00, []}',
     );
     expect(line('c001c000080000010000ff0200')).toBe('GET.request-normal invoke=C0 class=8 (Clock) obis=0-0:1.0.0.255 attr=2');
-    expect(line('c401c000090c07ea0b160701331200000000')).toBe(
-      'GET.response-normal invoke=C0 data: datetime 2026-11-22 01:51:18 +00:00 Sun',
-    );
+    expect(line('c401c000090c07ea0b160701331200000000')).toBe('GET.response-normal invoke=C0 data: datetime 2026-11-22 01:51:18 +00:00 Sun');
     expect(line('c401c20002020ffe161e')).toBe('GET.response-normal invoke=C2 data: {-2, enum 30}');
     expect(line('c002c400000001')).toBe('GET.request-next invoke=C4 block=1');
     expect(line('c001c500070100630100ff0201020204060000001f0600000028120001120000')).toBe(
@@ -31,8 +29,7 @@ describe('describeApdu: one line per APDU for the trace view', () => {
   });
 
   it('ACSE: passwords hidden unless asked for, user-information decoded', () => {
-    const aarq =
-      '603fa109060760857405080101a60a040875746930baf3f3078a0207808b0760857405080201ac0780054775727578be10040e01000000065f1f040020525fffff';
+    const aarq = '603fa109060760857405080101a60a040875746930baf3f3078a0207808b0760857405080201ac0780054775727578be10040e01000000065f1f040020525fffff';
     expect(line(aarq)).toBe(
       'AARQ context=logical-name calling-AP-title=75746930baf3f307 acse-requirements=authentication mechanism=low calling-authentication-value=(5 bytes hidden) InitiateRequest dlms-version=6 conformance=0x20525F (general-block-transfer,priority-mgmt-supported,block-transfer-with-get-or-read,multiple-references,access,get,set,selective-access,event-notification,action) client-max-receive-pdu-size=65535',
     );
@@ -57,7 +54,11 @@ describe('describeApdu: one line per APDU for the trace view', () => {
     });
     expect(long).toBe('GET.response-normal invoke=C1 data: [0, 1, 2, 3, 4, 5, 6, 7, … 992 more (1000 items)]');
     const two = describeApdu(
-      { kind: 'get-response-normal', invokeIdAndPriority: 0xc1, result: { kind: 'data', data: { type: 'array', items: [{ type: 'null-data' }, { type: 'null-data' }, { type: 'null-data' }] } } },
+      {
+        kind: 'get-response-normal',
+        invokeIdAndPriority: 0xc1,
+        result: { kind: 'data', data: { type: 'array', items: [{ type: 'null-data' }, { type: 'null-data' }, { type: 'null-data' }] } },
+      },
       { format: { maxItems: 2 } },
     );
     expect(two).toBe('GET.response-normal invoke=C1 data: [null, null, … 1 more (3 items)]');

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../core/errors.js';
-import {
-  invokeIdAndPriority,
-  nextInvokeId,
-  readInvokeIdAndPriority,
-  readLongInvokeIdAndPriority,
-} from '../../../core/apdu/invoke-id.js';
+import { invokeIdAndPriority, nextInvokeId, readInvokeIdAndPriority, readLongInvokeIdAndPriority } from '../../../core/apdu/invoke-id.js';
 
 describe('invoke-id-and-priority', () => {
   it('builds the octet: 0xC0 = high priority, confirmed, invoke id 0', () => {

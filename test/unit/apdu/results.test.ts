@@ -123,7 +123,9 @@ describe('ConfirmedServiceError', () => {
     const err = serviceError(e, 'Reading 0xFA08');
     expect(err).toBeInstanceOf(AccessError);
     expect(err.code).toBe('confirmed-service-error');
-    expect(confirmedServiceErrorText({ ...e, errorType: 'task', error: 3 })).toBe('the meter reports task error ti-running (ConfirmedServiceError read: task / ti-running)');
+    expect(confirmedServiceErrorText({ ...e, errorType: 'task', error: 3 })).toBe(
+      'the meter reports task error ti-running (ConfirmedServiceError read: task / ti-running)',
+    );
     expect(confirmedServiceErrorText({ ...e, errorType: 'other', error: 9 })).toContain('value 9');
   });
 });

@@ -78,7 +78,9 @@ describe('InitiateRequest / InitiateResponse', () => {
   it('refuses a conformance block that is not 24 bits', () => {
     expect(() => decodeApdu(fromHex('0800065f1f0500000000120200000007'))).toThrow(/24 bits/);
     expect(() => decodeApdu(fromHex('080006041f040000121d02000007'))).toThrow(/5f1f/);
-    expect(() => encodeApdu({ kind: 'initiate-response', negotiatedDlmsVersionNumber: 6, negotiatedConformance: 0x1000000, serverMaxReceivePduSize: 1, vaaName: 7 })).toThrow(InputError);
+    expect(() =>
+      encodeApdu({ kind: 'initiate-response', negotiatedDlmsVersionNumber: 6, negotiatedConformance: 0x1000000, serverMaxReceivePduSize: 1, vaaName: 7 }),
+    ).toThrow(InputError);
   });
 
   it('ConfirmedServiceError: service, error type and value', () => {
@@ -166,7 +168,13 @@ describe('GET', () => {
             attributeId: 2,
             accessSelection: {
               selector: 2,
-              parameters: { type: 'structure', items: [{ type: 'double-long-unsigned', value: 1 }, { type: 'long-unsigned', value: 10 }] },
+              parameters: {
+                type: 'structure',
+                items: [
+                  { type: 'double-long-unsigned', value: 1 },
+                  { type: 'long-unsigned', value: 10 },
+                ],
+              },
             },
           },
         ],
@@ -193,7 +201,13 @@ describe('GET', () => {
        01             # last-block TRUE
        00000002       # block-number 2
        00 03 0a0b0c   # raw-data [0]: 3 bytes`,
-      { kind: 'get-response-with-datablock', invokeIdAndPriority: 0xc4, lastBlock: true, blockNumber: 2, result: { kind: 'raw-data', rawData: fromHex('0a0b0c') } },
+      {
+        kind: 'get-response-with-datablock',
+        invokeIdAndPriority: 0xc4,
+        lastBlock: true,
+        blockNumber: 2,
+        result: { kind: 'raw-data', rawData: fromHex('0a0b0c') },
+      },
     );
     vector('c4 02 c4 01 00000003 01 0e # data-access-result [1]: 14 data-block-unavailable', {
       kind: 'get-response-with-datablock',
@@ -417,7 +431,15 @@ describe('EXCEPTION-Response, General-Block-Transfer, notifications', () => {
       blockNumberAcknowledged: 0xfffe,
       blockData: new Uint8Array(0),
     });
-    const bad = { kind: 'general-block-transfer', lastBlock: true, streaming: false, windowSize: 64, blockNumber: 1, blockNumberAcknowledged: 0, blockData: new Uint8Array(0) } as const;
+    const bad = {
+      kind: 'general-block-transfer',
+      lastBlock: true,
+      streaming: false,
+      windowSize: 64,
+      blockNumber: 1,
+      blockNumberAcknowledged: 0,
+      blockData: new Uint8Array(0),
+    } as const;
     expect(() => encodeApdu(bad)).toThrow(/windowSize: 64 is not valid/);
   });
 
@@ -446,17 +468,30 @@ describe('EXCEPTION-Response, General-Block-Transfer, notifications', () => {
         kind: 'data-notification',
         longInvokeIdAndPriority: 0x40000005,
         dateTime: fromHex('07ea0b160701331200000000'),
-        notificationBody: { type: 'structure', items: [{ type: 'long-unsigned', value: 1 }, { type: 'double-long-unsigned', value: 282 }] },
+        notificationBody: {
+          type: 'structure',
+          items: [
+            { type: 'long-unsigned', value: 1 },
+            { type: 'double-long-unsigned', value: 282 },
+          ],
+        },
       },
     );
-    vector('0f 00000001 00 00', { kind: 'data-notification', longInvokeIdAndPriority: 1, dateTime: new Uint8Array(0), notificationBody: { type: 'null-data' } });
+    vector('0f 00000001 00 00', {
+      kind: 'data-notification',
+      longInvokeIdAndPriority: 1,
+      dateTime: new Uint8Array(0),
+      notificationBody: { type: 'null-data' },
+    });
   });
 });
 
 describe('encoding checks what a person could get wrong', () => {
   it('names the field, quotes the value and says what is allowed', () => {
     const get = { kind: 'get-request-normal', invokeIdAndPriority: 0xc1, ...CLOCK } as const;
-    expect(() => encodeApdu({ ...get, instanceId: obis('0.0.1.0.0') })).toThrow(/instanceId: "5 byte\(s\)" is not valid: a logical name \(OBIS code\) is exactly 6 bytes/);
+    expect(() => encodeApdu({ ...get, instanceId: obis('0.0.1.0.0') })).toThrow(
+      /instanceId: "5 byte\(s\)" is not valid: a logical name \(OBIS code\) is exactly 6 bytes/,
+    );
     expect(() => encodeApdu({ ...get, classId: 70000 })).toThrow(/classId: 70000 is not valid: must be a whole number from 0 to 65535/);
     expect(() => encodeApdu({ ...get, attributeId: 200 })).toThrow(/attributeId: 200 is not valid/);
     expect(() => encodeApdu({ ...get, invokeIdAndPriority: 256 })).toThrow(/invokeIdAndPriority: 256/);

@@ -77,7 +77,12 @@ describe('dispatch and the caller', () => {
   });
 
   it('turns a thrown error into an ApiError, never throwing', async () => {
-    const handlers = { ...echoHandlers(), 'status.get': async () => { throw new AccessError('the meter refused: read-write-denied', 3, 'read-write-denied'); } } as ApiHandlers;
+    const handlers = {
+      ...echoHandlers(),
+      'status.get': async () => {
+        throw new AccessError('the meter refused: read-write-denied', 3, 'read-write-denied');
+      },
+    } as ApiHandlers;
     const r = await dispatch(handlers, 'status.get', undefined);
     expect(r).toEqual({ ok: false, error: { name: 'AccessError', code: 'read-write-denied', message: 'the meter refused: read-write-denied' } });
   });

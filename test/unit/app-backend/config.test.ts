@@ -22,7 +22,12 @@ describe('configuration edits', () => {
     // The same ID again replaces the item.
     const d2 = await t.call('devices.save', device('d1', 'c1', { serverAddress: 18, name: 'Renamed' }));
     expect(d2.devices.map((x) => [x.id, x.name, x.serverAddress])).toEqual([['d1', 'Renamed', 18]]);
-    const g = await t.call('groups.save', { id: 'g1', name: 'Energy', interval: 60, values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1.0.1.8.0.255', classId: 3 }] });
+    const g = await t.call('groups.save', {
+      id: 'g1',
+      name: 'Energy',
+      interval: 60,
+      values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1.0.1.8.0.255', classId: 3 }],
+    });
     expect(g.groups[0]!.values[0]!.obis).toBe('1-0:1.8.0.255');
     expect(t.store.load().config).toEqual(g);
     expect(t.events('config').at(-1)).toEqual(g);
@@ -73,9 +78,13 @@ describe('configuration edits', () => {
     await t.call('groups.save', { id: 'g1', name: 'Energy', values: [{ id: 'v1', name: 'Import', deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
     const e = await t.fail('connections.delete', { id: 'c1' });
     expect(e.code).toBe('in-use');
-    expect(e.message).toBe('Connection "Connection c1" cannot be deleted: physical devices "Kitchen meter" and "Garage meter" use it; choose another connection for them or delete them first.');
+    expect(e.message).toBe(
+      'Connection "Connection c1" cannot be deleted: physical devices "Kitchen meter" and "Garage meter" use it; choose another connection for them or delete them first.',
+    );
     const e2 = await t.fail('devices.delete', { id: 'd1' });
-    expect(e2.message).toBe('Physical device "Kitchen meter" cannot be deleted: cosem value "Import" of group "Energy" reads from it; choose another physical device for it or delete it first.');
+    expect(e2.message).toBe(
+      'Physical device "Kitchen meter" cannot be deleted: cosem value "Import" of group "Energy" reads from it; choose another physical device for it or delete it first.',
+    );
     const e3 = await t.fail('groups.delete', { id: 'nope' });
     expect(e3.message).toMatch(/no cosem group has this ID/);
     // In the right order everything goes.
@@ -90,7 +99,18 @@ describe('configuration edits', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', 4061));
     const key = '000102030405060708090A0B0C0D0E0F';
-    await t.call('devices.save', device('d1', 'c1', { clientAddress: 1, accessSecurity: 'high-gmac', transportSecurity: 'authenticated-encryption', password: 'secret12', authenticationKey: key, blockCipherKey: key, dedicatedKey: key }));
+    await t.call(
+      'devices.save',
+      device('d1', 'c1', {
+        clientAddress: 1,
+        accessSecurity: 'high-gmac',
+        transportSecurity: 'authenticated-encryption',
+        password: 'secret12',
+        authenticationKey: key,
+        blockCipherKey: key,
+        dedicatedKey: key,
+      }),
+    );
     const plain = await t.call('config.export', {});
     expect(plain.fileName).toMatch(/^cosem-studio-config-\d{8}\.json$/);
     const parsed = JSON.parse(plain.json) as AppConfig;
@@ -114,7 +134,17 @@ describe('configuration edits', () => {
     await t.call('connections.save', tcpConnection('c1', 4061));
     const key = '000102030405060708090A0B0C0D0E0F';
     await t.call('devices.save', device('d1', 'c1', { name: 'Kitchen meter', clientAddress: 17, accessSecurity: 'low', password: 'secret12' }));
-    await t.call('devices.save', device('d2', 'c1', { name: 'Garage meter', clientAddress: 1, accessSecurity: 'high-gmac', transportSecurity: 'authenticated-encryption', authenticationKey: key, blockCipherKey: key }));
+    await t.call(
+      'devices.save',
+      device('d2', 'c1', {
+        name: 'Garage meter',
+        clientAddress: 1,
+        accessSecurity: 'high-gmac',
+        transportSecurity: 'authenticated-encryption',
+        authenticationKey: key,
+        blockCipherKey: key,
+      }),
+    );
     const before = await t.call('config.get');
     const plain = await t.call('config.export', {});
     expect(plain.json).not.toMatch(/secret12|0A0B0C0D/i);
@@ -148,7 +178,10 @@ describe('configuration edits', () => {
     ]);
     const ok = await t.call('config.import', { json: JSON.stringify(file), secrets: { d1: { password: 'typed123' } } });
     expect(ok.devices[0]!.password).toBe('typed123');
-    const wrong = await t.fail('config.import', { json: JSON.stringify({ ...file, groups: [{ id: 'g1', name: 'Energy', values: [{ id: 'v1', name: 'Import', deviceId: 'd1', obis: 'x', classId: 3 }] }] }), secrets: { d1: { password: 'typed123' } } });
+    const wrong = await t.fail('config.import', {
+      json: JSON.stringify({ ...file, groups: [{ id: 'g1', name: 'Energy', values: [{ id: 'v1', name: 'Import', deviceId: 'd1', obis: 'x', classId: 3 }] }] }),
+      secrets: { d1: { password: 'typed123' } },
+    });
     expect(wrong.message).toMatch(/^Cosem group "Energy", value "Import": OBIS code: "x" is not valid/);
   });
 
@@ -169,7 +202,16 @@ describe('configuration edits', () => {
     const e = await t.fail('devices.save', device('d1', 'c1', { accessSecurity: 'low', password: secret }));
     expect(e.problems?.[0]?.path).toBe('password');
     expect(JSON.stringify(e)).not.toMatch(/Zqxxx/);
-    const key = await t.fail('devices.save', device('d1', 'c1', { accessSecurity: 'high-gmac', transportSecurity: 'authenticated-encryption', clientAddress: 1, authenticationKey: 'C0FFEE', blockCipherKey: '000102030405060708090A0B0C0D0E0F' }));
+    const key = await t.fail(
+      'devices.save',
+      device('d1', 'c1', {
+        accessSecurity: 'high-gmac',
+        transportSecurity: 'authenticated-encryption',
+        clientAddress: 1,
+        authenticationKey: 'C0FFEE',
+        blockCipherKey: '000102030405060708090A0B0C0D0E0F',
+      }),
+    );
     expect(key.problems?.map((p) => p.path)).toContain('authenticationKey');
     expect(JSON.stringify(key)).not.toMatch(/C0FFEE|0A0B0C0D/i);
   });
@@ -180,8 +222,16 @@ describe('the JSON file store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cosem-store-'));
     try {
       const store = new JsonFileStateStore(join(dir, 'settings.json'));
-      expect(store.load()).toEqual({ config: { version: 1, settings: { globalEnabled: false, clockDriftThresholdS: 10 }, connections: [], devices: [], groups: [] }, demo: null, firstRunDone: false });
-      const state = { config: { version: 1 as const, settings: { globalEnabled: true, clockDriftThresholdS: 30 }, connections: [], devices: [], groups: [] }, demo: { connectionId: 'c', deviceId: 'd', groupId: 'g', meterPort: 4 }, firstRunDone: true };
+      expect(store.load()).toEqual({
+        config: { version: 1, settings: { globalEnabled: false, clockDriftThresholdS: 10 }, connections: [], devices: [], groups: [] },
+        demo: null,
+        firstRunDone: false,
+      });
+      const state = {
+        config: { version: 1 as const, settings: { globalEnabled: true, clockDriftThresholdS: 30 }, connections: [], devices: [], groups: [] },
+        demo: { connectionId: 'c', deviceId: 'd', groupId: 'g', meterPort: 4 },
+        firstRunDone: true,
+      };
       store.save(state);
       expect(new JsonFileStateStore(store.path).load()).toEqual(state);
     } finally {

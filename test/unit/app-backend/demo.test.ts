@@ -61,7 +61,11 @@ describe('the demo', () => {
   it('refuses to remove itself while a value of another group reads from its device', async () => {
     t = await testBackend({ state: emptyState(), demoOnFirstRun: true });
     const demo = t.store.load().demo!;
-    await t.call('groups.save', { id: 'mine', name: 'Mine', values: [{ id: 'v-mine', name: 'Import', deviceId: demo.deviceId, obis: '1-0:1.8.0.255', classId: 3 }] });
+    await t.call('groups.save', {
+      id: 'mine',
+      name: 'Mine',
+      values: [{ id: 'v-mine', name: 'Import', deviceId: demo.deviceId, obis: '1-0:1.8.0.255', classId: 3 }],
+    });
     const e = await t.fail('demo.remove');
     expect(e.problems?.[0]?.path).toBe('groups[0].values[0].deviceId');
     expect((await t.call('app.info')).demo.installed).toBe(true);
@@ -71,7 +75,11 @@ describe('the demo', () => {
     t = await testBackend({ state: emptyState(), demoOnFirstRun: true });
     const state = t.store.load();
     await t.backend.close();
-    const moved = { ...state, demo: { ...state.demo!, meterPort: 1 }, config: { ...state.config, connections: state.config.connections.map((c) => ({ ...c, tcp: { ...c.tcp, port: 1 } })) } };
+    const moved = {
+      ...state,
+      demo: { ...state.demo!, meterPort: 1 },
+      config: { ...state.config, connections: state.config.connections.map((c) => ({ ...c, tcp: { ...c.tcp, port: 1 } })) },
+    };
     const store = new MemoryStateStore(moved);
     const again = createAppBackend({ mode: 'web', version: 'x', dataDir: t.dir, store, useEngine: false, watchPorts: false, saveTarget: async () => null });
     await again.start();

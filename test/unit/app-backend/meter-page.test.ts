@@ -146,7 +146,13 @@ for (const strict of [false, true]) {
       const times = buffer.rows.map((r) => r.captureAt!);
       expect(buffer.range).toEqual({ from: Math.min(...times), to: Math.max(...times) + 1 });
       let [listed] = await t.call('profiles.list', { deviceId: 'd1' });
-      expect(listed).toMatchObject({ id: buffer.profileId, obis: '1-0:99.1.0.255', rows: 4, firstCaptureAt: Math.min(...times), lastCaptureAt: Math.max(...times) });
+      expect(listed).toMatchObject({
+        id: buffer.profileId,
+        obis: '1-0:99.1.0.255',
+        rows: 4,
+        firstCaptureAt: Math.min(...times),
+        lastCaptureAt: Math.max(...times),
+      });
       expect(listed!.name).toMatch(/profile/i);
 
       // Read again with more entries: the rows already stored are not stored twice.

@@ -131,7 +131,15 @@ describe('polling', () => {
     // A new backend on the same data folder: nothing in memory, the poll comes from the database.
     const { createAppBackend } = await import('../../../electron/services/app/backend.js');
     const { MemoryStateStore } = await import('../../../electron/services/app/memory-store.js');
-    const again = createAppBackend({ mode: 'web', version: 'x', dataDir: t.dir, store: new MemoryStateStore(state), useEngine: false, watchPorts: false, saveTarget: async () => null });
+    const again = createAppBackend({
+      mode: 'web',
+      version: 'x',
+      dataDir: t.dir,
+      store: new MemoryStateStore(state),
+      useEngine: false,
+      watchPorts: false,
+      saveTarget: async () => null,
+    });
     await again.start();
     try {
       const latest = await again.handlers['readings.latest']({ groupId: 'g1' });
@@ -145,7 +153,13 @@ describe('polling', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', 1));
     await t.call('devices.save', device('d1', 'c1'));
-    await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
+    await t.call('groups.save', {
+      id: 'g1',
+      name: 'G',
+      enable: true,
+      interval: 1,
+      values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
+    });
     await t.call('settings.save', { globalEnabled: true });
     const r = await t.next('readings', () => true, 8000);
     expect(r.readings).toEqual([]);
@@ -166,7 +180,13 @@ describe('status says why an item is not read', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', server.hdlcPort!, { enable: false, name: 'Lab TCP' }));
     await t.call('devices.save', device('d1', 'c1', { name: 'Meter A' }));
-    await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
+    await t.call('groups.save', {
+      id: 'g1',
+      name: 'G',
+      enable: true,
+      interval: 1,
+      values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
+    });
     await t.call('settings.save', { globalEnabled: true });
     const s = await t.call('status.get');
     expect(s.polling).toBe(true);
@@ -184,7 +204,16 @@ describe('status says why an item is not read', () => {
 
     // A group that reads some values and not others is read, and says which it leaves.
     await t.call('devices.save', device('d2', 'c1', { name: 'Meter B', enable: false }));
-    await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }, { id: 'v2', name: 'J', enable: true, deviceId: 'd2', obis: '1-0:1.8.0.255', classId: 3 }] });
+    await t.call('groups.save', {
+      id: 'g1',
+      name: 'G',
+      enable: true,
+      interval: 1,
+      values: [
+        { id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 },
+        { id: 'v2', name: 'J', enable: true, deviceId: 'd2', obis: '1-0:1.8.0.255', classId: 3 },
+      ],
+    });
     const some = await t.call('status.get');
     expect(some.groups['g1']!.notRead).toBe('1 of its 2 enabled values: physical device "Meter B" is off');
     expect(some.groups['g1']!.state).not.toBe('not-read');
@@ -198,7 +227,13 @@ describe('polling follows the configuration', () => {
     fakeClock();
     await t.call('connections.save', tcpConnection('c1', server.hdlcPort!, { enable: false }));
     await t.call('devices.save', device('d1', 'c1'));
-    await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
+    await t.call('groups.save', {
+      id: 'g1',
+      name: 'G',
+      enable: true,
+      interval: 1,
+      values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
+    });
     await t.call('settings.save', { globalEnabled: true });
     // Five of the group's intervals with the switch on: not one poll of the device starts.
     await vi.advanceTimersByTimeAsync(5 * INTERVAL_MS);
@@ -324,7 +359,10 @@ describe('CSV export', () => {
     const text = readFileSync(out.path!, 'utf8');
     expect(Buffer.byteLength(text, 'utf8')).toBe(out.bytes);
     expect(text.startsWith('\uFEFF')).toBe(true);
-    const lines = text.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '');
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter((l) => l !== '');
     expect(lines[0]).toBe('Time (UTC);Import (1-0:1.8.0.255) [Wh];Voltage (1-0:32.7.0.255) [V]');
     expect(lines.length).toBe(out.rows + 1);
     expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z;[\d,]+;[\d,]+$/);
@@ -335,7 +373,9 @@ describe('CSV export', () => {
     const done = await t.next('progress', (p) => p.jobId === jobId && p.state !== 'running', 20_000);
     const prof = await t.call('export.profileCsv', { profileId: done.profileId!, range: pr });
     if (prof.status !== 'saved') throw new Error('not saved');
-    const ptext = readFileSync(prof.path!, 'utf8').split('\r\n').filter((l) => l !== '');
+    const ptext = readFileSync(prof.path!, 'utf8')
+      .split('\r\n')
+      .filter((l) => l !== '');
     expect(ptext[0]!.startsWith('Capture time (UTC),')).toBe(true);
     expect(prof.rows).toBe(24);
     expect(ptext[1]!.startsWith(new Date(pr.from).toISOString().replace('.000Z', ''))).toBe(true);

@@ -26,9 +26,15 @@ afterEach(async () => {
 
 async function visit(): Promise<void> {
   await t.call('connections.save', tcpConnection('c1', meter.hdlcPort!));
-  await t.call('devices.save', device('d1', 'c1', { name: 'Meter <40512345>', clientAddress: 17, accessSecurity: 'low', password: PASSWORD, allowChanges: true }));
+  await t.call(
+    'devices.save',
+    device('d1', 'c1', { name: 'Meter <40512345>', clientAddress: 17, accessSecurity: 'low', password: PASSWORD, allowChanges: true }),
+  );
   await t.call('groups.save', {
-    id: 'g1', name: 'Commissioning', enable: false, interval: 60,
+    id: 'g1',
+    name: 'Commissioning',
+    enable: false,
+    interval: 60,
     values: [{ id: 'v3', enable: true, name: 'Load profile', deviceId: 'd1', obis: '1-0:99.1.0.255', classId: 7, entries: 96 }],
   });
   const clock = await t.call('meter.setClock', { deviceId: 'd1' });
@@ -67,25 +73,37 @@ describe('the commissioning report', () => {
     expect(html).not.toMatch(/<script|src="http|href="http/);
   }, 60_000);
 
-  it.runIf(findChromium() !== null)('prints to PDF with a headless Chromium', async () => {
-    t = await testBackend();
-    await visit();
-    const saved = await t.call('report.device', { deviceId: 'd1', format: 'pdf', test: false });
-    if (saved.status !== 'saved') throw new Error('not saved');
-    const pdf = readFileSync(saved.path ?? '');
-    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(pdf.length).toBeGreaterThan(5000);
-  }, 90_000);
+  it.runIf(findChromium() !== null)(
+    'prints to PDF with a headless Chromium',
+    async () => {
+      t = await testBackend();
+      await visit();
+      const saved = await t.call('report.device', { deviceId: 'd1', format: 'pdf', test: false });
+      if (saved.status !== 'saved') throw new Error('not saved');
+      const pdf = readFileSync(saved.path ?? '');
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(pdf.length).toBeGreaterThan(5000);
+    },
+    90_000,
+  );
 
   it('escapes every value, and draws gaps as breaks in the line', () => {
     expect(escapeHtml(`<b onclick="x">'&'</b>`)).toBe('&lt;b onclick=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;');
     const svg = profileChartSvg({ name: 'LP', obis: '1-0:99.1.0.255', channel: 'A+', unit: 'Wh', times: [0, 1, 2, 3, 4], values: [1, 2, null, 3, 4] }, String);
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     const empty = renderReport({
-      generatedAt: 0, who: 'me', appVersion: '1', since: 0,
+      generatedAt: 0,
+      who: 'me',
+      appVersion: '1',
+      since: 0,
       device: { name: 'x', id: 'd', settings: [] },
       identity: { logicalDeviceName: null, serialNumber: null, firmware: null },
-      test: null, clock: { before: null, after: null }, changes: [], readings: [], profile: null, formatTime: String,
+      test: null,
+      clock: { before: null, after: null },
+      changes: [],
+      readings: [],
+      profile: null,
+      formatTime: String,
     });
     expect(empty).toContain('No Test was run for this report.');
     expect(empty).toContain('No change was made to this meter in this visit.');

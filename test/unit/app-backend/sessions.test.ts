@@ -90,7 +90,10 @@ describe('device, connection and group tests', () => {
     t = await testBackend();
     const ok = await t.call('connections.test', tcpConnection('c1', server.hdlcPort!));
     expect(ok.ok).toBe(true);
-    expect(ok.steps.map((s) => [s.step, s.ok])).toEqual([['open', true], ['close', true]]);
+    expect(ok.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['open', true],
+      ['close', true],
+    ]);
     expect(ok.steps[0]!.detail).toBe(`TCP 127.0.0.1:${server.hdlcPort} opened`);
     const port = await closedPort();
     const bad = await t.call('connections.test', tcpConnection('c2', port));
@@ -132,7 +135,11 @@ describe('device, connection and group tests', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', await closedPort()));
     await t.call('devices.save', device('d1', 'c1'));
-    const r = await t.call('groups.test', { id: 'g1', name: 'G', values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
+    const r = await t.call('groups.test', {
+      id: 'g1',
+      name: 'G',
+      values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
+    });
     expect(r.readings).toEqual([]);
     expect(r.failures.map((f) => [f.deviceId, f.error.name])).toEqual([['d1', 'TransportError']]);
   });
@@ -186,7 +193,13 @@ describe('the trace', () => {
     expect(text.text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(entries.length);
     expect(await t.call('trace.clear', { connectionId: 'c1' })).toEqual({ cleared: entries.length });
     // Polling the device too: no event but the configuration itself (which the editors need) carries it.
-    await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
+    await t.call('groups.save', {
+      id: 'g1',
+      name: 'G',
+      enable: true,
+      interval: 1,
+      values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
+    });
     await t.call('settings.save', { globalEnabled: true });
     await t.next('readings', () => true, 8000);
     const statusBefore = t.events('status').length;

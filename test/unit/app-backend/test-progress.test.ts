@@ -55,7 +55,10 @@ describe('device Test progress, Cancel and hints', () => {
     const report = await test;
     expect(report.ok).toBe(false);
     expect(report.steps.at(-1)).toMatchObject({ step: 'association', ok: false, error: { code: 'cancelled' } });
-    const last = t.events('test').filter((p) => p.deviceId === 'd1').at(-1)!;
+    const last = t
+      .events('test')
+      .filter((p) => p.deviceId === 'd1')
+      .at(-1)!;
     expect(last.running).toBeNull();
     expect(last.steps.at(-1)?.detail).toMatch(/^Cancelled/);
     // Nothing left to cancel.
@@ -68,7 +71,9 @@ describe('device Test progress, Cancel and hints', () => {
     const report = await t.call('devices.test', device('d1', 'c1', { responseTimeoutMs: 100 }));
     const failed = report.steps.at(-1)!;
     expect(failed.error?.name).toBe('TimeoutError');
-    expect(failed.detail).toMatch(new RegExp(`nothing on 127\\.0\\.0\\.1:${silent.port} answered the HDLC SNRM: check the Interface type .*Server address.*Client address`));
+    expect(failed.detail).toMatch(
+      new RegExp(`nothing on 127\\.0\\.0\\.1:${silent.port} answered the HDLC SNRM: check the Interface type .*Server address.*Client address`),
+    );
     expect(failed.detail).not.toMatch(/cable|probe|baud/i);
   });
 

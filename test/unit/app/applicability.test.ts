@@ -113,7 +113,7 @@ describe('connections and values', () => {
     expect(requiredConnectionFields({ type: 'serial' })).toEqual(['name', 'serial.path']);
   });
 
-  it('Entries only for PROFILE GENERIC\'s buffer', () => {
+  it("Entries only for PROFILE GENERIC's buffer", () => {
     expect(applicableValueFields({ classId: 7 })).toContain('entries');
     expect(applicableValueFields({ classId: 7, attribute: 2 })).toContain('entries');
     expect(applicableValueFields({ classId: 7, attribute: 3 })).not.toContain('entries');
@@ -166,7 +166,9 @@ describe('validation follows the same rules', () => {
   });
 
   it('Password: required where it applies, 1 to 16 characters for High, printable ASCII, ignored elsewhere', () => {
-    expect(onlyProblem(device({ accessSecurity: 'low' }), 'devices[0].password')).toBe('Password is missing: Access security "Low" needs the meter\'s password');
+    expect(onlyProblem(device({ accessSecurity: 'low' }), 'devices[0].password')).toBe(
+      'Password is missing: Access security "Low" needs the meter\'s password',
+    );
     expect(onlyProblem(device({ accessSecurity: 'high-sha256' }), 'devices[0].password')).toBe(
       'Password is missing: Access security "High SHA256" needs the meter\'s password',
     );
@@ -207,7 +209,11 @@ describe('validation follows the same rules', () => {
     expect(onlyProblem(hex('high', high33), 'devices[0].password')).toBe(
       'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 2 to 32 hexadecimal digits (1 to 16 bytes, padded with zero bytes to 16) are allowed, 34 given',
     );
-    for (const [pw, count] of [['123', 3], ['0', 1], [' : ', 0]] as const) {
+    for (const [pw, count] of [
+      ['123', 3],
+      ['0', 1],
+      [' : ', 0],
+    ] as const) {
       expect(onlyProblem(hex('low', pw), 'devices[0].password')).toBe(
         `Password: hexadecimal digits come in pairs, two per byte: an even count from 2 is expected, ${count} given`,
       );
@@ -279,12 +285,15 @@ describe('validation follows the same rules', () => {
     expectValid(device({ transportSecurity: 'encryption', blockCipherKey: KEY }));
     const r = validateConfig(device({ transportSecurity: 'encryption', blockCipherKey: KEY, invocationCounterObis: '0.0.43.1.0.255' }));
     expect(r.ok && r.config.devices[0]!.invocationCounterObis).toBe('0-0:43.1.0.255');
-    expect(onlyProblem(device({ transportSecurity: 'encryption', blockCipherKey: KEY, invocationCounterObis: '43.1.0' }), 'devices[0].invocationCounterObis')).toBe(
-      'Invocation counter OBIS code: "43.1.0" is not valid: expected 6 groups as A-B:C.D.E.F such as 1-0:1.8.0.255, found 3',
-    );
-    expect(onlyProblem(device({ accessSecurity: 'high-gmac', authenticationKey: KEY, blockCipherKey: KEY, invocationCounterObis: 'x' }), 'devices[0].invocationCounterObis')).toContain(
-      'Invocation counter OBIS code: "x" is not valid',
-    );
+    expect(
+      onlyProblem(device({ transportSecurity: 'encryption', blockCipherKey: KEY, invocationCounterObis: '43.1.0' }), 'devices[0].invocationCounterObis'),
+    ).toBe('Invocation counter OBIS code: "43.1.0" is not valid: expected 6 groups as A-B:C.D.E.F such as 1-0:1.8.0.255, found 3');
+    expect(
+      onlyProblem(
+        device({ accessSecurity: 'high-gmac', authenticationKey: KEY, blockCipherKey: KEY, invocationCounterObis: 'x' }),
+        'devices[0].invocationCounterObis',
+      ),
+    ).toContain('Invocation counter OBIS code: "x" is not valid');
     expectValid(device({ invocationCounterObis: '43.1.0' }));
   });
 

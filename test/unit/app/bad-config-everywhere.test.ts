@@ -42,9 +42,7 @@ afterAll(async () => {
 
 /** Each bad value of each case, with the configuration that carries it. */
 function badConfigs(): { c: FieldCase; value: Json; where: string; config: { [key: string]: Json } }[] {
-  return CASES.flatMap((c) =>
-    c.bad.map((value) => ({ c, value, where: pathText(c.path), config: configWith(...(c.context ?? []), [c.path, value]) })),
-  );
+  return CASES.flatMap((c) => c.bad.map((value) => ({ c, value, where: pathText(c.path), config: configWith(...(c.context ?? []), [c.path, value]) })));
 }
 
 /** The API call that saves the item holding the field, and the item. */
@@ -78,7 +76,10 @@ describe('through the app API', () => {
       expect(r.error.message, where).toContain(message);
       // The problem's path is the field's, relative to the item.
       const relative = pathText(c.path.slice(c.path[0] === 'settings' ? 1 : 2));
-      expect(r.error.problems?.map((p) => p.path), where).toContain(relative);
+      expect(
+        r.error.problems?.map((p) => p.path),
+        where,
+      ).toContain(relative);
       checked++;
     }
     expect(checked).toBeGreaterThan(60);
@@ -98,7 +99,10 @@ describe('through the app API', () => {
       const r = await dispatch(backend.handlers, 'config.import', { json: JSON.stringify(config) });
       expect(r.ok, `${where} = ${show(value)}`).toBe(false);
       if (r.ok) continue;
-      const item = c.path[0] === 'groups' && c.path[2] === 'values' ? 'Cosem group "Energy", value "Energy import": ' : (ITEMS[`${String(c.path[0])}.${String(c.path[1])}`] ?? '');
+      const item =
+        c.path[0] === 'groups' && c.path[2] === 'values'
+          ? 'Cosem group "Energy", value "Energy import": '
+          : (ITEMS[`${String(c.path[0])}.${String(c.path[1])}`] ?? '');
       expect(r.error.problems, where).toContainEqual({ path: where, message: `${item}${c.message(show(value))}` });
       expect(r.error.message, where).not.toContain(`(at ${where})`);
     }

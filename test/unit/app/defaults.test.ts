@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  defaultAttribute,
-  emptyConfig,
-  LIMITS,
-  newConnection,
-  newDevice,
-  newGroup,
-  newValue,
-  parseConfig,
-  type AppConfig,
-} from '../../../core/app/index.js';
+import { defaultAttribute, emptyConfig, LIMITS, newConnection, newDevice, newGroup, newValue, parseConfig, type AppConfig } from '../../../core/app/index.js';
 import { COSEM_CLASSES } from '../../../core/cosem/classes.js';
 import { InputError } from '../../../core/errors.js';
 
@@ -26,7 +16,13 @@ describe('every default of the spec (and ours)', () => {
   const config = parseConfig(serialMinimal);
 
   it('the file: global switch off, empty lists', () => {
-    expect(parseConfig({ version: 1 })).toEqual({ version: 1, settings: { globalEnabled: false, clockDriftThresholdS: 10 }, connections: [], devices: [], groups: [] });
+    expect(parseConfig({ version: 1 })).toEqual({
+      version: 1,
+      settings: { globalEnabled: false, clockDriftThresholdS: 10 },
+      connections: [],
+      devices: [],
+      groups: [],
+    });
     expect(parseConfig({ version: 1, settings: {} }).settings).toEqual({ globalEnabled: false, clockDriftThresholdS: 10 });
     expect(emptyConfig()).toEqual(parseConfig({ version: 1 }));
   });
@@ -89,13 +85,19 @@ describe('every default of the spec (and ours)', () => {
     expected.set(71, 3);
     for (const c of COSEM_CLASSES) {
       expect(defaultAttribute(c.classId), c.specLabel).toBe(expected.get(c.classId));
-      const cfg = parseConfig({ ...serialMinimal, groups: [{ id: 'g', name: 'G', values: [{ id: 'v', name: 'V', deviceId: 'd', obis: '0-0:1.0.0.255', classId: c.classId }] }] });
+      const cfg = parseConfig({
+        ...serialMinimal,
+        groups: [{ id: 'g', name: 'G', values: [{ id: 'v', name: 'V', deviceId: 'd', obis: '0-0:1.0.0.255', classId: c.classId }] }],
+      });
       expect(cfg.groups[0]!.values[0]!.attribute).toBe(expected.get(c.classId));
     }
   });
 
   it('an explicit attribute is kept', () => {
-    const cfg = parseConfig({ ...serialMinimal, groups: [{ id: 'g', name: 'G', values: [{ id: 'v', name: 'V', deviceId: 'd', obis: '1-0:1.8.0.255', classId: 3, attribute: 3 }] }] });
+    const cfg = parseConfig({
+      ...serialMinimal,
+      groups: [{ id: 'g', name: 'G', values: [{ id: 'v', name: 'V', deviceId: 'd', obis: '1-0:1.8.0.255', classId: 3, attribute: 3 }] }],
+    });
     expect(cfg.groups[0]!.values[0]!.attribute).toBe(3);
   });
 
@@ -198,7 +200,7 @@ describe('"Add": the spec\'s defaults, unique ids and names', () => {
     expect(() => newValue(cfg, 'group-9')).toThrow(new InputError('Cosem group', 'group-9', 'no cosem group has this ID; the groups are "group-1"'));
   });
 
-  it('Add stops at the spec\'s limits: 30 connections, 30 devices, 10 groups, 20 values a group', () => {
+  it("Add stops at the spec's limits: 30 connections, 30 devices, 10 groups, 20 values a group", () => {
     const full = configWithCounts(LIMITS.connections, LIMITS.devices, LIMITS.groups, LIMITS.valuesPerGroup);
     expect(full.connections).toHaveLength(30);
     expect(full.devices).toHaveLength(30);

@@ -14,10 +14,8 @@ export interface FieldCase {
 
 export const show = (v: Json): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
-const whole = (label: string, min: number, max: number) => (s: string) =>
-  `${label}: ${s} is not valid: a whole number from ${min} to ${max} is allowed`;
-const ms = (label: string) => (s: string) =>
-  `${label}: ${s} is not valid: a whole number of milliseconds from 100 to 600000 is allowed`;
+const whole = (label: string, min: number, max: number) => (s: string) => `${label}: ${s} is not valid: a whole number from ${min} to ${max} is allowed`;
+const ms = (label: string) => (s: string) => `${label}: ${s} is not valid: a whole number of milliseconds from 100 to 600000 is allowed`;
 const oneOf = (label: string, list: string) => (s: string) => `${label}: ${s} is not valid: one of ${list} is allowed`;
 const onOff = (label: string) => (s: string) => `${label}: ${s} is not valid: true (on) or false (off) is allowed`;
 
@@ -136,4 +134,3 @@ export const CASES: readonly FieldCase[] = [
     message: whole('Entries', 1, 32767),
   },
 ];
-

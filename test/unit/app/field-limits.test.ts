@@ -38,9 +38,7 @@ describe('ids', () => {
     }
   });
   it('a missing id is named as missing', () => {
-    expect(onlyProblem(configWith([['groups', 0, 'id'], undefined]), 'groups[0].id')).toBe(
-      `ID is missing: ${rule}`,
-    );
+    expect(onlyProblem(configWith([['groups', 0, 'id'], undefined]), 'groups[0].id')).toBe(`ID is missing: ${rule}`);
   });
 });
 
@@ -84,7 +82,18 @@ describe('IP address (tcp.host)', () => {
     const label63 = 'a'.repeat(63);
     const name253 = [label63, label63, label63, 'b'.repeat(61)].join('.');
     expect(name253).toHaveLength(253);
-    for (const host of ['0.0.0.0', '255.255.255.255', '127.0.0.1', '::1', 'fd00::10', '2001:db8:0:0:0:0:2:1', 'localhost', 'meter-7.example.net', label63, name253]) {
+    for (const host of [
+      '0.0.0.0',
+      '255.255.255.255',
+      '127.0.0.1',
+      '::1',
+      'fd00::10',
+      '2001:db8:0:0:0:0:2:1',
+      'localhost',
+      'meter-7.example.net',
+      label63,
+      name253,
+    ]) {
       expectValid(configWith([path, host]));
     }
   });
@@ -142,7 +151,7 @@ describe('OBIS codes', () => {
       expect(r.ok && r.config.groups[0]!.values[0]!.obis).toBe('1-0:1.8.0.255');
     }
   });
-  it('a bad or missing code is refused with the OBIS parser\'s reason', () => {
+  it("a bad or missing code is refused with the OBIS parser's reason", () => {
     expect(onlyProblem(configWith([obis, '1-0:1.8']), 'groups[0].values[0].obis')).toBe(
       'OBIS code: "1-0:1.8" is not valid: expected 6 groups as A-B:C.D.E.F such as 1-0:1.8.0.255, found 4',
     );
@@ -156,7 +165,7 @@ describe('OBIS codes', () => {
   });
 });
 
-describe('a value\'s attribute must be one of its class', () => {
+describe("a value's attribute must be one of its class", () => {
   const v = ['groups', 0, 'values', 0] as const;
   it('the last attribute of a class is allowed, the next is not', () => {
     expectValid(configWith([[...v, 'classId'], 7], [[...v, 'attribute'], 8]));

@@ -22,7 +22,10 @@ function config(device: Record<string, unknown> = {}): AppConfig {
 function settings(device: Record<string, unknown> = {}) {
   const cfg = config(device);
   const d = cfg.devices[0]!;
-  return deviceLinkSettings(d, cfg.connections.find((c) => c.id === d.connectionId)!);
+  return deviceLinkSettings(
+    d,
+    cfg.connections.find((c) => c.id === d.connectionId)!,
+  );
 }
 
 describe('deviceLinkSettings: addressing', () => {
@@ -83,7 +86,7 @@ describe('deviceLinkSettings: addressing', () => {
 });
 
 describe('deviceLinkSettings: authentication and security', () => {
-  it('Low: the password\'s characters as bytes, short names', () => {
+  it("Low: the password's characters as bytes, short names", () => {
     const s = settings({ accessSecurity: 'low', password: '00000000', logicalNameReferencing: false, clientAddress: 17 });
     expect(s.authentication).toBe('low');
     expect(s.password).toEqual(Uint8Array.from([0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30]));
@@ -91,7 +94,7 @@ describe('deviceLinkSettings: authentication and security', () => {
     expect(s.clientAddress).toBe(17);
   });
 
-  it('High GMAC with authenticated encryption: both keys, the dedicated key and the counter\'s logical name as bytes', () => {
+  it("High GMAC with authenticated encryption: both keys, the dedicated key and the counter's logical name as bytes", () => {
     const s = settings({
       accessSecurity: 'high-gmac',
       password: 'ignored',
@@ -128,9 +131,7 @@ describe('deviceLinkSettings: authentication and security', () => {
   });
 
   it('High: the 16-character password as bytes', () => {
-    expect(settings({ accessSecurity: 'high', password: 'ABCDEFGHIJKLMNOP' }).password).toEqual(
-      Uint8Array.from('ABCDEFGHIJKLMNOP', (c) => c.charCodeAt(0)),
-    );
+    expect(settings({ accessSecurity: 'high', password: 'ABCDEFGHIJKLMNOP' }).password).toEqual(Uint8Array.from('ABCDEFGHIJKLMNOP', (c) => c.charCodeAt(0)));
   });
 
   it('High: a shorter password as its own bytes (the session pads the AES key with zero bytes)', () => {
@@ -173,7 +174,7 @@ describe('deviceLinkSettings: authentication and security', () => {
 });
 
 describe('deviceLinkSettings: the link and refusals', () => {
-  it('a serial connection\'s settings', () => {
+  it("a serial connection's settings", () => {
     const cfg = config({ connectionId: 'probe' });
     expect(deviceLinkSettings(cfg.devices[0]!, cfg.connections[1]!).link).toEqual({
       kind: 'serial',

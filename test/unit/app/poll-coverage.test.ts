@@ -5,29 +5,29 @@ import { parseConfig } from '../../../core/app/validate.js';
 
 /** The configuration before parsing, for a test to edit. */
 const sample = () => ({
-    version: 1,
-    settings: { globalEnabled: true },
-    connections: [
-      { id: 'c1', enable: true, name: 'Lab TCP', type: 'tcp', tcp: { host: '127.0.0.1', port: 4059 } },
-      { id: 'c2', enable: true, name: 'Spare link', type: 'tcp', tcp: { host: '127.0.0.1', port: 4060 } },
-    ],
-    devices: [
-      { id: 'd1', enable: true, connectionId: 'c1', name: 'Meter A' },
-      { id: 'd2', enable: true, connectionId: 'c1', name: 'Meter B' },
-    ],
-    groups: [
-      {
-        id: 'g1',
-        enable: true,
-        name: 'Energy',
-        values: [
-          { id: 'v1', enable: true, name: 'Import A', deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 },
-          { id: 'v2', enable: true, name: 'Import B', deviceId: 'd2', obis: '1-0:1.8.0.255', classId: 3 },
-        ],
-      },
-      { id: 'g2', enable: true, name: 'Empty', values: [] },
-    ],
-  });
+  version: 1,
+  settings: { globalEnabled: true },
+  connections: [
+    { id: 'c1', enable: true, name: 'Lab TCP', type: 'tcp', tcp: { host: '127.0.0.1', port: 4059 } },
+    { id: 'c2', enable: true, name: 'Spare link', type: 'tcp', tcp: { host: '127.0.0.1', port: 4060 } },
+  ],
+  devices: [
+    { id: 'd1', enable: true, connectionId: 'c1', name: 'Meter A' },
+    { id: 'd2', enable: true, connectionId: 'c1', name: 'Meter B' },
+  ],
+  groups: [
+    {
+      id: 'g1',
+      enable: true,
+      name: 'Energy',
+      values: [
+        { id: 'v1', enable: true, name: 'Import A', deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 },
+        { id: 'v2', enable: true, name: 'Import B', deviceId: 'd2', obis: '1-0:1.8.0.255', classId: 3 },
+      ],
+    },
+    { id: 'g2', enable: true, name: 'Empty', values: [] },
+  ],
+});
 
 const config = (edit: (c: ReturnType<typeof sample>) => void = () => {}) => {
   const c = sample();

@@ -15,7 +15,7 @@ function groups(n: number): Json[] {
   return Array.from({ length: n }, (_, i) => ({ id: `g${i}`, name: `G${i}` }));
 }
 
-describe('the spec\'s count limits', () => {
+describe("the spec's count limits", () => {
   it('30 connections, 30 devices, 10 groups and 20 values a group are allowed', () => {
     expect(LIMITS).toEqual({ connections: 30, devices: 30, groups: 10, valuesPerGroup: 20 });
     const cfg = baseConfig();
@@ -50,7 +50,7 @@ describe('the spec\'s count limits', () => {
 });
 
 describe('references between items', () => {
-  it('a device\'s Connection must name a connection', () => {
+  it("a device's Connection must name a connection", () => {
     expect(onlyProblem(configWith([['devices', 0, 'connectionId'], 'tcp-9']), 'devices[0].connectionId')).toBe(
       'Connection: "tcp-9" is not valid: no connection has this ID; the connections are "tcp-1" (Gateway), "serial-1" (Probe)',
     );
@@ -64,7 +64,7 @@ describe('references between items', () => {
     );
   });
 
-  it('a value\'s Physical device must name a device', () => {
+  it("a value's Physical device must name a device", () => {
     expect(onlyProblem(configWith([['groups', 0, 'values', 0, 'deviceId'], 'meter-2']), 'groups[0].values[0].deviceId')).toBe(
       'Physical device: "meter-2" is not valid: no physical device has this ID; the physical devices are "meter-1" (Meter 1)',
     );
@@ -75,9 +75,9 @@ describe('references between items', () => {
 
   it('the WRAPPER interface needs a TCP connection', () => {
     expectValid(configWith([['devices', 0, 'interfaceType'], 'wrapper']));
-    expect(onlyProblem(configWith([['devices', 0, 'interfaceType'], 'wrapper'], [['devices', 0, 'connectionId'], 'serial-1']), 'devices[0].interfaceType')).toBe(
-      'Interface type: "wrapper" is not valid: the WRAPPER interface runs over TCP and connection "Probe" is serial; choose HDLC, or a TCP connection',
-    );
+    expect(
+      onlyProblem(configWith([['devices', 0, 'interfaceType'], 'wrapper'], [['devices', 0, 'connectionId'], 'serial-1']), 'devices[0].interfaceType'),
+    ).toBe('Interface type: "wrapper" is not valid: the WRAPPER interface runs over TCP and connection "Probe" is serial; choose HDLC, or a TCP connection');
     expectValid(configWith([['devices', 0, 'connectionId'], 'serial-1']));
   });
 
@@ -93,7 +93,10 @@ describe('references between items', () => {
       { path: 'connections[2].id', message: 'ID: "tcp-1" is not valid: connection "Gateway" has the same ID; every connection needs its own' },
       { path: 'devices[1].id', message: 'ID: "meter-1" is not valid: physical device "Meter 1" has the same ID; every physical device needs its own' },
       { path: 'groups[1].id', message: 'ID: "group-1" is not valid: cosem group "Energy" has the same ID; every cosem group needs its own' },
-      { path: 'groups[1].values[0].id', message: 'ID: "value-1" is not valid: cosem value "Energy import" of cosem group "Energy" has the same ID; every cosem value needs its own' },
+      {
+        path: 'groups[1].values[0].id',
+        message: 'ID: "value-1" is not valid: cosem value "Energy import" of cosem group "Energy" has the same ID; every cosem value needs its own',
+      },
     ]);
     // The same id for items of different kinds is fine.
     expectValid(configWith([['groups', 0, 'id'], 'meter-1']));
@@ -109,7 +112,10 @@ describe('references between items', () => {
     ];
     expectProblems(cfg, [
       { path: 'connections[2].name', message: 'Name: "GATEWAY" is not valid: connection "Gateway" has the same name; the names of connections must differ' },
-      { path: 'devices[1].name', message: 'Name: "meter 1" is not valid: physical device "Meter 1" has the same name; the names of physical devices must differ' },
+      {
+        path: 'devices[1].name',
+        message: 'Name: "meter 1" is not valid: physical device "Meter 1" has the same name; the names of physical devices must differ',
+      },
       { path: 'groups[1].name', message: 'Name: "energy" is not valid: cosem group "Energy" has the same name; the names of cosem groups must differ' },
       {
         path: 'groups[0].values[1].name',

@@ -102,7 +102,7 @@ describe('round trip through JSON', () => {
     expect(parseConfig(JSON.parse(JSON.stringify(again)))).toEqual(cfg);
   });
 
-  it('the file keeps the schema\'s field order', () => {
+  it("the file keeps the schema's field order", () => {
     const cfg = parseConfig(full);
     expect(Object.keys(cfg)).toEqual(['version', 'settings', 'connections', 'devices', 'groups']);
     expect(Object.keys(cfg.groups[0]!.values[0]!)).toEqual(['id', 'enable', 'name', 'deviceId', 'obis', 'classId', 'attribute', 'entries']);

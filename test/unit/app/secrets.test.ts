@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, deviceLinkSettings, parseConfig, parseConfigJson, validateConfig, type AccessSecurity, type TransportSecurity } from '../../../core/app/index.js';
+import {
+  ConfigError,
+  deviceLinkSettings,
+  parseConfig,
+  parseConfigJson,
+  validateConfig,
+  type AccessSecurity,
+  type TransportSecurity,
+} from '../../../core/app/index.js';
 import { InputError } from '../../../core/errors.js';
 import { prng, randomInt } from '../../support/random.js';
 import { configWith, type Json } from './support.js';
@@ -77,7 +85,7 @@ describe('secrets never appear in messages', () => {
     ]);
   });
 
-  it('parseConfig\'s error masks a secret\'s value', () => {
+  it("parseConfig's error masks a secret's value", () => {
     const secret = 'VeryS3cretPassw0';
     try {
       parseConfig(configWith([['devices', 0, 'accessSecurity'], 'high'], [['devices', 0, 'password'], `${secret}x`]));
@@ -93,7 +101,7 @@ describe('secrets never appear in messages', () => {
     }
   });
 
-  it('a file that is not JSON: the parser\'s snippet of the text is not repeated', () => {
+  it("a file that is not JSON: the parser's snippet of the text is not repeated", () => {
     const text = '{"version": 1, "devices": [{"password": "TopSecret99", oops}]}';
     try {
       parseConfigJson(text);

@@ -21,8 +21,17 @@ const TRACE_CLOCK = '090c07ea0b160701331200000000';
 
 function dt(fields: Partial<DlmsDateTime>): DlmsDateTime {
   return {
-    year: 2026, month: 11, dayOfMonth: 22, dayOfWeek: 7, hour: 1, minute: 51, second: 18, hundredths: 0,
-    deviation: 0, clockStatus: 0, ...fields,
+    year: 2026,
+    month: 11,
+    dayOfMonth: 22,
+    dayOfWeek: 7,
+    hour: 1,
+    minute: 51,
+    second: 18,
+    hundredths: 0,
+    deviation: 0,
+    clockStatus: 0,
+    ...fields,
   };
 }
 
@@ -147,9 +156,7 @@ describe('ISO conversion', () => {
     expect(dateTimeFromIso('2026-11-22T13:00:00+01:00')).toEqual(dt({ hour: 13, minute: 0, second: 0, deviation: -60 }));
     expect(dateTimeFromIso('2026-11-22T07:00-05:00')).toEqual(dt({ hour: 7, minute: 0, second: 0, deviation: 300 }));
     expect(dateTimeFromIso('2026-11-22 01:51:18.5')).toEqual(dt({ hundredths: 50, deviation: DEVIATION_NOT_SPECIFIED }));
-    expect(dateTimeFromIso('2026-11-22T01:51:18.129+0530', 0x80)).toEqual(
-      dt({ hundredths: 12, deviation: -330, clockStatus: 0x80 }),
-    );
+    expect(dateTimeFromIso('2026-11-22T01:51:18.129+0530', 0x80)).toEqual(dt({ hundredths: 12, deviation: -330, clockStatus: 0x80 }));
     expect(dateTimeFromIso('2026-03-02T00:00:00Z').dayOfWeek).toBe(1);
   });
 
@@ -196,8 +203,16 @@ describe('dateTimeFromEpochMs', () => {
     expect(dateTimeFromEpochMs(ms, 0)).toEqual(dt({ hundredths: 50 }));
     const paris = dateTimeFromEpochMs(Date.UTC(2026, 10, 22, 23, 30), -60, 0x80);
     expect(paris).toEqual({
-      year: 2026, month: 11, dayOfMonth: 23, dayOfWeek: 1, hour: 0, minute: 30, second: 0, hundredths: 0,
-      deviation: -60, clockStatus: 0x80,
+      year: 2026,
+      month: 11,
+      dayOfMonth: 23,
+      dayOfWeek: 1,
+      hour: 0,
+      minute: 30,
+      second: 0,
+      hundredths: 0,
+      deviation: -60,
+      clockStatus: 0x80,
     });
     expect(toHex(dateTimeToBytes(paris))).toBe('07ea0b1701001e0000ffc480');
   });
@@ -220,22 +235,16 @@ describe('clock status and display', () => {
   it('names the status bits', () => {
     expect(clockStatusNames(0)).toEqual([]);
     expect(clockStatusNames(0x01)).toEqual(['invalid value']);
-    expect(clockStatusNames(0x8f)).toEqual([
-      'invalid value',
-      'doubtful value',
-      'different clock base',
-      'invalid clock status',
-      'daylight saving active',
-    ]);
+    expect(clockStatusNames(0x8f)).toEqual(['invalid value', 'doubtful value', 'different clock base', 'invalid clock status', 'daylight saving active']);
     expect(clockStatusNames(0x10)).toEqual(['reserved bit 4']);
     expect(clockStatusNames(0xff)).toEqual(['not specified']);
   });
 
   it('shows wildcards, markers, hundredths and status', () => {
-    expect(formatDateTime(dt({ year: 0xffff, month: 0xfe, dayOfMonth: 0xfd, dayOfWeek: 0xff, hour: 0xff, hundredths: 50 })))
-      .toBe('****-dst-begin-last **:51:18.50 +00:00');
-    expect(formatDateTime(dt({ clockStatus: 0x81, deviation: -120 })))
-      .toBe('2026-11-22 01:51:18 +02:00 Sun [invalid value, daylight saving active]');
+    expect(formatDateTime(dt({ year: 0xffff, month: 0xfe, dayOfMonth: 0xfd, dayOfWeek: 0xff, hour: 0xff, hundredths: 50 }))).toBe(
+      '****-dst-begin-last **:51:18.50 +00:00',
+    );
+    expect(formatDateTime(dt({ clockStatus: 0x81, deviation: -120 }))).toBe('2026-11-22 01:51:18 +02:00 Sun [invalid value, daylight saving active]');
   });
 
   it('recognises plausible date-times', () => {

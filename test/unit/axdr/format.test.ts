@@ -45,8 +45,7 @@ describe('formatValue', () => {
     ['1907ea0b160701331200ffc480', 'datetime 2026-11-22 01:51:18 +01:00 Sun [daylight saving active]'],
     ['0200', '{}'],
     ['0100', '[]'],
-    ['01020203090c07ea0b160701321e00000000060000000a0f000203000000',
-      '[{datetime 2026-11-22 01:50:30 +00:00 Sun, 10, 0}, {null, null, null}]'],
+    ['01020203090c07ea0b160701321e00000000060000000a0f000203000000', '[{datetime 2026-11-22 01:50:30 +00:00 Sun, 10, 0}, {null, null, null}]'],
     ['1302021206 0c 0005 00000001 0006 00000002', 'compact-array [{5, 1}, {6, 2}]'],
   ])('%s → %s', (hex, text) => {
     expect(fmt(hex.replace(/ /g, ''))).toBe(text);
@@ -72,9 +71,7 @@ describe('formatValue', () => {
     expect(formatValue(v)).toBe(`${'{'.repeat(20)}1${'}'.repeat(20)}`);
     const out = formatValue({ type: 'structure', items: [{ type: 'array', items: [] }, { type: 'null-data' }] });
     expect(out).toBe('{[], null}');
-    const wide = formatValue(
-      { type: 'array', items: Array.from({ length: 1000 }, (_, i) => ({ type: 'visible-string', value: `a\nb${i}` }) as const) },
-    );
+    const wide = formatValue({ type: 'array', items: Array.from({ length: 1000 }, (_, i) => ({ type: 'visible-string', value: `a\nb${i}` }) as const) });
     expect(wide).not.toContain('\n');
     expect(wide.length).toBeLessThan(200);
   });

@@ -10,9 +10,28 @@ import type { Prng } from './prng.js';
 type Simple = Exclude<DataTypeName, 'array' | 'structure' | 'compact-array'>;
 
 const SIMPLE: readonly Simple[] = [
-  'null-data', 'boolean', 'bit-string', 'double-long', 'double-long-unsigned', 'octet-string', 'visible-string',
-  'utf8-string', 'bcd', 'integer', 'long', 'unsigned', 'long-unsigned', 'long64', 'long64-unsigned', 'enum',
-  'float32', 'float64', 'date-time', 'date', 'time', 'dont-care',
+  'null-data',
+  'boolean',
+  'bit-string',
+  'double-long',
+  'double-long-unsigned',
+  'octet-string',
+  'visible-string',
+  'utf8-string',
+  'bcd',
+  'integer',
+  'long',
+  'unsigned',
+  'long-unsigned',
+  'long64',
+  'long64-unsigned',
+  'enum',
+  'float32',
+  'float64',
+  'date-time',
+  'date',
+  'time',
+  'dont-care',
 ];
 
 /** Element types of a compact-array: each one takes at least one byte on the wire. */
@@ -117,9 +136,16 @@ export function simpleValue(rng: Prng, type: Simple): DlmsValue {
       return {
         type,
         value: {
-          year: rng.int(0, 65535), month: rng.int(0, 255), dayOfMonth: rng.int(0, 255), dayOfWeek: rng.int(0, 255),
-          hour: rng.int(0, 255), minute: rng.int(0, 255), second: rng.int(0, 255), hundredths: rng.int(0, 255),
-          deviation: rng.int(-32768, 32767), clockStatus: rng.int(0, 255),
+          year: rng.int(0, 65535),
+          month: rng.int(0, 255),
+          dayOfMonth: rng.int(0, 255),
+          dayOfWeek: rng.int(0, 255),
+          hour: rng.int(0, 255),
+          minute: rng.int(0, 255),
+          second: rng.int(0, 255),
+          hundredths: rng.int(0, 255),
+          deviation: rng.int(-32768, 32767),
+          clockStatus: rng.int(0, 255),
         },
       };
     case 'date':

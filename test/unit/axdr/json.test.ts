@@ -63,7 +63,13 @@ describe('DlmsValue JSON form', () => {
     let e = refusal({ type: 'unsigned', value: 256 });
     expect(e.field).toBe('value.value');
     expect(e.message).toBe('value.value: 256 is not valid: an unsigned is a whole number from 0 to 255');
-    e = refusal({ type: 'structure', items: [{ type: 'enum', value: 1 }, { type: 'long', value: 1.5 }] });
+    e = refusal({
+      type: 'structure',
+      items: [
+        { type: 'enum', value: 1 },
+        { type: 'long', value: 1.5 },
+      ],
+    });
     expect(e.field).toBe('value.items[1].value');
     expect(e.message).toContain('-32768 to 32767');
     e = refusal({ type: 'word', value: 1 });

@@ -138,7 +138,10 @@ describe('compact-arrays whose elements take no bytes (run in a child process wi
     });
     const ended = run.error === undefined && run.signal === null && run.status === 0;
     expect(ended, 'decodeDataBytes did not return (timed out or ran out of memory): it loops on zero-size elements').toBe(true);
-    const results = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { outcome: string; code?: string });
+    const results = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { outcome: string; code?: string });
     expect(results).toHaveLength(cases.length);
     for (const r of results) expect(['ok', 'DecodeError']).toContain(r.outcome);
     // A non-empty body of zero-size elements cannot be what it claims.

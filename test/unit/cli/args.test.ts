@@ -96,7 +96,10 @@ describe('every command refuses a bad command line with exit 2 and one line nami
   const cases: [string[], RegExp][] = [
     [['read', '--tcp', '127.0.0.1:4061', '--bogus', '1-0:1.8.0.255'], /^cosem-studio read: option: "--bogus" is not valid: unknown; the options are --tcp, /],
     [['read', '--tcp'], /^cosem-studio read: --tcp: "" is not valid: needs a value \(HOST:PORT\)$/],
-    [['read', '--tcp', '127.0.0.1:4061', '--timeout', 'soon', '1-0:1.8.0.255'], /^cosem-studio read: --timeout: "soon" is not valid: a whole number from 100 to 600000$/],
+    [
+      ['read', '--tcp', '127.0.0.1:4061', '--timeout', 'soon', '1-0:1.8.0.255'],
+      /^cosem-studio read: --timeout: "soon" is not valid: a whole number from 100 to 600000$/,
+    ],
     [['test', '--tcp', '127.0.0.1:4061', 'extra'], /^cosem-studio test: argument: "extra" is not valid: this command takes options only/],
     [['objects', '--trace=on'], /^cosem-studio objects: --trace: "on" is not valid: takes no value$/],
     [['set-clock', '--tcp', '127.0.0.1:4061', 'now'], /^cosem-studio set-clock: argument: "now" is not valid: this command takes options only/],
@@ -105,10 +108,16 @@ describe('every command refuses a bad command line with exit 2 and one line nami
     [['poll', '--once', '--once'], /^cosem-studio poll: --once: "true" is not valid: may be given only once$/],
     [['report', '--out'], /^cosem-studio report: --out: "" is not valid: needs a value/],
     [['validate', '--frobnicate'], /^cosem-studio validate: option: "--frobnicate" is not valid: unknown/],
-    [['write', '--tcp', '127.0.0.1:4061', '0-0:1.0.0.255:8:2', '-5'], /^cosem-studio write: option: "-5" is not valid: unknown; a value that starts with "-" goes after "--"/],
+    [
+      ['write', '--tcp', '127.0.0.1:4061', '0-0:1.0.0.255:8:2', '-5'],
+      /^cosem-studio write: option: "-5" is not valid: unknown; a value that starts with "-" goes after "--"/,
+    ],
     [['meter', '--rows', '10'], /^cosem-studio meter: option: "--rows" is not valid: unknown; the options are --hdlc-port, /],
     [['meter', '--profile-rows', 'many'], /^cosem-studio meter: --profile-rows: "many" is not valid: a whole number from 1 to 100000$/],
-    [['meter', '--clock-offset', '-90'], /^cosem-studio meter: --clock-offset: "" is not valid: needs a value \(SECONDS\); one that starts with "-" is written --clock-offset=SECONDS$/],
+    [
+      ['meter', '--clock-offset', '-90'],
+      /^cosem-studio meter: --clock-offset: "" is not valid: needs a value \(SECONDS\); one that starts with "-" is written --clock-offset=SECONDS$/,
+    ],
   ];
   it.each(cases)('%j', async (argv, message) => {
     const r = await runCli(...argv);

@@ -18,7 +18,9 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 function bundleFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? bundleFiles(join(dir, e.name)) : e.name.endsWith('.mjs') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? bundleFiles(join(dir, e.name)) : e.name.endsWith('.mjs') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('bin/cosem-studio.mjs', () => {
@@ -48,7 +50,9 @@ describe('bin/cosem-studio.mjs', () => {
     for (const file of bundleFiles(join(ROOT, 'out', 'cli'))) {
       for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^;"]*?(?:from\s*)?"([^".][^"]*)";/gm)) imported.add(m[1]!);
     }
-    const packages = [...imported].filter((s) => !s.startsWith('node:') && !builtins.has(s)).map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!));
+    const packages = [...imported]
+      .filter((s) => !s.startsWith('node:') && !builtins.has(s))
+      .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!));
     expect(packages.length).toBeGreaterThan(0);
     for (const p of packages) expect(Object.keys(pkg.dependencies), `the command line imports ${p}`).toContain(p);
   });

@@ -34,7 +34,10 @@ async function audit(device: string): Promise<AuditRow[]> {
 const servers = new Map<MeterKind, VirtualMeterServer>();
 beforeAll(async () => {
   for (const kind of METER_KINDS) {
-    servers.set(kind, await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: 0, meter: { strict: kind === 'strict', password: LOW_PASSWORD, clockOffsetSeconds: 3600 } }));
+    servers.set(
+      kind,
+      await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: 0, meter: { strict: kind === 'strict', password: LOW_PASSWORD, clockOffsetSeconds: 3600 } }),
+    );
   }
 });
 afterAll(async () => {
@@ -55,84 +58,99 @@ const SPEED = '0-0:22.0.0.255:23:2';
 const DISCONNECT = '0-0:96.3.10.255:70';
 
 // HDLC first: it finds the meter's clock 3,600 s off; the wrapper then finds it set.
-describe.each(METER_KINDS.flatMap((m) => (['hdlc', 'wrapper'] as const).map((f) => [m, f] as const)))('changing the %s virtual meter over %s from the CLI', (meter, framing) => {
-  it('set-clock brings the drift under 1 s, prints it before and after, and audits it', async () => {
-    const { args, name } = linkArgs(meter, framing, 'low');
-    const r = await run('set-clock', ...args);
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.out).toContain(`device             ${name}`);
-    const before = Number(/meter time before .* drift ([-+][\d.]+) s/.exec(r.out)![1]);
-    const after = Number(/meter time after .* drift ([-+][\d.]+) s/.exec(r.out)![1]);
-    if (framing === 'hdlc') expect(before).toBeGreaterThan(3590);
-    expect(Math.abs(after)).toBeLessThan(1);
-    const entries = await audit(name);
-    expect(entries[0]).toMatchObject({ deviceId: name, deviceName: name, kind: 'set-clock', obis: '0-0:1.0.0.255', result: 'ok' });
-    expect(entries[0]!.before).toMatch(/^\d{4}-/);
-    expect(entries[0]!.after).toMatch(/^\d{4}-/);
-  });
+describe.each(METER_KINDS.flatMap((m) => (['hdlc', 'wrapper'] as const).map((f) => [m, f] as const)))(
+  'changing the %s virtual meter over %s from the CLI',
+  (meter, framing) => {
+    it('set-clock brings the drift under 1 s, prints it before and after, and audits it', async () => {
+      const { args, name } = linkArgs(meter, framing, 'low');
+      const r = await run('set-clock', ...args);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`device             ${name}`);
+      const before = Number(/meter time before .* drift ([-+][\d.]+) s/.exec(r.out)![1]);
+      const after = Number(/meter time after .* drift ([-+][\d.]+) s/.exec(r.out)![1]);
+      if (framing === 'hdlc') expect(before).toBeGreaterThan(3590);
+      expect(Math.abs(after)).toBeLessThan(1);
+      const entries = await audit(name);
+      expect(entries[0]).toMatchObject({ deviceId: name, deviceName: name, kind: 'set-clock', obis: '0-0:1.0.0.255', result: 'ok' });
+      expect(entries[0]!.before).toMatch(/^\d{4}-/);
+      expect(entries[0]!.after).toMatch(/^\d{4}-/);
+    });
 
-  it("writes the HDLC setup's speed as a plain number and reads it back", async () => {
-    const { args, name } = linkArgs(meter, framing, 'low');
-    const r = await run('write', ...args, SPEED, '6');
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^before {2}enum 5$/m);
-    expect(r.out).toMatch(/^after {3}enum 6$/m);
-    const read = await run('read', ...args, '--json', SPEED);
-    expect(read.code).toBe(0);
-    expect((JSON.parse(read.out) as { raw: unknown }[])[0]!.raw).toEqual({ type: 'enum', value: 6 });
-    // Back as it was, as JSON this time, for the other framing's run.
-    const back = await run('write', ...args, '--json', SPEED, '{"type":"enum","value":5}');
-    expect(back.code).toBe(0);
-    expect(JSON.parse(back.out)).toMatchObject({ device: name, ok: true, before: 'enum 6', after: 'enum 5', afterValue: { type: 'enum', value: 5 }, error: null });
-    expect((await audit(name)).slice(0, 2).map((e) => [e.kind, e.memberName, e.before, e.after, e.result])).toEqual([
-      ['write', 'comm_speed', 'enum 6', 'enum 5', 'ok'],
-      ['write', 'comm_speed', 'enum 5', 'enum 6', 'ok'],
-    ]);
-  });
+    it("writes the HDLC setup's speed as a plain number and reads it back", async () => {
+      const { args, name } = linkArgs(meter, framing, 'low');
+      const r = await run('write', ...args, SPEED, '6');
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^before {2}enum 5$/m);
+      expect(r.out).toMatch(/^after {3}enum 6$/m);
+      const read = await run('read', ...args, '--json', SPEED);
+      expect(read.code).toBe(0);
+      expect((JSON.parse(read.out) as { raw: unknown }[])[0]!.raw).toEqual({ type: 'enum', value: 6 });
+      // Back as it was, as JSON this time, for the other framing's run.
+      const back = await run('write', ...args, '--json', SPEED, '{"type":"enum","value":5}');
+      expect(back.code).toBe(0);
+      expect(JSON.parse(back.out)).toMatchObject({
+        device: name,
+        ok: true,
+        before: 'enum 6',
+        after: 'enum 5',
+        afterValue: { type: 'enum', value: 5 },
+        error: null,
+      });
+      expect((await audit(name)).slice(0, 2).map((e) => [e.kind, e.memberName, e.before, e.after, e.result])).toEqual([
+        ['write', 'comm_speed', 'enum 6', 'enum 5', 'ok'],
+        ['write', 'comm_speed', 'enum 5', 'enum 6', 'ok'],
+      ]);
+    });
 
-  it('disconnects and reconnects, printing the output state before and after', async () => {
-    const { args, name } = linkArgs(meter, framing, 'low');
-    const off = await run('action', ...args, `${DISCONNECT}:1`, '{"type":"integer","value":0}');
-    expect(off.err).toBe('');
-    expect(off.code).toBe(0);
-    expect(off.out).toMatch(/^after {3}output_state false, control_state enum 0$/m);
-    const on = await run('action', ...args, '--json', `${DISCONNECT}:2`, '{"type":"integer","value":0}');
-    expect(on.code).toBe(0);
-    expect(JSON.parse(on.out)).toMatchObject({ ok: true, name: 'remote_reconnect', before: 'output_state false, control_state enum 0', after: 'output_state true, control_state enum 1' });
-    expect((await audit(name)).slice(0, 2).map((e) => [e.kind, e.memberName, e.result])).toEqual([
-      ['action', 'remote_reconnect with 0', 'ok'],
-      ['action', 'remote_disconnect with 0', 'ok'],
-    ]);
-  });
+    it('disconnects and reconnects, printing the output state before and after', async () => {
+      const { args, name } = linkArgs(meter, framing, 'low');
+      const off = await run('action', ...args, `${DISCONNECT}:1`, '{"type":"integer","value":0}');
+      expect(off.err).toBe('');
+      expect(off.code).toBe(0);
+      expect(off.out).toMatch(/^after {3}output_state false, control_state enum 0$/m);
+      const on = await run('action', ...args, '--json', `${DISCONNECT}:2`, '{"type":"integer","value":0}');
+      expect(on.code).toBe(0);
+      expect(JSON.parse(on.out)).toMatchObject({
+        ok: true,
+        name: 'remote_reconnect',
+        before: 'output_state false, control_state enum 0',
+        after: 'output_state true, control_state enum 1',
+      });
+      expect((await audit(name)).slice(0, 2).map((e) => [e.kind, e.memberName, e.result])).toEqual([
+        ['action', 'remote_reconnect with 0', 'ok'],
+        ['action', 'remote_disconnect with 0', 'ok'],
+      ]);
+    });
 
-  it("exits 1 with the meter's reason when a public client writes, and audits the refusal", async () => {
-    const { args, name } = linkArgs(meter, framing, 'public');
-    const r = await run('write', ...args, SPEED, '6');
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^cosem-studio write: the meter refused: read-write-denied/);
-    expect(r.out).toMatch(/^after {3}enum 5$/m);
-    expect((await audit(name))[0]).toMatchObject({ kind: 'write', memberName: 'comm_speed', before: 'enum 5', after: 'enum 5', result: 'read-write-denied' });
-  });
+    it("exits 1 with the meter's reason when a public client writes, and audits the refusal", async () => {
+      const { args, name } = linkArgs(meter, framing, 'public');
+      const r = await run('write', ...args, SPEED, '6');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^cosem-studio write: the meter refused: read-write-denied/);
+      expect(r.out).toMatch(/^after {3}enum 5$/m);
+      expect((await audit(name))[0]).toMatchObject({ kind: 'write', memberName: 'comm_speed', before: 'enum 5', after: 'enum 5', result: 'read-write-denied' });
+    });
 
-  it('the commissioning report holds every change of this visit, with before and after', async () => {
-    const { args, name } = linkArgs(meter, framing, 'low');
-    const file = join(dir, `report-${meter}-${framing}.html`);
-    const r = await run('report', ...args, '--out', file);
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    const html = readFileSync(file, 'utf8');
-    // The changes above: the clock set, the speed written twice, the breaker off and on again.
-    for (const e of await audit(name)) {
-      expect(html).toContain(`<td>${e.kind}</td>`);
-      expect(html).toContain(`<td>${e.memberName}</td><td>${e.before.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</td>`);
-    }
-    expect(html).toMatch(/<td>set-clock<\/td>/);
-    expect(html).toMatch(/<td>remote_reconnect with 0<\/td>/);
-    expect(html).not.toContain(LOW_PASSWORD);
-  });
-});
+    it('the commissioning report holds every change of this visit, with before and after', async () => {
+      const { args, name } = linkArgs(meter, framing, 'low');
+      const file = join(dir, `report-${meter}-${framing}.html`);
+      const r = await run('report', ...args, '--out', file);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const html = readFileSync(file, 'utf8');
+      // The changes above: the clock set, the speed written twice, the breaker off and on again.
+      for (const e of await audit(name)) {
+        expect(html).toContain(`<td>${e.kind}</td>`);
+        expect(html).toContain(`<td>${e.memberName}</td><td>${e.before.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</td>`);
+      }
+      expect(html).toMatch(/<td>set-clock<\/td>/);
+      expect(html).toMatch(/<td>remote_reconnect with 0<\/td>/);
+      expect(html).not.toContain(LOW_PASSWORD);
+    });
+  },
+);
 
 describe('cosem-studio write, action, set-clock: arguments', () => {
   const low = (): string[] => linkArgs('normal', 'hdlc', 'low').args;
@@ -140,7 +158,9 @@ describe('cosem-studio write, action, set-clock: arguments', () => {
   it('refuses a bad VALUE with a usage error naming VALUE, what was given and what is allowed', async () => {
     const text = await run('write', ...low(), SPEED, 'fast');
     expect(text.code).toBe(2);
-    expect(text.err).toBe('cosem-studio write: VALUE: "fast" is not valid: the attribute is an enum: a whole number from 0 to 255, or the typed value as JSON, e.g. {"type":"enum","value":0}');
+    expect(text.err).toBe(
+      'cosem-studio write: VALUE: "fast" is not valid: the attribute is an enum: a whole number from 0 to 255, or the typed value as JSON, e.g. {"type":"enum","value":0}',
+    );
     const range = await run('write', ...low(), SPEED, '300');
     expect(range.code).toBe(2);
     expect(range.err).toMatch(/VALUE: "300" is not valid: the attribute is an enum: a whole number from 0 to 255/);
@@ -163,7 +183,9 @@ describe('cosem-studio write, action, set-clock: arguments', () => {
   it('names the option or argument that is wrong', async () => {
     expect((await run('write', ...low(), SPEED)).err).toMatch(/^cosem-studio write: VALUE: "" is not valid: write takes OBIS:CLASS:ATTR VALUE/);
     expect((await run('write', ...low(), '0-0:22.0.0.255:23', '6')).err).toMatch(/OBIS:CLASS:ATTR: "0-0:22.0.0.255:23" is not valid/);
-    expect((await run('action', ...low(), '0-0:96.3.10.255:70:0')).err).toMatch(/method of 0-0:96\.3\.10\.255:70:0: "0" is not valid: a whole number from 1 to 255/);
+    expect((await run('action', ...low(), '0-0:96.3.10.255:70:0')).err).toMatch(
+      /method of 0-0:96\.3\.10\.255:70:0: "0" is not valid: a whole number from 1 to 255/,
+    );
     const time = await run('set-clock', ...low(), '--time', 'noon');
     expect(time.code).toBe(2);
     expect(time.err).toMatch(/--time: "noon" is not valid: an ISO 8601 time/);
@@ -181,7 +203,9 @@ describe('cosem-studio write, action, set-clock: arguments', () => {
     const config = (allowChanges: boolean) => ({
       version: 1,
       connections: [{ id: 'c1', name: 'Bench', enable: true, tcp: { host: '127.0.0.1', port: server.hdlcPort } }],
-      devices: [{ id: 'meter-a', name: 'Meter A', enable: true, connectionId: 'c1', clientAddress: 17, accessSecurity: 'low', password: LOW_PASSWORD, allowChanges }],
+      devices: [
+        { id: 'meter-a', name: 'Meter A', enable: true, connectionId: 'c1', clientAddress: 17, accessSecurity: 'low', password: LOW_PASSWORD, allowChanges },
+      ],
     });
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify(config(false)));
@@ -194,7 +218,7 @@ describe('cosem-studio write, action, set-clock: arguments', () => {
     expect(JSON.parse(r.out)).toMatchObject({ device: 'Meter A', ok: true });
     expect(JSON.parse(r.out).written).toMatch(/Z$|\+00:00$/);
     expect((await audit('Meter A'))[0]).toMatchObject({ deviceId: 'meter-a', deviceName: 'Meter A', kind: 'set-clock', result: 'ok' });
-    expect((await audit('meter-a'))).toHaveLength(1);
+    expect(await audit('meter-a')).toHaveLength(1);
   });
 });
 
@@ -221,7 +245,9 @@ describe('VALUE by the type read', () => {
     expect(() => valueArgument('1', { type: 'boolean', value: true })).toThrow('VALUE: "1" is not valid: the attribute is a boolean: true or false');
     expect(() => valueArgument('70000', { type: 'long-unsigned', value: 1 })).toThrow('a whole number from 0 to 65535');
     expect(() => valueArgument('0xabc', octets('00'))).toThrow('two digits per byte');
-    expect(() => valueArgument('1.5', { type: 'float32', value: 1 })).toThrow('the attribute is a float32: give it as JSON, e.g. {"type":"float32","value":1.5}');
+    expect(() => valueArgument('1.5', { type: 'float32', value: 1 })).toThrow(
+      'the attribute is a float32: give it as JSON, e.g. {"type":"float32","value":1.5}',
+    );
     expect(() => valueArgument('5', null, 'the meter did not give the attribute to read its type (read-write-denied)')).toThrow(
       'VALUE: "5" is not valid: the meter did not give the attribute to read its type (read-write-denied): give the typed value as JSON',
     );

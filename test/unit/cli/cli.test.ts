@@ -45,7 +45,24 @@ describe('cosem-studio read', () => {
   });
 
   it('prints JSON, reads profiles by entries, over the wrapper with Low', async () => {
-    const r = await run('read', '--tcp', wrapper, '--interface', 'wrapper', '--client-address', '17', '--auth', 'low', '--password', 'Secret-Pass-42', '--entries', '4', '--json', '1-0:99.1.0.255', '1-0:1.8.0.255:3:2');
+    const r = await run(
+      'read',
+      '--tcp',
+      wrapper,
+      '--interface',
+      'wrapper',
+      '--client-address',
+      '17',
+      '--auth',
+      'low',
+      '--password',
+      'Secret-Pass-42',
+      '--entries',
+      '4',
+      '--json',
+      '1-0:99.1.0.255',
+      '1-0:1.8.0.255:3:2',
+    );
     expect(r.code).toBe(0);
     const readings = JSON.parse(r.out) as { kind: string; rows?: unknown[]; unit: string | null; raw: unknown }[];
     expect(readings[0]!.kind).toBe('profile');
@@ -131,7 +148,24 @@ describe('cosem-studio test', () => {
   });
 
   it('reports the counter read for a secured device', async () => {
-    const r = await run('test', '--tcp', tcp, '--client-address', '1', '--auth', 'high-gmac', '--security', 'authenticated-encryption', '--auth-key', 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF', '--block-key', '000102030405060708090A0B0C0D0E0F', '--ic-obis', '0-0:43.1.0.255', '--json');
+    const r = await run(
+      'test',
+      '--tcp',
+      tcp,
+      '--client-address',
+      '1',
+      '--auth',
+      'high-gmac',
+      '--security',
+      'authenticated-encryption',
+      '--auth-key',
+      'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF',
+      '--block-key',
+      '000102030405060708090A0B0C0D0E0F',
+      '--ic-obis',
+      '0-0:43.1.0.255',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out) as { steps: { step: string; ok: boolean }[] };
     expect(report.steps.map((s) => s.step)).toEqual(['link', 'invocation-counter', 'association', 'identity', 'clock', 'release']);

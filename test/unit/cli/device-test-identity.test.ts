@@ -73,7 +73,9 @@ describe('Test reads the identity where the meter keeps it', () => {
   it('the standard meter: the codes it always had, shown with the values', async () => {
     const r = await run('test', '--tcp', at(standard));
     expect(r.code).toBe(0);
-    expect(identityLine(r.out)).toMatch(/^ok\s+identity\s+\d+ ms {2}CSM0000087654321, serial 87654321 \(0-0:96\.1\.0\.255\), firmware CSM-FW 1\.4\.2 \(1-0:0\.2\.0\.255\)$/);
+    expect(identityLine(r.out)).toMatch(
+      /^ok\s+identity\s+\d+ ms {2}CSM0000087654321, serial 87654321 \(0-0:96\.1\.0\.255\), firmware CSM-FW 1\.4\.2 \(1-0:0\.2\.0\.255\)$/,
+    );
     const json = JSON.parse((await run('test', '--tcp', at(standard), '--json')).out) as Report;
     expect(json.identity).toEqual({ logicalDeviceName: 'CSM0000087654321', serialNumber: '87654321', firmware: 'CSM-FW 1.4.2' });
     expect(json.identityCodes).toEqual({ serialNumber: '0-0:96.1.0.255', firmware: '1-0:0.2.0.255' });
@@ -113,7 +115,9 @@ describe('the virtual meter keeps its identity at the configured codes', () => {
     expect(() => resolveMeterConfig({ identityCodes: { serial: '0-0:1.0.0.255' } })).toThrow(
       new InputError('identityCodes.serial', '0-0:1.0.0.255', 'one of 0-0:96.1.0.255, 0-0:96.1.1.255, 1-0:0.0.0.255 is allowed'),
     );
-    expect(() => resolveMeterConfig({ identityCodes: { firmware: 'firmware' } })).toThrow(/^identityCodes\.firmware: "firmware" is not valid: one of 1-0:0\.2\.0\.255, 0-0:0\.2\.0\.255 is allowed$/);
+    expect(() => resolveMeterConfig({ identityCodes: { firmware: 'firmware' } })).toThrow(
+      /^identityCodes\.firmware: "firmware" is not valid: one of 1-0:0\.2\.0\.255, 0-0:0\.2\.0\.255 is allowed$/,
+    );
   });
 });
 
@@ -121,7 +125,11 @@ describe('High with a short secret from the command line', () => {
   const high = ['test', '--client-address', String(HIGH_CLIENT), '--auth', 'high'];
 
   it('a 5-character secret, as text and as hexadecimal, associates', async () => {
-    for (const password of [['--password', 'abcde'], ['--password', '6162636465', '--password-hex'], ['--password', '61:62:63:64:65', '--password-hex']]) {
+    for (const password of [
+      ['--password', 'abcde'],
+      ['--password', '6162636465', '--password-hex'],
+      ['--password', '61:62:63:64:65', '--password-hex'],
+    ]) {
       const r = await run(...high, '--tcp', at(elsewhere), ...password);
       expect(r.code, `${password.join(' ')}\n${r.out}`).toBe(0);
       expect(r.out).toMatch(/^ok\s+association/m);

@@ -34,14 +34,25 @@ beforeAll(async () => {
       devices: [
         { id: 'd1', name: 'Meter A', enable: true, connectionId: 'c1' },
         {
-          id: 'd2', name: 'Meter B', enable: true, connectionId: 'c2', interfaceType: 'wrapper', clientAddress: 1,
-          accessSecurity: 'high-gmac', transportSecurity: 'authenticated-encryption', invocationCounterObis: '0-0:43.1.0.255',
-          authenticationKey: 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF', blockCipherKey: '000102030405060708090A0B0C0D0E0F',
+          id: 'd2',
+          name: 'Meter B',
+          enable: true,
+          connectionId: 'c2',
+          interfaceType: 'wrapper',
+          clientAddress: 1,
+          accessSecurity: 'high-gmac',
+          transportSecurity: 'authenticated-encryption',
+          invocationCounterObis: '0-0:43.1.0.255',
+          authenticationKey: 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF',
+          blockCipherKey: '000102030405060708090A0B0C0D0E0F',
         },
       ],
       groups: [
         {
-          id: 'g1', name: 'Energy', enable: true, interval: 60,
+          id: 'g1',
+          name: 'Energy',
+          enable: true,
+          interval: 60,
           values: [
             { id: 'v1', name: 'A import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 },
             { id: 'v2', name: 'A voltage', enable: true, deviceId: 'd1', obis: '1-0:32.7.0.255', classId: 3 },
@@ -49,7 +60,10 @@ beforeAll(async () => {
           ],
         },
         {
-          id: 'g2', name: 'Load profile', enable: true, interval: 900,
+          id: 'g2',
+          name: 'Load profile',
+          enable: true,
+          interval: 900,
           values: [{ id: 'v4', name: 'A profile', enable: true, deviceId: 'd1', obis: '1-0:99.1.0.255', classId: 7, entries: 8 }],
         },
       ],

@@ -51,10 +51,14 @@ describe('cosem-studio report', () => {
     expect(r.err).toMatch(/--out.*must end in \.html or \.pdf/);
   });
 
-  it.runIf(findChromium() !== null)('prints the report to PDF with Chromium', async () => {
-    const file = join(dir, 'visit.pdf');
-    const r = await run('report', ...device, '--no-test', '--out', file);
-    expect(r.code).toBe(0);
-    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
-  }, 60_000);
+  it.runIf(findChromium() !== null)(
+    'prints the report to PDF with Chromium',
+    async () => {
+      const file = join(dir, 'visit.pdf');
+      const r = await run('report', ...device, '--no-test', '--out', file);
+      expect(r.code).toBe(0);
+      expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    },
+    60_000,
+  );
 });

@@ -21,7 +21,12 @@ function refusal(parse: () => unknown): string {
 describe('npm run fuzz arguments', () => {
   it('reads a count or a duration, targets and a seed', () => {
     expect(parseFuzzArgs([])).toEqual({ count: 10_000, seed: 1, targets: [...TARGET_NAMES], help: false });
-    expect(parseFuzzArgs(['--seconds', '0.5', '--target', 'apdu', '--target=axdr', '--seed', '7'])).toEqual({ seconds: 0.5, seed: 7, targets: ['apdu', 'axdr'], help: false });
+    expect(parseFuzzArgs(['--seconds', '0.5', '--target', 'apdu', '--target=axdr', '--seed', '7'])).toEqual({
+      seconds: 0.5,
+      seed: 7,
+      targets: ['apdu', 'axdr'],
+      help: false,
+    });
     expect(parseFuzzArgs(['--count', '20']).count).toBe(20);
     expect(parseFuzzArgs(['-h']).help).toBe(true);
   });
@@ -31,10 +36,14 @@ describe('npm run fuzz arguments', () => {
     expect(refusal(() => parseFuzzArgs(['--seconds', 'soon']))).toBe('--seconds: "soon" is not valid: a number above 0');
     expect(refusal(() => parseFuzzArgs(['--count', '5', '--seconds', '1']))).toBe('--seconds: "1" is not valid: give --count or --seconds, not both');
     expect(refusal(() => parseFuzzArgs(['--target', 'nope']))).toBe(`--target: "nope" is not valid: one of ${TARGET_NAMES.join(', ')}`);
-    expect(refusal(() => parseFuzzArgs(['--seed', '-1']))).toMatch(/^--seed: "" is not valid: needs a value \(N\); one that starts with "-" is written --seed=N$/);
+    expect(refusal(() => parseFuzzArgs(['--seed', '-1']))).toMatch(
+      /^--seed: "" is not valid: needs a value \(N\); one that starts with "-" is written --seed=N$/,
+    );
     expect(refusal(() => parseFuzzArgs(['--seed=4294967296']))).toBe('--seed: "4294967296" is not valid: a whole number from 0 to 4294967295');
     expect(refusal(() => parseFuzzArgs(['--count']))).toBe('--count: "" is not valid: needs a value (N)');
-    expect(refusal(() => parseFuzzArgs(['--cont', '5']))).toMatch(/^option: "--cont" is not valid: unknown; the options are --count, --seconds, --target, --seed, --help$/);
+    expect(refusal(() => parseFuzzArgs(['--cont', '5']))).toMatch(
+      /^option: "--cont" is not valid: unknown; the options are --count, --seconds, --target, --seed, --help$/,
+    );
     expect(refusal(() => parseFuzzArgs(['apdu']))).toBe('argument: "apdu" is not valid: this command takes options only (see --help)');
     expect(FUZZ_USAGE).toMatch(/^usage: npm run fuzz -- /);
   });

@@ -15,8 +15,21 @@ const array = (...items: DlmsValue[]): DlmsValue => ({ type: 'array', items });
 describe('access rights of an Association LN object_list', () => {
   it('decodes version 0 (enum, boolean methods) with names from the class', () => {
     const list = array(
-      struct(u16(15), u8(0), ln('0-0:40.0.0.255'), struct(array(struct(i8(7), enm(2), { type: 'null-data' })), array(struct(i8(1), { type: 'boolean', value: true })))),
-      struct(u16(7), u8(1), ln('1-0:99.1.0.255'), struct(array(struct(i8(2), enm(1), array(i8(1), i8(2))), struct(i8(4), enm(3), { type: 'null-data' })), array(struct(i8(1), { type: 'boolean', value: false })))),
+      struct(
+        u16(15),
+        u8(0),
+        ln('0-0:40.0.0.255'),
+        struct(array(struct(i8(7), enm(2), { type: 'null-data' })), array(struct(i8(1), { type: 'boolean', value: true }))),
+      ),
+      struct(
+        u16(7),
+        u8(1),
+        ln('1-0:99.1.0.255'),
+        struct(
+          array(struct(i8(2), enm(1), array(i8(1), i8(2))), struct(i8(4), enm(3), { type: 'null-data' })),
+          array(struct(i8(1), { type: 'boolean', value: false })),
+        ),
+      ),
     );
     const [association, profile] = objectListRights(list);
     expect(association).toMatchObject({ obis: '0-0:40.0.0.255', className: 'Association LN', name: 'Current association', rightsGiven: true });
@@ -57,8 +70,15 @@ describe('attribute text of the classes the meter page decodes', () => {
     expect(attributeShown(70, 2, { type: 'boolean', value: false }).text).toBe('disconnected (false)');
     expect(attributeShown(70, 4, enm(0)).text).toBe('none: always connected (0)');
     expect(attributeShown(15, 3, struct(i8(16), u16(1))).text).toBe('client SAP 16, server SAP 1');
-    const context = struct({ type: 'bit-string', value: '000000000001000000011100' }, u16(1024), u16(512), u8(6), i8(0), { type: 'octet-string', value: new Uint8Array() });
-    expect(attributeShown(15, 5, context).text).toBe('conformance: block-transfer-with-get-or-read, get, set, selective-access; max receive PDU 1024 bytes; max send PDU 512 bytes; DLMS version 6; quality of service 0');
-    expect(attributeShown(64, 5, { type: 'octet-string', value: Uint8Array.of(0x4d, 0x4d, 0x4d, 0, 0, 0xbc, 0x61, 0x4e) }).text).toBe('4D4D4D0000BC614E (manufacturer MMM)');
+    const context = struct({ type: 'bit-string', value: '000000000001000000011100' }, u16(1024), u16(512), u8(6), i8(0), {
+      type: 'octet-string',
+      value: new Uint8Array(),
+    });
+    expect(attributeShown(15, 5, context).text).toBe(
+      'conformance: block-transfer-with-get-or-read, get, set, selective-access; max receive PDU 1024 bytes; max send PDU 512 bytes; DLMS version 6; quality of service 0',
+    );
+    expect(attributeShown(64, 5, { type: 'octet-string', value: Uint8Array.of(0x4d, 0x4d, 0x4d, 0, 0, 0xbc, 0x61, 0x4e) }).text).toBe(
+      '4D4D4D0000BC614E (manufacturer MMM)',
+    );
   });
 });

@@ -91,7 +91,9 @@ describe('Blue Book class names', () => {
     // GET.request-normal of a PPP setup (44) and ACTION.request-normal of an Account (111).
     expect(describeApduBytes(fromHex('c001c1002c00001900ffff0200'))).toBe('GET.request-normal invoke=C1 class=44 (PPP setup) obis=0-0:25.0.255.255 attr=2');
     expect(describeApduBytes(fromHex('c301c1006f0000130000ff0100'))).toBe('ACTION.request-normal invoke=C1 class=111 (Account) obis=0-0:19.0.0.255 method=1');
-    expect(describeApduBytes(fromHex('c001c1200100001900ffff0200'))).toBe('GET.request-normal invoke=C1 class=8193 (Manufacturer-specific class 8193) obis=0-0:25.0.255.255 attr=2');
+    expect(describeApduBytes(fromHex('c001c1200100001900ffff0200'))).toBe(
+      'GET.request-normal invoke=C1 class=8193 (Manufacturer-specific class 8193) obis=0-0:25.0.255.255 attr=2',
+    );
   });
 });
 
@@ -117,7 +119,13 @@ describe('cosem-studio objects names every class', () => {
   it('in the list and in each printed line, with the raw access rights', () => {
     const list: DlmsValue = {
       type: 'array',
-      items: [entry(44, [0, 0, 25, 3, 0, 255]), entry(100, [0, 0, 25, 10, 0, 255]), entry(3, [1, 0, 1, 8, 0, 255]), entry(8193, [0, 128, 96, 1, 0, 255]), entry(99, [0, 0, 96, 99, 0, 255])],
+      items: [
+        entry(44, [0, 0, 25, 3, 0, 255]),
+        entry(100, [0, 0, 25, 10, 0, 255]),
+        entry(3, [1, 0, 1, 8, 0, 255]),
+        entry(8193, [0, 128, 96, 1, 0, 255]),
+        entry(99, [0, 0, 96, 99, 0, 255]),
+      ],
     };
     const objects = objectsFromList(list);
     expect(objects.map((o) => [o.classId, o.className])).toEqual([

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../core/errors.js';
-import {
-  COSEM_CLASSES,
-  attributeName,
-  cosemClass,
-  findCosemClass,
-  methodName,
-} from '../../../core/cosem/classes.js';
+import { COSEM_CLASSES, attributeName, cosemClass, findCosemClass, methodName } from '../../../core/cosem/classes.js';
 
 // The spec's "COSEM class id" option list (rutx09/otd140 DLMS pages), copied verbatim,
 // plus Association SN which short-name referencing needs.
@@ -26,8 +20,7 @@ describe('COSEM class table', () => {
     expect(SPEC_LABELS).toHaveLength(34);
     expect(COSEM_CLASSES).toHaveLength(35);
     expect(COSEM_CLASSES.map((c) => c.classId)).toEqual([
-      1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 15, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28, 29, 40, 41, 42, 43, 45, 47, 48,
-      62, 64, 68, 70, 71,
+      1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 15, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28, 29, 40, 41, 42, 43, 45, 47, 48, 62, 64, 68, 70, 71,
     ]);
   });
 

@@ -5,20 +5,9 @@ import { dateTimeFromEpochMs, dateTimeToBytes } from '../../../core/axdr/datetim
 import { DEVIATION_NOT_SPECIFIED, type DlmsValue } from '../../../core/axdr/types.js';
 import { InputError, RemoteProtocolError } from '../../../core/errors.js';
 import { obisKey, obisToBytes, parseObis } from '../../../core/obis.js';
-import {
-  captureObjectsFromValue,
-  profileRows,
-  type CaptureObject,
-} from '../../../core/cosem/profile.js';
+import { captureObjectsFromValue, profileRows, type CaptureObject } from '../../../core/cosem/profile.js';
 import type { ScalerUnit } from '../../../core/cosem/scaler.js';
-import {
-  datablockPayload,
-  hdlcApdus,
-  loadTrace,
-  noteDateTimeToIso,
-  normalResponseData,
-  wrapperApdus,
-} from './trace.js';
+import { datablockPayload, hdlcApdus, loadTrace, noteDateTimeToIso, normalResponseData, wrapperApdus } from './trace.js';
 
 const CLOCK = parseObis('0-0:1.0.0.255');
 const REGISTER = parseObis('1-1:21.25.0.255');
@@ -50,9 +39,7 @@ describe('captureObjectsFromValue', () => {
   it('decodes attribute 3 bytes', () => {
     const value: DlmsValue = { type: 'array', items: [entry(8, '0-0:1.0.0.255', 2, 0), entry(3, '1-0:1.8.0.255', 2, 0)] };
     const bytes = encodeDataBytes(value);
-    expect(toHex(bytes)).toBe(
-      '0102' + '020412000809060000010000ff0f02120000' + '020412000309060100010800ff0f02120000',
-    );
+    expect(toHex(bytes)).toBe('0102' + '020412000809060000010000ff0f02120000' + '020412000309060100010800ff0f02120000');
     expect(captureObjectsFromValue(decodeDataBytes(bytes))).toEqual([
       { classId: 8, logicalName: [0, 0, 1, 0, 0, 255], attributeIndex: 2, dataIndex: 0 },
       { classId: 3, logicalName: [1, 0, 1, 8, 0, 255], attributeIndex: 2, dataIndex: 0 },
@@ -61,13 +48,42 @@ describe('captureObjectsFromValue', () => {
 
   it.each([
     [{ type: 'structure', items: [] }, 'capture_objects: expected array of capture object definitions, got structure of 0'],
-    [{ type: 'array', items: [{ type: 'null-data' }] }, 'capture_objects[0]: expected structure {class_id, logical_name, attribute_index, data_index}, got null-data'],
     [
-      { type: 'array', items: [{ type: 'structure', items: [{ type: 'long-unsigned', value: 3 }, { type: 'octet-string', value: new Uint8Array(5) }, { type: 'integer', value: 2 }, { type: 'long-unsigned', value: 0 }] }] },
+      { type: 'array', items: [{ type: 'null-data' }] },
+      'capture_objects[0]: expected structure {class_id, logical_name, attribute_index, data_index}, got null-data',
+    ],
+    [
+      {
+        type: 'array',
+        items: [
+          {
+            type: 'structure',
+            items: [
+              { type: 'long-unsigned', value: 3 },
+              { type: 'octet-string', value: new Uint8Array(5) },
+              { type: 'integer', value: 2 },
+              { type: 'long-unsigned', value: 0 },
+            ],
+          },
+        ],
+      },
       'capture_objects[0].logical_name: expected octet-string(6), got octet-string(5)',
     ],
     [
-      { type: 'array', items: [{ type: 'structure', items: [{ type: 'visible-string', value: 'x' }, { type: 'octet-string', value: new Uint8Array(6) }, { type: 'integer', value: 2 }, { type: 'long-unsigned', value: 0 }] }] },
+      {
+        type: 'array',
+        items: [
+          {
+            type: 'structure',
+            items: [
+              { type: 'visible-string', value: 'x' },
+              { type: 'octet-string', value: new Uint8Array(6) },
+              { type: 'integer', value: 2 },
+              { type: 'long-unsigned', value: 0 },
+            ],
+          },
+        ],
+      },
       'capture_objects[0].class_id: expected long-unsigned, got visible-string(1)',
     ],
   ] as const)('refuses a wrong shape %#', (value, message) => {
@@ -123,10 +139,16 @@ describe('profile rows from the recorded sessions', () => {
       const trace = loadTrace(file);
       const byEntry = profileRows(TRACE_CAPTURE, decodeDataBytes(normalResponseData(apdus, 0xc5)));
       const byEntryResult = trace.results['profile_by_entry'] as { rows: unknown };
-      expect(byEntry.rows.map((r) => r.values), file).toEqual(expectedRows(byEntryResult.rows).map((r) => [r.iso, r.value]));
+      expect(
+        byEntry.rows.map((r) => r.values),
+        file,
+      ).toEqual(expectedRows(byEntryResult.rows).map((r) => [r.iso, r.value]));
       const byRange = profileRows(TRACE_CAPTURE, decodeDataBytes(normalResponseData(apdus, 0xc6)));
       const byRangeResult = trace.results['profile_by_range'] as { rows: unknown };
-      expect(byRange.rows.map((r) => r.timestamp), file).toEqual(expectedRows(byRangeResult.rows).map((r) => r.iso));
+      expect(
+        byRange.rows.map((r) => r.timestamp),
+        file,
+      ).toEqual(expectedRows(byRangeResult.rows).map((r) => r.iso));
     }
   });
 });
@@ -169,7 +191,13 @@ describe('profileRows', () => {
       '2026-11-22T02:15:00+01:00',
     ]);
     expect(table.rows.map((r) => r.epochMs)).toEqual([T0, T0 + 900_000, T0 + 1_800_000, T0 + 3_600_000, T0 + 4_500_000]);
-    expect(table.rows.map((r) => r.values.slice(1))).toEqual([[10000, 0], [10100, null], [10250, 8], [11000, null], [null, null]]);
+    expect(table.rows.map((r) => r.values.slice(1))).toEqual([
+      [10000, 0],
+      [10100, null],
+      [10250, 8],
+      [11000, null],
+      [null, null],
+    ]);
     expect(table.columns.map((c) => c.name)).toEqual(['Clock', 'Active energy import (+A), total', '0-0:96.10.1.255']);
     expect(table.columns[1]).toMatchObject({ unit: 'Wh', scaler: 1 });
     expect(table.columns[2]!.unit).toBeUndefined();
@@ -209,13 +237,17 @@ describe('profileRows', () => {
       { classId: 1, logicalName: parseObis('0-0:96.240.1.255'), attributeIndex: 2, dataIndex: 2 },
       { classId: 3, logicalName: parseObis('1-0:32.7.0.255'), attributeIndex: 2, dataIndex: 0 },
     ];
-    const table = profileRows(cols, { type: 'array', items: [] }, {
-      names: new Map([[obisKey(parseObis('1-0:32.7.0.255')), 'U1']]),
-      scalerUnits: new Map([
-        [obisKey(parseObis('1-0:1.4.0.255')), { scaler: -3, unit: 27 }],
-        [obisKey(parseObis('1-0:1.6.0.255')), { scaler: -3, unit: 27 }],
-      ]),
-    });
+    const table = profileRows(
+      cols,
+      { type: 'array', items: [] },
+      {
+        names: new Map([[obisKey(parseObis('1-0:32.7.0.255')), 'U1']]),
+        scalerUnits: new Map([
+          [obisKey(parseObis('1-0:1.4.0.255')), { scaler: -3, unit: 27 }],
+          [obisKey(parseObis('1-0:1.6.0.255')), { scaler: -3, unit: 27 }],
+        ]),
+      },
+    );
     expect(table.columns.map((c) => c.name)).toEqual([
       'Active power import (+P), current demand, total (last_average_value)',
       'Active power import (+P), maximum demand, total (capture_time)',
@@ -230,23 +262,32 @@ describe('profileRows', () => {
 
   it('renders other cell types', () => {
     const cols: CaptureObject[] = Array.from({ length: 7 }, (_, i) => ({
-      classId: 1, logicalName: parseObis(`0-0:96.240.${i}.255`), attributeIndex: 2, dataIndex: 0,
+      classId: 1,
+      logicalName: parseObis(`0-0:96.240.${i}.255`),
+      attributeIndex: 2,
+      dataIndex: 0,
     }));
     const buffer: DlmsValue = {
       type: 'array',
-      items: [row(
-        { type: 'long64-unsigned', value: 2n ** 64n - 1n },
-        { type: 'long64', value: -5n },
-        { type: 'enum', value: 3 },
-        { type: 'boolean', value: true },
-        { type: 'visible-string', value: 'ABC' },
-        clockCell(T0),
-        { type: 'structure', items: [{ type: 'integer', value: -2 }, { type: 'enum', value: 30 }] },
-      )],
+      items: [
+        row(
+          { type: 'long64-unsigned', value: 2n ** 64n - 1n },
+          { type: 'long64', value: -5n },
+          { type: 'enum', value: 3 },
+          { type: 'boolean', value: true },
+          { type: 'visible-string', value: 'ABC' },
+          clockCell(T0),
+          {
+            type: 'structure',
+            items: [
+              { type: 'integer', value: -2 },
+              { type: 'enum', value: 30 },
+            ],
+          },
+        ),
+      ],
     };
-    expect(profileRows(cols, buffer).rows[0]!.values).toEqual([
-      '18446744073709551615', -5, 3, 'true', 'ABC', '2026-11-22T00:00:00+00:00', '{-2, enum 30}',
-    ]);
+    expect(profileRows(cols, buffer).rows[0]!.values).toEqual(['18446744073709551615', -5, 3, 'true', 'ABC', '2026-11-22T00:00:00+00:00', '{-2, enum 30}']);
     expect(profileRows(cols, buffer, { omitRaw: true }).rows[0]!.raw).toBeUndefined();
   });
 
@@ -276,14 +317,16 @@ describe('profileRows', () => {
     const rows = 10_000;
     const items: DlmsValue[] = [];
     for (let i = 0; i < rows; i++) {
-      items.push(row(
-        i % 96 === 0 ? clockCell(T0 + i * 900_000, -60) : nul,
-        u32(1_000_000 + i * 7),
-        u32(i * 3),
-        { type: 'long-unsigned', value: 2300 + (i % 17) },
-        { type: 'double-long', value: 1000 + (i % 31) },
-        { type: 'unsigned', value: i % 4 },
-      ));
+      items.push(
+        row(
+          i % 96 === 0 ? clockCell(T0 + i * 900_000, -60) : nul,
+          u32(1_000_000 + i * 7),
+          u32(i * 3),
+          { type: 'long-unsigned', value: 2300 + (i % 17) },
+          { type: 'double-long', value: 1000 + (i % 31) },
+          { type: 'unsigned', value: i % 4 },
+        ),
+      );
     }
     const bytes = encodeDataBytes({ type: 'array', items });
 

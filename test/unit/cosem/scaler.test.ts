@@ -3,21 +3,48 @@ import { fromHex } from '../../../core/bytes.js';
 import { decodeDataBytes } from '../../../core/axdr/codec.js';
 import { InputError, RemoteProtocolError } from '../../../core/errors.js';
 import { DLMS_UNITS, unitInfo, unitSymbol } from '../../../core/cosem/units.js';
-import {
-  applyScaler,
-  formatScaled,
-  scaledDecimal,
-  scalerUnitFromValue,
-} from '../../../core/cosem/scaler.js';
+import { applyScaler, formatScaled, scaledDecimal, scalerUnitFromValue } from '../../../core/cosem/scaler.js';
 import { Prng } from '../axdr/prng.js';
 
 describe('unit table', () => {
   it.each([
-    [1, 'a'], [2, 'mo'], [3, 'wk'], [4, 'd'], [5, 'h'], [6, 'min'], [7, 's'], [8, '°'], [9, '°C'],
-    [10, 'currency'], [11, 'm'], [13, 'm³'], [19, 'l'], [23, 'Pa'], [24, 'bar'], [25, 'J'],
-    [27, 'W'], [28, 'VA'], [29, 'var'], [30, 'Wh'], [31, 'VAh'], [32, 'varh'], [33, 'A'], [34, 'C'], [35, 'V'],
-    [38, 'Ω'], [44, 'Hz'], [45, '1/(Wh)'], [52, 'K'], [56, '%'], [57, 'Ah'], [70, 'dBm'], [72, 'dB'],
-    [131, '°F'], [146, 'Btu'], [254, 'other unit'], [255, ''],
+    [1, 'a'],
+    [2, 'mo'],
+    [3, 'wk'],
+    [4, 'd'],
+    [5, 'h'],
+    [6, 'min'],
+    [7, 's'],
+    [8, '°'],
+    [9, '°C'],
+    [10, 'currency'],
+    [11, 'm'],
+    [13, 'm³'],
+    [19, 'l'],
+    [23, 'Pa'],
+    [24, 'bar'],
+    [25, 'J'],
+    [27, 'W'],
+    [28, 'VA'],
+    [29, 'var'],
+    [30, 'Wh'],
+    [31, 'VAh'],
+    [32, 'varh'],
+    [33, 'A'],
+    [34, 'C'],
+    [35, 'V'],
+    [38, 'Ω'],
+    [44, 'Hz'],
+    [45, '1/(Wh)'],
+    [52, 'K'],
+    [56, '%'],
+    [57, 'Ah'],
+    [70, 'dBm'],
+    [72, 'dB'],
+    [131, '°F'],
+    [146, 'Btu'],
+    [254, 'other unit'],
+    [255, ''],
   ])('unit %i is %j', (code, symbol) => {
     expect(unitSymbol(code)).toBe(symbol);
   });

@@ -142,9 +142,9 @@ describe('group export', () => {
 
   it('refuses a bad request before writing anything', async () => {
     await expect(exportGroupCsv(db, { groupId: 'export', from: T0, to: T0 - 1 }, out('bad.csv'))).rejects.toThrow(InputError);
-    await expect(
-      exportGroupCsv(db, { groupId: 'export', from: T0, to: T0 + 1 }, out('bad.csv'), { format: { delimiter: ',', decimal: ',' } }),
-    ).rejects.toThrow(/CSV decimal separator/);
+    await expect(exportGroupCsv(db, { groupId: 'export', from: T0, to: T0 + 1 }, out('bad.csv'), { format: { delimiter: ',', decimal: ',' } })).rejects.toThrow(
+      /CSV decimal separator/,
+    );
     expect(readdirSync(dir.path).filter((f) => f.startsWith('bad'))).toEqual([]);
   });
 });
@@ -173,17 +173,12 @@ describe('profile export', () => {
   it('exports the database as it was when the export began, while the poller keeps writing', async () => {
     db.recordProfile({ ...profileRead(0, 20_000), deviceId: 'busy-meter' });
     let written = 0;
-    const result = await exportProfileCsv(
-      db,
-      { deviceId: 'busy-meter', obis: LOAD_PROFILE_OBIS, from: T0, to: T0 + 365 * DAY },
-      out('busy.csv'),
-      {
-        onProgress: () => {
-          // A poller storing more rows of the same range in the middle of the export.
-          if (written === 0) written = db.recordProfile({ ...profileRead(20_000, 500), deviceId: 'busy-meter' }).inserted;
-        },
+    const result = await exportProfileCsv(db, { deviceId: 'busy-meter', obis: LOAD_PROFILE_OBIS, from: T0, to: T0 + 365 * DAY }, out('busy.csv'), {
+      onProgress: () => {
+        // A poller storing more rows of the same range in the middle of the export.
+        if (written === 0) written = db.recordProfile({ ...profileRead(20_000, 500), deviceId: 'busy-meter' }).inserted;
       },
-    );
+    });
     expect(written).toBe(500);
     expect(result.rows).toBe(20_000);
     expect(db.findProfile('busy-meter', LOAD_PROFILE_OBIS)!.rows).toBe(20_500);

@@ -93,9 +93,7 @@ describe('writeCsvFile', () => {
   it('leaves no file and no temporary file when the rows fail part-way', async () => {
     const file = join(dir.path, 'failed.csv');
     // Well past the first chunks, so part of the file was already on disk.
-    await expect(writeCsvFile(file, ['n', 'text', 'x'], rowsThatFailAt(50_000), { format: standard })).rejects.toThrow(
-      'the database cursor failed',
-    );
+    await expect(writeCsvFile(file, ['n', 'text', 'x'], rowsThatFailAt(50_000), { format: standard })).rejects.toThrow('the database cursor failed');
     expect(readdirSync(dir.path)).toEqual([]);
   });
 

@@ -118,7 +118,15 @@ describe('the engine worker', () => {
     const s = engine.openSession(
       {
         link: { kind: 'wrapper', clientWPort: 1, serverWPort: 1 },
-        options: { authentication: 'high-gmac', security: { policy: 'authenticated-encryption', keys: { blockCipherKey: EK, authenticationKey: AK }, systemTitle: fromHex('4353540102030405'), invocationCounter: 1 } },
+        options: {
+          authentication: 'high-gmac',
+          security: {
+            policy: 'authenticated-encryption',
+            keys: { blockCipherKey: EK, authenticationKey: AK },
+            systemTitle: fromHex('4353540102030405'),
+            invocationCounter: 1,
+          },
+        },
         counters: { file, deviceId: 'meter-1' },
       },
       link,
@@ -137,7 +145,10 @@ describe('the engine worker', () => {
 
   it('returns typed errors: a wrong password, and settings the worker refuses', async () => {
     const link = await socketLink(server.wrapperPort!);
-    const wrong = engine.openSession({ link: { kind: 'wrapper', clientWPort: 17, serverWPort: 1 }, options: { authentication: 'low', password: new TextEncoder().encode('nope') } }, link);
+    const wrong = engine.openSession(
+      { link: { kind: 'wrapper', clientWPort: 17, serverWPort: 1 }, options: { authentication: 'low', password: new TextEncoder().encode('nope') } },
+      link,
+    );
     const e = await wrong.open().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AssociationError);
     expect((e as AssociationError).message).not.toContain('nope');
@@ -158,12 +169,24 @@ describe('device sessions through the engine', () => {
     const { withDeviceSession, linkFor } = await import('../../../electron/services/device-session.js');
     const { DeviceCache, readValues } = await import('../../../core/app/reading/index.js');
     const config = emptyConfig();
-    const c = { ...newConnection(config), enable: true, type: 'tcp' as const, tcp: { host: '127.0.0.1', port: server.wrapperPort!, persistent: false, connectTimeoutMs: 3000 } };
+    const c = {
+      ...newConnection(config),
+      enable: true,
+      type: 'tcp' as const,
+      tcp: { host: '127.0.0.1', port: server.wrapperPort!, persistent: false, connectTimeoutMs: 3000 },
+    };
     config.connections.push(c);
     const d = {
-      ...newDevice(config), enable: true, connectionId: c.id, interfaceType: 'wrapper' as const, clientAddress: 1,
-      accessSecurity: 'high-gmac' as const, transportSecurity: 'authenticated-encryption' as const, invocationCounterObis: '0-0:43.1.0.255',
-      authenticationKey: 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF', blockCipherKey: '000102030405060708090A0B0C0D0E0F',
+      ...newDevice(config),
+      enable: true,
+      connectionId: c.id,
+      interfaceType: 'wrapper' as const,
+      clientAddress: 1,
+      accessSecurity: 'high-gmac' as const,
+      transportSecurity: 'authenticated-encryption' as const,
+      invocationCounterObis: '0-0:43.1.0.255',
+      authenticationKey: 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF',
+      blockCipherKey: '000102030405060708090A0B0C0D0E0F',
     };
     const settings = deviceLinkSettings(d, c);
     const link = linkFor(settings);

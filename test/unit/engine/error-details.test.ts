@@ -76,7 +76,12 @@ describe('through the engine worker', () => {
     const { withDeviceSession, linkFor } = await import('../../../electron/services/device-session.js');
     const { DeviceCache, readValues } = await import('../../../core/app/reading/index.js');
     const config = emptyConfig();
-    const c = { ...newConnection(config), enable: true, type: 'tcp' as const, tcp: { host: '127.0.0.1', port: server.wrapperPort!, persistent: false, connectTimeoutMs: 3000 } };
+    const c = {
+      ...newConnection(config),
+      enable: true,
+      type: 'tcp' as const,
+      tcp: { host: '127.0.0.1', port: server.wrapperPort!, persistent: false, connectTimeoutMs: 3000 },
+    };
     const d = { ...newDevice(config), enable: true, connectionId: c.id, interfaceType: 'wrapper' as const, clientAddress: 16 };
     const settings = deviceLinkSettings(d, c);
     const link = linkFor(settings);

@@ -40,10 +40,14 @@ describe('the link trace', () => {
       },
       now: () => inner.now(),
     };
-    const client = new DlmsClient(new HdlcLink({ role: 'client', clientAddress: 17, serverAddress: oneByteAddress(1), proposed: { maxInfoTx: 32, maxInfoRx: 32 } }), transport, {
-      authentication: 'low',
-      password: asciiBytes(password),
-    });
+    const client = new DlmsClient(
+      new HdlcLink({ role: 'client', clientAddress: 17, serverAddress: oneByteAddress(1), proposed: { maxInfoTx: 32, maxInfoRx: 32 } }),
+      transport,
+      {
+        authentication: 'low',
+        password: asciiBytes(password),
+      },
+    );
     await client.open();
     await client.get({ classId: 3, logicalName: obisToBytes(parseObis('1-0:1.8.0.255')), attributeId: 2 });
     const text = trace.exportText();
@@ -96,7 +100,7 @@ describe('the link trace', () => {
       expect(
         replay((b) => {
           const out: Uint8Array[] = [];
-          for (let i = 0; i < b.length; ) {
+          for (let i = 0; i < b.length;) {
             const n = rand();
             out.push(b.subarray(i, i + n));
             i += n;

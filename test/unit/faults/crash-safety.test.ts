@@ -52,7 +52,16 @@ interface Installation {
 const installations: Installation[] = [];
 
 beforeAll(async () => {
-  await build({ entryPoints: [CHILD_SOURCE], outfile: CHILD, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' });
+  await build({
+    entryPoints: [CHILD_SOURCE],
+    outfile: CHILD,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+  });
   for (const name of ['a', 'b']) {
     // The meter's clock runs 900 times fast: a new load-profile row every real second, so profile
     // reads keep inserting rows and a kill can land inside one.
@@ -184,7 +193,15 @@ async function crashRepeatedly(inst: Installation, kills: number, seed: number):
   // meter after enough refusals; the first one is what shows the meter guards.)
   expect(forgetful.jobs[0]).toMatch(/^failed CipheringError\/invocation-counter-too-low /);
   return {
-    refusedWhenForgotten: forgetful.jobs[0], kills, killedAfterMs: killedAfter, jobsOkBeforeKills: jobsOk, lastRunJobs: last.jobs.length, polls: final.polls, profileRows: final.profileRows, meterExpects: await meterExpects(inst) };
+    refusedWhenForgotten: forgetful.jobs[0],
+    kills,
+    killedAfterMs: killedAfter,
+    jobsOkBeforeKills: jobsOk,
+    lastRunJobs: last.jobs.length,
+    polls: final.polls,
+    profileRows: final.profileRows,
+    meterExpects: await meterExpects(inst),
+  };
 }
 
 describe('crash safety', () => {

@@ -167,7 +167,9 @@ async function runLane(lane: Lane, laneSeed: number, sessions: number): Promise<
       readings = await withBudget(
         BUDGET_MS,
         tag,
-        withDeviceSession(settings, link, { hdlc: { maxInfo: 128, window } }, (client) => readValues(client, new DeviceCache(), requests, { now: () => Date.now() })),
+        withDeviceSession(settings, link, { hdlc: { maxInfo: 128, window } }, (client) =>
+          readValues(client, new DeviceCache(), requests, { now: () => Date.now() }),
+        ),
       );
     } catch (e) {
       errors.push(e instanceof DlmsError ? `${e.name}/${e.code}` : String(e));
@@ -181,7 +183,8 @@ async function runLane(lane: Lane, laneSeed: number, sessions: number): Promise<
       readings.forEach((r, n) => {
         if (r.error === null) {
           good++;
-          if (meterView(r) !== meterView(expected[n]!)) violations.push(`${tag}: WRONG VALUE for ${r.obis}: ${meterView(r)} instead of ${meterView(expected[n]!)}`);
+          if (meterView(r) !== meterView(expected[n]!))
+            violations.push(`${tag}: WRONG VALUE for ${r.obis}: ${meterView(r)} instead of ${meterView(expected[n]!)}`);
           if (r.kind === 'profile') {
             const rows = profileRowsRead.get(lane.deviceId) ?? new Map<number, string>();
             profileRowsRead.set(lane.deviceId, rows);
@@ -233,7 +236,8 @@ describe('sessions over a faulty line', () => {
     const started = performance.now();
     // FAULTS_QUICK=N runs N sessions per lane, for a quick look while changing things.
     const quick = Number(process.env.FAULTS_QUICK ?? 0);
-    const counts: Record<Variant, number> = quick > 0 ? { 'tcp-hdlc': quick, 'tcp-wrapper': quick, 'serial-hdlc': quick } : { 'tcp-hdlc': 34, 'tcp-wrapper': 25, 'serial-hdlc': 30 };
+    const counts: Record<Variant, number> =
+      quick > 0 ? { 'tcp-hdlc': quick, 'tcp-wrapper': quick, 'serial-hdlc': quick } : { 'tcp-hdlc': 34, 'tcp-wrapper': 25, 'serial-hdlc': 30 };
     const planned = lanes.reduce((n, l) => n + counts[l.variant], 0);
     try {
       await Promise.all(lanes.map((lane, i) => runLane(lane, i + 1, counts[lane.variant])));
@@ -252,7 +256,9 @@ describe('sessions over a faulty line', () => {
         ...Object.fromEntries((['tcp-hdlc', 'tcp-wrapper', 'serial-hdlc'] as const).map((v) => [v, summary((o) => o.variant === v)])),
         ...Object.fromEntries((['light', 'heavy', 'reset'] as const).map((s) => [s, summary((o) => o.severity === s)])),
         faults,
-        notAllValues: outcomes.filter((o) => o.result !== 'all-values' && o.severity !== 'reset').map((o) => `${o.variant} ${o.severity} seed ${o.seed}: ${o.errors.join(', ')}`),
+        notAllValues: outcomes
+          .filter((o) => o.result !== 'all-values' && o.severity !== 'reset')
+          .map((o) => `${o.variant} ${o.severity} seed ${o.seed}: ${o.errors.join(', ')}`),
         errors: outcomes.flatMap((o) => o.errors).reduce<Record<string, number>>((acc, e) => ((acc[e] = (acc[e] ?? 0) + 1), acc), {}),
       }),
     );

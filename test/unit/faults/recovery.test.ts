@@ -129,7 +129,10 @@ describe.each([
       expect(errors(first)).toEqual(REGISTERS.map(() => null));
       expect(first.every((r) => typeof r.value === 'number')).toBe(true);
       expect(book.for('list').listItems).toBe(1);
-      const notes = trace.entries().filter((e) => e.direction === 'note').map((e) => e.summary);
+      const notes = trace
+        .entries()
+        .filter((e) => e.direction === 'note')
+        .map((e) => e.summary);
       expect(notes.join('\n')).toMatch(/GET-with-list of \d+ attributes: one attribute per request/);
       expect(notes.join('\n')).toMatch(/Recovery: all 5 read on the new connection/);
 
@@ -154,7 +157,10 @@ describe.each([
       const readings = await readDevice(settings, link, ctx, new DeviceCache(), REGISTERS);
       expect(errors(readings)).toEqual(REGISTERS.map(() => null));
       expect(book.for('silent').listItems).toBe(1);
-      const notes = trace.entries().filter((e) => e.direction === 'note').map((e) => e.summary);
+      const notes = trace
+        .entries()
+        .filter((e) => e.direction === 'note')
+        .map((e) => e.summary);
       expect(notes.join('\n')).toMatch(/stayed silent after a GET-with-list/);
     } finally {
       await link.close();

@@ -44,7 +44,12 @@ describe('repeated answers over the wrapper', () => {
 
     const warnings: DlmsError[] = [];
     // 0xC4: GET.response; every one comes twice, the blocks of the object list and the last answer too.
-    const { client } = connect({ transport: 'wrapper', meter: { maxPduSize: 256 }, wire: { rewrite: twice(0xc4) }, session: { onWarning: (e) => warnings.push(e) } });
+    const { client } = connect({
+      transport: 'wrapper',
+      meter: { maxPduSize: 256 },
+      wire: { rewrite: twice(0xc4) },
+      session: { onWarning: (e) => warnings.push(e) },
+    });
     await client.open();
     expect(await client.get(OBJECT_LIST)).toEqual(expected);
     await client.release();

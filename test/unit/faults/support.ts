@@ -84,10 +84,25 @@ function replacer(_k: string, v: unknown): unknown {
 
 /** Everything of a reading that comes from the meter (not when it was read, not the drift from this computer). */
 export function meterView(r: Reading): string {
-  const base = { name: r.name, obis: r.obis, kind: r.kind, value: r.value, unit: r.unit, scaler: r.scaler, status: r.status, captureTime: r.captureTime, raw: r.raw };
+  const base = {
+    name: r.name,
+    obis: r.obis,
+    kind: r.kind,
+    value: r.value,
+    unit: r.unit,
+    scaler: r.scaler,
+    status: r.status,
+    captureTime: r.captureTime,
+    raw: r.raw,
+  };
   if (r.kind === 'profile') {
     return JSON.stringify(
-      { ...base, columns: r.columns, rows: r.rows.map((row) => ({ t: row.timestamp, ms: row.epochMs, v: row.values })), capturePeriodSeconds: r.capturePeriodSeconds },
+      {
+        ...base,
+        columns: r.columns,
+        rows: r.rows.map((row) => ({ t: row.timestamp, ms: row.epochMs, v: row.values })),
+        capturePeriodSeconds: r.capturePeriodSeconds,
+      },
       replacer,
     );
   }

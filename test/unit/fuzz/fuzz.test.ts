@@ -56,7 +56,15 @@ describe('the seeds', () => {
       expect({ name, refused }).toEqual({ name, refused: 0 });
     }
     const apdu = byName.get('apdu')!;
-    expect(apdu.seeds.filter((s) => { try { return apdu.run(s); } catch { return false; } }).length).toBeGreaterThan(20);
+    expect(
+      apdu.seeds.filter((s) => {
+        try {
+          return apdu.run(s);
+        } catch {
+          return false;
+        }
+      }).length,
+    ).toBeGreaterThan(20);
     const ciphered = byName.get('apdu-ciphered')!;
     expect(ciphered.seeds.length).toBeGreaterThan(10);
     expect(ciphered.seeds.every((s) => ciphered.run(s))).toBe(true);
@@ -98,7 +106,7 @@ describe('campaigns are reproducible', () => {
     expect(c.inputsDigest).not.toBe(a.inputsDigest);
   });
 
-  it('FuzzRng is the project\'s mulberry32 on integers', () => {
+  it("FuzzRng is the project's mulberry32 on integers", () => {
     const rng = new FuzzRng(1);
     const reference = createPrng(1);
     for (let i = 0; i < 5; i++) expect(rng.u32()).toBe(reference() * 4294967296);
@@ -185,14 +193,21 @@ describe('the engine catches what it must', () => {
   });
 
   it('a FuzzInvariantError (a framer that loops, a hidden meter fault) is a failure', () => {
-    const r = checkInput(fake(() => { throw new FuzzInvariantError('loops'); }), Uint8Array.of(1));
+    const r = checkInput(
+      fake(() => {
+        throw new FuzzInvariantError('loops');
+      }),
+      Uint8Array.of(1),
+    );
     expect(r.kind).toBe('exception');
   });
 
   it('an input slower than the limit, twice, is a failure', () => {
     const slow = fake(() => {
       const until = performance.now() + 30;
-      while (performance.now() < until) { /* busy */ }
+      while (performance.now() < until) {
+        /* busy */
+      }
       return true;
     });
     const r = checkInput(slow, Uint8Array.of(1), 20);

@@ -126,9 +126,7 @@ describe('resolveServerAddress (the settings page fields)', () => {
     });
     expect(resolveServerAddress({ addressType: 'serial-number' })).toEqual({ size: 4, upper: 0, lower: 1001 });
     expect(resolveServerAddress({ addressType: 'serial-number', serialNumber: 9999 }).size).toBe(4);
-    expect(toHex(addressBytes(resolveServerAddress({ addressType: 'serial-number', serialNumber: 9999, logicalServerAddress: 1 })))).toBe(
-      '0002' + 'aaef',
-    );
+    expect(toHex(addressBytes(resolveServerAddress({ addressType: 'serial-number', serialNumber: 9999, logicalServerAddress: 1 })))).toBe('0002' + 'aaef');
   });
 
   it('serial-number addressing ignores an out-of-range server address it does not use', () => {

@@ -174,8 +174,7 @@ describe('encodeFrame', () => {
 
   it('control bytes of every kind, with and without the poll bit', () => {
     const base = { destination: oneByteAddress(1), source: oneByteAddress(16), segmented: false, info: new Uint8Array(0) };
-    const control = (f: Omit<HdlcFrame, 'destination' | 'source' | 'segmented' | 'info'>): number =>
-      encodeFrame({ ...base, ...f })[5]!;
+    const control = (f: Omit<HdlcFrame, 'destination' | 'source' | 'segmented' | 'info'>): number => encodeFrame({ ...base, ...f })[5]!;
     expect(control({ kind: 'SNRM', poll: true })).toBe(0x93);
     expect(control({ kind: 'SNRM', poll: false })).toBe(0x83);
     expect(control({ kind: 'DISC', poll: true })).toBe(0x53);

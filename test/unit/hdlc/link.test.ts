@@ -129,10 +129,7 @@ describe('HdlcLink client and server together', () => {
   });
 
   it('negotiates each direction to the smaller side', () => {
-    const line = makePair(
-      { maxInfoTx: 2030, maxInfoRx: 1024, windowTx: 7, windowRx: 3 },
-      { maxInfoTx: 512, maxInfoRx: 256, windowTx: 2, windowRx: 7 },
-    );
+    const line = makePair({ maxInfoTx: 2030, maxInfoRx: 1024, windowTx: 7, windowRx: 3 }, { maxInfoTx: 512, maxInfoRx: 256, windowTx: 2, windowRx: 7 });
     line.open();
     expect(line.client.parameters).toEqual({ maxInfoTx: 256, maxInfoRx: 512, windowTx: 7, windowRx: 2 });
     expect(line.server.parameters).toEqual({ maxInfoTx: 512, maxInfoRx: 256, windowTx: 2, windowRx: 7 });
@@ -369,9 +366,7 @@ describe('HdlcLink as a client on its own', () => {
     expect(events[0]!.kind).toBe('closed');
     const reason = events[0]!.kind === 'closed' ? events[0]!.reason : '';
     expect(reason).toContain('the meter refused the connection (DM): check the server address');
-    expect(reason).toBe(
-      'the meter refused the connection (DM): check the server address (logical 1, physical 17 (2-byte)) and the client address (16)',
-    );
+    expect(reason).toBe('the meter refused the connection (DM): check the server address (logical 1, physical 17 (2-byte)) and the client address (16)');
     expect(reason).toContain('client address (16');
     expect(client.state).toBe('disconnected');
   });
@@ -476,8 +471,7 @@ describe('HdlcLink as a client on its own', () => {
     client.receive(fromServer({ kind: 'UA' }));
     drain(client);
     client.sendApdu(Uint8Array.of(1));
-    const seg = (ns: number, segmented: boolean) =>
-      fromServer({ kind: 'I', sendSequence: ns, receiveSequence: 1, segmented, info: new Uint8Array(120) });
+    const seg = (ns: number, segmented: boolean) => fromServer({ kind: 'I', sendSequence: ns, receiveSequence: 1, segmented, info: new Uint8Array(120) });
     client.receive(seg(0, true));
     client.receive(seg(1, true));
     client.receive(seg(2, false));
@@ -492,16 +486,17 @@ describe('HdlcLink as a client on its own', () => {
     flip(bad, 10, 1);
     client.receive(bad);
     client.receive(fromServer({ kind: 'UI', info: Uint8Array.of(0xe6, 0xe7, 0x00, 0x0f) }));
-    expect(drain(client)).toMatchObject([{ kind: 'error', error: { code: 'bad-fcs' } }, { kind: 'apdu', apdu: Uint8Array.of(0x0f) }]);
+    expect(drain(client)).toMatchObject([
+      { kind: 'error', error: { code: 'bad-fcs' } },
+      { kind: 'apdu', apdu: Uint8Array.of(0x0f) },
+    ]);
   });
 
   it('refuses to send before the link is open', () => {
     const client = new HdlcLink({ role: 'client', clientAddress: 16, serverAddress: SERVER });
     expect(() => client.sendApdu(Uint8Array.of(1))).toThrowError(/open\(\)/);
     expect(() => new HdlcLink({ role: 'client', clientAddress: 200, serverAddress: SERVER })).toThrowError(/Client address: 200/);
-    expect(() => new HdlcLink({ role: 'client', clientAddress: 16, serverAddress: SERVER, proposed: { windowTx: 9 } })).toThrowError(
-      /proposed\.windowTx: 9/,
-    );
+    expect(() => new HdlcLink({ role: 'client', clientAddress: 16, serverAddress: SERVER, proposed: { windowTx: 9 } })).toThrowError(/proposed\.windowTx: 9/);
   });
 });
 
@@ -515,7 +510,9 @@ describe('HdlcLink as a server on its own', () => {
     server.receive(to(SERVER, { kind: 'I', sendSequence: 0, receiveSequence: 0, info: Uint8Array.of(0xe6, 0xe6, 0, 1) }));
     const events = drain(server);
     expect(events.map((e) => (e.kind === 'send' ? decodeFrame(e.bytes).kind : e.kind))).toEqual(['DM', 'DM']);
-    expect(events[0]!.kind === 'send' && toHex(events[0]!.bytes)).toBe(toHex(encodeFrame({ kind: 'DM', destination: CLIENT, source: SERVER, poll: true, segmented: false, info: new Uint8Array(0) })));
+    expect(events[0]!.kind === 'send' && toHex(events[0]!.bytes)).toBe(
+      toHex(encodeFrame({ kind: 'DM', destination: CLIENT, source: SERVER, poll: true, segmented: false, info: new Uint8Array(0) })),
+    );
   });
 
   it('answers only its own addresses, each from the address the client used', () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../core/bytes.js';
 import { DecodeError, InputError } from '../../../core/errors.js';
-import {
-  checkParameters,
-  decodeParameters,
-  DEFAULT_PARAMETERS,
-  encodeParameters,
-  negotiate,
-  snrmInformation,
-} from '../../../core/hdlc/parameters.js';
+import { checkParameters, decodeParameters, DEFAULT_PARAMETERS, encodeParameters, negotiate, snrmInformation } from '../../../core/hdlc/parameters.js';
 import { prng, randomInt } from '../../support/random.js';
 
 function decodeError(hex: string): DecodeError {

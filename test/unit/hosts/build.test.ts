@@ -28,8 +28,19 @@ describe('electron/build.mjs', () => {
   it('bundles everything but Node built-ins and the native/Electron packages; no .ts file is required', () => {
     for (const f of ['main/main.cjs', 'preload/preload.cjs', 'main/worker.js']) {
       const names = requires(out(f));
-      expect(names.filter((n) => n.endsWith('.ts') || n.startsWith('.') || n.startsWith('/')), f).toEqual([]);
-      expect(names.filter((n) => !n.startsWith('node:') && !EXTERNAL.test(n) && !['fs', 'path', 'os', 'crypto', 'url', 'util', 'events', 'stream', 'net', 'worker_threads'].includes(n)), f).toEqual([]);
+      expect(
+        names.filter((n) => n.endsWith('.ts') || n.startsWith('.') || n.startsWith('/')),
+        f,
+      ).toEqual([]);
+      expect(
+        names.filter(
+          (n) =>
+            !n.startsWith('node:') &&
+            !EXTERNAL.test(n) &&
+            !['fs', 'path', 'os', 'crypto', 'url', 'util', 'events', 'stream', 'net', 'worker_threads'].includes(n),
+        ),
+        f,
+      ).toEqual([]);
       expect(readFileSync(out(f), 'utf8'), f).not.toMatch(/\bimport\.meta\b/);
     }
     // The sandboxed preload can require only electron.
@@ -56,7 +67,10 @@ describe('electron/build.mjs', () => {
       ]);
       expect(report.info.ok).toBe(true);
       expect(report.info.result).toMatchObject({ mode: 'electron', version: '9.9.9-fake', dataDir: data.dir });
-      expect(report.foreign).toEqual({ ok: false, error: { name: 'AccessError', code: 'foreign-sender', message: "only Cosem Studio's own window may call its API" } });
+      expect(report.foreign).toEqual({
+        ok: false,
+        error: { name: 'AccessError', code: 'foreign-sender', message: "only Cosem Studio's own window may call its API" },
+      });
       expect(report.bad.ok).toBe(false);
       expect(report.bad.error.problems.map((p: { path: string }) => p.path)).toEqual(['id']);
       expect(report.index.csp).toBe(CONTENT_SECURITY_POLICY);

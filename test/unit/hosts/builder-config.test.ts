@@ -21,12 +21,19 @@ describe('electron-builder.yml', () => {
   });
 
   it('names the product, its targets, the files and the unpacked native modules', async () => {
-    const c = (await getConfig(ROOT, 'electron-builder.yml', null)) as Record<string, unknown> & Record<'win' | 'mac' | 'linux', { target: unknown; icon: unknown }>;
+    const c = (await getConfig(ROOT, 'electron-builder.yml', null)) as Record<string, unknown> &
+      Record<'win' | 'mac' | 'linux', { target: unknown; icon: unknown }>;
     expect(c['appId']).toBe('io.cosemstudio.app');
     expect(c['productName']).toBe('Cosem Studio');
     expect(c['files']).toEqual([{ filter: ['out/**/*', '!out/**/*.map', 'package.json'] }]);
     expect(c['asarUnpack']).toEqual(
-      expect.arrayContaining(['node_modules/serialport/**', 'node_modules/@serialport/**', 'node_modules/libsql/**', 'node_modules/@libsql/**', 'out/main/worker.js']),
+      expect.arrayContaining([
+        'node_modules/serialport/**',
+        'node_modules/@serialport/**',
+        'node_modules/libsql/**',
+        'node_modules/@libsql/**',
+        'out/main/worker.js',
+      ]),
     );
     expect(c['win'].target).toEqual(['nsis']);
     expect(c['mac'].target).toEqual(['dmg']);

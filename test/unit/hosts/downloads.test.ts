@@ -20,7 +20,9 @@ describe('browser-mode downloads', () => {
   });
 
   it('sends an ASCII fallback and the exact UTF-8 name', () => {
-    expect(contentDisposition('Zähler 3 (Lastgang).csv')).toBe(`attachment; filename="Z_hler 3 (Lastgang).csv"; filename*=UTF-8''Z%C3%A4hler%203%20%28Lastgang%29.csv`);
+    expect(contentDisposition('Zähler 3 (Lastgang).csv')).toBe(
+      `attachment; filename="Z_hler 3 (Lastgang).csv"; filename*=UTF-8''Z%C3%A4hler%203%20%28Lastgang%29.csv`,
+    );
     expect(contentDisposition('plain.csv')).toBe(`attachment; filename="plain.csv"; filename*=UTF-8''plain.csv`);
   });
 

@@ -108,7 +108,9 @@ describe('navigation, new windows, webviews', () => {
   it('denies permissions and sets the CSP on app responses', () => {
     let request: ((wc: unknown, p: string, cb: (ok: boolean) => void) => void) | null = null;
     let check: ((...a: unknown[]) => boolean) | null = null;
-    let headers: ((d: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[] | string> }) => void) => void) | null = null;
+    let headers:
+      | ((d: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[] | string> }) => void) => void)
+      | null = null;
     const session = {
       setPermissionRequestHandler: (h: typeof request) => (request = h),
       setPermissionCheckHandler: (h: typeof check) => (check = h),
@@ -121,7 +123,10 @@ describe('navigation, new windows, webviews', () => {
     expect(check!({}, 'media', 'app://cosem-studio', {})).toBe(false);
 
     let out: Record<string, string[] | string> = {};
-    headers!({ url: 'app://cosem-studio/index.html', responseHeaders: { 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] } }, (r) => (out = r.responseHeaders));
+    headers!(
+      { url: 'app://cosem-studio/index.html', responseHeaders: { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] } },
+      (r) => (out = r.responseHeaders),
+    );
     expect(out).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY], 'X-Content-Type-Options': ['nosniff'] });
     headers!({ url: 'https://example.com/', responseHeaders: { A: ['b'] } }, (r) => (out = r.responseHeaders));
     expect(out).toEqual({ A: ['b'] });
@@ -180,7 +185,13 @@ describe('IPC', () => {
     const backend = fakeBackend();
     const f = fakeIpc();
     const lines: string[] = [];
-    registerApi(f.ipc, backend, isOwnFrame, () => [], (l) => lines.push(l));
+    registerApi(
+      f.ipc,
+      backend,
+      isOwnFrame,
+      () => [],
+      (l) => lines.push(l),
+    );
     expect(await f.invoke(OWN, 'config.get', null)).toEqual({ ok: true, result: emptyConfig() });
     expect(await f.invoke({ url: 'https://evil.example/page' }, 'config.get', null)).toEqual({ ok: false, error: FOREIGN_SENDER });
     expect(await f.invoke(null, 'config.get', null)).toEqual({ ok: false, error: FOREIGN_SENDER });
@@ -193,7 +204,10 @@ describe('IPC', () => {
     const f = fakeIpc();
     registerApi(f.ipc, backend, isOwnFrame, () => []);
     const connection = { ...newConnection(emptyConfig()), type: 'carrier-pigeon' };
-    const r = (await f.invoke(OWN, 'connections.save', connection)) as { ok: false; error: { code: string; message: string; problems: { path: string; message: string }[] } };
+    const r = (await f.invoke(OWN, 'connections.save', connection)) as {
+      ok: false;
+      error: { code: string; message: string; problems: { path: string; message: string }[] };
+    };
     expect(r.ok).toBe(false);
     expect(r.error.code).toBe('invalid-input');
     expect(r.error.problems.map((p) => p.path)).toEqual(['type']);
@@ -202,7 +216,10 @@ describe('IPC', () => {
       ok: false,
       error: { name: 'InputError', code: 'unknown-method', message: 'method "constructor" is not part of the API' },
     });
-    expect(await f.invoke(OWN, 42, {})).toEqual({ ok: false, error: { name: 'InputError', code: 'unknown-method', message: 'method number is not part of the API' } });
+    expect(await f.invoke(OWN, 42, {})).toEqual({
+      ok: false,
+      error: { name: 'InputError', code: 'unknown-method', message: 'method number is not part of the API' },
+    });
     expect(backend.calls).toEqual([]);
   });
 
@@ -238,7 +255,11 @@ describe('dialogs and menu', () => {
       showSaveDialog: async (...args: unknown[]) => (asked.push(args[args.length - 1]), answer),
       showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
     };
-    const target = saveTargetWithDialog(dialog as never, () => null, () => '/home/me/Documents');
+    const target = saveTargetWithDialog(
+      dialog as never,
+      () => null,
+      () => '/home/me/Documents',
+    );
     expect(await target('readings.csv', 'csv')).toEqual({ path: '/home/me/readings.csv', downloadUrl: null });
     expect(asked[0]).toMatchObject({ defaultPath: '/home/me/Documents/readings.csv', filters: [{ name: 'CSV (spreadsheet)', extensions: ['csv'] }] });
     answer = { canceled: true };
@@ -254,7 +275,7 @@ describe('dialogs and menu', () => {
     expect(file.map((i) => i.label ?? i.role)).toEqual(['Export configuration…', 'Import configuration…', undefined, 'Quit']);
     file[0]!.click!();
     file[1]!.click!();
-    ((prod[3]!.submenu as { click?: () => void }[])[0]!.click!)();
+    (prod[3]!.submenu as { click?: () => void }[])[0]!.click!();
     expect(calls).toEqual(['export', 'import', 'about']);
     const roles = (t: typeof prod) => (t.find((m) => m.label === '&View')!.submenu as { role?: string }[]).map((i) => i.role);
     expect(roles(prod)).not.toContain('toggleDevTools');

@@ -39,7 +39,9 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
  * A backend made of stubs: each handler answers something recognisable; 'config.get' keeps a config.
  * `saveTarget` is the host's, so export handlers write where the host says.
  */
-export function fakeBackend(saveTarget?: (name: string, kind: 'csv' | 'json' | 'txt') => Promise<SaveTarget | null>): AppBackend & { calls: { method: string; arg: unknown }[]; closed: boolean } {
+export function fakeBackend(
+  saveTarget?: (name: string, kind: 'csv' | 'json' | 'txt') => Promise<SaveTarget | null>,
+): AppBackend & { calls: { method: string; arg: unknown }[]; closed: boolean } {
   const events = new EventHub();
   const calls: { method: string; arg: unknown }[] = [];
   let config = emptyConfig();

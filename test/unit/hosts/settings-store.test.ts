@@ -26,7 +26,14 @@ function setup() {
   cleanups.push(t.remove);
   const lines: string[] = [];
   const box = fileKeyBox(join(t.dir, SECRET_KEY_FILE));
-  const open = () => openConfStore({ cwd: t.dir, secretBox: box, Store: Conf as unknown as ConfLikeClass, log: (l) => lines.push(l), now: () => Date.UTC(2026, 10, 22, 5, 0, 0) });
+  const open = () =>
+    openConfStore({
+      cwd: t.dir,
+      secretBox: box,
+      Store: Conf as unknown as ConfLikeClass,
+      log: (l) => lines.push(l),
+      now: () => Date.UTC(2026, 10, 22, 5, 0, 0),
+    });
   return { dir: t.dir, file: join(t.dir, 'settings.json'), lines, box, open };
 }
 
@@ -98,7 +105,11 @@ describe('settings store', () => {
   it.each([
     ['malformed JSON', '{"schemaVersion": 1, "config": {"version": 1,,}', /not valid JSON \(the mistake is at position \d+\)/],
     ['not an object', '[1, 2, 3]', /does not hold a settings object/],
-    ['an invalid configuration', JSON.stringify({ schemaVersion: 1, config: { version: 7 }, demo: null, firstRunDone: true }), /configuration is not valid: .*version/],
+    [
+      'an invalid configuration',
+      JSON.stringify({ schemaVersion: 1, config: { version: 7 }, demo: null, firstRunDone: true }),
+      /configuration is not valid: .*version/,
+    ],
     ['a newer schema', JSON.stringify({ schemaVersion: 99, config: {} }), /newer Cosem Studio \(schema version 99/],
   ])('keeps a file with %s aside and starts empty', (_what, content, reason) => {
     const s = setup();

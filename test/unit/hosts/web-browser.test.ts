@@ -38,7 +38,16 @@ describe.skipIf(!existsSync(CHROMIUM))('browser mode in Chromium', () => {
     server = await startWebServer({ rendererDir: site, createBackend: () => fakeBackend(), log: () => {} });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       timeout: 20_000,
     });
   }, 40_000);

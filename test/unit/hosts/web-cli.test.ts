@@ -59,7 +59,10 @@ describe('electron/web.ts', () => {
   }, 45_000);
 
   it('refuses an unknown option with the usage', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/web.ts'), '--host', '0.0.0.0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/web.ts'), '--host', '0.0.0.0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

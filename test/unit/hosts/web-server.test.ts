@@ -180,7 +180,11 @@ describe('browser-mode server', () => {
     if (!('ws' in c)) throw new Error('not connected');
     const connection = { ...newConnection(emptyConfig()), tcp: { host: '127.0.0.1', port: 70000, persistent: false, connectTimeoutMs: 5000 } };
     c.ws.send(JSON.stringify({ type: 'call', id: 1, method: 'connections.save', arg: connection }));
-    const reply = (await nextMessage(c.ws)) as { id: number; ok: boolean; error: { name: string; code: string; message: string; problems: { path: string }[] } };
+    const reply = (await nextMessage(c.ws)) as {
+      id: number;
+      ok: boolean;
+      error: { name: string; code: string; message: string; problems: { path: string }[] };
+    };
     expect(reply.id).toBe(1);
     expect(reply.ok).toBe(false);
     expect(reply.error.name).toBe('InputError');
@@ -234,14 +238,22 @@ describe('browser-mode server', () => {
 describe('browser-mode arguments', () => {
   it('parses --port, --demo and --data-dir, and refuses the rest', () => {
     expect(parseWebArgs([])).toEqual({ port: 0, demo: false, noDemo: false, dataDir: null, help: false });
-    expect(parseWebArgs(['--port', '8080', '--demo', '--data-dir', '/tmp/x'])).toEqual({ port: 8080, demo: true, noDemo: false, dataDir: '/tmp/x', help: false });
+    expect(parseWebArgs(['--port', '8080', '--demo', '--data-dir', '/tmp/x'])).toEqual({
+      port: 8080,
+      demo: true,
+      noDemo: false,
+      dataDir: '/tmp/x',
+      help: false,
+    });
     expect(parseWebArgs(['--port=0'])).toEqual({ port: 0, demo: false, noDemo: false, dataDir: null, help: false });
     expect(parseWebArgs(['-h']).help).toBe(true);
     expect(() => parseWebArgs(['--port', '65536'])).toThrow('--port: "65536" is not valid: a whole number from 0 to 65535');
     expect(() => parseWebArgs(['--port', 'eighty'])).toThrow('--port: "eighty" is not valid: a whole number from 0 to 65535');
     expect(() => parseWebArgs(['--port'])).toThrow('--port: "" is not valid: needs a value (N)');
     expect(() => parseWebArgs(['--data-dir', '--demo'])).toThrow('--data-dir: "" is not valid: needs a value (DIR)');
-    expect(() => parseWebArgs(['--host', '0.0.0.0'])).toThrow('option: "--host" is not valid: unknown; the options are --port, --demo, --no-demo, --data-dir, --help');
+    expect(() => parseWebArgs(['--host', '0.0.0.0'])).toThrow(
+      'option: "--host" is not valid: unknown; the options are --port, --demo, --no-demo, --data-dir, --help',
+    );
     expect(() => parseWebArgs(['--demo=yes'])).toThrow('--demo: "yes" is not valid: takes no value');
     expect(() => parseWebArgs(['8080'])).toThrow('argument: "8080" is not valid: this command takes options only (see --help)');
     expect(parseWebArgs(['--no-demo']).noDemo).toBe(true);
@@ -254,4 +266,3 @@ describe('browser-mode arguments', () => {
     expect(WEB_USAGE.split('\n')[0]).toBe('usage: npm run web -- [--port N] [--demo | --no-demo] [--data-dir DIR]');
   });
 });
-

@@ -323,9 +323,7 @@ describe('SET with blocks', () => {
       meter: { maxPduSize: 64, conformance: ['block-transfer-with-get-or-read', 'get', 'set', 'action'] },
     });
     await client.open();
-    const error = await client
-      .set(attr(20, '0-0:13.0.0.255', 6), { type: 'octet-string', value: new Uint8Array(150) })
-      .catch((e: unknown) => e);
+    const error = await client.set(attr(20, '0-0:13.0.0.255', 6), { type: 'octet-string', value: new Uint8Array(150) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/at most 64/);
   });

@@ -19,17 +19,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function securedSession(meterOptions: VirtualMeterConfig, firstCounter: number): Promise<number[]> {
   const meter = createVirtualMeter({ crypto: nodeCrypto, ...meterOptions });
   const used: number[] = [];
-  const client = new DlmsClient(new WrapperLink({ role: 'client', clientWPort: 1, serverWPort: 1 }), new InMemoryTransport(meter.connection('wrapper'), { startMs: NOW }), {
-    authentication: 'high-gmac',
-    crypto: nodeCrypto,
-    security: {
-      policy: 'authenticated-encryption',
-      keys: { blockCipherKey: fromHex('000102030405060708090a0b0c0d0e0f'), authenticationKey: fromHex('d0d1d2d3d4d5d6d7d8d9dadbdcdddedf') },
-      systemTitle: fromHex('4353540102030405'),
-      invocationCounter: firstCounter,
-      persistInvocationCounter: (c) => used.push(c),
+  const client = new DlmsClient(
+    new WrapperLink({ role: 'client', clientWPort: 1, serverWPort: 1 }),
+    new InMemoryTransport(meter.connection('wrapper'), { startMs: NOW }),
+    {
+      authentication: 'high-gmac',
+      crypto: nodeCrypto,
+      security: {
+        policy: 'authenticated-encryption',
+        keys: { blockCipherKey: fromHex('000102030405060708090a0b0c0d0e0f'), authenticationKey: fromHex('d0d1d2d3d4d5d6d7d8d9dadbdcdddedf') },
+        systemTitle: fromHex('4353540102030405'),
+        invocationCounter: firstCounter,
+        persistInvocationCounter: (c) => used.push(c),
+      },
     },
-  });
+  );
   await client.open();
   await client.get(attr(3, '1-0:1.8.0.255', 2));
   await client.release();

@@ -26,7 +26,15 @@ describe('the poller', () => {
       settings: { globalEnabled: true },
       connections: [{ id: 'c1', name: 'Gateway', enable: true, type: 'tcp', tcp: { host: '127.0.0.1', port: proxy.port, persistent: true } }],
       devices: [{ id: 'd1', name: 'Meter', enable: true, connectionId: 'c1' }],
-      groups: [{ id: 'g1', name: 'Energy', enable: true, interval: 1, values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] }],
+      groups: [
+        {
+          id: 'g1',
+          name: 'Energy',
+          enable: true,
+          interval: 1,
+          values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
+        },
+      ],
     });
     const runs: (string | null)[] = [];
     const poller = new Poller(config, { context: {}, onJob: (_job, readings, error) => runs.push(error ?? readings[0]!.unit) }, 0);

@@ -49,7 +49,13 @@ function setup(c: Case) {
     authenticationKey: AK,
     clients: [
       { address: 16, mechanism: 'none' },
-      { address: 1, mechanism: c.mechanism, ...(c.mechanism === 'none' || c.mechanism === 'high-gmac' ? {} : { secret: SECRET }), policy: c.policy, access: 'read-write' },
+      {
+        address: 1,
+        mechanism: c.mechanism,
+        ...(c.mechanism === 'none' || c.mechanism === 'high-gmac' ? {} : { secret: SECRET }),
+        policy: c.policy,
+        access: 'read-write',
+      },
     ],
   });
   const connection = meter.connection(kind);
@@ -157,7 +163,11 @@ describe('each mistake has its own error', () => {
 
   it('wrong authentication key: the tag does not match', async () => {
     const e = await failure(
-      setup({ mechanism: 'none', policy: 'authenticated-encryption', clientKeys: { blockCipherKey: EK, authenticationKey: new Uint8Array(16).fill(7) } }).client.open(),
+      setup({
+        mechanism: 'none',
+        policy: 'authenticated-encryption',
+        clientKeys: { blockCipherKey: EK, authenticationKey: new Uint8Array(16).fill(7) },
+      }).client.open(),
     );
     expect(e).toBeInstanceOf(CipheringError);
     expect(e.code).toBe('wrong-authentication-key');
@@ -166,7 +176,11 @@ describe('each mistake has its own error', () => {
 
   it('wrong block cipher key', async () => {
     const e = await failure(
-      setup({ mechanism: 'none', policy: 'authenticated-encryption', clientKeys: { blockCipherKey: new Uint8Array(16).fill(7), authenticationKey: AK } }).client.open(),
+      setup({
+        mechanism: 'none',
+        policy: 'authenticated-encryption',
+        clientKeys: { blockCipherKey: new Uint8Array(16).fill(7), authenticationKey: AK },
+      }).client.open(),
     );
     expect(e).toBeInstanceOf(CipheringError);
     expect(e.code).toBe('wrong-block-cipher-key');
@@ -179,29 +193,40 @@ describe('each mistake has its own error', () => {
     await first.client.get(attr(3, '1-0:1.8.0.255', 2));
     await first.client.release();
     // A second installation (or a restored laptop) that starts again at 1 on the same meter.
-    const again = new DlmsClient(new WrapperLink({ role: 'client', clientWPort: 1, serverWPort: 1 }), new InMemoryTransport(first.connection, { startMs: NOW }), {
-      authentication: 'none',
-      crypto: nodeCrypto,
-      security: { policy: 'authenticated-encryption', keys: { blockCipherKey: EK, authenticationKey: AK }, systemTitle: CLIENT_TITLE, invocationCounter: 1 },
-    });
+    const again = new DlmsClient(
+      new WrapperLink({ role: 'client', clientWPort: 1, serverWPort: 1 }),
+      new InMemoryTransport(first.connection, { startMs: NOW }),
+      {
+        authentication: 'none',
+        crypto: nodeCrypto,
+        security: { policy: 'authenticated-encryption', keys: { blockCipherKey: EK, authenticationKey: AK }, systemTitle: CLIENT_TITLE, invocationCounter: 1 },
+      },
+    );
     const e = await failure(again.open());
     expect(e.code).toMatch(/invocation-counter/);
     expect(e.message).toMatch(/invocation counter/i);
 
     // The public client reads what the meter expects; a session that starts there is let in.
-    const publicClient = new DlmsClient(new WrapperLink({ role: 'client', clientWPort: 16, serverWPort: 1 }), new InMemoryTransport(first.connection, { startMs: NOW }));
+    const publicClient = new DlmsClient(
+      new WrapperLink({ role: 'client', clientWPort: 16, serverWPort: 1 }),
+      new InMemoryTransport(first.connection, { startMs: NOW }),
+    );
     const expected = await readInvocationCounter(publicClient, ln('0-0:43.1.0.255'));
     expect(expected).toBeGreaterThan(1);
-    const fixed = new DlmsClient(new WrapperLink({ role: 'client', clientWPort: 1, serverWPort: 1 }), new InMemoryTransport(first.connection, { startMs: NOW }), {
-      authentication: 'none',
-      crypto: nodeCrypto,
-      security: {
-        policy: 'authenticated-encryption',
-        keys: { blockCipherKey: EK, authenticationKey: AK },
-        systemTitle: CLIENT_TITLE,
-        invocationCounter: firstInvocationCounter(expected, 1),
+    const fixed = new DlmsClient(
+      new WrapperLink({ role: 'client', clientWPort: 1, serverWPort: 1 }),
+      new InMemoryTransport(first.connection, { startMs: NOW }),
+      {
+        authentication: 'none',
+        crypto: nodeCrypto,
+        security: {
+          policy: 'authenticated-encryption',
+          keys: { blockCipherKey: EK, authenticationKey: AK },
+          systemTitle: CLIENT_TITLE,
+          invocationCounter: firstInvocationCounter(expected, 1),
+        },
       },
-    });
+    );
     await fixed.open();
     expect(num(await fixed.get(attr(3, '1-0:1.8.0.255', 2)))).toBeGreaterThan(0);
   });
@@ -313,7 +338,9 @@ describe('short names with high-level authentication and ciphering', () => {
   }
 
   it('a wrong secret is refused the same way with short names', async () => {
-    const e = await failure(setup({ transport: 'hdlc', referencing: 'sn', mechanism: 'high-md5', policy: 'none', clientSecret: 'Not the secret!!' }).client.open());
+    const e = await failure(
+      setup({ transport: 'hdlc', referencing: 'sn', mechanism: 'high-md5', policy: 'none', clientSecret: 'Not the secret!!' }).client.open(),
+    );
     expect(e.code).toBe('hls-rejected');
   });
 });

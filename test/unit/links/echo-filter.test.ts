@@ -12,7 +12,7 @@ function feed(filter: EchoFilter, chunks: readonly Uint8Array[]): number[] {
   return out;
 }
 
-describe('EchoFilter: our own bytes are removed, the meter\'s never', () => {
+describe("EchoFilter: our own bytes are removed, the meter's never", () => {
   it('drops a whole echo and passes the answer after it, in any chunking', () => {
     const f = new EchoFilter();
     f.sent(SNRM);
@@ -52,7 +52,7 @@ describe('EchoFilter: our own bytes are removed, the meter\'s never', () => {
     expect(feed(f, [Uint8Array.of(1, 2), Uint8Array.of(3, 4, 5, 9, 8)])).toEqual([9, 8]);
   });
 
-  it('random messages, with and without echo, in random chunks: the reader gets exactly the meter\'s bytes (seed 4242)', () => {
+  it("random messages, with and without echo, in random chunks: the reader gets exactly the meter's bytes (seed 4242)", () => {
     const rand = prng(4242);
     for (let round = 0; round < 300; round++) {
       const f = new EchoFilter();

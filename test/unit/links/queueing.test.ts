@@ -7,7 +7,15 @@ import { prng } from '../../support/random.js';
 describe('FairQueue: devices take turns, each in its own order', () => {
   it('serves one job per device per turn, devices in the order they joined', () => {
     const q = new FairQueue<string>();
-    for (const [device, job] of [['A', 'a1'], ['A', 'a2'], ['A', 'a3'], ['B', 'b1'], ['C', 'c1'], ['B', 'b2']] as const) q.push(device, job);
+    for (const [device, job] of [
+      ['A', 'a1'],
+      ['A', 'a2'],
+      ['A', 'a3'],
+      ['B', 'b1'],
+      ['C', 'c1'],
+      ['B', 'b2'],
+    ] as const)
+      q.push(device, job);
     expect(q.size).toBe(6);
     expect(q.drain()).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
     expect(q.size).toBe(0);

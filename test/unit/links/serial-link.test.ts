@@ -9,11 +9,7 @@ import type { TransportError } from '../../../core/errors.js';
 import type { LinkTransport } from '../../../electron/services/links/link.js';
 import { SerialLink, type SerialLinkOptions } from '../../../electron/services/links/serial-link.js';
 import type { SerialLineSettings } from '../../../electron/services/links/serial-settings.js';
-import {
-  startVirtualMeterSerial,
-  type VirtualMeterSerial,
-  type VirtualMeterSerialOptions,
-} from '../../../electron/services/virtual-meter-serial.js';
+import { startVirtualMeterSerial, type VirtualMeterSerial, type VirtualMeterSerialOptions } from '../../../electron/services/virtual-meter-serial.js';
 import { hdlcClient, ptyPair, readClockAndEnergy, socatMissing, type PtyPair } from './support.js';
 
 const missing = socatMissing();
@@ -46,7 +42,13 @@ function linkOn(options: SerialLinkOptions): SerialLink {
 
 /** A port opened directly, to play a meter or a probe byte by byte. */
 async function rawPort(path: string, line: Partial<SerialLineSettings> = {}): Promise<SerialPort & { received: number[] }> {
-  const port = new SerialPort({ path, baudRate: line.baudRate ?? 9600, dataBits: line.dataBits ?? 8, parity: line.parity ?? 'none', autoOpen: false }) as SerialPort & {
+  const port = new SerialPort({
+    path,
+    baudRate: line.baudRate ?? 9600,
+    dataBits: line.dataBits ?? 8,
+    parity: line.parity ?? 'none',
+    autoOpen: false,
+  }) as SerialPort & {
     received: number[];
   };
   port.received = [];
@@ -58,7 +60,7 @@ async function rawPort(path: string, line: Partial<SerialLineSettings> = {}): Pr
 }
 
 async function until(what: string, check: () => boolean, ms = 3000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -198,7 +200,7 @@ serial('an optical probe with the IEC 62056-21 mode E sign-on', () => {
     }
   });
 
-  it('agrees the link\'s baud rate when it is below what the meter offers', async () => {
+  it("agrees the link's baud rate when it is below what the meter offers", async () => {
     const { a, b } = await pair();
     const meter = await meterOn(b, { modeE: { maxBaudRate: 9600 } });
     const link = linkOn({ path: a, baudRate: 2400, modeE: fast });
@@ -238,7 +240,9 @@ serial('an optical probe with the IEC 62056-21 mode E sign-on', () => {
     );
     expect(ran).toBe(false);
     expect(error.code).toBe('mode-e-no-answer');
-    expect(error.message).toMatch(new RegExp(`^The meter did not answer the IEC 62056-21 sign-on \\(/\\?!\\) on ${a} within 0\\.4 s: check that the optical probe`));
+    expect(error.message).toMatch(
+      new RegExp(`^The meter did not answer the IEC 62056-21 sign-on \\(/\\?!\\) on ${a} within 0\\.4 s: check that the optical probe`),
+    );
   });
 
   it('names a meter that answers garbage, quoting it', async () => {

@@ -109,7 +109,14 @@ describe('the serial port list', () => {
   });
 });
 
-const port = (path: string, serialNumber: string | null = null): SerialPortInfo => ({ path, manufacturer: 'FTDI', serialNumber, vendorId: '0403', productId: '6001', pnpId: null });
+const port = (path: string, serialNumber: string | null = null): SerialPortInfo => ({
+  path,
+  manufacturer: 'FTDI',
+  serialNumber,
+  vendorId: '0403',
+  productId: '6001',
+  pnpId: null,
+});
 const listOf = (...ports: SerialPortInfo[]): SerialPortList => ({ ports, source: 'system', note: null });
 
 describe('watching for probes plugged in and out', () => {

@@ -11,10 +11,12 @@ describe('serial line settings', () => {
     expect(describeLine(lineSettings({ parity: 'mark', flowControl: 'xon-xoff' }))).toBe('9600 8M1 XON/XOFF');
   });
 
-  it('accepts each of the spec\'s values and refuses others, naming the field and the allowed values', () => {
+  it("accepts each of the spec's values and refuses others, naming the field and the allowed values", () => {
     for (const baudRate of [300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200]) expect(lineSettings({ baudRate }).baudRate).toBe(baudRate);
     expect(() => lineSettings({ baudRate: 600 })).toThrow(InputError);
-    expect(() => lineSettings({ baudRate: 14400 })).toThrow('Baud rate: 14400 is not valid: one of 300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200 is allowed');
+    expect(() => lineSettings({ baudRate: 14400 })).toThrow(
+      'Baud rate: 14400 is not valid: one of 300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200 is allowed',
+    );
     expect(() => lineSettings({ dataBits: 9 as 8 })).toThrow('Data bits: 9 is not valid: one of 5, 6, 7, 8 is allowed');
     expect(() => lineSettings({ stopBits: 1.5 as 1 })).toThrow('Stop bits: 1.5 is not valid: one of 1, 2 is allowed');
     expect(() => lineSettings({ parity: 'E' as 'even' })).toThrow('Parity: "E" is not valid: one of none, even, odd, mark, space is allowed');
@@ -41,7 +43,10 @@ describe('serial line settings', () => {
     });
     expect(driverLine(lineSettings({ dataBits: 7, parity: 'space' }), 'darwin').shape).toEqual({ sendOr: 0, sendAnd: 0x7f, receiveAnd: 0x7f });
     expect(driverLine(lineSettings({ dataBits: 5, parity: 'mark' }), 'linux')).toMatchObject({ open: { dataBits: 6 }, shape: { sendOr: 0x20, sendAnd: 0x1f } });
-    expect(driverLine(lineSettings({ dataBits: 8, parity: 'mark' }), 'linux')).toMatchObject({ open: { dataBits: 8, stopBits: 2, parity: 'none' }, shape: null });
+    expect(driverLine(lineSettings({ dataBits: 8, parity: 'mark' }), 'linux')).toMatchObject({
+      open: { dataBits: 8, stopBits: 2, parity: 'none' },
+      shape: null,
+    });
   });
 
   it('refuses 8 data bits with space parity where the driver cannot make it, saying what works', () => {

@@ -256,6 +256,8 @@ describe('one conversation at a time on a link', () => {
     const l = link(true);
     const t = await l.run(async (transport) => transport);
     await expect(t.write(Uint8Array.of(1))).rejects.toBeInstanceOf(LocalProtocolError);
-    await expect(t.read(10)).rejects.toThrow(`TCP 127.0.0.1:${proxy.port} was used outside a job: read and write only inside link.run(), the link may be another device's now`);
+    await expect(t.read(10)).rejects.toThrow(
+      `TCP 127.0.0.1:${proxy.port} was used outside a job: read and write only inside link.run(), the link may be another device's now`,
+    );
   });
 });

@@ -70,7 +70,10 @@ async function readRange(t: TestBackend, client: ClientKind, range: { from: numb
 }
 
 function csvLines(path: string): string[] {
-  return readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '');
+  return readFileSync(path, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter((l) => l !== '');
 }
 
 describe.each(METER_KINDS.flatMap((meter) => LINK_KINDS.map((link) => ({ meter, link }))))('$meter meter over $link', ({ meter, link }) => {
@@ -94,100 +97,109 @@ describe.each(METER_KINDS.flatMap((meter) => LINK_KINDS.map((link) => ({ meter, 
     await t?.close();
   });
 
-  it.skipIf(skip).each(CLIENT_KINDS)('%s client: Test, group Test, Browse objects, Read range, Read more, profile export', async (client) => {
-    // Device Test: every step passes and the identity is read.
-    const test = await t.call('devices.test', deviceOf(e, client));
-    expect(test.steps.filter((s) => !s.ok).map((s) => [s.step, s.error?.message])).toEqual([]);
-    expect(test.ok).toBe(true);
-    expect(test.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['link', 'association', 'identity', 'clock', 'release']));
-    expect(test.identity.serialNumber).toMatch(/\S/);
-    expect(test.identity.firmware).toMatch(/\S/);
+  it.skipIf(skip).each(CLIENT_KINDS)(
+    '%s client: Test, group Test, Browse objects, Read range, Read more, profile export',
+    async (client) => {
+      // Device Test: every step passes and the identity is read.
+      const test = await t.call('devices.test', deviceOf(e, client));
+      expect(test.steps.filter((s) => !s.ok).map((s) => [s.step, s.error?.message])).toEqual([]);
+      expect(test.ok).toBe(true);
+      expect(test.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['link', 'association', 'identity', 'clock', 'release']));
+      expect(test.identity.serialNumber).toMatch(/\S/);
+      expect(test.identity.firmware).toMatch(/\S/);
 
-    // Group Test: every value read; the register has its unit, the profile its 96 newest rows.
-    const group = await t.call('groups.test', groupOf(client));
-    expect(group.failures).toEqual([]);
-    expect(group.readings.map((r) => [r.valueId, r.error])).toEqual([
-      [`${client}-energy`, null],
-      [`${client}-clock`, null],
-      [`${client}-profile`, null],
-    ]);
-    const [energy, clock, profile] = group.readings;
-    expect(energy).toMatchObject({ kind: 'register', unit: 'Wh' });
-    expect(typeof energy!.value).toBe('number');
-    expect(clock!.text).toMatch(/\d{4}-\d\d-\d\d/);
-    expect(profile!.profile?.rows).toBe(96);
+      // Group Test: every value read; the register has its unit, the profile its 96 newest rows.
+      const group = await t.call('groups.test', groupOf(client));
+      expect(group.failures).toEqual([]);
+      expect(group.readings.map((r) => [r.valueId, r.error])).toEqual([
+        [`${client}-energy`, null],
+        [`${client}-clock`, null],
+        [`${client}-profile`, null],
+      ]);
+      const [energy, clock, profile] = group.readings;
+      expect(energy).toMatchObject({ kind: 'register', unit: 'Wh' });
+      expect(typeof energy!.value).toBe('number');
+      expect(clock!.text).toMatch(/\d{4}-\d\d-\d\d/);
+      expect(profile!.profile?.rows).toBe(96);
 
-    // Browse objects: the association's object list with class labels.
-    const objects = await t.call('devices.browse', deviceOf(e, client));
-    expect(objects.length).toBeGreaterThan(10);
-    expect(objects.every((o) => o.classLabel !== '')).toBe(true);
-    expect(objects.find((o) => o.obis === PROFILE)).toMatchObject({ classId: 7 });
+      // Browse objects: the association's object list with class labels.
+      const objects = await t.call('devices.browse', deviceOf(e, client));
+      expect(objects.length).toBeGreaterThan(10);
+      expect(objects.every((o) => o.classLabel !== '')).toBe(true);
+      expect(objects.find((o) => o.obis === PROFILE)).toMatchObject({ classId: 7 });
 
-    // Read range: two days in day slices, with progress to 'done'.
-    const to = Math.floor(Date.now() / QUARTER) * QUARTER;
-    const range = { from: to - 2 * DAY, to };
-    const read = await readRange(t, client, range);
-    expect(read.final).toMatchObject({ state: 'done', done: 2, total: 2, error: null });
-    expect(read.events.map((p) => p.state)).toEqual(['running', 'running', 'done']);
-    expect(read.final.rows).toBeGreaterThan(0);
-    expect(read.final.profileId).not.toBeNull();
+      // Read range: two days in day slices, with progress to 'done'.
+      const to = Math.floor(Date.now() / QUARTER) * QUARTER;
+      const range = { from: to - 2 * DAY, to };
+      const read = await readRange(t, client, range);
+      expect(read.final).toMatchObject({ state: 'done', done: 2, total: 2, error: null });
+      expect(read.events.map((p) => p.state)).toEqual(['running', 'running', 'done']);
+      expect(read.final.rows).toBeGreaterThan(0);
+      expect(read.final.profileId).not.toBeNull();
 
-    // Read more is no API call of its own: the renderer's profiles.read of the period before the one
-    // shown (the one shown now holds rows), as its button asks readMoreRange.
-    const shown = await t.call('profiles.table', { profileId: read.final.profileId!, range, limit: 1 });
-    expect(shown.total).toBe(2 * 96);
-    const earlier = readMoreRange(range, shown.total);
-    expect(earlier).toEqual({ from: range.from - 2 * DAY, to: range.from });
-    const more = await readRange(t, client, earlier);
-    expect(more.final).toMatchObject({ state: 'done', done: 2, total: 2, error: null, profileId: read.final.profileId });
-    expect(more.final.rows).toBeGreaterThan(0);
-    const all = { from: range.from - 2 * DAY, to };
-    const table = await t.call('profiles.table', { profileId: read.final.profileId!, range: all, limit: 1 });
-    expect(table.total).toBe(4 * 96);
+      // Read more is no API call of its own: the renderer's profiles.read of the period before the one
+      // shown (the one shown now holds rows), as its button asks readMoreRange.
+      const shown = await t.call('profiles.table', { profileId: read.final.profileId!, range, limit: 1 });
+      expect(shown.total).toBe(2 * 96);
+      const earlier = readMoreRange(range, shown.total);
+      expect(earlier).toEqual({ from: range.from - 2 * DAY, to: range.from });
+      const more = await readRange(t, client, earlier);
+      expect(more.final).toMatchObject({ state: 'done', done: 2, total: 2, error: null, profileId: read.final.profileId });
+      expect(more.final.rows).toBeGreaterThan(0);
+      const all = { from: range.from - 2 * DAY, to };
+      const table = await t.call('profiles.table', { profileId: read.final.profileId!, range: all, limit: 1 });
+      expect(table.total).toBe(4 * 96);
 
-    // Export the profile: a header and one line per stored row of the four days.
-    const out = await t.call('export.profileCsv', { profileId: read.final.profileId!, range: all });
-    if (out.status !== 'saved') throw new Error('the profile export was not saved');
-    const lines = csvLines(out.path!);
-    expect(out.rows).toBe(4 * 96);
-    expect(lines).toHaveLength(out.rows + 1);
-    expect(lines[0]!.startsWith('Capture time (UTC),')).toBe(true);
-    expect(lines[1]!.startsWith(new Date(all.from).toISOString().replace('.000Z', ''))).toBe(true);
-  }, 40_000);
-
-  it.skipIf(skip)('polls every group on the smallest interval, stores it, and exports it', async () => {
-    const smallest = await t.fail('groups.save', groupOf('public', 0));
-    expect(smallest.message).toMatch(/from 1 to/);
-    const from = Date.now() - 1;
-    const polled = new Map<string, number>();
-    const off = t.backend.events.on('readings', (r) => {
-      if (r.failures.length === 0 && r.readings.length === 3 && r.readings.every((x) => x.error === null) && !polled.has(r.groupId)) polled.set(r.groupId, r.readAt);
-    });
-    try {
-      await t.call('settings.save', { globalEnabled: true });
-      expect((await t.call('status.get')).polling).toBe(true);
-      const deadline = Date.now() + 15_000;
-      while (polled.size < CLIENT_KINDS.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await t.call('settings.save', { globalEnabled: false });
-      off();
-    }
-    const failures = t.events('readings').flatMap((r) => r.failures.map((f) => `${r.groupId}: ${f.error.message}`));
-    expect([...polled.keys()].sort(), `polls that failed: ${failures.join(' | ')}`).toEqual(CLIENT_KINDS.map((c) => `g-${c}`).sort());
-    expect((await t.call('status.get')).polling).toBe(false);
-
-    for (const client of CLIENT_KINDS) {
-      const latest = await t.call('readings.latest', { groupId: `g-${client}` });
-      expect(latest?.readings.find((r) => r.valueId === `${client}-energy`)).toMatchObject({ unit: 'Wh', error: null });
-      expect(latest?.readings.find((r) => r.valueId === `${client}-profile`)?.profile?.rows).toBe(96);
-      const out = await t.call('export.groupCsv', { groupId: `g-${client}`, range: { from, to: Date.now() + 1 } });
-      if (out.status !== 'saved') throw new Error('the group export was not saved');
+      // Export the profile: a header and one line per stored row of the four days.
+      const out = await t.call('export.profileCsv', { profileId: read.final.profileId!, range: all });
+      if (out.status !== 'saved') throw new Error('the profile export was not saved');
       const lines = csvLines(out.path!);
-      expect(out.rows).toBeGreaterThan(0);
+      expect(out.rows).toBe(4 * 96);
       expect(lines).toHaveLength(out.rows + 1);
-      expect(lines[0]).toContain(`Import (${REGISTER}) [Wh]`);
-    }
-  }, 40_000);
+      expect(lines[0]!.startsWith('Capture time (UTC),')).toBe(true);
+      expect(lines[1]!.startsWith(new Date(all.from).toISOString().replace('.000Z', ''))).toBe(true);
+    },
+    40_000,
+  );
+
+  it.skipIf(skip)(
+    'polls every group on the smallest interval, stores it, and exports it',
+    async () => {
+      const smallest = await t.fail('groups.save', groupOf('public', 0));
+      expect(smallest.message).toMatch(/from 1 to/);
+      const from = Date.now() - 1;
+      const polled = new Map<string, number>();
+      const off = t.backend.events.on('readings', (r) => {
+        if (r.failures.length === 0 && r.readings.length === 3 && r.readings.every((x) => x.error === null) && !polled.has(r.groupId))
+          polled.set(r.groupId, r.readAt);
+      });
+      try {
+        await t.call('settings.save', { globalEnabled: true });
+        expect((await t.call('status.get')).polling).toBe(true);
+        const deadline = Date.now() + 15_000;
+        while (polled.size < CLIENT_KINDS.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        await t.call('settings.save', { globalEnabled: false });
+        off();
+      }
+      const failures = t.events('readings').flatMap((r) => r.failures.map((f) => `${r.groupId}: ${f.error.message}`));
+      expect([...polled.keys()].sort(), `polls that failed: ${failures.join(' | ')}`).toEqual(CLIENT_KINDS.map((c) => `g-${c}`).sort());
+      expect((await t.call('status.get')).polling).toBe(false);
+
+      for (const client of CLIENT_KINDS) {
+        const latest = await t.call('readings.latest', { groupId: `g-${client}` });
+        expect(latest?.readings.find((r) => r.valueId === `${client}-energy`)).toMatchObject({ unit: 'Wh', error: null });
+        expect(latest?.readings.find((r) => r.valueId === `${client}-profile`)?.profile?.rows).toBe(96);
+        const out = await t.call('export.groupCsv', { groupId: `g-${client}`, range: { from, to: Date.now() + 1 } });
+        if (out.status !== 'saved') throw new Error('the group export was not saved');
+        const lines = csvLines(out.path!);
+        expect(out.rows).toBeGreaterThan(0);
+        expect(lines).toHaveLength(out.rows + 1);
+        expect(lines[0]).toContain(`Import (${REGISTER}) [Wh]`);
+      }
+    },
+    40_000,
+  );
 
   if (meter === 'strict') {
     it.skipIf(skip)('never makes the strict meter reset the link', async () => {

@@ -97,13 +97,22 @@ function pollConfig(e: MeterEndpoint, client: ClientKind): object {
     connections: [connection],
     devices: [
       {
-        id: 'd1', name: 'Meter', enable: true, connectionId: 'c1', interfaceType: e.link === 'tcp-wrapper' ? 'wrapper' : 'hdlc',
-        clientAddress: setup.clientAddress, ...setup.device, responseTimeoutMs: 2000,
+        id: 'd1',
+        name: 'Meter',
+        enable: true,
+        connectionId: 'c1',
+        interfaceType: e.link === 'tcp-wrapper' ? 'wrapper' : 'hdlc',
+        clientAddress: setup.clientAddress,
+        ...setup.device,
+        responseTimeoutMs: 2000,
       },
     ],
     groups: [
       {
-        id: 'g1', name: 'Energy', enable: true, interval: 60,
+        id: 'g1',
+        name: 'Energy',
+        enable: true,
+        interval: 60,
         values: [
           { id: 'v1', name: 'import', enable: true, deviceId: 'd1', obis: REGISTER, classId: 3 },
           { id: 'v2', name: 'clock', enable: true, deviceId: 'd1', obis: CLOCK, classId: 8 },
@@ -125,83 +134,87 @@ afterAll(async () => {
 
 describe.each(METER_KINDS)('the %s meter', (meter: MeterKind) => {
   describe.each(LINK_KINDS)('over %s', (link: LinkKind) => {
-    it.for(CLIENT_KINDS)(`passes test, read, objects, poll and export: ${meter} meter, ${link}, %s client`, { timeout: 20_000 }, async (client: ClientKind, ctx) => {
-      if (link.startsWith('serial') && meters.serialSkip !== null) {
-        ctx.skip(meters.serialSkip);
-        return;
-      }
-      const e = meters.endpoint(meter, link);
-      const device = [...cliLinkOptions(e), ...CLIENTS[client].cli, ...TIMEOUT];
-      const dropsBefore = meters.drops(meter, link);
+    it.for(CLIENT_KINDS)(
+      `passes test, read, objects, poll and export: ${meter} meter, ${link}, %s client`,
+      { timeout: 20_000 },
+      async (client: ClientKind, ctx) => {
+        if (link.startsWith('serial') && meters.serialSkip !== null) {
+          ctx.skip(meters.serialSkip);
+          return;
+        }
+        const e = meters.endpoint(meter, link);
+        const device = [...cliLinkOptions(e), ...CLIENTS[client].cli, ...TIMEOUT];
+        const dropsBefore = meters.drops(meter, link);
 
-      // test: every step ok, the identity with serial and firmware, the clock with its drift.
-      const test = await cli(['test', ...device]);
-      expectOk(test);
-      const lines = test.out.split('\n');
-      for (const line of lines) expect(line, test.what).toMatch(/^ok\s/);
-      const steps = lines.map((l) => l.split(/\s+/)[1]);
-      expect(steps, test.what).toEqual(expect.arrayContaining(['link', 'association', 'identity', 'clock', 'release']));
-      if (client === 'gmac') expect(steps, test.what).toContain('invocation-counter');
-      expect(test.out).toMatch(/^ok\s+identity .*, serial \S+ \(0-0:96\.1\.0\.255\), firmware .+ \(1-0:0\.2\.0\.255\)$/m);
-      expect(test.out).toMatch(/^ok\s+clock .* -?\d+(\.\d+)? s from this computer$/m);
+        // test: every step ok, the identity with serial and firmware, the clock with its drift.
+        const test = await cli(['test', ...device]);
+        expectOk(test);
+        const lines = test.out.split('\n');
+        for (const line of lines) expect(line, test.what).toMatch(/^ok\s/);
+        const steps = lines.map((l) => l.split(/\s+/)[1]);
+        expect(steps, test.what).toEqual(expect.arrayContaining(['link', 'association', 'identity', 'clock', 'release']));
+        if (client === 'gmac') expect(steps, test.what).toContain('invocation-counter');
+        expect(test.out).toMatch(/^ok\s+identity .*, serial \S+ \(0-0:96\.1\.0\.255\), firmware .+ \(1-0:0\.2\.0\.255\)$/m);
+        expect(test.out).toMatch(/^ok\s+clock .* -?\d+(\.\d+)? s from this computer$/m);
 
-      // read: a register with its unit, the clock with its drift, the newest 96 profile rows.
-      const now = Date.now();
-      const [register, clock, newest] = readings(await cli(['read', ...device, '--json', '--entries', '96', REGISTER, CLOCK, PROFILE]));
-      expect(register).toMatchObject({ obis: REGISTER, kind: 'register', unit: 'Wh', error: null });
-      expect(register!.value).toBeGreaterThan(0);
-      expect(clock).toMatchObject({ obis: CLOCK, kind: 'clock', error: null });
-      expect(Math.abs(clock!.driftSeconds!)).toBeLessThan(5);
-      expect(newest).toMatchObject({ obis: PROFILE, kind: 'profile', error: null });
-      expect(newest!.rows).toHaveLength(96);
-      expectIncreasing(newest!.rows!);
-      expect(newest!.rows!.at(-1)!.epochMs).toBeGreaterThan(now - 2 * CAPTURE_PERIOD_MS);
-      expect(newest!.columns!.map((c) => c.unit)).toContain('Wh');
+        // read: a register with its unit, the clock with its drift, the newest 96 profile rows.
+        const now = Date.now();
+        const [register, clock, newest] = readings(await cli(['read', ...device, '--json', '--entries', '96', REGISTER, CLOCK, PROFILE]));
+        expect(register).toMatchObject({ obis: REGISTER, kind: 'register', unit: 'Wh', error: null });
+        expect(register!.value).toBeGreaterThan(0);
+        expect(clock).toMatchObject({ obis: CLOCK, kind: 'clock', error: null });
+        expect(Math.abs(clock!.driftSeconds!)).toBeLessThan(5);
+        expect(newest).toMatchObject({ obis: PROFILE, kind: 'profile', error: null });
+        expect(newest!.rows).toHaveLength(96);
+        expectIncreasing(newest!.rows!);
+        expect(newest!.rows!.at(-1)!.epochMs).toBeGreaterThan(now - 2 * CAPTURE_PERIOD_MS);
+        expect(newest!.columns!.map((c) => c.unit)).toContain('Wh');
 
-      // read by range: six hours within the last day, both ends included at 15 minutes a row.
-      const from = Math.floor((now - 12 * HOUR) / HOUR) * HOUR;
-      const to = from + 6 * HOUR;
-      const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16)}Z`;
-      const [range] = readings(await cli(['read', ...device, '--json', '--from', iso(from), '--to', iso(to), PROFILE]));
-      expect(range).toMatchObject({ obis: PROFILE, kind: 'profile', error: null });
-      expect(range!.rows).toHaveLength(6 * 4 + 1);
-      expectIncreasing(range!.rows!);
-      expect(range!.rows![0]!.epochMs).toBe(from);
-      expect(range!.rows!.at(-1)!.epochMs).toBe(to);
+        // read by range: six hours within the last day, both ends included at 15 minutes a row.
+        const from = Math.floor((now - 12 * HOUR) / HOUR) * HOUR;
+        const to = from + 6 * HOUR;
+        const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16)}Z`;
+        const [range] = readings(await cli(['read', ...device, '--json', '--from', iso(from), '--to', iso(to), PROFILE]));
+        expect(range).toMatchObject({ obis: PROFILE, kind: 'profile', error: null });
+        expect(range!.rows).toHaveLength(6 * 4 + 1);
+        expectIncreasing(range!.rows!);
+        expect(range!.rows![0]!.epochMs).toBe(from);
+        expect(range!.rows!.at(-1)!.epochMs).toBe(to);
 
-      // objects: many, with their classes.
-      const objects = await cli(['objects', ...device]);
-      expectOk(objects);
-      expect(Number(/^(\d+) objects$/m.exec(objects.out)?.[1])).toBeGreaterThanOrEqual(20);
-      expect(objects.out).toMatch(/^1-0:99\.1\.0\.255\s+7 Profile generic\s/m);
-      expect(objects.out).toMatch(/^0-0:40\.0\.0\.255\s+15 Association LN\s/m);
-      expect(objects.out).toMatch(/^0-0:1\.0\.0\.255\s+8 Clock\s/m);
+        // objects: many, with their classes.
+        const objects = await cli(['objects', ...device]);
+        expectOk(objects);
+        expect(Number(/^(\d+) objects$/m.exec(objects.out)?.[1])).toBeGreaterThanOrEqual(20);
+        expect(objects.out).toMatch(/^1-0:99\.1\.0\.255\s+7 Profile generic\s/m);
+        expect(objects.out).toMatch(/^0-0:40\.0\.0\.255\s+15 Association LN\s/m);
+        expect(objects.out).toMatch(/^0-0:1\.0\.0\.255\s+8 Clock\s/m);
 
-      // poll once into a database, then export the profile and the group from it.
-      const work = join(dir, `${meter}-${link}-${client}`);
-      mkdirSync(work);
-      const config = join(work, 'config.json');
-      writeFileSync(config, JSON.stringify(pollConfig(e, client)));
-      const db = join(work, 'readings.sqlite');
-      const poll = await cli(['poll', config, '--once', '--db', db]);
-      expectOk(poll);
-      expect(poll.out).toMatch(/Energy \/ Meter: import=\d+ Wh, clock=\S+, profile=8 rows$/);
-      const profileCsv = join(work, 'profile.csv');
-      const exported = await cli(['export', '--db', db, '--profile', `d1:${PROFILE}`, '--csv', profileCsv]);
-      expectOk(exported);
-      expect(exported.out).toMatch(/: 8 rows$/);
-      const csv = readFileSync(profileCsv, 'utf8').trim().split(/\r?\n/);
-      expect(csv).toHaveLength(9);
-      expect(csv[0]).toMatch(/\(1-0:1\.8\.0\.255\) \[Wh\]/);
-      const groupCsv = join(work, 'group.csv');
-      const group = await cli(['export', '--db', db, '--config', config, '--group', 'Energy', '--csv', groupCsv]);
-      expectOk(group);
-      expect(group.out).toMatch(/: 1 rows$/);
-      expect(readFileSync(groupCsv, 'utf8')).toMatch(/\(1-0:1\.8\.0\.255\) \[Wh\]/);
+        // poll once into a database, then export the profile and the group from it.
+        const work = join(dir, `${meter}-${link}-${client}`);
+        mkdirSync(work);
+        const config = join(work, 'config.json');
+        writeFileSync(config, JSON.stringify(pollConfig(e, client)));
+        const db = join(work, 'readings.sqlite');
+        const poll = await cli(['poll', config, '--once', '--db', db]);
+        expectOk(poll);
+        expect(poll.out).toMatch(/Energy \/ Meter: import=\d+ Wh, clock=\S+, profile=8 rows$/);
+        const profileCsv = join(work, 'profile.csv');
+        const exported = await cli(['export', '--db', db, '--profile', `d1:${PROFILE}`, '--csv', profileCsv]);
+        expectOk(exported);
+        expect(exported.out).toMatch(/: 8 rows$/);
+        const csv = readFileSync(profileCsv, 'utf8').trim().split(/\r?\n/);
+        expect(csv).toHaveLength(9);
+        expect(csv[0]).toMatch(/\(1-0:1\.8\.0\.255\) \[Wh\]/);
+        const groupCsv = join(work, 'group.csv');
+        const group = await cli(['export', '--db', db, '--config', config, '--group', 'Energy', '--csv', groupCsv]);
+        expectOk(group);
+        expect(group.out).toMatch(/: 1 rows$/);
+        expect(readFileSync(groupCsv, 'utf8')).toMatch(/\(1-0:1\.8\.0\.255\) \[Wh\]/);
 
-      // None of it made the meter reset the link.
-      expect(meters.drops(meter, link), "the meter's link resets").toBe(dropsBefore);
-    });
+        // None of it made the meter reset the link.
+        expect(meters.drops(meter, link), "the meter's link resets").toBe(dropsBefore);
+      },
+    );
   });
 });
 

@@ -28,9 +28,9 @@ describe('the meter calendar', () => {
   });
 
   it('shows the trace instant as the trace meter did', () => {
-    expect(Array.from(dateTimeOctets(toDlmsDateTime(Date.UTC(2026, 10, 22, 1, 51, 18), UTC)))).toEqual(
-      [0x07, 0xea, 0x0b, 0x16, 0x07, 0x01, 0x33, 0x12, 0x00, 0x00, 0x00, 0x00],
-    );
+    expect(Array.from(dateTimeOctets(toDlmsDateTime(Date.UTC(2026, 10, 22, 1, 51, 18), UTC)))).toEqual([
+      0x07, 0xea, 0x0b, 0x16, 0x07, 0x01, 0x33, 0x12, 0x00, 0x00, 0x00, 0x00,
+    ]);
   });
 
   it('follows the European daylight-saving rule with the DLMS deviation sign', () => {

@@ -29,13 +29,27 @@ describe('the clock of a Central European meter with daylight saving', () => {
   it('selects profile rows by local times given without a deviation, with the summer status bit', () => {
     const c = publicClient(meter, { now: SUMMER });
     const local = (h: number) => ({
-      year: 2026, month: 7, dayOfMonth: 1, dayOfWeek: 0xff, hour: h, minute: 0, second: 0, hundredths: 0, deviation: -0x8000, clockStatus: 0xff,
+      year: 2026,
+      month: 7,
+      dayOfMonth: 1,
+      dayOfWeek: 0xff,
+      hour: h,
+      minute: 0,
+      second: 0,
+      hundredths: 0,
+      deviation: -0x8000,
+      clockStatus: 0xff,
     });
-    const v = c.get(7, '1-0:99.1.0.255', 2, byRange({
-      restrictingObject: { classId: 8, logicalName: obis(CLOCK), attributeIndex: 2, dataIndex: 0 },
-      from: local(11),
-      to: local(12),
-    }));
+    const v = c.get(
+      7,
+      '1-0:99.1.0.255',
+      2,
+      byRange({
+        restrictingObject: { classId: 8, logicalName: obis(CLOCK), attributeIndex: 2, dataIndex: 0 },
+        from: local(11),
+        to: local(12),
+      }),
+    );
     expect(v.type === 'array' && v.items.length).toBe(5);
     const first = v.type === 'array' ? v.items[0] : undefined;
     expect(first?.type === 'structure' && first.items.slice(0, 2)).toEqual([os('07ea0701030b000000ff8880'), { type: 'unsigned', value: 0x08 }]);

@@ -41,7 +41,10 @@ function rowTimes(buffer: DlmsValue): string[] {
 }
 
 async function refusal(p: Promise<unknown>): Promise<number> {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(AccessError);
   return (e as AccessError).result;
 }
@@ -78,7 +81,16 @@ describe.each(CASES)('commissioning the virtual meter over $transport, strict $s
     expect(num(await client.get(entries))).toBe(7);
     // Selective access sees the rows at both spacings.
     const at = (h: number, m: number) => ({
-      year: 2026, month: 11, dayOfMonth: 22, dayOfWeek: 0xff, hour: h, minute: m, second: 0, hundredths: 0, deviation: 0, clockStatus: 0,
+      year: 2026,
+      month: 11,
+      dayOfMonth: 22,
+      dayOfWeek: 0xff,
+      hour: h,
+      minute: m,
+      second: 0,
+      hundredths: 0,
+      deviation: 0,
+      clockStatus: 0,
     });
     const range = byRange({ restrictingObject: { classId: 8, logicalName: ln(CLOCK), attributeIndex: 2, dataIndex: 0 }, from: at(1, 50), to: at(1, 59) });
     expect(rowTimes(await client.get(attr(7, PROFILE, 2, range)))).toEqual(['01:51:18', '01:55:00']);

@@ -33,8 +33,15 @@ describe('VirtualMeterConfig', () => {
       seed: 1,
     });
     expect(c.hdlc).toEqual({
-      addressing: 'default', logicalAddress: 1, physicalAddress: 1,
-      maxInfoTx: 128, maxInfoRx: 128, windowTx: 1, windowRx: 1, inactivityTimeout: 120, interOctetTimeout: 25,
+      addressing: 'default',
+      logicalAddress: 1,
+      physicalAddress: 1,
+      maxInfoTx: 128,
+      maxInfoRx: 128,
+      windowTx: 1,
+      windowRx: 1,
+      inactivityTimeout: 120,
+      interOctetTimeout: 25,
     });
   });
 

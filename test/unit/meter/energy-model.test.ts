@@ -22,7 +22,10 @@ describe('the energy model behind the meter', () => {
     const rnd = seeded(1);
     const instants = Array.from({ length: 300 }, () => INSTALLED + Math.floor(rnd() * 7 * 365 * 86_400_000));
     const forward = instants.map((t) => a.energyAt(ActiveImport, t));
-    const backward = [...instants].reverse().map((t) => b.energyAt(ActiveImport, t)).reverse();
+    const backward = [...instants]
+      .reverse()
+      .map((t) => b.energyAt(ActiveImport, t))
+      .reverse();
     expect(backward).toEqual(forward);
     expect(model(4).energyAt(ActiveImport, instants[0]!)).not.toBe(forward[0]);
   });

@@ -76,7 +76,9 @@ describe('HDLC', () => {
     c.now += 30_000;
     c.connection.tick(c.now);
     expect(c.connection.association).toBeNull();
-    const answers = c.exchangeRaw(encodeApdu({ kind: 'get-request-normal', invokeIdAndPriority: 0xc1, classId: 8, instanceId: obis('0-0:1.0.0.255'), attributeId: 3 }));
+    const answers = c.exchangeRaw(
+      encodeApdu({ kind: 'get-request-normal', invokeIdAndPriority: 0xc1, classId: 8, instanceId: obis('0-0:1.0.0.255'), attributeId: 3 }),
+    );
     expect(answers).toEqual([]);
     expect(decodeFrame(c.fromMeter[c.fromMeter.length - 1]!).kind).toBe('DM');
   });
@@ -104,7 +106,25 @@ describe('HDLC', () => {
     const rnd = seeded(7);
     const c = publicClient(createVirtualMeter(), { transport: 'wrapper' });
     for (let round = 0; round < 300; round++) {
-      const valid = encodeApdu({ kind: 'get-request-normal', invokeIdAndPriority: 0xc1, classId: 7, instanceId: obis('1-0:99.1.0.255'), attributeId: 2, accessSelection: { selector: 2, parameters: { type: 'structure', items: [{ type: 'double-long-unsigned', value: 1 }, { type: 'double-long-unsigned', value: 2 }, { type: 'long-unsigned', value: 1 }, { type: 'long-unsigned', value: 0 }] } } });
+      const valid = encodeApdu({
+        kind: 'get-request-normal',
+        invokeIdAndPriority: 0xc1,
+        classId: 7,
+        instanceId: obis('1-0:99.1.0.255'),
+        attributeId: 2,
+        accessSelection: {
+          selector: 2,
+          parameters: {
+            type: 'structure',
+            items: [
+              { type: 'double-long-unsigned', value: 1 },
+              { type: 'double-long-unsigned', value: 2 },
+              { type: 'long-unsigned', value: 1 },
+              { type: 'long-unsigned', value: 0 },
+            ],
+          },
+        },
+      });
       const bytes = valid.slice(0, 1 + Math.floor(rnd() * valid.length));
       for (let k = 0; k < 3; k++) bytes[1 + Math.floor(rnd() * (bytes.length - 1))] = Math.floor(rnd() * 256);
       const answers = c.exchangeRaw(bytes);

@@ -7,14 +7,7 @@ import { expect } from 'vitest';
 import { decodeDataBytes } from '../../../core/axdr/codec.js';
 import type { DlmsValue } from '../../../core/axdr/types.js';
 import { decodeApdu, encodeApdu, encodeUserInformation } from '../../../core/apdu/index.js';
-import type {
-  AccessSelection,
-  Aare,
-  Apdu,
-  ApplicationContextName,
-  GetDataResult,
-  MechanismName,
-} from '../../../core/apdu/types.js';
+import type { AccessSelection, Aare, Apdu, ApplicationContextName, GetDataResult, MechanismName } from '../../../core/apdu/types.js';
 import type { DataLink } from '../../../core/datalink.js';
 import type { HdlcAddress } from '../../../core/hdlc/address.js';
 import { HdlcLink } from '../../../core/hdlc/link.js';

@@ -19,12 +19,34 @@ describe('the object model', () => {
   it('has the standard objects at their OBIS codes', () => {
     const have = new Map(meter.objects.map((o) => [o.obis, o.classId]));
     const expected: [string, number][] = [
-      ['0-0:1.0.0.255', 8], ['0-0:42.0.0.255', 1], ['0-0:96.1.0.255', 1], ['1-0:0.2.0.255', 1],
-      ['0-0:40.0.0.255', 15], ['0-0:41.0.0.255', 17], ['0-0:22.0.0.255', 23],
-      ['1-0:1.8.0.255', 3], ['1-0:2.8.0.255', 3], ['1-0:1.8.1.255', 3], ['1-0:1.8.2.255', 3], ['1-0:3.8.0.255', 3], ['1-0:4.8.0.255', 3],
-      ['1-0:1.7.0.255', 3], ['1-0:2.7.0.255', 3], ['1-0:32.7.0.255', 3], ['1-0:52.7.0.255', 3], ['1-0:72.7.0.255', 3],
-      ['1-0:31.7.0.255', 3], ['1-0:51.7.0.255', 3], ['1-0:71.7.0.255', 3], ['1-0:14.7.0.255', 3], ['1-0:13.7.0.255', 3],
-      ['1-0:1.6.0.255', 4], ['1-0:1.4.0.255', 5], ['1-0:99.1.0.255', 7], ['0-0:99.98.0.255', 7], ['0-0:96.3.10.255', 70],
+      ['0-0:1.0.0.255', 8],
+      ['0-0:42.0.0.255', 1],
+      ['0-0:96.1.0.255', 1],
+      ['1-0:0.2.0.255', 1],
+      ['0-0:40.0.0.255', 15],
+      ['0-0:41.0.0.255', 17],
+      ['0-0:22.0.0.255', 23],
+      ['1-0:1.8.0.255', 3],
+      ['1-0:2.8.0.255', 3],
+      ['1-0:1.8.1.255', 3],
+      ['1-0:1.8.2.255', 3],
+      ['1-0:3.8.0.255', 3],
+      ['1-0:4.8.0.255', 3],
+      ['1-0:1.7.0.255', 3],
+      ['1-0:2.7.0.255', 3],
+      ['1-0:32.7.0.255', 3],
+      ['1-0:52.7.0.255', 3],
+      ['1-0:72.7.0.255', 3],
+      ['1-0:31.7.0.255', 3],
+      ['1-0:51.7.0.255', 3],
+      ['1-0:71.7.0.255', 3],
+      ['1-0:14.7.0.255', 3],
+      ['1-0:13.7.0.255', 3],
+      ['1-0:1.6.0.255', 4],
+      ['1-0:1.4.0.255', 5],
+      ['1-0:99.1.0.255', 7],
+      ['0-0:99.98.0.255', 7],
+      ['0-0:96.3.10.255', 70],
     ];
     for (const [code, classId] of expected) expect([code, have.get(code)]).toEqual([code, classId]);
   });
@@ -93,7 +115,13 @@ describe('the object model', () => {
     expect(text(c.get(1, '0-0:96.1.0.255', 2))).toBe('12345678');
     expect(text(c.get(1, '1-0:0.2.0.255', 2))).toBe('CSM-FW 1.4.2');
     const su = (code: string) => c.get(3, code, 3);
-    const scalerUnit = (s: number, u: number) => ({ type: 'structure', items: [{ type: 'integer', value: s }, { type: 'enum', value: u }] });
+    const scalerUnit = (s: number, u: number) => ({
+      type: 'structure',
+      items: [
+        { type: 'integer', value: s },
+        { type: 'enum', value: u },
+      ],
+    });
     expect(su('1-0:1.8.0.255')).toEqual(scalerUnit(0, 30));
     expect(su('1-0:3.8.0.255')).toEqual(scalerUnit(0, 32));
     expect(su('1-0:1.7.0.255')).toEqual(scalerUnit(0, 27));
@@ -134,13 +162,26 @@ describe('the object model', () => {
     const secret = attrs?.type === 'array' ? attrs.items[6] : undefined;
     expect(secret).toEqual({ type: 'structure', items: [{ type: 'integer', value: 7 }, { type: 'enum', value: 0 }, { type: 'null-data' }] });
     const mgmt = managementClient(meter).get(15, '0-0:40.0.0.255', 2);
-    const mEntry = mgmt.type === 'array' ? mgmt.items.find((e) => e.type === 'structure' && e.items[0]?.type === 'long-unsigned' && e.items[0].value === 70) : undefined;
+    const mEntry =
+      mgmt.type === 'array' ? mgmt.items.find((e) => e.type === 'structure' && e.items[0]?.type === 'long-unsigned' && e.items[0].value === 70) : undefined;
     const mRights = mEntry?.type === 'structure' ? mEntry.items[3] : undefined;
     expect(mRights?.type === 'structure' ? mRights.items[1] : undefined).toEqual({
       type: 'array',
-      items: [1, 2].map((id) => ({ type: 'structure', items: [{ type: 'integer', value: id }, { type: 'enum', value: 1 }] })),
+      items: [1, 2].map((id) => ({
+        type: 'structure',
+        items: [
+          { type: 'integer', value: id },
+          { type: 'enum', value: 1 },
+        ],
+      })),
     });
-    expect(pub.get(15, '0-0:40.0.0.255', 3)).toEqual({ type: 'structure', items: [{ type: 'integer', value: 16 }, { type: 'long-unsigned', value: 1 }] });
+    expect(pub.get(15, '0-0:40.0.0.255', 3)).toEqual({
+      type: 'structure',
+      items: [
+        { type: 'integer', value: 16 },
+        { type: 'long-unsigned', value: 1 },
+      ],
+    });
     expect(COSEM_CLASSES.length).toBeGreaterThan(30);
   });
 });

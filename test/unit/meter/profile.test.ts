@@ -36,8 +36,16 @@ function num(cell: DlmsValue | undefined): number {
 const utc = (text: string): DlmsDateTime => {
   const t = new Date(text);
   return {
-    year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, dayOfMonth: t.getUTCDate(), dayOfWeek: 0xff,
-    hour: t.getUTCHours(), minute: t.getUTCMinutes(), second: t.getUTCSeconds(), hundredths: 0, deviation: 0, clockStatus: 0,
+    year: t.getUTCFullYear(),
+    month: t.getUTCMonth() + 1,
+    dayOfMonth: t.getUTCDate(),
+    dayOfWeek: 0xff,
+    hour: t.getUTCHours(),
+    minute: t.getUTCMinutes(),
+    second: t.getUTCSeconds(),
+    hundredths: 0,
+    deviation: 0,
+    clockStatus: 0,
   };
 };
 
@@ -50,7 +58,12 @@ describe('the 15-minute load profile', () => {
     expect(c.get(7, PROFILE, 3)).toEqual({
       type: 'array',
       items: [
-        [8, '0-0:1.0.0.255'], [1, '0-0:96.10.1.255'], [3, '1-0:1.8.0.255'], [3, '1-0:2.8.0.255'], [3, '1-0:3.8.0.255'], [3, '1-0:4.8.0.255'],
+        [8, '0-0:1.0.0.255'],
+        [1, '0-0:96.10.1.255'],
+        [3, '1-0:1.8.0.255'],
+        [3, '1-0:2.8.0.255'],
+        [3, '1-0:3.8.0.255'],
+        [3, '1-0:4.8.0.255'],
       ].map(([cls, code]) => ({
         type: 'structure',
         items: [
@@ -118,16 +131,28 @@ describe('the 15-minute load profile', () => {
     expect(picked.length).toBe(9);
     expect(timeOf(picked[0]![0])).toBe(Date.UTC(2026, 10, 21, 10));
     expect(timeOf(picked[8]![0])).toBe(Date.UTC(2026, 10, 21, 12));
-    const twoColumns = rows(c.get(7, PROFILE, 2, byRange({
-      restrictingObject: CLOCK_COLUMN, from, to, selectedValues: [CLOCK_COLUMN, column(3, '1-0:2.8.0.255')],
-    })));
+    const twoColumns = rows(
+      c.get(
+        7,
+        PROFILE,
+        2,
+        byRange({
+          restrictingObject: CLOCK_COLUMN,
+          from,
+          to,
+          selectedValues: [CLOCK_COLUMN, column(3, '1-0:2.8.0.255')],
+        }),
+      ),
+    );
     expect(twoColumns).toEqual(picked.map((r) => [r[0], r[3]]));
     // A range across many days goes out in many blocks.
     const week = c.getResult(7, PROFILE, 2, byRange({ restrictingObject: CLOCK_COLUMN, from: utc('2026-11-01T00:00:00Z'), to: utc('2026-11-08T00:00:00Z') }));
     expect(week.blocks).toBeGreaterThan(20);
     expect(week.result.kind === 'data' && rows(week.result.data).length).toBe(7 * 96 + 1);
     // Before the oldest entry and after the newest: nothing.
-    expect(rows(c.get(7, PROFILE, 2, byRange({ restrictingObject: CLOCK_COLUMN, from: utc('2020-01-01T00:00:00Z'), to: utc('2020-01-02T00:00:00Z') })))).toEqual([]);
+    expect(
+      rows(c.get(7, PROFILE, 2, byRange({ restrictingObject: CLOCK_COLUMN, from: utc('2020-01-01T00:00:00Z'), to: utc('2020-01-02T00:00:00Z') }))),
+    ).toEqual([]);
   });
 
   it('refuses a range restricted by another column and malformed selective access', () => {
@@ -145,7 +170,9 @@ describe('the 15-minute load profile', () => {
     const [entryReq] = c.exchangeRaw(fromHex('c001c500070100630100ff0201020204060000001f0600000028120001120000'));
     expect(entryReq!.subarray(0, 6)).toEqual(fromHex('c401c500010a'));
     // The trace's range (01:50:44 to 01:50:49) lies after this meter's last capture (01:45): no rows.
-    const [rangeReq] = c.exchangeRaw(fromHex('c001c600070100630100ff0201010204020412000809060000010000ff0f02120000090c07ea0b16ff01322c00000000090c07ea0b16ff013231000000000100'));
+    const [rangeReq] = c.exchangeRaw(
+      fromHex('c001c600070100630100ff0201010204020412000809060000010000ff0f02120000090c07ea0b16ff01322c00000000090c07ea0b16ff013231000000000100'),
+    );
     expect(rangeReq).toEqual(fromHex('c401c6000100'));
   });
 
@@ -190,7 +217,23 @@ describe('the standard event log', () => {
     const target = Date.UTC(2026, 10, 22, 3, 0, 0);
     const octets = (t: number) => {
       const d = new Date(t);
-      return { type: 'octet-string' as const, value: Uint8Array.of(d.getUTCFullYear() >> 8, d.getUTCFullYear() & 0xff, d.getUTCMonth() + 1, d.getUTCDate(), 0xff, d.getUTCHours(), d.getUTCMinutes(), 0, 0, 0, 0, 0) };
+      return {
+        type: 'octet-string' as const,
+        value: Uint8Array.of(
+          d.getUTCFullYear() >> 8,
+          d.getUTCFullYear() & 0xff,
+          d.getUTCMonth() + 1,
+          d.getUTCDate(),
+          0xff,
+          d.getUTCHours(),
+          d.getUTCMinutes(),
+          0,
+          0,
+          0,
+          0,
+          0,
+        ),
+      };
     };
     expect(c.set(8, '0-0:1.0.0.255', 2, octets(target))).toBe(0);
     const after = rows(c.get(7, '0-0:99.98.0.255', 2));

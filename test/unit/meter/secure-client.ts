@@ -176,9 +176,15 @@ export class SecureClient {
   /** The AARQ as bytes (its user-information ciphered with the next IC when the policy asks). */
   aarqBytes(): Uint8Array {
     const o = this.options;
-    const context = o.context ?? (this.ciphering
-      ? (this.referencing === 'ln' ? 'logical-name-ciphered' : 'short-name-ciphered')
-      : (this.referencing === 'ln' ? 'logical-name' : 'short-name'));
+    const context =
+      o.context ??
+      (this.ciphering
+        ? this.referencing === 'ln'
+          ? 'logical-name-ciphered'
+          : 'short-name-ciphered'
+        : this.referencing === 'ln'
+          ? 'logical-name'
+          : 'short-name');
     const plainUi = this.initiateRequest();
     const ui = this.ciphering && o.plainInitiate !== true ? this.protect(plainUi, this.initiateMode()) : plainUi;
     const m = this.mechanism;
@@ -253,9 +259,10 @@ export class SecureClient {
       }));
       if (answer.kind !== 'read-response') throw new Error(`unexpected ${answer.kind}`);
       const r = answer.results[0]!;
-      answer = r.kind === 'data'
-        ? { kind: 'action-response-normal', invokeIdAndPriority: 0, result: 0, returnParameters: { kind: 'data', data: r.data } }
-        : { kind: 'action-response-normal', invokeIdAndPriority: 0, result: r.kind === 'data-access-error' ? r.result : 250 };
+      answer =
+        r.kind === 'data'
+          ? { kind: 'action-response-normal', invokeIdAndPriority: 0, result: 0, returnParameters: { kind: 'data', data: r.data } }
+          : { kind: 'action-response-normal', invokeIdAndPriority: 0, result: r.kind === 'data-access-error' ? r.result : 250 };
     }
     const returned = answer.returnParameters;
     let meterProofVerifies = false;

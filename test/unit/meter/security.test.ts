@@ -49,9 +49,23 @@ describe('HLS pass 3/4', () => {
     expect(c.read(8, '0-0:1.0.0.255', 2)).toEqual({ kind: 'data-access-result', result: 3 });
     // Not even the association's own status can be read yet.
     expect(c.read(15, '0-0:40.0.0.255', 8)).toEqual({ kind: 'data-access-result', result: 3 });
-    const { answer } = c.request({ kind: 'set-request-normal', invokeIdAndPriority: 0xc2, classId: 8, instanceId: obis('0-0:1.0.0.255'), attributeId: 3, value: { type: 'long', value: 60 } });
+    const { answer } = c.request({
+      kind: 'set-request-normal',
+      invokeIdAndPriority: 0xc2,
+      classId: 8,
+      instanceId: obis('0-0:1.0.0.255'),
+      attributeId: 3,
+      value: { type: 'long', value: 60 },
+    });
     expect(answer).toEqual({ kind: 'set-response-normal', invokeIdAndPriority: 0xc2, result: 3 });
-    const { answer: other } = c.request({ kind: 'action-request-normal', invokeIdAndPriority: 0xc3, classId: 70, instanceId: obis('0-0:96.3.10.255'), methodId: 1, methodInvocationParameters: { type: 'integer', value: 0 } });
+    const { answer: other } = c.request({
+      kind: 'action-request-normal',
+      invokeIdAndPriority: 0xc3,
+      classId: 70,
+      instanceId: obis('0-0:96.3.10.255'),
+      methodId: 1,
+      methodInvocationParameters: { type: 'integer', value: 0 },
+    });
     expect(other).toMatchObject({ kind: 'action-response-normal', result: 3 });
 
     expect(c.replyToHls()).toMatchObject({ result: 0, meterProofVerifies: true });
@@ -89,7 +103,14 @@ describe('HLS pass 3/4', () => {
 
     const d = new SecureClient(meter, { clientAddress: 2, mechanism: 'high-sha256', secret: asciiBytes('right-one') });
     d.associate();
-    const { answer } = d.request({ kind: 'action-request-normal', invokeIdAndPriority: 0xc1, classId: 15, instanceId: obis('0-0:40.0.0.255'), methodId: 1, methodInvocationParameters: { type: 'visible-string', value: 'x' } } as never);
+    const { answer } = d.request({
+      kind: 'action-request-normal',
+      invokeIdAndPriority: 0xc1,
+      classId: 15,
+      instanceId: obis('0-0:40.0.0.255'),
+      methodId: 1,
+      methodInvocationParameters: { type: 'visible-string', value: 'x' },
+    } as never);
     expect(answer).toMatchObject({ kind: 'action-response-normal', result: 3 });
   });
 
@@ -128,7 +149,9 @@ describe('invocation counters', () => {
     expect(c.exchange(replayed)[0]).toBe(0xcc);
     // The same bytes again, and an older IC.
     expect(exceptionOf(c.exchange(replayed))).toEqual({
-      kind: 'exception-response', stateError: 1, serviceError: { kind: 'invocation-counter-error', invocationCounter: 103 },
+      kind: 'exception-response',
+      stateError: 1,
+      serviceError: { kind: 'invocation-counter-error', invocationCounter: 103 },
     });
     c.invocationCounter = 50;
     expect(exceptionOf(c.exchange(c.protect(encodeApdu(GET_CLOCK)))).serviceError).toEqual({ kind: 'invocation-counter-error', invocationCounter: 103 });
@@ -151,7 +174,10 @@ describe('invocation counters', () => {
     expect(aare.userInformation![0]).toBe(0x2e);
     again.serverSystemTitle = aare.respondingApTitle!;
     expect(decodeUserInformation(again.open(aare.userInformation!))).toEqual({
-      kind: 'confirmed-service-error', service: 'initiate-error', errorType: 'application-reference', error: 6,
+      kind: 'confirmed-service-error',
+      service: 'initiate-error',
+      errorType: 'application-reference',
+      error: 6,
     });
     expect(again.deciphered[0]!.securityControl).toBe(0x30);
     expect(again.client.connection.association).toBeNull();
@@ -187,7 +213,7 @@ describe('invocation counters', () => {
   });
 });
 
-describe('the meter\'s own invocation counter', () => {
+describe("the meter's own invocation counter", () => {
   it('never answers a ciphered request in clear once its counter is used up', () => {
     const counters: number[] = [];
     const meter = createVirtualMeter({
@@ -208,7 +234,7 @@ describe('the meter\'s own invocation counter', () => {
 });
 
 describe('keys and protection', () => {
-  it('refuses an AARQ ciphered with another key; the refusal, ciphered with the meter\'s keys, tells the client which', () => {
+  it("refuses an AARQ ciphered with another key; the refusal, ciphered with the meter's keys, tells the client which", () => {
     for (const [keys, code] of [
       [{ ...GREEN_BOOK_KEYS, blockCipherKey: fromHex('0f0e0d0c0b0a09080706050403020100') }, 'wrong-block-cipher-key'],
       [{ ...GREEN_BOOK_KEYS, authenticationKey: fromHex('d0d1d2d3d4d5d6d7d8d9dadbdcdddedf').map((b) => b ^ 1) }, 'wrong-authentication-key'],
@@ -229,7 +255,9 @@ describe('keys and protection', () => {
     c.replyToHls();
     c.keys = { ...GREEN_BOOK_KEYS, authenticationKey: new Uint8Array(16) };
     expect(exceptionOf(c.exchange(c.protect(encodeApdu(GET_CLOCK))))).toEqual({
-      kind: 'exception-response', stateError: 1, serviceError: { kind: 'deciphering-error' },
+      kind: 'exception-response',
+      stateError: 1,
+      serviceError: { kind: 'deciphering-error' },
     });
     c.keys = GREEN_BOOK_KEYS;
     // The association is still there for the right keys.
@@ -260,14 +288,16 @@ describe('keys and protection', () => {
     expect(exceptionOf(c.exchange(c.protect(encodeApdu(GET_CLOCK)))).serviceError).toEqual({ kind: 'deciphering-error' });
   });
 
-  it('sizes blocks so the protected answer still fits the client\'s max receive PDU size', () => {
+  it("sizes blocks so the protected answer still fits the client's max receive PDU size", () => {
     for (const mode of ['glo', 'general-glo'] as const) {
       const { c } = gmacSetup({ maxPdu: 256, mode });
       c.associate();
       c.replyToHls();
       const sizes: number[] = [];
       const invokeIdAndPriority = 0xc5;
-      let raw = c.exchange(c.protect(encodeApdu({ kind: 'get-request-normal', invokeIdAndPriority, classId: 7, instanceId: obis('1-0:99.1.0.255'), attributeId: 2 })));
+      let raw = c.exchange(
+        c.protect(encodeApdu({ kind: 'get-request-normal', invokeIdAndPriority, classId: 7, instanceId: obis('1-0:99.1.0.255'), attributeId: 2 })),
+      );
       for (let block = 1; block < 500; block++) {
         sizes.push(raw.length);
         const answer = decodeApdu(c.open(raw));
@@ -287,7 +317,11 @@ describe('keys and protection', () => {
     c.associate();
     c.replyToHls();
     // GET-with-list of 11 attributes: more than the meter takes.
-    const list = { kind: 'get-request-with-list', invokeIdAndPriority: 0xc4, attributes: Array.from({ length: 11 }, () => ({ classId: 8, instanceId: obis('0-0:1.0.0.255'), attributeId: 2 })) } as const;
+    const list = {
+      kind: 'get-request-with-list',
+      invokeIdAndPriority: 0xc4,
+      attributes: Array.from({ length: 11 }, () => ({ classId: 8, instanceId: obis('0-0:1.0.0.255'), attributeId: 2 })),
+    } as const;
     expect(exceptionOf(c.exchange(c.protect(encodeApdu(list)))).serviceError).toEqual({ kind: 'other-reason' });
   });
 });
@@ -310,8 +344,12 @@ describe('association refusals with security', () => {
 
   it('refuses the wrong mechanism (11), no mechanism (14), no challenge (14) and no system title (3)', () => {
     const m = meterWith('authenticated-encryption');
-    expect(new SecureClient(m, { mechanism: 'high-md5', secret: asciiBytes('x'), policy: 'authenticated-encryption' }).associate().resultSourceDiagnostic.diagnostic).toBe(11);
-    expect(new SecureClient(m, { mechanism: 'low', secret: asciiBytes('x'), policy: 'authenticated-encryption' }).associate().resultSourceDiagnostic.diagnostic).toBe(11);
+    expect(
+      new SecureClient(m, { mechanism: 'high-md5', secret: asciiBytes('x'), policy: 'authenticated-encryption' }).associate().resultSourceDiagnostic.diagnostic,
+    ).toBe(11);
+    expect(
+      new SecureClient(m, { mechanism: 'low', secret: asciiBytes('x'), policy: 'authenticated-encryption' }).associate().resultSourceDiagnostic.diagnostic,
+    ).toBe(11);
     expect(new SecureClient(m, { mechanism: 'none', policy: 'authenticated-encryption' }).associate().resultSourceDiagnostic.diagnostic).toBe(14);
     const noTitle = new SecureClient(m, { mechanism: 'high-gmac', policy: 'none', context: 'logical-name-ciphered', sendTitle: false });
     expect(noTitle.associate().resultSourceDiagnostic.diagnostic).toBe(3);
@@ -326,15 +364,28 @@ describe('association refusals with security', () => {
   it('answers a ciphered InitiateRequest it cannot take with a ciphered ConfirmedServiceError', () => {
     const m = meterWith('authenticated-encryption');
     const c = new SecureClient(m, { mechanism: 'high-gmac', policy: 'authenticated-encryption' });
-    const ui = cipherApdu(nodeCrypto, {
-      mode: 'glo', policy: 'authenticated-encryption', systemTitle: c.systemTitle, invocationCounter: 5,
-      key: GREEN_BOOK_KEYS.blockCipherKey, authenticationKey: GREEN_BOOK_KEYS.authenticationKey,
-    }, encodeUserInformation({ kind: 'initiate-request', proposedDlmsVersionNumber: 5, proposedConformance: 0x001010, clientMaxReceivePduSize: 512 }));
+    const ui = cipherApdu(
+      nodeCrypto,
+      {
+        mode: 'glo',
+        policy: 'authenticated-encryption',
+        systemTitle: c.systemTitle,
+        invocationCounter: 5,
+        key: GREEN_BOOK_KEYS.blockCipherKey,
+        authenticationKey: GREEN_BOOK_KEYS.authenticationKey,
+      },
+      encodeUserInformation({ kind: 'initiate-request', proposedDlmsVersionNumber: 5, proposedConformance: 0x001010, clientMaxReceivePduSize: 512 }),
+    );
     const aarq = decodeApdu(c.aarqBytes()) as Aarq;
     const aare = decodeApdu(c.exchange(encodeApdu({ ...aarq, userInformation: ui }))) as Aare;
     expect([aare.result, aare.resultSourceDiagnostic.diagnostic, aare.userInformation![0]]).toEqual([1, 1, 0x2e]);
     c.serverSystemTitle = aare.respondingApTitle!;
-    expect(decodeUserInformation(c.open(aare.userInformation!))).toEqual({ kind: 'confirmed-service-error', service: 'initiate-error', errorType: 'initiate', error: 1 });
+    expect(decodeUserInformation(c.open(aare.userInformation!))).toEqual({
+      kind: 'confirmed-service-error',
+      service: 'initiate-error',
+      errorType: 'initiate',
+      error: 1,
+    });
   });
 
   it('refuses a ciphered InitiateRequest in a plain context, offering the ciphered one', () => {
@@ -345,15 +396,25 @@ describe('association refusals with security', () => {
   });
 
   it('keeps Low and none working as before in a ciphered context', () => {
-    const meter = createVirtualMeter({ crypto: nodeCrypto, clients: [
-      { address: 16, mechanism: 'none', policy: 'encryption' },
-      { address: 17, mechanism: 'low', secret: 'pw', policy: 'authentication' },
-    ] });
+    const meter = createVirtualMeter({
+      crypto: nodeCrypto,
+      clients: [
+        { address: 16, mechanism: 'none', policy: 'encryption' },
+        { address: 17, mechanism: 'low', secret: 'pw', policy: 'authentication' },
+      ],
+    });
     const pub = new SecureClient(meter, { clientAddress: 16, policy: 'encryption' });
     expect(pub.associate().result).toBe(0);
     expect(pub.client.connection.association?.role).toBe('public');
     // Read-only: the public column applies.
-    const { answer } = pub.request({ kind: 'set-request-normal', invokeIdAndPriority: 0xc1, classId: 8, instanceId: obis('0-0:1.0.0.255'), attributeId: 3, value: { type: 'long', value: 0 } });
+    const { answer } = pub.request({
+      kind: 'set-request-normal',
+      invokeIdAndPriority: 0xc1,
+      classId: 8,
+      instanceId: obis('0-0:1.0.0.255'),
+      attributeId: 3,
+      value: { type: 'long', value: 0 },
+    });
     expect(answer).toMatchObject({ result: 3 });
     // The clients share the meter's keys, so each starts above the counter the meter publishes.
     const next = pub.value(1, '0-0:43.1.0.255', 2) as { value: number };
@@ -362,7 +423,13 @@ describe('association refusals with security', () => {
     const stale = new SecureClient(meter, { clientAddress: 17, mechanism: 'low', secret: asciiBytes('pw'), policy: 'authentication' });
     expect(stale.associate().resultSourceDiagnostic.diagnostic).toBe(1);
     expect(decodeUserInformation(stale.deciphered[0]!.plainApdu)).toMatchObject({ errorType: 'application-reference', error: 6 });
-    const low = new SecureClient(meter, { clientAddress: 17, mechanism: 'low', secret: asciiBytes('pw'), policy: 'authentication', invocationCounter: next.value });
+    const low = new SecureClient(meter, {
+      clientAddress: 17,
+      mechanism: 'low',
+      secret: asciiBytes('pw'),
+      policy: 'authentication',
+      invocationCounter: next.value,
+    });
     expect(low.associate().result).toBe(0);
     expect(low.client.connection.association?.role).toBe('management');
     const bad = new SecureClient(meter, { clientAddress: 17, mechanism: 'low', secret: asciiBytes('pW'), policy: 'authentication', invocationCounter: 100 });
@@ -415,8 +482,18 @@ describe('release', () => {
 
 describe('short names with ciphering', () => {
   it('associates SN-ciphered, passes HLS through READ of the Association SN and reads glo-read', () => {
-    const meter = createVirtualMeter({ referencing: 'sn', crypto: seededCrypto(5), clients: [{ address: 1, mechanism: 'high-sha1', secret: 'sn-secret', policy: 'authenticated-encryption' }] });
-    const c = new SecureClient(meter, { referencing: 'sn', mechanism: 'high-sha1', secret: asciiBytes('sn-secret'), policy: 'authenticated-encryption', transport: 'wrapper' });
+    const meter = createVirtualMeter({
+      referencing: 'sn',
+      crypto: seededCrypto(5),
+      clients: [{ address: 1, mechanism: 'high-sha1', secret: 'sn-secret', policy: 'authenticated-encryption' }],
+    });
+    const c = new SecureClient(meter, {
+      referencing: 'sn',
+      mechanism: 'high-sha1',
+      secret: asciiBytes('sn-secret'),
+      policy: 'authenticated-encryption',
+      transport: 'wrapper',
+    });
     const aare = c.associate();
     expect([aare.result, aare.applicationContextName, aare.userInformation![0]]).toEqual([0, 'short-name-ciphered', 0x28]);
     expect(c.initiateResponse?.vaaName).toBe(0xfa00);
@@ -480,7 +557,9 @@ describe('security configuration', () => {
     expect(plain.security.invocationCounter).toBe(0);
     const withCrypto = resolveMeterConfig({ crypto: nodeCrypto, systemTitle: '41 42 43 44 45 46 47 48' });
     expect(withCrypto.security.clients.map((c) => [c.address, c.mechanism, c.policy])).toEqual([
-      [16, 'none', 'none'], [17, 'low', 'none'], [1, 'high-gmac', 'authenticated-encryption'],
+      [16, 'none', 'none'],
+      [17, 'low', 'none'],
+      [1, 'high-gmac', 'authenticated-encryption'],
     ]);
     expect(toHex(withCrypto.security.systemTitle)).toBe('4142434445464748');
   });
@@ -501,7 +580,16 @@ describe('security configuration', () => {
       [{ crypto: nodeCrypto, clients: [{ address: 5, mechanism: 'high-gmac', secret: 'x' }] }, 'clients[0].secret', /takes no secret/],
       [{ clients: [{ address: 5, mechanism: 'none', policy: 'most' as never }] }, 'clients[0].policy', /authenticated-encryption/],
       [{ clients: [{ address: 5, mechanism: 'none', access: 'all' as never }] }, 'clients[0].access', /read-only/],
-      [{ clients: [{ address: 5, mechanism: 'none' }, { address: 5, mechanism: 'none' }] }, 'clients[1].address', /once/],
+      [
+        {
+          clients: [
+            { address: 5, mechanism: 'none' },
+            { address: 5, mechanism: 'none' },
+          ],
+        },
+        'clients[1].address',
+        /once/,
+      ],
       [{ onInvocationCounter: 5 as never }, 'onInvocationCounter', /function/],
     ];
     for (const [config, field, rule] of cases) {
@@ -513,19 +601,26 @@ describe('security configuration', () => {
     expect(failure({ clients: [{ address: 5, mechanism: 'low', secret: 'pässwörd' }] }).message).not.toContain('pässwörd');
   });
 
-  it('changes a client\'s own Low password through attribute 7, and not a GMAC client\'s', () => {
+  it("changes a client's own Low password through attribute 7, and not a GMAC client's", () => {
     const meter = createVirtualMeter({ crypto: nodeCrypto });
     const gmac = new SecureClient(meter, { mechanism: 'high-gmac', policy: 'authenticated-encryption' });
     gmac.associate();
     gmac.replyToHls();
-    const { answer } = gmac.request({ kind: 'set-request-normal', invokeIdAndPriority: 0xc1, classId: 15, instanceId: obis('0-0:40.0.0.255'), attributeId: 7, value: { type: 'octet-string', value: asciiBytes('new') } });
+    const { answer } = gmac.request({
+      kind: 'set-request-normal',
+      invokeIdAndPriority: 0xc1,
+      classId: 15,
+      instanceId: obis('0-0:40.0.0.255'),
+      attributeId: 7,
+      value: { type: 'octet-string', value: asciiBytes('new') },
+    });
     expect(answer).toMatchObject({ result: 3 });
     const low = new MeterClient(meter, { clientAddress: 17 });
     low.open();
     expect(low.associate({ password: '00000000' }).result).toBe(0);
   });
 
-  it('shows the association\'s policy and client title in the security setup', () => {
+  it("shows the association's policy and client title in the security setup", () => {
     const { c } = gmacSetup();
     c.associate();
     c.replyToHls();

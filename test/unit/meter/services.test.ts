@@ -27,7 +27,16 @@ describe('GET-with-list', () => {
       kind: 'get-response-with-list',
       invokeIdAndPriority: 0xc5,
       results: [
-        { kind: 'data', data: { type: 'structure', items: [{ type: 'integer', value: 0 }, { type: 'enum', value: 30 }] } },
+        {
+          kind: 'data',
+          data: {
+            type: 'structure',
+            items: [
+              { type: 'integer', value: 0 },
+              { type: 'enum', value: 30 },
+            ],
+          },
+        },
         { kind: 'data-access-result', result: 4 },
         { kind: 'data', data: { type: 'long', value: 0 } },
         { kind: 'data-access-result', result: 3 },
@@ -134,7 +143,11 @@ describe('SET', () => {
     });
     expect(last).toEqual({ kind: 'set-response-last-datablock', invokeIdAndPriority: 0xc2, result: 0, blockNumber: 2 });
     expect(c.get(20, '0-0:13.0.0.255', 6)).toEqual(activeName);
-    const stray = c.request({ kind: 'set-request-with-datablock', invokeIdAndPriority: 0xc3, datablock: { lastBlock: true, blockNumber: 7, rawData: raw.subarray(0, 8) } });
+    const stray = c.request({
+      kind: 'set-request-with-datablock',
+      invokeIdAndPriority: 0xc3,
+      datablock: { lastBlock: true, blockNumber: 7, rawData: raw.subarray(0, 8) },
+    });
     expect(stray).toEqual({ kind: 'set-response-last-datablock', invokeIdAndPriority: 0xc3, result: 18, blockNumber: 7 });
   });
 
@@ -144,7 +157,10 @@ describe('SET', () => {
       kind: 'set-request-with-list',
       invokeIdAndPriority: 0xc4,
       attributes: [attr(8, CLOCK, 3), attr(8, CLOCK, 4)],
-      values: [{ type: 'long', value: -120 }, { type: 'unsigned', value: 0 }],
+      values: [
+        { type: 'long', value: -120 },
+        { type: 'unsigned', value: 0 },
+      ],
     });
     expect(answer).toEqual({ kind: 'set-response-with-list', invokeIdAndPriority: 0xc4, results: [0, 3] });
   });
@@ -159,15 +175,24 @@ describe('ACTION', () => {
     expect(p.action(70, DISCONNECT, 1, zero).result).toBe(3);
     expect(m.get(70, DISCONNECT, 2)).toEqual({ type: 'boolean', value: true });
     expect(m.action(70, DISCONNECT, 1, zero)).toEqual({ result: 0 });
-    expect([m.get(70, DISCONNECT, 2), m.get(70, DISCONNECT, 3)]).toEqual([{ type: 'boolean', value: false }, { type: 'enum', value: 0 }]);
+    expect([m.get(70, DISCONNECT, 2), m.get(70, DISCONNECT, 3)]).toEqual([
+      { type: 'boolean', value: false },
+      { type: 'enum', value: 0 },
+    ]);
     expect(p.get(70, DISCONNECT, 3)).toEqual({ type: 'enum', value: 0 });
     expect(m.action(70, DISCONNECT, 2, zero).result).toBe(0);
-    expect([m.get(70, DISCONNECT, 2), m.get(70, DISCONNECT, 3)]).toEqual([{ type: 'boolean', value: true }, { type: 'enum', value: 1 }]);
+    expect([m.get(70, DISCONNECT, 2), m.get(70, DISCONNECT, 3)]).toEqual([
+      { type: 'boolean', value: true },
+      { type: 'enum', value: 1 },
+    ]);
     // Control mode 2: a remote reconnection waits for the customer's button.
     expect(m.set(70, DISCONNECT, 4, { type: 'enum', value: 2 })).toBe(0);
     m.action(70, DISCONNECT, 1, zero);
     m.action(70, DISCONNECT, 2, zero);
-    expect([m.get(70, DISCONNECT, 2), m.get(70, DISCONNECT, 3)]).toEqual([{ type: 'boolean', value: false }, { type: 'enum', value: 2 }]);
+    expect([m.get(70, DISCONNECT, 2), m.get(70, DISCONNECT, 3)]).toEqual([
+      { type: 'boolean', value: false },
+      { type: 'enum', value: 2 },
+    ]);
     expect(m.action(70, DISCONNECT, 3, zero).result).toBe(3);
     expect(m.action(70, DISCONNECT, 1, { type: 'unsigned', value: 0 }).result).toBe(12);
     expect(m.action(70, '0-0:96.3.11.255', 1, zero).result).toBe(4);
@@ -211,10 +236,18 @@ describe('long GET', () => {
     const again = c.request({ kind: 'get-request-next', invokeIdAndPriority: 0xc7, blockNumber: 1 });
     expect(again).toEqual(second);
     expect(c.request({ kind: 'get-request-next', invokeIdAndPriority: 0xc7, blockNumber: 9 })).toEqual({
-      kind: 'get-response-with-datablock', invokeIdAndPriority: 0xc7, lastBlock: true, blockNumber: 9, result: { kind: 'data-access-result', result: 19 },
+      kind: 'get-response-with-datablock',
+      invokeIdAndPriority: 0xc7,
+      lastBlock: true,
+      blockNumber: 9,
+      result: { kind: 'data-access-result', result: 19 },
     });
     expect(c.request({ kind: 'get-request-next', invokeIdAndPriority: 0xc7, blockNumber: 2 })).toEqual({
-      kind: 'get-response-with-datablock', invokeIdAndPriority: 0xc7, lastBlock: true, blockNumber: 2, result: { kind: 'data-access-result', result: 16 },
+      kind: 'get-response-with-datablock',
+      invokeIdAndPriority: 0xc7,
+      lastBlock: true,
+      blockNumber: 2,
+      result: { kind: 'data-access-result', result: 16 },
     });
   });
 
@@ -233,9 +266,15 @@ describe('the minimal meter preset', () => {
     const c = new MeterClient(createVirtualMeter({ ...METER_PRESETS.minimal }), { transport: 'wrapper' });
     const a = c.associate();
     expect(decodeUserInformation(a.userInformation!)).toEqual({
-      kind: 'initiate-response', negotiatedDlmsVersionNumber: 6, negotiatedConformance: 0x00001d, serverMaxReceivePduSize: 128, vaaName: 7,
+      kind: 'initiate-response',
+      negotiatedDlmsVersionNumber: 6,
+      negotiatedConformance: 0x00001d,
+      serverMaxReceivePduSize: 128,
+      vaaName: 7,
     });
-    expect(c.request({ kind: 'get-request-with-list', invokeIdAndPriority: 0xc1, attributes: [attr(8, CLOCK, 2), attr(8, CLOCK, 3)] }).kind).toBe('exception-response');
+    expect(c.request({ kind: 'get-request-with-list', invokeIdAndPriority: 0xc1, attributes: [attr(8, CLOCK, 2), attr(8, CLOCK, 3)] }).kind).toBe(
+      'exception-response',
+    );
     expect(c.getRefusal(15, '0-0:40.0.0.255', 2)).toBe(250);
     expect(c.get(8, CLOCK, 3)).toEqual({ type: 'long', value: 0 });
   });
@@ -266,7 +305,10 @@ describe('short-name referencing', () => {
         if (r.lastBlock) {
           const whole = new Uint8Array(raw.reduce((n, p) => n + p.length, 0));
           let at = 0;
-          for (const p of raw) { whole.set(p, at); at += p.length; }
+          for (const p of raw) {
+            whole.set(p, at);
+            at += p.length;
+          }
           // The blocks carry the whole list of results: count 1, choice data (0), then the value.
           expect(Array.from(whole.subarray(0, 2))).toEqual([1, 0]);
           list = decodeDataBytes(whole.subarray(2));
@@ -303,7 +345,16 @@ describe('short-name referencing', () => {
       kind: 'read-response',
       results: [
         { kind: 'data', data: dateTimeValue('07ea0b16070133120000' + '0000') },
-        { kind: 'data', data: { type: 'structure', items: [{ type: 'integer', value: 0 }, { type: 'enum', value: 30 }] } },
+        {
+          kind: 'data',
+          data: {
+            type: 'structure',
+            items: [
+              { type: 'integer', value: 0 },
+              { type: 'enum', value: 30 },
+            ],
+          },
+        },
         { kind: 'data-access-error', result: 4 },
       ],
     });
@@ -311,10 +362,22 @@ describe('short-name referencing', () => {
     const profile = names.get('1.0.99.1.0.255')!;
     const entries = c.request({
       kind: 'read-request',
-      variables: [{
-        kind: 'parameterized-access', variableName: profile + 8, selector: 2,
-        parameter: { type: 'structure', items: [{ type: 'double-long-unsigned', value: 1 }, { type: 'double-long-unsigned', value: 2 }, { type: 'long-unsigned', value: 1 }, { type: 'long-unsigned', value: 1 }] },
-      }],
+      variables: [
+        {
+          kind: 'parameterized-access',
+          variableName: profile + 8,
+          selector: 2,
+          parameter: {
+            type: 'structure',
+            items: [
+              { type: 'double-long-unsigned', value: 1 },
+              { type: 'double-long-unsigned', value: 2 },
+              { type: 'long-unsigned', value: 1 },
+              { type: 'long-unsigned', value: 1 },
+            ],
+          },
+        },
+      ],
     });
     expect(entries.kind === 'read-response' && entries.results[0]).toMatchObject({ kind: 'data', data: { type: 'array' } });
   });
@@ -325,18 +388,24 @@ describe('short-name referencing', () => {
     const disconnect = names.get('0.0.96.3.10.255')!;
     const zero = { type: 'integer' as const, value: 0 };
     expect(pub.request({ kind: 'write-request', variables: [{ kind: 'variable-name', variableName: disconnect + 0x20 }], values: [zero] })).toEqual({
-      kind: 'write-response', results: [{ kind: 'data-access-error', result: 3 }],
+      kind: 'write-response',
+      results: [{ kind: 'data-access-error', result: 3 }],
     });
     const m = snClient(true);
     expect(m.request({ kind: 'write-request', variables: [{ kind: 'variable-name', variableName: disconnect + 0x20 }], values: [zero] })).toEqual({
-      kind: 'write-response', results: [{ kind: 'success' }],
+      kind: 'write-response',
+      results: [{ kind: 'success' }],
     });
     expect(m.request({ kind: 'read-request', variables: [{ kind: 'variable-name', variableName: disconnect + 0x10 }] })).toEqual({
-      kind: 'read-response', results: [{ kind: 'data', data: { type: 'enum', value: 0 } }],
+      kind: 'read-response',
+      results: [{ kind: 'data', data: { type: 'enum', value: 0 } }],
     });
     const clock = names.get('0.0.1.0.0.255')!;
-    expect(m.request({ kind: 'write-request', variables: [{ kind: 'variable-name', variableName: clock + 16 }], values: [{ type: 'long', value: 60 }] })).toEqual({
-      kind: 'write-response', results: [{ kind: 'success' }],
+    expect(
+      m.request({ kind: 'write-request', variables: [{ kind: 'variable-name', variableName: clock + 16 }], values: [{ type: 'long', value: 60 }] }),
+    ).toEqual({
+      kind: 'write-response',
+      results: [{ kind: 'success' }],
     });
     // LN services are not for an SN association.
     expect(m.request({ kind: 'get-request-normal', invokeIdAndPriority: 0xc1, ...attr(8, CLOCK, 2) }).kind).toBe('exception-response');

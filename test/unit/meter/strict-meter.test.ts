@@ -52,7 +52,13 @@ function uaParameters(frame: Uint8Array) {
 
 describe('a strict meter negotiates HDLC 128 / window 1', () => {
   it('grants 128 bytes and window 1 whatever the SNRM proposes, and never more than proposed', () => {
-    for (const [proposed, window, granted] of [[2030, 7, 128], [1024, 4, 128], [256, 2, 128], [128, 1, 128], [64, 1, 64]] as const) {
+    for (const [proposed, window, granted] of [
+      [2030, 7, 128],
+      [1024, 4, 128],
+      [256, 2, 128],
+      [128, 1, 128],
+      [64, 1, 64],
+    ] as const) {
       const c = new MeterClient(strictMeter(), { maxInfo: proposed, window });
       expect(c.open()).toEqual(['opened']);
       expect(uaParameters(c.fromMeter[0]!), `proposed ${proposed}/${window}`).toEqual({ maxInfoTx: granted, maxInfoRx: granted, windowTx: 1, windowRx: 1 });
@@ -63,7 +69,12 @@ describe('a strict meter negotiates HDLC 128 / window 1', () => {
   it('grants them to the project client too, while a normal meter set to 2030/7 still grants what it can', async () => {
     const strict = connect({ strict: true, maxInfo: 2030, window: 7 });
     await strict.client.open();
-    expect(uaParameters(strict.transport.wire.find((w) => w.direction === 'from-meter')!.bytes)).toEqual({ maxInfoTx: 128, maxInfoRx: 128, windowTx: 1, windowRx: 1 });
+    expect(uaParameters(strict.transport.wire.find((w) => w.direction === 'from-meter')!.bytes)).toEqual({
+      maxInfoTx: 128,
+      maxInfoRx: 128,
+      windowTx: 1,
+      windowRx: 1,
+    });
     await strict.client.release();
 
     const normal = new MeterClient(createVirtualMeter({ hdlc: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 } }), { maxInfo: 2030, window: 7 });
@@ -88,7 +99,9 @@ describe('a strict meter and GET-with-list', () => {
     expect(ten.kind).toBe('get-response-with-list');
     expect(ten.kind === 'get-response-with-list' && ten.results.map((r) => r.kind)).toEqual(Array(10).fill('data'));
     expect(c.request(list([...TEN, item(8, CLOCK, 2)]))).toEqual({
-      kind: 'exception-response', stateError: 1, serviceError: { kind: 'other-reason' },
+      kind: 'exception-response',
+      stateError: 1,
+      serviceError: { kind: 'other-reason' },
     });
     // The association is still there.
     expect(c.get(8, CLOCK, 3)).toEqual({ type: 'long', value: 0 });
@@ -103,7 +116,10 @@ describe('a strict meter and GET-with-list', () => {
     await client.release();
   });
 
-  for (const [what, request] of [['a profile buffer', WITH_BUFFER], ['a selective access', WITH_SELECTION]] as const) {
+  for (const [what, request] of [
+    ['a profile buffer', WITH_BUFFER],
+    ['a selective access', WITH_SELECTION],
+  ] as const) {
     it(`resets the link on a list holding ${what}: nothing is sent, the association is gone, the next frame gets DM`, () => {
       const c = publicClient(strictMeter());
       const sent = c.fromMeter.length;
@@ -153,7 +169,10 @@ describe('a strict meter that drops the link under the in-memory transport', () 
     for (const f of raw.sendApdu(encodeApdu(WITH_BUFFER))) transport.write(f);
     expect(transport.failed).toBeInstanceOf(TransportError);
     await expect(transport.read(1000)).rejects.toMatchObject({ name: 'TransportError', code: 'connection-closed' });
-    const failed = await client.get(attr(8, CLOCK, 2)).then(() => null, (e: unknown) => e);
+    const failed = await client.get(attr(8, CLOCK, 2)).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(failed).toBeInstanceOf(TransportError);
     expect(failed).toMatchObject({ code: 'connection-closed' });
   });
@@ -182,19 +201,52 @@ describe('a strict meter stays silent for a service it did not negotiate', () =>
   // What a normal meter answers instead.
   const cases: [string, VirtualMeterConfig, Apdu, object][] = [
     ['GET-with-list without multiple-references', NO_LISTS, list([item(8, CLOCK, 2), item(8, CLOCK, 3)]), EXCEPTION],
-    ['SET-with-list without multiple-references', NO_LISTS, {
-      kind: 'set-request-with-list', invokeIdAndPriority: 0xc1, attributes: [item(8, CLOCK, 3)], values: [{ type: 'long', value: 0 }],
-    }, EXCEPTION],
-    ['ACTION-with-list without multiple-references', NO_LISTS, {
-      kind: 'action-request-with-list', invokeIdAndPriority: 0xc1,
-      methods: [{ classId: 8, instanceId: obis(CLOCK), methodId: 1 }], methodInvocationParameters: [{ type: 'null-data' }],
-    }, EXCEPTION],
-    ['selective access without selective-access', NO_SELECTION, {
-      kind: 'get-request-normal', invokeIdAndPriority: 0xc1, ...item(7, PROFILE, 2, byEntry({ fromEntry: 1, toEntry: 2 })),
-    }, { kind: 'get-response-normal', result: { kind: 'data-access-result', result: 13 } }],
-    ['general-block-transfer', {}, {
-      kind: 'general-block-transfer', lastBlock: true, streaming: false, windowSize: 1, blockNumber: 1, blockNumberAcknowledged: 0, blockData: Uint8Array.of(0xc0, 0x01, 0xc1, 0x00, 0x08, 0, 0, 1, 0, 0, 0xff, 0x02, 0x00),
-    }, EXCEPTION],
+    [
+      'SET-with-list without multiple-references',
+      NO_LISTS,
+      {
+        kind: 'set-request-with-list',
+        invokeIdAndPriority: 0xc1,
+        attributes: [item(8, CLOCK, 3)],
+        values: [{ type: 'long', value: 0 }],
+      },
+      EXCEPTION,
+    ],
+    [
+      'ACTION-with-list without multiple-references',
+      NO_LISTS,
+      {
+        kind: 'action-request-with-list',
+        invokeIdAndPriority: 0xc1,
+        methods: [{ classId: 8, instanceId: obis(CLOCK), methodId: 1 }],
+        methodInvocationParameters: [{ type: 'null-data' }],
+      },
+      EXCEPTION,
+    ],
+    [
+      'selective access without selective-access',
+      NO_SELECTION,
+      {
+        kind: 'get-request-normal',
+        invokeIdAndPriority: 0xc1,
+        ...item(7, PROFILE, 2, byEntry({ fromEntry: 1, toEntry: 2 })),
+      },
+      { kind: 'get-response-normal', result: { kind: 'data-access-result', result: 13 } },
+    ],
+    [
+      'general-block-transfer',
+      {},
+      {
+        kind: 'general-block-transfer',
+        lastBlock: true,
+        streaming: false,
+        windowSize: 1,
+        blockNumber: 1,
+        blockNumberAcknowledged: 0,
+        blockData: Uint8Array.of(0xc0, 0x01, 0xc1, 0x00, 0x08, 0, 0, 1, 0, 0, 0xff, 0x02, 0x00),
+      },
+      EXCEPTION,
+    ],
   ];
   for (const [what, config, request, normalAnswer] of cases) {
     it(`${what}: no answer at all, and the association stays (a normal meter answers)`, () => {
@@ -250,7 +302,9 @@ describe('HLS High (mechanism 2) with a short secret', () => {
     expect(c).toMatchObject({ mechanism: 'high', policy: 'none', access: 'read-write' });
     expect(Array.from(c.secret!)).toEqual([...asciiBytes('Gurux'), ...Array(11).fill(0)]);
     expect(createVirtualMeter({ crypto: nodeCrypto, highSecret: 'A' }).config.security.clients.at(-1)!.secret!.length).toBe(16);
-    expect(createVirtualMeter({ crypto: nodeCrypto, highSecret: '0123456789abcdef' }).config.security.clients.at(-1)!.secret).toEqual(asciiBytes('0123456789abcdef'));
+    expect(createVirtualMeter({ crypto: nodeCrypto, highSecret: '0123456789abcdef' }).config.security.clients.at(-1)!.secret).toEqual(
+      asciiBytes('0123456789abcdef'),
+    );
     expect(() => createVirtualMeter({ crypto: nodeCrypto, highSecret: '0123456789abcdefg' })).toThrow(/highSecret/);
     expect(() => createVirtualMeter({ crypto: nodeCrypto, highSecret: '' })).toThrow(/highSecret/);
     expect(() => createVirtualMeter({ highSecret: 'Gurux' })).toThrow(/CryptoProvider/);
@@ -288,8 +342,13 @@ describe('a strict meter fills its answers to the limits', () => {
     expect(Math.max(...frames.map((f) => f.info.length))).toBe(128);
   });
 
-  it('each block but the last fills the agreed PDU size exactly: the smaller of the client\'s and its own', () => {
-    for (const [clientPdu, size] of [[0xffff, 1024], [500, 500], [137, 137], [267, 266]] as const) {
+  it("each block but the last fills the agreed PDU size exactly: the smaller of the client's and its own", () => {
+    for (const [clientPdu, size] of [
+      [0xffff, 1024],
+      [500, 500],
+      [137, 137],
+      [267, 266],
+    ] as const) {
       const c = publicClient(strictMeter({ profile: { rows: 40 } }), { maxPdu: clientPdu, transport: 'wrapper' });
       const got = blocks(c);
       expect(got.length).toBeGreaterThan(1);
@@ -364,7 +423,19 @@ describe('the strict meter on TCP (127.0.0.1)', () => {
 
   const connectTo = (port: number): Promise<SocketPeer> =>
     new Promise((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => resolve(new SocketPeer(s, new HdlcLink({ role: 'client', clientAddress: 16, serverAddress: oneByteAddress(1), proposed: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 } }))));
+      const s = net.connect(port, '127.0.0.1', () =>
+        resolve(
+          new SocketPeer(
+            s,
+            new HdlcLink({
+              role: 'client',
+              clientAddress: 16,
+              serverAddress: oneByteAddress(1),
+              proposed: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 },
+            }),
+          ),
+        ),
+      );
       sockets.push(s);
       s.once('error', reject);
     });
@@ -380,7 +451,12 @@ describe('the strict meter on TCP (127.0.0.1)', () => {
     const aarq: Apdu = {
       kind: 'aarq',
       applicationContextName: 'logical-name',
-      userInformation: encodeUserInformation({ kind: 'initiate-request', proposedDlmsVersionNumber: 6, proposedConformance: 0x20525f | 0x000200, clientMaxReceivePduSize: 0xffff }),
+      userInformation: encodeUserInformation({
+        kind: 'initiate-request',
+        proposedDlmsVersionNumber: 6,
+        proposedConformance: 0x20525f | 0x000200,
+        clientMaxReceivePduSize: 0xffff,
+      }),
     };
     expect(await peer.request(aarq)).toMatchObject({ kind: 'aare', result: 0 });
     const before = peer.received;
@@ -400,7 +476,9 @@ describe('the strict meter on TCP (127.0.0.1)', () => {
   it('reads --strict, --preset strict and --high-secret', () => {
     expect(parseMeterArgs(['--strict', '--high-secret', 'Gurux']).meter).toEqual({ strict: true, highSecret: 'Gurux' });
     expect(parseMeterArgs(['--preset', 'strict']).meter).toEqual({ strict: true });
-    expect(() => parseMeterArgs(['--high-secret', 'x'.repeat(17)])).toThrow('--high-secret: "17 characters" is not valid: High uses the secret as a 16-byte AES key: 1 to 16 characters');
+    expect(() => parseMeterArgs(['--high-secret', 'x'.repeat(17)])).toThrow(
+      '--high-secret: "17 characters" is not valid: High uses the secret as a 16-byte AES key: 1 to 16 characters',
+    );
     expect(() => parseMeterArgs(['--high-secret'])).toThrow('--high-secret: "" is not valid: needs a value (TEXT)');
   });
 

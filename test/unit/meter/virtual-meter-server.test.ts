@@ -79,7 +79,12 @@ class SocketClient {
 const AARQ: Apdu = {
   kind: 'aarq',
   applicationContextName: 'logical-name',
-  userInformation: encodeUserInformation({ kind: 'initiate-request', proposedDlmsVersionNumber: 6, proposedConformance: 0x20525f, clientMaxReceivePduSize: 0xffff }),
+  userInformation: encodeUserInformation({
+    kind: 'initiate-request',
+    proposedDlmsVersionNumber: 6,
+    proposedConformance: 0x20525f,
+    clientMaxReceivePduSize: 0xffff,
+  }),
 };
 const GET_TIME_ZONE: Apdu = { kind: 'get-request-normal', invokeIdAndPriority: 0xc1, classId: 8, instanceId: obis('0-0:1.0.0.255'), attributeId: 3 };
 const GET_PROFILE: Apdu = { kind: 'get-request-normal', invokeIdAndPriority: 0xc2, classId: 7, instanceId: obis('1-0:99.1.0.255'), attributeId: 2 };
@@ -103,7 +108,11 @@ describe('the virtual meter TCP server on 127.0.0.1', () => {
     clients.push(hdlc);
     expect(await hdlc.open()).toBe('opened');
     expect(await hdlc.request(AARQ)).toMatchObject({ kind: 'aare', result: 0 });
-    expect(await hdlc.request(GET_TIME_ZONE)).toEqual({ kind: 'get-response-normal', invokeIdAndPriority: 0xc1, result: { kind: 'data', data: { type: 'long', value: 0 } } });
+    expect(await hdlc.request(GET_TIME_ZONE)).toEqual({
+      kind: 'get-response-normal',
+      invokeIdAndPriority: 0xc1,
+      result: { kind: 'data', data: { type: 'long', value: 0 } },
+    });
     const first = await hdlc.request(GET_PROFILE);
     expect(first).toMatchObject({ kind: 'get-response-with-datablock', blockNumber: 1, lastBlock: false });
 

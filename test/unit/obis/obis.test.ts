@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError, InputError } from '../../../core/errors.js';
-import {
-  formatObis,
-  obisEquals,
-  obisFromBytes,
-  obisKey,
-  obisToBytes,
-  parseObis,
-  standardName,
-  type Obis,
-} from '../../../core/obis.js';
+import { formatObis, obisEquals, obisFromBytes, obisKey, obisToBytes, parseObis, standardName, type Obis } from '../../../core/obis.js';
 
 function inputError(fn: () => unknown): InputError {
   try {

@@ -6,7 +6,10 @@ import { connectMeter, ok, refKey, ScriptedClient } from './support.js';
 
 const su = (scaler: number, unit: number): DlmsValue => ({
   type: 'structure',
-  items: [{ type: 'integer', value: scaler }, { type: 'enum', value: unit }],
+  items: [
+    { type: 'integer', value: scaler },
+    { type: 'enum', value: unit },
+  ],
 });
 
 describe('DeviceCache', () => {
@@ -61,11 +64,7 @@ describe('DeviceCache', () => {
     expect(cache.size).toBe(0);
     expect(cache.meterDeviation).toBeNull();
     const [again] = await readValues(spy, cache, group, { now });
-    expect(asked).toEqual([
-      ['3 1-0:32.7.0.255 2', '3 1-0:32.7.0.255 3'],
-      ['3 1-0:32.7.0.255 2'],
-      ['3 1-0:32.7.0.255 2', '3 1-0:32.7.0.255 3'],
-    ]);
+    expect(asked).toEqual([['3 1-0:32.7.0.255 2', '3 1-0:32.7.0.255 3'], ['3 1-0:32.7.0.255 2'], ['3 1-0:32.7.0.255 2', '3 1-0:32.7.0.255 3']]);
     expect(again!.unit).toBe('V');
   });
 

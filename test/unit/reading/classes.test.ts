@@ -121,8 +121,18 @@ describe('readValues: one reading per class', () => {
     // Set the meter 90.5 s ahead of the host.
     const ahead = new Date(NOW + 90_500);
     const octets = new Uint8Array([
-      ahead.getUTCFullYear() >> 8, ahead.getUTCFullYear() & 0xff, ahead.getUTCMonth() + 1, ahead.getUTCDate(), 0xff,
-      ahead.getUTCHours(), ahead.getUTCMinutes(), ahead.getUTCSeconds(), 50, 0, 0, 0,
+      ahead.getUTCFullYear() >> 8,
+      ahead.getUTCFullYear() & 0xff,
+      ahead.getUTCMonth() + 1,
+      ahead.getUTCDate(),
+      0xff,
+      ahead.getUTCHours(),
+      ahead.getUTCMinutes(),
+      ahead.getUTCSeconds(),
+      50,
+      0,
+      0,
+      0,
     ]);
     await management.set({ classId: 8, logicalName: obisToBytes(parseObis('0-0:1.0.0.255')), attributeId: 2 }, { type: 'octet-string', value: octets });
     const { client } = connectMeter({ existing: meter });
@@ -148,7 +158,9 @@ describe('readValues: one reading per class', () => {
     const objects = meter.objects.filter((o) => !special.has(o.classId));
     const classes = new Set(objects.map((o) => o.classId));
     // The virtual meter carries every class of the spec's list.
-    expect([...classes].sort((a, b) => a - b)).toEqual([6, 9, 11, 15, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28, 29, 40, 41, 42, 43, 45, 47, 48, 62, 64, 68, 70, 71]);
+    expect([...classes].sort((a, b) => a - b)).toEqual([
+      6, 9, 11, 15, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28, 29, 40, 41, 42, 43, 45, 47, 48, 62, 64, 68, 70, 71,
+    ]);
     const requests = objects.map((o) => ({ name: o.description, obis: o.obis, classId: o.classId }));
     const readings = await readValues(client, new DeviceCache(), requests);
     for (const [i, o] of objects.entries()) {
@@ -156,7 +168,9 @@ describe('readValues: one reading per class', () => {
       expect(r.error, o.obis).toBeNull();
       expect(r.obis).toBe(formatObis(parseObis(o.obis)));
       expect(r.attribute).toBeNull();
-      const ids = cosemClass(o.classId).attributes.map((a) => a.id).filter((id) => id !== 1);
+      const ids = cosemClass(o.classId)
+        .attributes.map((a) => a.id)
+        .filter((id) => id !== 1);
       expect(r.attributes.map((a) => a.id)).toEqual(ids);
       for (const a of r.attributes) {
         expect(a.name).toBe(attributeName(o.classId, a.id));

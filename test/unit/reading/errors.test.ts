@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DeviceCache,
-  readingsOutcome,
-  readValues,
-  type Reading,
-  type ReadRequest,
-} from '../../../core/app/reading/index.js';
+import { DeviceCache, readingsOutcome, readValues, type Reading, type ReadRequest } from '../../../core/app/reading/index.js';
 import type { DlmsValue } from '../../../core/axdr/types.js';
 import { TimeoutError, TransportError } from '../../../core/errors.js';
 import { connectMeter, ok, refKey, refused, ScriptedClient } from './support.js';
 
 const VOLTAGE: ReadRequest = { name: 'Voltage', obis: '1-0:32.7.0.255', classId: 3 };
 const voltageValue: DlmsValue = { type: 'long-unsigned', value: 2305 };
-const voltageScaler: DlmsValue = { type: 'structure', items: [{ type: 'integer', value: -1 }, { type: 'enum', value: 35 }] };
+const voltageScaler: DlmsValue = {
+  type: 'structure',
+  items: [
+    { type: 'integer', value: -1 },
+    { type: 'enum', value: 35 },
+  ],
+};
 
 describe('errors stay with their value', () => {
   it('an unknown OBIS code or a wrong class does not spoil the rest of the group', async () => {
@@ -109,9 +109,7 @@ describe('errors stay with their value', () => {
 
   it('a malformed scaler_unit is the meter error, says what came, and is not cached', async () => {
     const cache = new DeviceCache();
-    const client = new ScriptedClient((ref) =>
-      ref.attributeId === 2 ? ok(voltageValue) : ok({ type: 'structure', items: [{ type: 'integer', value: -1 }] }),
-    );
+    const client = new ScriptedClient((ref) => (ref.attributeId === 2 ? ok(voltageValue) : ok({ type: 'structure', items: [{ type: 'integer', value: -1 }] })));
     const [r] = await readValues(client, cache, [VOLTAGE], { now: () => 1 });
     expect(r!.error).toEqual({
       name: 'RemoteProtocolError',
@@ -131,9 +129,7 @@ describe('errors stay with their value', () => {
     expect([first!.value, first!.scaler, first!.error?.code]).toEqual([2305, null, 'read-write-denied']);
     const [second] = await readValues(client, cache, [VOLTAGE], { now: () => 2 });
     expect([second!.value, second!.scaler, second!.error?.code]).toEqual([2305, null, 'no-scaler-unit']);
-    expect(second!.error?.message).toBe(
-      '1-0:32.7.0.255: the meter gives no scaler_unit (attribute 3), so the value is shown unscaled',
-    );
+    expect(second!.error?.message).toBe('1-0:32.7.0.255: the meter gives no scaler_unit (attribute 3), so the value is shown unscaled');
     expect(client.calls.map((c) => c.map(refKey))).toEqual([['3 1-0:32.7.0.255 2', '3 1-0:32.7.0.255 3'], ['3 1-0:32.7.0.255 2']]);
   });
 
@@ -150,7 +146,20 @@ describe('errors stay with their value', () => {
   });
 
   it('readingsOutcome: refusals are the value problem, a dead link the device problem', () => {
-    const base = { name: 'x', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, readAt: 0, captureTime: null, raw: null, value: null, unit: null, scaler: null, status: null, kind: 'register' } as const;
+    const base = {
+      name: 'x',
+      obis: '1-0:1.8.0.255',
+      classId: 3,
+      attribute: 2,
+      readAt: 0,
+      captureTime: null,
+      raw: null,
+      value: null,
+      unit: null,
+      scaler: null,
+      status: null,
+      kind: 'register',
+    } as const;
     const r = (error: Reading['error']): Reading => ({ ...base, error });
     const timeout = new TimeoutError('The meter did not answer in 5 s').toJSON();
     const denied = { name: 'AccessError', code: 'read-write-denied', message: 'no' };

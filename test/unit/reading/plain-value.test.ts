@@ -24,7 +24,17 @@ describe('plainValue', () => {
     ['empty octets', { type: 'octet-string', value: new Uint8Array(0) }, ''],
     ['date-time octets', dateTimeOctets(stamp), '2026-11-22T02:51:18+01:00'],
     ['date-time', { type: 'date-time', value: stamp }, '2026-11-22T02:51:18+01:00'],
-    ['structure', { type: 'structure', items: [{ type: 'integer', value: -1 }, { type: 'enum', value: 35 }] }, '{-1, enum 35}'],
+    [
+      'structure',
+      {
+        type: 'structure',
+        items: [
+          { type: 'integer', value: -1 },
+          { type: 'enum', value: 35 },
+        ],
+      },
+      '{-1, enum 35}',
+    ],
   ];
   for (const [what, v, expected] of cases) it(what, () => expect(plainValue(v)).toEqual(expected));
 });

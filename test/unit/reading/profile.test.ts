@@ -39,7 +39,12 @@ describe('Profile generic readings', () => {
     expect(p.rows[3]!.timestamp).toBe('2026-11-22T01:45:00+00:00');
     expect(p.captureTime).toBe(LAST_CAPTURE);
     // The same rows as a direct read of entries 2877..2880.
-    const buffer = await client.get({ classId: 7, logicalName: obisToBytes(parseObis(LP)), attributeId: 2, access: byEntry({ fromEntry: 2877, toEntry: 2880 }) });
+    const buffer = await client.get({
+      classId: 7,
+      logicalName: obisToBytes(parseObis(LP)),
+      attributeId: 2,
+      access: byEntry({ fromEntry: 2877, toEntry: 2880 }),
+    });
     expect(p.raw).toEqual(buffer);
     const cells = (buffer as unknown as { items: { items: { value: number }[] }[] }).items.map((row) => row.items.slice(1).map((c) => c.value));
     expect(p.rows.map((row) => row.values.slice(1))).toEqual(cells);
@@ -50,11 +55,7 @@ describe('Profile generic readings', () => {
     await partly.client.open();
     const [three] = await readValues(partly.client, new DeviceCache(), [{ name: 'LP', obis: LP, classId: 7, entries: 10 }]);
     expect(profile(three).entriesInUse).toBe(3);
-    expect(profile(three).rows.map((r) => r.timestamp)).toEqual([
-      '2026-11-22T01:15:00+00:00',
-      '2026-11-22T01:30:00+00:00',
-      '2026-11-22T01:45:00+00:00',
-    ]);
+    expect(profile(three).rows.map((r) => r.timestamp)).toEqual(['2026-11-22T01:15:00+00:00', '2026-11-22T01:30:00+00:00', '2026-11-22T01:45:00+00:00']);
 
     const empty = connectMeter({ meter: { profile: { startTime: NOW } } });
     await empty.client.open();
@@ -148,8 +149,22 @@ describe('Profile generic readings', () => {
         if (key === '7 1-0:99.1.0.255 4') return ok({ type: 'double-long-unsigned', value: 900 });
         if (key === '7 1-0:99.1.0.255 7') return ok({ type: 'double-long-unsigned', value: 3 });
         if (key === '7 1-0:99.1.0.255 2') return ok(buffer);
-        if (key === '3 1-0:32.7.0.255 3') return ok({ type: 'structure', items: [{ type: 'integer', value: -1 }, { type: 'enum', value: 35 }] });
-        if (key === '5 1-0:1.4.0.255 4') return ok({ type: 'structure', items: [{ type: 'integer', value: 2 }, { type: 'enum', value: 27 }] });
+        if (key === '3 1-0:32.7.0.255 3')
+          return ok({
+            type: 'structure',
+            items: [
+              { type: 'integer', value: -1 },
+              { type: 'enum', value: 35 },
+            ],
+          });
+        if (key === '5 1-0:1.4.0.255 4')
+          return ok({
+            type: 'structure',
+            items: [
+              { type: 'integer', value: 2 },
+              { type: 'enum', value: 27 },
+            ],
+          });
         throw new Error(`unexpected ${key}`);
       });
     }
@@ -181,7 +196,11 @@ describe('Profile generic readings', () => {
       const client = meter([clock, voltage, lastDemand], { type: 'array', items: [{ type: 'structure', items: [stamp] }] });
       const cache = new DeviceCache();
       const [r] = await readValues(client, cache, [{ name: 'LP', obis: LP, classId: 7, entries: 3 }], { now: () => t0 });
-      expect(r!.error).toEqual({ name: 'RemoteProtocolError', code: 'unexpected-value', message: 'buffer[0]: expected structure of 3 captured values, got structure of 1' });
+      expect(r!.error).toEqual({
+        name: 'RemoteProtocolError',
+        code: 'unexpected-value',
+        message: 'buffer[0]: expected structure of 3 captured values, got structure of 1',
+      });
       expect(cache.profile(parseObis(LP))).toBeUndefined();
     });
 

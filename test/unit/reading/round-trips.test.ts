@@ -5,8 +5,24 @@ import { formatObis, obisFromBytes } from '../../../core/obis.js';
 import { connectMeter, roundTrips } from './support.js';
 
 const REGISTER_CODES = [
-  '1.8.0', '1.8.1', '1.8.2', '2.8.0', '3.8.0', '4.8.0', '1.7.0', '2.7.0', '3.7.0',
-  '4.7.0', '32.7.0', '52.7.0', '72.7.0', '31.7.0', '51.7.0', '71.7.0', '14.7.0', '13.7.0',
+  '1.8.0',
+  '1.8.1',
+  '1.8.2',
+  '2.8.0',
+  '3.8.0',
+  '4.8.0',
+  '1.7.0',
+  '2.7.0',
+  '3.7.0',
+  '4.7.0',
+  '32.7.0',
+  '52.7.0',
+  '72.7.0',
+  '31.7.0',
+  '51.7.0',
+  '71.7.0',
+  '14.7.0',
+  '13.7.0',
 ];
 
 /** The spec's largest group: 20 values, here every register of the meter (18 plain, 1 extended, 1 demand). */
@@ -50,8 +66,15 @@ describe('round trips of a group read', () => {
     expect(rec.calls[0]).toHaveLength(18 * 2 + 4 + 5);
     expect(rec.calls[0]!.slice(0, 2)).toEqual(['3 1-0:1.8.0.255 2', '3 1-0:1.8.0.255 3']);
     expect(rec.calls[0]!.slice(-9)).toEqual([
-      '4 1-0:1.6.0.255 2', '4 1-0:1.6.0.255 3', '4 1-0:1.6.0.255 4', '4 1-0:1.6.0.255 5',
-      '5 1-0:1.4.0.255 2', '5 1-0:1.4.0.255 3', '5 1-0:1.4.0.255 6', '5 1-0:1.4.0.255 4', '5 1-0:1.4.0.255 8',
+      '4 1-0:1.6.0.255 2',
+      '4 1-0:1.6.0.255 3',
+      '4 1-0:1.6.0.255 4',
+      '4 1-0:1.6.0.255 5',
+      '5 1-0:1.4.0.255 2',
+      '5 1-0:1.4.0.255 3',
+      '5 1-0:1.4.0.255 6',
+      '5 1-0:1.4.0.255 4',
+      '5 1-0:1.4.0.255 8',
     ]);
 
     const second = await roundTrips(transport, async () => {
@@ -63,8 +86,26 @@ describe('round trips of a group read', () => {
     expect(rec.calls[1]!.some((c) => c.endsWith(' 3') && c.startsWith('3 '))).toBe(false);
     // Same scaling from the cache as from the meter.
     expect(readings.map((r) => [r.scaler, r.unit])).toEqual([
-      [0, 'Wh'], [0, 'Wh'], [0, 'Wh'], [0, 'Wh'], [0, 'varh'], [0, 'varh'], [0, 'W'], [0, 'W'], [0, 'var'], [0, 'var'],
-      [-1, 'V'], [-1, 'V'], [-1, 'V'], [-2, 'A'], [-2, 'A'], [-2, 'A'], [-2, 'Hz'], [-3, null], [0, 'W'], [0, 'W'],
+      [0, 'Wh'],
+      [0, 'Wh'],
+      [0, 'Wh'],
+      [0, 'Wh'],
+      [0, 'varh'],
+      [0, 'varh'],
+      [0, 'W'],
+      [0, 'W'],
+      [0, 'var'],
+      [0, 'var'],
+      [-1, 'V'],
+      [-1, 'V'],
+      [-1, 'V'],
+      [-2, 'A'],
+      [-2, 'A'],
+      [-2, 'A'],
+      [-2, 'Hz'],
+      [-3, null],
+      [0, 'W'],
+      [0, 'W'],
     ]);
   });
 
@@ -145,10 +186,15 @@ describe('round trips of a group read', () => {
     const { client } = connectMeter();
     await client.open();
     const rec = recording(client);
-    const readings = await readValues(rec.client, new DeviceCache(), [
-      { name: 'A', obis: '1-0:1.8.0.255', classId: 3 },
-      { name: 'B', obis: '1-0:1.8.0.255', classId: 3 },
-    ], { now: () => 0 });
+    const readings = await readValues(
+      rec.client,
+      new DeviceCache(),
+      [
+        { name: 'A', obis: '1-0:1.8.0.255', classId: 3 },
+        { name: 'B', obis: '1-0:1.8.0.255', classId: 3 },
+      ],
+      { now: () => 0 },
+    );
     expect(rec.calls).toEqual([['3 1-0:1.8.0.255 2', '3 1-0:1.8.0.255 3']]);
     expect(readings[0]!.value).toBe(readings[1]!.value);
     expect(readings.map((r) => r.name)).toEqual(['A', 'B']);

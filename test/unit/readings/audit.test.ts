@@ -55,7 +55,18 @@ describe('the audit of changes', () => {
   it('lists entries newest first, per device or all, and keeps them past retention', () => {
     const db = openReadingsDatabase({ folder: dir.path, retentionDays: 1 });
     db.recordAudit(entry());
-    db.recordAudit(entry({ at: T0 + 1000, kind: 'action', classId: 70, obis: '0-0:96.3.10.255', member: 1, memberName: 'remote_disconnect', before: 'true', after: 'false' }));
+    db.recordAudit(
+      entry({
+        at: T0 + 1000,
+        kind: 'action',
+        classId: 70,
+        obis: '0-0:96.3.10.255',
+        member: 1,
+        memberName: 'remote_disconnect',
+        before: 'true',
+        after: 'false',
+      }),
+    );
     const other = db.recordAudit(entry({ at: T0 + 500, deviceId: 'meter-2', deviceName: 'Garage', obis: '0.0.1.0.0.255' }));
     expect(other.obis).toBe('0-0:1.0.0.255');
     expect(db.auditEntries('meter-1').map((e) => e.memberName)).toEqual(['remote_disconnect', 'capture_period']);
@@ -68,7 +79,9 @@ describe('the audit of changes', () => {
 
   it('refuses an entry that is not one, naming the field', () => {
     const db = openReadingsDatabase({ folder: dir.path });
-    expect(() => db.recordAudit(entry({ kind: 'erase' as never }))).toThrow(/audit entry\.kind: "erase" is not valid: expected one of write, action, set-clock/);
+    expect(() => db.recordAudit(entry({ kind: 'erase' as never }))).toThrow(
+      /audit entry\.kind: "erase" is not valid: expected one of write, action, set-clock/,
+    );
     expect(() => db.recordAudit(entry({ obis: 'nope' }))).toThrow(InputError);
     expect(db.auditEntries()).toEqual([]);
     db.close();
@@ -95,7 +108,9 @@ describe('the audit of changes', () => {
     const lines = readFileSync(file, 'utf8').trim().split('\r\n');
     expect(lines[0]).toBe('Time (UTC),Device ID,Device,Change,OBIS code,Class,Attribute or method,Name,Before,After,Result,Who');
     expect(lines[1]).toBe('2024-03-01T00:00:00Z,meter-1,Kitchen meter,write,1-0:99.1.0.255,7,4,capture_period,900,60,ok,installer');
-    expect(lines[2]).toBe('2024-03-01T00:00:01Z,meter-1,Kitchen meter,write,1-0:99.1.0.255,7,4,capture_period,"a, ""quoted"" value",60,read-write-denied,installer');
+    expect(lines[2]).toBe(
+      '2024-03-01T00:00:01Z,meter-1,Kitchen meter,write,1-0:99.1.0.255,7,4,capture_period,"a, ""quoted"" value",60,read-write-denied,installer',
+    );
     db.close();
   });
 });

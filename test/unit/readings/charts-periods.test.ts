@@ -58,7 +58,7 @@ const used = (from: number, to: number): number => year.registers[entryOf(to)]! 
 describe('the calendar of a time zone', () => {
   const berlinCalendar = new ZoneCalendar('Europe/Berlin');
 
-  it('takes the computer\'s zone by default (TZ here)', () => {
+  it("takes the computer's zone by default (TZ here)", () => {
     expect(new ZoneCalendar().timeZone).toBe('Europe/Berlin');
   });
 
@@ -296,14 +296,21 @@ describe('a group polled every minute', () => {
     expect(raw.ends![0]! - raw.times[0]!).toBe(MINUTE);
   });
 
-  it('adds a group\'s readings up off the (series, read time) index', () => {
+  it("adds a group's readings up off the (series, read time) index", () => {
     const sqlite = new Database(join(dir.path, 'readings.sqlite'));
     try {
       for (const [sql, params] of [
         [SERIES_PARTS_SQL, [1, 0, 1, null, Q]],
         [SERIES_STEP_PARTS_SQL, [1, 0, 1, 0, Q]],
       ] as const) {
-        const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).raw(true).all([...params]) as unknown[][]).map((r) => String(r[3])).join(' | ');
+        const plan = (
+          sqlite
+            .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+            .raw(true)
+            .all([...params]) as unknown[][]
+        )
+          .map((r) => String(r[3]))
+          .join(' | ');
         expect(plan, sql).toMatch(/SEARCH readings USING (COVERING )?INDEX readings_by_series_time/);
         expect(plan, sql).not.toMatch(/SCAN readings/);
       }
@@ -316,11 +323,15 @@ describe('a group polled every minute', () => {
 describe('the chart requests of the API', () => {
   it('take a period and a time zone, and say what is allowed when one is wrong', () => {
     const range = { from: T0, to: T0 + DAY };
-    expect(validateCall('profiles.chart', { profileId: 1, range, maxPoints: 1500, energy: 'interval', period: 'day', timeZone: 'Europe/Berlin' }).ok).toBe(true);
+    expect(validateCall('profiles.chart', { profileId: 1, range, maxPoints: 1500, energy: 'interval', period: 'day', timeZone: 'Europe/Berlin' }).ok).toBe(
+      true,
+    );
     expect(validateCall('readings.chart', { groupId: 'g1', range, maxPoints: 1500, energy: 'interval', period: 'auto' }).ok).toBe(true);
     const wrong = validateCall('readings.chart', { groupId: 'g1', range, period: 'fortnight' });
     expect(wrong.ok).toBe(false);
-    expect(wrong.ok ? '' : wrong.error.message).toMatch(/Period: "auto" or one of "interval", "minute", "quarter-hour", "hour", "day", "week", "month" is allowed/);
+    expect(wrong.ok ? '' : wrong.error.message).toMatch(
+      /Period: "auto" or one of "interval", "minute", "quarter-hour", "hour", "day", "week", "month" is allowed/,
+    );
     expect(validateCall('profiles.chart', { profileId: 1, range, energy: 'per-day' }).ok).toBe(false);
   });
 });

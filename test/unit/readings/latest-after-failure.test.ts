@@ -22,7 +22,13 @@ describe('readings.latest after a failed poll', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', meter.hdlcPort!));
     await t.call('devices.save', device('d1', 'c1'));
-    await t.call('groups.save', { id: 'g1', name: 'G', enable: true, interval: 1, values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }] });
+    await t.call('groups.save', {
+      id: 'g1',
+      name: 'G',
+      enable: true,
+      interval: 1,
+      values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
+    });
     await t.call('settings.save', { globalEnabled: true });
     const good = await t.next('readings', (r) => r.readings.some((x) => x.error === null), 8000);
     await meter.close();

@@ -87,7 +87,12 @@ describe('profile rows', () => {
     expect(other.inserted).toBe(4);
     expect(db.findProfile('meter-2', '1.0.99.1.0.255')?.rows).toBe(4);
     expect(db.findProfile('meter-1', '1-0:99.1.0')?.rows).toBe(144);
-    expect(db.profiles().filter((p) => p.deviceId.startsWith('meter-')).map((p) => [p.deviceId, p.obis, p.rows])).toEqual([
+    expect(
+      db
+        .profiles()
+        .filter((p) => p.deviceId.startsWith('meter-'))
+        .map((p) => [p.deviceId, p.obis, p.rows]),
+    ).toEqual([
       ['meter-1', '1-0:99.1.0.255', 144],
       ['meter-2', '1-0:99.1.0.255', 4],
     ]);
@@ -109,10 +114,22 @@ describe('profile rows', () => {
     const result = db.recordProfile({ deviceId: 'no-time', obis: LOAD_PROFILE_OBIS, readAt: T0, columns: table.columns, rows });
     expect(result).toMatchObject({ rows: 3, inserted: 2, duplicates: 0, withoutTime: 1 });
     // A profile without a clock column: nothing to tell its rows apart by.
-    const clockless = profileRows(table.columns.slice(1).map((c) => ({ ...c, logicalName: c.obis })), {
-      type: 'array',
-      items: [{ type: 'structure', items: [{ type: 'long-unsigned', value: 1 }, { type: 'long-unsigned', value: 2 }, { type: 'unsigned', value: 3 }] }],
-    });
+    const clockless = profileRows(
+      table.columns.slice(1).map((c) => ({ ...c, logicalName: c.obis })),
+      {
+        type: 'array',
+        items: [
+          {
+            type: 'structure',
+            items: [
+              { type: 'long-unsigned', value: 1 },
+              { type: 'long-unsigned', value: 2 },
+              { type: 'unsigned', value: 3 },
+            ],
+          },
+        ],
+      },
+    );
     expect(db.recordProfile({ deviceId: 'no-clock', obis: '0-0:99.98.0.255', readAt: T0, ...clockless })).toMatchObject({
       rows: 1,
       inserted: 0,

@@ -36,7 +36,12 @@ const KINDS: readonly { raw: DlmsValue; value: ReadingInput['value']; number: nu
   { raw: { type: 'unsigned', value: 255 }, value: 255, number: 255, text: null },
   { raw: { type: 'long-unsigned', value: 65535 }, value: 6553.5, number: 6553.5, text: null },
   { raw: { type: 'long64', value: -9223372036854775808n }, value: -9223372036854775808n, number: -9223372036854775808, text: '-9223372036854775808' },
-  { raw: { type: 'long64-unsigned', value: 18446744073709551615n }, value: '18446744073709551615', number: Number(18446744073709551615n), text: '18446744073709551615' },
+  {
+    raw: { type: 'long64-unsigned', value: 18446744073709551615n },
+    value: '18446744073709551615',
+    number: Number(18446744073709551615n),
+    text: '18446744073709551615',
+  },
   { raw: { type: 'long64-unsigned', value: 12345n }, value: 12345n, number: 12345, text: null },
   { raw: { type: 'enum', value: 3 }, value: 3, number: 3, text: null },
   { raw: { type: 'float32', value: 1.5 }, value: 1.5, number: 1.5, text: null },
@@ -48,13 +53,25 @@ const KINDS: readonly { raw: DlmsValue; value: ReadingInput['value']; number: nu
   { raw: { type: 'time', value: { hour: 23, minute: 59, second: 58, hundredths: 0xff } }, value: '23:59:58', number: null, text: '23:59:58' },
   { raw: { type: 'dont-care' }, value: null, number: null, text: null },
   {
-    raw: { type: 'array', items: [{ type: 'long-unsigned', value: 1 }, { type: 'long-unsigned', value: 2 }] },
+    raw: {
+      type: 'array',
+      items: [
+        { type: 'long-unsigned', value: 1 },
+        { type: 'long-unsigned', value: 2 },
+      ],
+    },
     value: '[1, 2]',
     number: null,
     text: '[1, 2]',
   },
   {
-    raw: { type: 'structure', items: [{ type: 'integer', value: -2 }, { type: 'enum', value: 30 }] },
+    raw: {
+      type: 'structure',
+      items: [
+        { type: 'integer', value: -2 },
+        { type: 'enum', value: 30 },
+      ],
+    },
     value: '{-2, enum 30}',
     number: null,
     text: '{-2, enum 30}',
@@ -64,8 +81,20 @@ const KINDS: readonly { raw: DlmsValue; value: ReadingInput['value']; number: nu
       type: 'compact-array',
       description: { type: 'structure', elements: [{ type: 'long-unsigned' }, { type: 'boolean' }] },
       items: [
-        { type: 'structure', items: [{ type: 'long-unsigned', value: 7 }, { type: 'boolean', value: true }] },
-        { type: 'structure', items: [{ type: 'long-unsigned', value: 8 }, { type: 'boolean', value: false }] },
+        {
+          type: 'structure',
+          items: [
+            { type: 'long-unsigned', value: 7 },
+            { type: 'boolean', value: true },
+          ],
+        },
+        {
+          type: 'structure',
+          items: [
+            { type: 'long-unsigned', value: 8 },
+            { type: 'boolean', value: false },
+          ],
+        },
       ],
     },
     value: null,

@@ -76,9 +76,7 @@ describe('schema versions', () => {
     expect(raw.prepare('SELECT sum(quality) FROM readings').raw(true).get([])).toEqual([3]);
     raw.close();
     // And this version refuses it now: it is newer than what it knows.
-    expect(() => openReadingsDatabase({ folder: dir.path })).toThrow(
-      /was written by a newer Cosem Studio \(readings schema 3; this version knows up to 2\)/,
-    );
+    expect(() => openReadingsDatabase({ folder: dir.path })).toThrow(/was written by a newer Cosem Studio \(readings schema 3; this version knows up to 2\)/);
   });
 
   it('rolls a failed migration back whole and says so', () => {

@@ -182,10 +182,22 @@ describe('chart.js drawing of bars and envelopes', () => {
     }
   });
 
-  it('decimates a long line of readings to the chart\'s width', () => {
+  it("decimates a long line of readings to the chart's width", () => {
     const n = 20_000;
     const times = Array.from({ length: n }, (_, i) => T0 + i * 1000);
-    const lines = linesFromSeries([{ seriesId: 3, name: 'P', obis: '1-0:1.7.0.255', unit: 'W', quantity: 'value', period: 'interval', aggregation: 'none', times, values: times.map((_, i) => 1000 + (i % 97)) }]);
+    const lines = linesFromSeries([
+      {
+        seriesId: 3,
+        name: 'P',
+        obis: '1-0:1.7.0.255',
+        unit: 'W',
+        quantity: 'value',
+        period: 'interval',
+        aggregation: 'none',
+        times,
+        values: times.map((_, i) => 1000 + (i % 97)),
+      },
+    ]);
     const { chart, destroy } = draw({ lines, range: { from: T0, to: T0 + n * 1000 } });
     try {
       const drawn = chart.getDatasetMeta(0).data.length;

@@ -31,7 +31,23 @@ function view(v: Partial<ChartSeriesView> & Pick<ChartSeriesView, 'name' | 'unit
 }
 
 function reading(name: string, value: number | string | boolean | null, readAt: number, extra: Partial<ReadingView> = {}): ReadingView {
-  return { valueId: name, deviceId: 'd', name, obis: '1-0:1.8.0.255', classId: 3, attribute: 2, kind: 'register', readAt, captureTime: null, value, text: String(value), unit: 'kWh', status: null, error: null, ...extra };
+  return {
+    valueId: name,
+    deviceId: 'd',
+    name,
+    obis: '1-0:1.8.0.255',
+    classId: 3,
+    attribute: 2,
+    kind: 'register',
+    readAt,
+    captureTime: null,
+    value,
+    text: String(value),
+    unit: 'kWh',
+    status: null,
+    error: null,
+    ...extra,
+  };
 }
 
 describe('lines from the chart answer', () => {
@@ -45,7 +61,17 @@ describe('lines from the chart answer', () => {
 
   it('draws energy per day as bars in kWh, each with its intervals counted, and says so in the legend and caption', () => {
     const lines = linesFromSeries([
-      view({ name: 'A+', unit: 'Wh', quantity: 'energy', period: 'day', aggregation: 'sum', times: [T0, T0 + DAY], ends: [T0 + DAY, T0 + 2 * DAY], values: [18_420, 9_500], counts: [96, 96] }),
+      view({
+        name: 'A+',
+        unit: 'Wh',
+        quantity: 'energy',
+        period: 'day',
+        aggregation: 'sum',
+        times: [T0, T0 + DAY],
+        ends: [T0 + DAY, T0 + 2 * DAY],
+        values: [18_420, 9_500],
+        counts: [96, 96],
+      }),
     ]);
     const [e] = lines;
     expect(e).toMatchObject({ draw: 'bars', label: 'A+ per day (kWh)', unit: 'kWh' });
@@ -109,7 +135,16 @@ describe('lines from the chart answer', () => {
 
   it('widens the x axis to whole first and last periods, so no bar is cut in half', () => {
     const lines = linesFromSeries([
-      view({ name: 'A+', unit: 'Wh', quantity: 'energy', period: 'day', aggregation: 'sum', times: [T0 - 12 * H, T0 + 12 * H], ends: [T0 + 12 * H, T0 + 36 * H], values: [1, 2] }),
+      view({
+        name: 'A+',
+        unit: 'Wh',
+        quantity: 'energy',
+        period: 'day',
+        aggregation: 'sum',
+        times: [T0 - 12 * H, T0 + 12 * H],
+        ends: [T0 + 12 * H, T0 + 36 * H],
+        values: [1, 2],
+      }),
     ]);
     expect(axisRange({ from: T0, to: T0 + DAY }, lines)).toEqual({ from: T0 - 12 * H, to: T0 + 36 * H });
     const readings = linesFromSeries([view({ name: 'E', unit: 'kWh', times: [T0], values: [1] })]);
@@ -147,7 +182,14 @@ describe('live readings on lines that are never changed in place', () => {
     const next = appendReadings(lines, [e, text, flag, failed, status, early, outside], range);
     expect(next).toMatchObject({ changed: true, added: true });
     expect(next.lines.map((l) => [l.label, l.points])).toEqual([
-      ['E (kWh)', [{ x: T0 - 2000, y: 1 }, { x: T0 - 1000, y: null }, { x: T0, y: 2 }]],
+      [
+        'E (kWh)',
+        [
+          { x: T0 - 2000, y: 1 },
+          { x: T0 - 1000, y: null },
+          { x: T0, y: 2 },
+        ],
+      ],
       ['F', [{ x: T0, y: 1 }]],
     ]);
     // The lines handed before are untouched: a chart holding them sees no change behind its back.

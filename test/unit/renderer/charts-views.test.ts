@@ -84,7 +84,13 @@ describe('the history chart', () => {
     const drawn = specs.at(-1)!;
     expect(drawn.lines.map((l) => [l.draw, l.label])).toEqual([['envelope', 'Voltage L1, per minute min / mean / max (V)']]);
     const count = specs.length;
-    for (let s = 1; s <= 3; s++) api.emit('readings', { groupId: 'grp-1', readAt: T0 + s * 1000, readings: [reading('v', 'Voltage L1', '1-0:32.7.0.255', 231, 'V', T0 + s * 1000)], failures: [] });
+    for (let s = 1; s <= 3; s++)
+      api.emit('readings', {
+        groupId: 'grp-1',
+        readAt: T0 + s * 1000,
+        readings: [reading('v', 'Voltage L1', '1-0:32.7.0.255', 231, 'V', T0 + s * 1000)],
+        failures: [],
+      });
     // Nothing appended: a reading is not a minute's mean.
     expect(specs.length).toBe(count);
     expect(api.callsOf('readings.chart')).toHaveLength(1);

@@ -7,7 +7,18 @@ const dues = (jobs: readonly Job[]): number[] => jobs.map((j) => (j.dueMs - T0) 
 
 function one(intervalSeconds: number): PollScheduler {
   const s = new PollScheduler();
-  s.update(config([device('d1')], [group('g1', intervalSeconds, [['v1', 'd1'], ['v2', 'd1']])]), T0);
+  s.update(
+    config(
+      [device('d1')],
+      [
+        group('g1', intervalSeconds, [
+          ['v1', 'd1'],
+          ['v2', 'd1'],
+        ]),
+      ],
+    ),
+    T0,
+  );
   return s;
 }
 
@@ -102,7 +113,18 @@ describe('PollScheduler: groups on one link interleave', () => {
     s.update(config([device('d1'), device('d2')], [group('A', 10, [['a', 'd1']]), group('B', 10, [['b', 'd2']])]), T0);
     const { started } = runHost(s, T0, T0 + 60 * SECOND - 1, { duration: () => 4 * SECOND });
     expect(started.map((j) => `${j.groupId}@${(j.startedMs - T0) / SECOND}`)).toEqual([
-      'A@0', 'B@4', 'A@10', 'B@14', 'A@20', 'B@24', 'A@30', 'B@34', 'A@40', 'B@44', 'A@50', 'B@54',
+      'A@0',
+      'B@4',
+      'A@10',
+      'B@14',
+      'A@20',
+      'B@24',
+      'A@30',
+      'B@34',
+      'A@40',
+      'B@44',
+      'A@50',
+      'B@54',
     ]);
     expect(s.status().polls.map((p) => p.missed)).toEqual([0, 0]);
   });
@@ -122,7 +144,18 @@ describe('PollScheduler: groups on one link interleave', () => {
 
   it('devices on different links are polled at the same time', () => {
     const s = new PollScheduler();
-    s.update(config([device('d1', 'tcp-1'), device('d2', 'serial-1')], [group('G', 10, [['a', 'd1'], ['b', 'd2']])]), T0);
+    s.update(
+      config(
+        [device('d1', 'tcp-1'), device('d2', 'serial-1')],
+        [
+          group('G', 10, [
+            ['a', 'd1'],
+            ['b', 'd2'],
+          ]),
+        ],
+      ),
+      T0,
+    );
     const jobs = s.due(T0);
     expect(jobs.map((j) => [j.deviceId, j.linkId, j.valueIds])).toEqual([
       ['d1', 'tcp-1', ['a']],
@@ -170,7 +203,9 @@ describe('PollScheduler: a failing device backs off', () => {
   it('backoffDelayMs doubles up to the cap and never overflows', () => {
     const s = new PollScheduler({ backoffBaseMs: 1000, backoffCapMs: 600_000 });
     expect([0, 1, 2, 3, 4, 10, 11, 1000].map((n) => s.backoffDelayMs(n))).toEqual([0, 1000, 2000, 4000, 8000, 512_000, 600_000, 600_000]);
-    expect(() => new PollScheduler({ backoffBaseMs: 5000, backoffCapMs: 1000 })).toThrow('backoffCapMs: 1000 is not valid: must not be below backoffBaseMs (5000)');
+    expect(() => new PollScheduler({ backoffBaseMs: 5000, backoffCapMs: 1000 })).toThrow(
+      'backoffCapMs: 1000 is not valid: must not be below backoffBaseMs (5000)',
+    );
     expect(() => new PollScheduler({ backoffBaseMs: 0 })).toThrow('backoffBaseMs: 0 is not valid');
   });
 
@@ -214,7 +249,12 @@ describe('PollScheduler: switches and configuration changes', () => {
       config(
         [device('d1'), device('off', 'L2', false)],
         [
-          group('g1', 10, [['on', 'd1'], ['disabled', 'd1', false], ['elsewhere', 'off'], ['nowhere', 'unknown']]),
+          group('g1', 10, [
+            ['on', 'd1'],
+            ['disabled', 'd1', false],
+            ['elsewhere', 'off'],
+            ['nowhere', 'unknown'],
+          ]),
           group('g2', 10, [['x', 'd1']], false),
           group('g3', 10, [['y', 'd1', false]]),
         ],
@@ -229,7 +269,18 @@ describe('PollScheduler: switches and configuration changes', () => {
   it('an interval changed while a poll runs: the next due is the last due plus the new interval', () => {
     const s = one(60);
     const [job] = s.due(T0);
-    s.update(config([device('d1')], [group('g1', 10, [['v1', 'd1'], ['v2', 'd1']])]), T0 + 5 * SECOND);
+    s.update(
+      config(
+        [device('d1')],
+        [
+          group('g1', 10, [
+            ['v1', 'd1'],
+            ['v2', 'd1'],
+          ]),
+        ],
+      ),
+      T0 + 5 * SECOND,
+    );
     s.finished(job!, T0 + 6 * SECOND, OK);
     expect(s.nextWakeMs(T0 + 6 * SECOND)).toBe(T0 + 10 * SECOND);
     const { started } = runHost(s, T0 + 6 * SECOND, T0 + 35 * SECOND);
@@ -245,7 +296,19 @@ describe('PollScheduler: switches and configuration changes', () => {
   it('values added keep the timing; a group removed while running frees its link; a device moved to another link is polled there', () => {
     const s = one(10);
     const [job] = s.due(T0);
-    s.update(config([device('d1')], [group('g1', 10, [['v1', 'd1'], ['v2', 'd1'], ['v3', 'd1']])]), T0 + SECOND);
+    s.update(
+      config(
+        [device('d1')],
+        [
+          group('g1', 10, [
+            ['v1', 'd1'],
+            ['v2', 'd1'],
+            ['v3', 'd1'],
+          ]),
+        ],
+      ),
+      T0 + SECOND,
+    );
     s.finished(job!, T0 + 2 * SECOND, OK);
     const [second] = s.due(T0 + 10 * SECOND);
     expect([second!.dueMs, second!.valueIds]).toEqual([T0 + 10 * SECOND, ['v1', 'v2', 'v3']]);
@@ -260,7 +323,9 @@ describe('PollScheduler: switches and configuration changes', () => {
 
   it('a configuration that cannot run is refused whole, naming the field', () => {
     const s = one(10);
-    expect(() => s.update(config([device('d1'), device('d1')], []), T0)).toThrow('physical device id: "d1" is not valid: it is used twice; each must be unique');
+    expect(() => s.update(config([device('d1'), device('d1')], []), T0)).toThrow(
+      'physical device id: "d1" is not valid: it is used twice; each must be unique',
+    );
     expect(() => s.update(config([device('d1')], [group('g', 0, [])]), T0)).toThrow('group g: Interval: 0 is not valid');
     expect(() => s.update(config([device('d1')], [group('g', 1.5, [])]), T0)).toThrow('group g: Interval: 1.5 is not valid');
     expect(() => s.update({ enabled: 'yes' as unknown as boolean, devices: [], groups: [] }, T0)).toThrow('Enable (global): "yes" is not valid');
@@ -282,7 +347,16 @@ describe('PollScheduler: Test', () => {
   it('goes before waiting polls on its link, ignores the switches and the backoff, reads every value of the group', () => {
     const s = new PollScheduler();
     s.update(
-      config([device('d1'), device('d2')], [group('A', 10, [['a1', 'd1'], ['a2', 'd1', false]]), group('B', 10, [['b', 'd2']], false)]),
+      config(
+        [device('d1'), device('d2')],
+        [
+          group('A', 10, [
+            ['a1', 'd1'],
+            ['a2', 'd1', false],
+          ]),
+          group('B', 10, [['b', 'd2']], false),
+        ],
+      ),
       T0,
     );
     const [poll] = s.due(T0);
@@ -296,7 +370,19 @@ describe('PollScheduler: Test', () => {
     expect(test).toMatchObject({ kind: 'test', groupId: 'B', deviceId: 'd2', valueIds: ['b'], dueMs: T0 + SECOND, startedMs: T0 + 11 * SECOND });
     s.finished(test!, T0 + 12 * SECOND, OK);
     // d1 is backing off and the switch goes off: a Test of A still reads both its values.
-    s.update(config([device('d1'), device('d2')], [group('A', 10, [['a1', 'd1'], ['a2', 'd1', false]])], false), T0 + 13 * SECOND);
+    s.update(
+      config(
+        [device('d1'), device('d2')],
+        [
+          group('A', 10, [
+            ['a1', 'd1'],
+            ['a2', 'd1', false],
+          ]),
+        ],
+        false,
+      ),
+      T0 + 13 * SECOND,
+    );
     s.test({ groupId: 'A' }, T0 + 13 * SECOND);
     const [testA] = s.due(T0 + 13 * SECOND);
     expect(testA).toMatchObject({ kind: 'test', groupId: 'A', deviceId: 'd1', valueIds: ['a1', 'a2'] });
@@ -331,7 +417,11 @@ describe('PollScheduler: random hosts keep the invariants', () => {
       const links = ['L1', 'L2', 'L3'].slice(0, between(rand, 1, 3));
       const devices = ['d1', 'd2', 'd3', 'd4'].map((id) => device(id, links[between(rand, 0, links.length - 1)]!));
       const groups = ['g1', 'g2', 'g3'].map((id) =>
-        group(id, between(rand, 1, 20), devices.filter(() => rand() < 0.6).map((d, i) => [`${id}-v${i}`, d.id] as const)),
+        group(
+          id,
+          between(rand, 1, 20),
+          devices.filter(() => rand() < 0.6).map((d, i) => [`${id}-v${i}`, d.id] as const),
+        ),
       );
       const s = new PollScheduler({ backoffBaseMs: 2 * SECOND, backoffCapMs: 30 * SECOND });
       s.update(config(devices, groups), T0);

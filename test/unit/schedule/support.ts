@@ -57,7 +57,10 @@ export function runHost(s: PollScheduler, fromMs: number, untilMs: number, optio
     expect(step, 'the host loop must end').toBeLessThan(maxSteps);
     options.onWake?.(now);
     for (const job of s.due(now)) {
-      expect(running.some((r) => r.job.linkId === job.linkId), `two conversations on link ${job.linkId}`).toBe(false);
+      expect(
+        running.some((r) => r.job.linkId === job.linkId),
+        `two conversations on link ${job.linkId}`,
+      ).toBe(false);
       started.push(job);
       running.push({ job, endsMs: now + duration(job) });
     }

@@ -33,7 +33,7 @@ describe('looksLikeXdlmsApdu (which key is wrong when a tag fails)', () => {
     expect(looksLikeXdlmsApdu(fromHex(hex))).toBe(false);
   });
 
-  it('random 16-byte blocks (a wrong key\'s output) pass less than 1% of the time (seeded)', () => {
+  it("random 16-byte blocks (a wrong key's output) pass less than 1% of the time (seeded)", () => {
     const rand = prng(62056);
     let passed = 0;
     const n = 20_000;

@@ -79,8 +79,7 @@ describe('cipherApdu / decipherApdu', () => {
     const params = { mode, policy, systemTitle: CLIENT, invocationCounter: 0x102, key, authenticationKey: AK };
     const out = cipherApdu(nodeCrypto, params, GET_CLOCK);
     const content = protect(nodeCrypto, params, GET_CLOCK);
-    const header =
-      mode === 'glo' ? 'c8' : mode === 'ded' ? 'd0' : `${mode === 'general-glo' ? 'db' : 'dc'}08${toHex(CLIENT)}`;
+    const header = mode === 'glo' ? 'c8' : mode === 'ded' ? 'd0' : `${mode === 'general-glo' ? 'db' : 'dc'}08${toHex(CLIENT)}`;
     expect(toHex(out)).toBe(`${header}${content.length.toString(16).padStart(2, '0')}${toHex(content)}`);
 
     const d = decipherApdu(nodeCrypto, { keys: KEYS, dedicatedKey: DK, peerSystemTitle: CLIENT }, out);
@@ -143,7 +142,11 @@ describe('cipherApdu / decipherApdu', () => {
   });
 
   it('general-glo with an empty system title uses the known peer title', () => {
-    const content = protect(nodeCrypto, { policy: 'authenticated-encryption', systemTitle: CLIENT, invocationCounter: 5, key: EK, authenticationKey: AK }, GET_CLOCK);
+    const content = protect(
+      nodeCrypto,
+      { policy: 'authenticated-encryption', systemTitle: CLIENT, invocationCounter: 5, key: EK, authenticationKey: AK },
+      GET_CLOCK,
+    );
     const apdu = Uint8Array.of(0xdb, 0x00, content.length, ...content);
     expect(toHex(decipherApdu(nodeCrypto, { keys: KEYS, peerSystemTitle: CLIENT }, apdu).plainApdu)).toBe(toHex(GET_CLOCK));
     const e = thrown(() => decipherApdu(nodeCrypto, { keys: KEYS }, apdu)) as CipheringError;
@@ -174,16 +177,18 @@ describe('decipherApdu refusals', () => {
 
   it('encryption only with the wrong key: the content is not the APDU the tag announces', () => {
     const apdu = glo('glo', 'encryption');
-    const e = thrown(() =>
-      decipherApdu(nodeCrypto, { keys: { ...KEYS, blockCipherKey: DK }, peerSystemTitle: CLIENT }, apdu),
-    ) as CipheringError;
+    const e = thrown(() => decipherApdu(nodeCrypto, { keys: { ...KEYS, blockCipherKey: DK }, peerSystemTitle: CLIENT }, apdu)) as CipheringError;
     expect(e.code).toBe('wrong-block-cipher-key');
     expect(e.message).toContain('Block cipher key');
   });
 
   it('an authenticated glo-get-request holding a set-request is unexpected content', () => {
     const setRequest = fromHex('C1010000080000010000FF020009020000');
-    const content = protect(nodeCrypto, { policy: 'authenticated-encryption', systemTitle: CLIENT, invocationCounter: 3, key: EK, authenticationKey: AK }, setRequest);
+    const content = protect(
+      nodeCrypto,
+      { policy: 'authenticated-encryption', systemTitle: CLIENT, invocationCounter: 3, key: EK, authenticationKey: AK },
+      setRequest,
+    );
     const apdu = Uint8Array.of(0xc8, content.length, ...content);
     expect(code(() => decipherApdu(nodeCrypto, { keys: KEYS, peerSystemTitle: CLIENT }, apdu))).toBe('unexpected-content');
   });

@@ -51,11 +51,7 @@ describe('Green Book glo-get-request example (EK 00..0F, AK D0..DF, title 4D4D4D
   });
 
   it.each(EXAMPLES)('$policy: glo-get-request APDU both ways', ({ policy, apdu }) => {
-    const out = cipherApdu(
-      nodeCrypto,
-      { mode: 'glo', policy, systemTitle: TITLE, invocationCounter: IC, key: EK, authenticationKey: AK },
-      GET_CLOCK,
-    );
+    const out = cipherApdu(nodeCrypto, { mode: 'glo', policy, systemTitle: TITLE, invocationCounter: IC, key: EK, authenticationKey: AK }, GET_CLOCK);
     expect(toHex(out).toUpperCase()).toBe(apdu);
     const d = decipherApdu(nodeCrypto, { keys: KEYS, peerSystemTitle: TITLE }, fromHex(apdu));
     expect(d.mode).toBe('glo');

@@ -84,7 +84,7 @@ describe('known answers (inputs: secret "Gurux", CtoS "K56iVagY", StoC "P6wRJ21F
     expect(toHex(hlsResponse(nodeCrypto, p, 'client', challenge.subarray(0, 16), CTOS))).toBe('0892085605be8f349f584af993df11f8');
   });
 
-  it('high-sha256 hashes the titles and challenges in the prover\'s order', () => {
+  it("high-sha256 hashes the titles and challenges in the prover's order", () => {
     const client = hlsResponse(nodeCrypto, params('high-sha256', 'client'), 'client', STOC, CTOS);
     const concatenated = Uint8Array.of(...SECRET, ...CLIENT_TITLE, ...SERVER_TITLE, ...STOC, ...CTOS);
     expect(toHex(client)).toBe(toHex(nodeCrypto.digest('sha256', concatenated)));
@@ -125,9 +125,7 @@ describe.each(MECHANISMS)('%s', (mechanism) => {
     const [challenge, other] = challengesOf('client');
     const f = hlsResponse(nodeCrypto, params(mechanism, 'client'), 'client', challenge, other);
     const wrong: Partial<HlsParams> =
-      mechanism === 'high-gmac'
-        ? { keys: { ...KEYS, authenticationKey: new Uint8Array(16) } }
-        : { secret: asciiBytes('Guruy') };
+      mechanism === 'high-gmac' ? { keys: { ...KEYS, authenticationKey: new Uint8Array(16) } } : { secret: asciiBytes('Guruy') };
     expect(verifyHlsResponse(nodeCrypto, params(mechanism, 'client', wrong), 'client', challenge, other, f)).toBe(false);
     if (mechanism === 'high-gmac') {
       const wrongEk = { keys: { ...KEYS, blockCipherKey: new Uint8Array(16) } };

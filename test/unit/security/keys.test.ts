@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../core/bytes.js';
 import { InputError } from '../../../core/errors.js';
-import { checkInvocationCounter, checkKey, checkSystemTitle, maskSecret, newClientSystemTitle, parseKey, parseSystemTitle } from '../../../core/security/keys.js';
+import {
+  checkInvocationCounter,
+  checkKey,
+  checkSystemTitle,
+  maskSecret,
+  newClientSystemTitle,
+  parseKey,
+  parseSystemTitle,
+} from '../../../core/security/keys.js';
 import { nodeCrypto } from '../../../electron/services/node-crypto.js';
 
 function thrown(f: () => unknown): InputError {

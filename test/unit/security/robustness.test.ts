@@ -15,7 +15,6 @@ import { cipheredPart, type HlsTrace, type TraceApdu } from './trace-ciphered.js
 
 const OTHER_KEY = fromHex('00112233445566778899AABBCCDDEEFF');
 
-
 function cipheringError(f: () => unknown): CipheringError {
   try {
     f();
@@ -72,7 +71,7 @@ describe.each(HLS_TRACES)('wrong settings on every ciphered APDU of %s', (name) 
     for (const { bytes, params } of all.filter(({ bytes }) => bytes[0] !== 0xdb)) {
       const e = cipheringError(() => decipherApdu(nodeCrypto, { ...params, peerSystemTitle: fromHex('0000000000000000') }, bytes));
       expect(e.code).toBe('wrong-block-cipher-key');
-      expect(e.message).toContain("system title");
+      expect(e.message).toContain('system title');
     }
   });
 

@@ -50,10 +50,7 @@ describe('High (mechanism 2) with a short secret', () => {
   });
 
   it('the same device from the app settings, as text and as hexadecimal, associates', async () => {
-    for (const device of [
-      { password: SECRET },
-      { password: '61 62 63 64 65', passwordHex: true },
-    ]) {
+    for (const device of [{ password: SECRET }, { password: '61 62 63 64 65', passwordHex: true }]) {
       const config = parseConfig({
         version: 1,
         connections: [{ id: 'c', name: 'C', tcp: { host: '127.0.0.1', port: 4061 } }],

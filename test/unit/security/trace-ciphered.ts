@@ -90,9 +90,7 @@ export function loadHlsTrace(name: string): HlsTrace {
       note: e.note,
       ...(plain ? { notePlaintext: fromHex(plain[1]!) } : {}),
       ...(scIc ? { noteSc: parseInt(scIc[1]!, 16), noteIc: Number(scIc[2]) } : {}),
-      ...(hls
-        ? { hls: { which: hls[1] as 'StoC' | 'CtoS', ic: Number(hls[2]), tag: fromHex(hls[3]!), title: fromHex(hls[4]!) } }
-        : {}),
+      ...(hls ? { hls: { which: hls[1] as 'StoC' | 'CtoS', ic: Number(hls[2]), tag: fromHex(hls[3]!), title: fromHex(hls[4]!) } } : {}),
     });
   });
   return {

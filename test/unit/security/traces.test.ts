@@ -9,7 +9,6 @@ import { nodeCrypto } from '../../../electron/services/node-crypto.js';
 import { HLS_TRACES, loadHlsTrace } from './trace-ciphered.js';
 import { cipheredPart, type HlsTrace, type TraceApdu } from './trace-ciphered.js';
 
-
 const senderTitle = (t: HlsTrace, a: TraceApdu): Uint8Array => (a.dir === 'c2s' ? t.clientTitle : t.serverTitle);
 
 /** The challenges of the association: CtoS from the AARQ, StoC from the AARE. */

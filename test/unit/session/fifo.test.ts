@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Fifo } from '../../../core/fifo.js';
 
-describe('the links\' queue (Fifo)', () => {
+describe("the links' queue (Fifo)", () => {
   it('gives items back in the order they came, then undefined', () => {
     const q = new Fifo<number>();
     q.push(1, 2);

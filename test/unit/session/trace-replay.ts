@@ -67,14 +67,18 @@ export function replay(session: ClientSession, trace: Trace, operations: readonl
       switch (e.kind) {
         case 'transmit': {
           const expected = exchanges[at];
-          expect(expected?.dir, `message ${at}: the session sent ${toHex(e.bytes)} but the trace has ${expected ? 'a server message' : 'nothing more'}`).toBe('c2s');
+          expect(expected?.dir, `message ${at}: the session sent ${toHex(e.bytes)} but the trace has ${expected ? 'a server message' : 'nothing more'}`).toBe(
+            'c2s',
+          );
           expect(toHex(e.bytes), `message ${at}: ${expected!.note}`).toBe(expected!.hex);
           at++;
           break;
         }
         case 'need-data': {
           const expected = exchanges[at];
-          expect(expected?.dir, `message ${at}: the session waits but the trace has ${expected ? 'a client message: ' + expected.note : 'nothing more'}`).toBe('s2c');
+          expect(expected?.dir, `message ${at}: the session waits but the trace has ${expected ? 'a client message: ' + expected.note : 'nothing more'}`).toBe(
+            's2c',
+          );
           feed(at);
           at++;
           break;
@@ -220,4 +224,3 @@ export function checkFullRead(trace: Trace, outcomes: Outcome[]): void {
   expect(outcomes[8]).toMatchObject({ ok: true, result: { kind: 'released' } });
   expect(outcomes[9]).toMatchObject({ ok: true, result: { kind: 'closed' } });
 }
-

@@ -41,7 +41,13 @@ function objectListResponse(n: number): Uint8Array {
         { type: 'long-unsigned', value: 3 },
         { type: 'unsigned', value: 0 },
         { type: 'octet-string', value: Uint8Array.of(1, 0, 1, 8, i, 255) },
-        { type: 'structure', items: [{ type: 'array', items: [] }, { type: 'array', items: [] }] },
+        {
+          type: 'structure',
+          items: [
+            { type: 'array', items: [] },
+            { type: 'array', items: [] },
+          ],
+        },
       ],
     });
   }
@@ -70,13 +76,23 @@ describe('segmented HDLC frames in the trace', () => {
       // The client acknowledges each segment with RR: that does not disturb the reassembly.
       if (i < frames.length - 1) trace.record('tx', frame('RR', new Uint8Array(0), { receiveSequence: (i + 1) % 8 }, true), i);
     });
-    const rx = trace.entries().filter((e) => e.direction === 'rx').map((e) => e.summary);
+    const rx = trace
+      .entries()
+      .filter((e) => e.direction === 'rx')
+      .map((e) => e.summary);
     const n = frames.length;
     rx.slice(0, -1).forEach((s, i) => expect(s).toBe(`I(ssn=${i},rsn=1) segment P/F; segment ${i + 1} of a longer APDU, 128 bytes`));
-    expect(rx.at(-1)).toMatch(new RegExp(`^I\\(ssn=${n - 1},rsn=1\\) P/F; last of ${n} segments, ${apdu.length} bytes: GET\\.response-normal invoke=C1 data: \\[\\{3, 0, `));
+    expect(rx.at(-1)).toMatch(
+      new RegExp(`^I\\(ssn=${n - 1},rsn=1\\) P/F; last of ${n} segments, ${apdu.length} bytes: GET\\.response-normal invoke=C1 data: \\[\\{3, 0, `),
+    );
     expect(trace.entries().filter((e) => e.summary.includes('GET.response'))).toHaveLength(1);
     // Each entry keeps the hex of its own frame.
-    expect(trace.entries().filter((e) => e.direction === 'rx').map((e) => e.hex)).toEqual(frames.map((f) => toHex(f)));
+    expect(
+      trace
+        .entries()
+        .filter((e) => e.direction === 'rx')
+        .map((e) => e.hex),
+    ).toEqual(frames.map((f) => toHex(f)));
   });
 
   it('gives the same entries when the frames arrive byte by byte', () => {
@@ -112,7 +128,13 @@ describe('segmented HDLC frames in the trace', () => {
 
   it('keeps the two directions apart', () => {
     const trace = new LinkTrace({ framing: 'hdlc' });
-    const request = encodeApdu({ kind: 'get-request-normal', invokeIdAndPriority: 0xc1, classId: 44, instanceId: obisToBytes(parseObis('0-0:25.3.0.255')), attributeId: 2 });
+    const request = encodeApdu({
+      kind: 'get-request-normal',
+      invokeIdAndPriority: 0xc1,
+      classId: 44,
+      instanceId: obisToBytes(parseObis('0-0:25.3.0.255')),
+      attributeId: 2,
+    });
     const toMeter = segments(concatBytes([LLC_CLIENT_TO_SERVER, request]), 5, true);
     // Interleave: meter segments and client segments alternate (as on a line with windows > 1).
     const n = Math.max(frames.length, toMeter.length);
@@ -120,7 +142,11 @@ describe('segmented HDLC frames in the trace', () => {
       if (i < toMeter.length) trace.record('tx', toMeter[i]!, i);
       if (i < frames.length) trace.record('rx', frames[i]!, i);
     }
-    const last = (d: 'tx' | 'rx') => trace.entries().filter((e) => e.direction === d).at(-1)!.summary;
+    const last = (d: 'tx' | 'rx') =>
+      trace
+        .entries()
+        .filter((e) => e.direction === d)
+        .at(-1)!.summary;
     expect(last('tx')).toContain(`last of ${toMeter.length} segments`);
     expect(last('tx')).toContain('GET.request-normal invoke=C1 class=44 (PPP setup) obis=0-0:25.3.0.255 attr=2');
     expect(last('rx')).toContain(`last of ${frames.length} segments, ${apdu.length} bytes: GET.response-normal`);
@@ -185,7 +211,12 @@ describe('secrets across segments', () => {
       for (let i = 0; i + 6 <= secretHex.length; i += 2) expect(hex).not.toContain(secretHex.slice(i, i + 6));
     }
     // The 16 secret bytes, and the FCS and HCS of the two frames that hold them (2 x 4).
-    expect(trace.entries().map((e) => e.hex.match(/\*\*/g)?.length ?? 0).reduce((a, b) => a + b, 0)).toBe(16 + 8);
+    expect(
+      trace
+        .entries()
+        .map((e) => e.hex.match(/\*\*/g)?.length ?? 0)
+        .reduce((a, b) => a + b, 0),
+    ).toBe(16 + 8);
   });
 });
 
@@ -239,13 +270,18 @@ describe('notes of the app in the trace', () => {
     const trace = new LinkTrace({ framing: 'hdlc', capacity: 3, secrets: [asciiBytes('Secret123')] });
     trace.record('tx', frame('SNRM', new Uint8Array(0), {}, true), Date.UTC(2025, 0, 1));
     trace.record('rx', frame('UA', new Uint8Array(0)), Date.UTC(2025, 0, 1, 0, 0, 1));
-    const note = trace.note('recovery: the meter dropped the link during a GET-with-list of 7 attributes; reading one attribute per request from now on', Date.UTC(2025, 0, 1, 0, 0, 2));
+    const note = trace.note(
+      'recovery: the meter dropped the link during a GET-with-list of 7 attributes; reading one attribute per request from now on',
+      Date.UTC(2025, 0, 1, 0, 0, 2),
+    );
     expect(note).toMatchObject({ direction: 'note', hex: '' });
     expect(trace.entries()).toHaveLength(3);
     trace.record('tx', frame('DISC', new Uint8Array(0), {}, true), Date.UTC(2025, 0, 1, 0, 0, 3));
     expect(trace.entries().map((e) => e.direction)).toEqual(['rx', 'note', 'tx']);
     const lines = trace.exportText().split('\n');
-    expect(lines[2]).toBe('2025-01-01T00:00:02.000Z -- recovery: the meter dropped the link during a GET-with-list of 7 attributes; reading one attribute per request from now on');
+    expect(lines[2]).toBe(
+      '2025-01-01T00:00:02.000Z -- recovery: the meter dropped the link during a GET-with-list of 7 attributes; reading one attribute per request from now on',
+    );
     expect(lines[3]).toMatch(/^2025-01-01T00:00:03\.000Z >> 7ea0/);
     expect(lines).toHaveLength(5);
     // A secret written into a note is masked like one in a frame.

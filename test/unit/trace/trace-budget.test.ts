@@ -25,7 +25,9 @@ describe('the byte budget of traces', () => {
     for (let i = 0; i < 20_000; i++) t.record(i % 2 === 0 ? 'tx' : 'rx', bytesOf(128, i & 0xff), i);
     expect(t.size).toBe(20_000);
     expect(t.bytes).toBeLessThanOrEqual(t.budgetBytes);
-    expect(registry.links()).toMatchObject([{ connectionId: 'c1', entries: 20_000, lastSeq: 20_000, budgetBytes: TRACE_TOTAL_BYTES, paused: false, skipped: 0 }]);
+    expect(registry.links()).toMatchObject([
+      { connectionId: 'c1', entries: 20_000, lastSeq: 20_000, budgetBytes: TRACE_TOTAL_BYTES, paused: false, skipped: 0 },
+    ]);
     registry.close();
   });
 
@@ -111,7 +113,15 @@ describe('the byte budget of traces', () => {
     for (let i = 0; i < 10; i++) t.note(`note ${i + 1}`, i);
     const numbers = (text: string) => text.split('\n').map((l) => Number(/^#(\d+) /.exec(l)?.[1]));
     expect(numbers(t.exportText())).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(numbers(t.exportText([{ from: 8, to: 20 }, { from: 2, to: 3 }, { from: 3, to: 4 }]))).toEqual([2, 3, 4, 8, 9, 10]);
+    expect(
+      numbers(
+        t.exportText([
+          { from: 8, to: 20 },
+          { from: 2, to: 3 },
+          { from: 3, to: 4 },
+        ]),
+      ),
+    ).toEqual([2, 3, 4, 8, 9, 10]);
     expect(t.exportText([{ from: 50, to: 60 }])).toBe('');
     registry.close();
   });

@@ -14,10 +14,24 @@ describe('start notes', () => {
     expect(jobStartNote('device test', 'device "Meter A"')).toBe('start of device test: device "Meter A"');
     expect(groupNoteText('Energy', ['Import'])).toBe('group "Energy" (1 value: Import)');
     expect(groupNoteText('Empty', [])).toBe('group "Empty" (0 values)');
-    expect(groupNoteText('Big', Array.from({ length: 19 }, (_, i) => `R${i + 1}`))).toBe('group "Big" (19 values: R1, R2, R3, R4, R5, R6 and 13 more)');
-    const group = { name: 'Energy', values: [{ id: 'v1', name: 'Import', deviceId: 'd1' }, { id: 'v2', name: 'Export', deviceId: 'd1' }, { id: 'v3', name: 'Other meter', deviceId: 'd2' }] };
+    expect(
+      groupNoteText(
+        'Big',
+        Array.from({ length: 19 }, (_, i) => `R${i + 1}`),
+      ),
+    ).toBe('group "Big" (19 values: R1, R2, R3, R4, R5, R6 and 13 more)');
+    const group = {
+      name: 'Energy',
+      values: [
+        { id: 'v1', name: 'Import', deviceId: 'd1' },
+        { id: 'v2', name: 'Export', deviceId: 'd1' },
+        { id: 'v3', name: 'Other meter', deviceId: 'd2' },
+      ],
+    };
     expect(groupJobNote('poll', group, 'd1', [{ id: 'd1', name: 'Meter A' }], ['v2'])).toBe('start of poll: group "Energy" (1 value: Export) on "Meter A"');
-    expect(groupJobNote('group test', group, 'd1', [{ id: 'd1', name: 'Meter A' }])).toBe('start of group test: group "Energy" (2 values: Import, Export) on "Meter A"');
+    expect(groupJobNote('group test', group, 'd1', [{ id: 'd1', name: 'Meter A' }])).toBe(
+      'start of group test: group "Energy" (2 values: Import, Export) on "Meter A"',
+    );
     expect(isJobStartNote('start of poll: group "Energy" (1 value: Export)')).toBe(true);
     expect(isJobStartNote('recovery: reading one attribute per request from now on')).toBe(false);
   });

@@ -236,7 +236,12 @@ describe('trace subscriptions over the hosts', () => {
     const w1 = webContents(1);
     const w2 = webContents(2);
     const windows: EventReceiver[] = [w1, w2].map((wc) => ({ isDestroyed: () => false, webContents: wc }));
-    const dispose = registerApi(ipc, traceBackend(r), () => true, () => windows);
+    const dispose = registerApi(
+      ipc,
+      traceBackend(r),
+      () => true,
+      () => windows,
+    );
     const OWN = { url: 'app://cosem-studio/index.html' };
     const call = (sender: PeerSender, method: string, arg: unknown) => handler!({ senderFrame: OWN, sender }, method, arg);
 
@@ -270,7 +275,10 @@ describe('trace subscriptions over the hosts', () => {
   it('a call from inside the process (no client) cannot watch', async () => {
     const r = registry();
     const reply = await dispatch(traceBackend(r).handlers, 'trace.watch', { connectionId: 'c1' });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/only a window or a browser tab can watch a trace/) } });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/only a window or a browser tab can watch a trace/) },
+    });
   });
 });
 

@@ -85,7 +85,10 @@ describe('WrapperLink', () => {
     const client = new WrapperLink({ role: 'client', clientWPort: 17, serverWPort: 1, maxApduSize: 100 });
     client.receive(Uint8Array.of(0x00, 0x01, 0x00, 0x01, 0x00, 0x11, 0x01, 0x00));
     client.receive(encodeWrapper({ source: 1, destination: 17, apdu: Uint8Array.of(0xc4) }));
-    expect(drain(client)).toMatchObject([{ kind: 'error', error: { code: 'too-long' } }, { kind: 'apdu', apdu: Uint8Array.of(0xc4) }]);
+    expect(drain(client)).toMatchObject([
+      { kind: 'error', error: { code: 'too-long' } },
+      { kind: 'apdu', apdu: Uint8Array.of(0xc4) },
+    ]);
   });
 
   it('checks wPorts when built', () => {

@@ -5,12 +5,7 @@ import { decodeWrapper, encodeWrapper } from '../../../core/wrapper/message.js';
 import { bytesOf, loadTrace } from '../../support/vectors.js';
 import { prng, randomBytes, randomInt } from '../../support/random.js';
 
-const WRAPPER_TRACES = [
-  'wrapper-low-auth.json',
-  'wrapper-hls-gmac-authenc.json',
-  'wrapper-low-wrong-password.json',
-  'wrapper-set-clock-low.json',
-];
+const WRAPPER_TRACES = ['wrapper-low-auth.json', 'wrapper-hls-gmac-authenc.json', 'wrapper-low-wrong-password.json', 'wrapper-set-clock-low.json'];
 
 function decodeError(hex: string): DecodeError {
   try {

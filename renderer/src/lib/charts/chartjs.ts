@@ -211,7 +211,8 @@ function scalesFor(spec: LineChartSpec, theme: ChartTheme): Scales {
     },
   };
   const axes = axesFor(spec.lines);
-  if (axes.length === 0) scales['y:'] = { type: 'linear', position: 'left', ticks: { color: theme.muted }, grid: { color: theme.grid }, border: { color: theme.grid } };
+  if (axes.length === 0)
+    scales['y:'] = { type: 'linear', position: 'left', ticks: { color: theme.muted }, grid: { color: theme.grid }, border: { color: theme.grid } };
   axes.forEach((a, i) => {
     const bars = a.id.endsWith(':used');
     scales[a.id] = {

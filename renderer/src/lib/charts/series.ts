@@ -99,7 +99,14 @@ function perInterval(times: readonly number[], ends: readonly number[]): string 
   if (times.length === 0) return PER_PERIOD.interval;
   const spans = times.map((t, i) => ends[i]! - t).sort((a, b) => a - b);
   const usual = spans[Math.floor(spans.length / 2)]!;
-  const named: Record<number, string> = { [MINUTE]: 'per minute', [5 * MINUTE]: 'per 5 min', [15 * MINUTE]: 'per 15 min', [30 * MINUTE]: 'per 30 min', [HOUR]: 'per hour', [DAY]: 'per day' };
+  const named: Record<number, string> = {
+    [MINUTE]: 'per minute',
+    [5 * MINUTE]: 'per 5 min',
+    [15 * MINUTE]: 'per 15 min',
+    [30 * MINUTE]: 'per 30 min',
+    [HOUR]: 'per hour',
+    [DAY]: 'per day',
+  };
   return named[usual] ?? (usual < HOUR && usual % MINUTE === 0 ? `per ${usual / MINUTE} min` : PER_PERIOD.interval);
 }
 
@@ -191,7 +198,8 @@ export function chartCaption(lines: readonly ChartLine[]): string {
         : `Bars: energy used ${bars.per}, the sum of the intervals in each ${PERIOD_NOUN[bars.period]}.`,
     );
   }
-  if (envelope !== undefined) parts.push(`Lines: ${PERIODIC[envelope.period]} mean, shaded from each ${PERIOD_NOUN[envelope.period].replace(/ \(.*\)$/, '')}'s min to its max.`);
+  if (envelope !== undefined)
+    parts.push(`Lines: ${PERIODIC[envelope.period]} mean, shaded from each ${PERIOD_NOUN[envelope.period].replace(/ \(.*\)$/, '')}'s min to its max.`);
   if (lines.some((l) => l.period === 'day' || l.period === 'week' || l.period === 'month')) parts.push('Days start at local midnight.');
   return parts.join(' ');
 }
@@ -216,7 +224,11 @@ export function appendable(lines: readonly ChartLine[]): boolean {
  * did is a new one (its points copied once). Points arrive in time order per value; one older than
  * a line's last point is ignored (a late event for a poll already charted).
  */
-export function appendReadings(lines: readonly ChartLine[], readings: readonly ReadingView[], range: ChartRange): { lines: ChartLine[]; changed: boolean; added: boolean } {
+export function appendReadings(
+  lines: readonly ChartLine[],
+  readings: readonly ReadingView[],
+  range: ChartRange,
+): { lines: ChartLine[]; changed: boolean; added: boolean } {
   const added: ChartLine[] = [];
   const extra = new Map<string, ChartPoint[]>();
   const index = new Map<string, ChartLine>();
@@ -230,7 +242,17 @@ export function appendReadings(lines: readonly ChartLine[], readings: readonly R
     let line = index.get(k);
     if (line === undefined) {
       const unit = r.unit ?? '';
-      line = { key: `${k}\u0000value\u0000interval`, label: lineLabel(r.name, unit), name: r.name, obis: r.obis, unit, draw: 'line', period: 'interval', per: '', points: [] };
+      line = {
+        key: `${k}\u0000value\u0000interval`,
+        label: lineLabel(r.name, unit),
+        name: r.name,
+        obis: r.obis,
+        unit,
+        draw: 'line',
+        period: 'interval',
+        per: '',
+        points: [],
+      };
       index.set(k, line);
       added.push(line);
     }

@@ -24,7 +24,13 @@ export function readChartTheme(element: Element | null = typeof document === 'un
     muted: cssVar(style, '--muted', '#5d6675'),
     grid: cssVar(style, '--border', '#d5d9e0'),
     panel: cssVar(style, '--panel', '#ffffff'),
-    lines: [cssVar(style, '--accent', '#1f6feb'), cssVar(style, '--ok', '#1b7f3b'), cssVar(style, '--warn', '#a15c00'), cssVar(style, '--danger', '#c62828'), ...EXTRA],
+    lines: [
+      cssVar(style, '--accent', '#1f6feb'),
+      cssVar(style, '--ok', '#1b7f3b'),
+      cssVar(style, '--warn', '#a15c00'),
+      cssVar(style, '--danger', '#c62828'),
+      ...EXTRA,
+    ],
   };
 }
 

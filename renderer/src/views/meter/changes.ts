@@ -50,7 +50,10 @@ const METHODS: ReadonlyMap<string, MethodParameters> = new Map([
   ['70.2', DATA_ZERO],
 ]);
 
-const UNKNOWN: MethodParameters = { initial: { type: 'integer', value: 0 }, hint: 'The app does not know this method\'s parameters: give them as typed JSON, or integer 0 where the method takes none.' };
+const UNKNOWN: MethodParameters = {
+  initial: { type: 'integer', value: 0 },
+  hint: "The app does not know this method's parameters: give them as typed JSON, or integer 0 where the method takes none.",
+};
 
 export function methodParameters(classId: number, method: number): MethodParameters & { known: boolean } {
   const known = METHODS.get(`${classId}.${method}`);
@@ -71,7 +74,11 @@ export function enumNames(classId: number, attribute: number, version?: number):
 
 /** Whether the class declares the attribute an octet-string(12) date-time. */
 export function isDateTimeAttribute(classId: number, attribute: number): boolean {
-  return findCosemClass(classId)?.attributes.find((a) => a.id === attribute)?.type?.includes('date-time') === true;
+  return (
+    findCosemClass(classId)
+      ?.attributes.find((a) => a.id === attribute)
+      ?.type?.includes('date-time') === true
+  );
 }
 
 /** The value attribute of Register, Extended register and Demand register (current and last average). */
@@ -96,9 +103,20 @@ export function scalerUnitAttribute(classId: number): number {
  * A value of the attribute as the page's table shows it: a register's value scaled, with its unit
  * ("230.0 V"); an enumeration by name ("19200 baud (6)"), a date-time, an address; else the typed line.
  */
-export function attributeValueText(classId: number, attribute: number, json: DlmsJson, scalerUnit?: { scaler: number; unit: string }, version?: number): string {
+export function attributeValueText(
+  classId: number,
+  attribute: number,
+  json: DlmsJson,
+  scalerUnit?: { scaler: number; unit: string },
+  version?: number,
+): string {
   const value = dlmsValueFromJson(json, 'value');
-  if (scalerUnit !== undefined && scaledAttribute(classId, attribute) && 'value' in value && (typeof value.value === 'number' || typeof value.value === 'bigint')) {
+  if (
+    scalerUnit !== undefined &&
+    scaledAttribute(classId, attribute) &&
+    'value' in value &&
+    (typeof value.value === 'number' || typeof value.value === 'bigint')
+  ) {
     const scaled = scaledDecimal(value.value, scalerUnit.scaler);
     return scalerUnit.unit === '' ? scaled : `${scaled} ${scalerUnit.unit}`;
   }

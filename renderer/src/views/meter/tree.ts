@@ -78,7 +78,9 @@ export function objectTree(objects: readonly MeterObjectView[], query: string): 
         classId,
         className: list[0]!.className,
         count: list.length,
-        groups: [...groups.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([key, g]) => ({ key, label: g.label, objects: g.objects })),
+        groups: [...groups.entries()]
+          .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+          .map(([key, g]) => ({ key, label: g.label, objects: g.objects })),
       };
     });
 }

@@ -13,7 +13,10 @@ const PRESET_LABELS: Readonly<Record<CsvPreset, string>> = {
   'excel-europe': 'Semicolon ( ; ) and comma ( , )',
 };
 
-export const CSV_PRESET_CHOICES: readonly { readonly id: CsvPreset; readonly label: string }[] = CSV_PRESET_NAMES.map((id) => ({ id, label: PRESET_LABELS[id] }));
+export const CSV_PRESET_CHOICES: readonly { readonly id: CsvPreset; readonly label: string }[] = CSV_PRESET_NAMES.map((id) => ({
+  id,
+  label: PRESET_LABELS[id],
+}));
 
 export const TIME_ZONE_CHOICES: readonly { readonly id: CsvTimeZone; readonly label: string }[] = [
   { id: 'utc', label: 'UTC' },

@@ -27,7 +27,11 @@ export interface CompiledFilter {
  * sent/received) or the hex; a filter of hex digits (spaces ignored) also matches as one run of bytes.
  */
 export function compileFilter(filter: string): CompiledFilter {
-  const words = filter.trim().toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = filter
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const hexRun = filter.replace(/\s+/g, '').toLowerCase();
   const hexFilter = hexRun.length >= 2 && /^[0-9a-f*]+$/.test(hexRun) ? hexRun : null;
   return {
@@ -296,7 +300,12 @@ export function hexLines(hex: string, perLine = 16): string[] {
   const bytes = hexBytes(hex);
   const lines: string[] = [];
   for (let i = 0; i < bytes.length; i += perLine) {
-    lines.push(`${i.toString(16).toUpperCase().padStart(4, '0')}  ${bytes.slice(i, i + perLine).join(' ').toUpperCase()}`);
+    lines.push(
+      `${i.toString(16).toUpperCase().padStart(4, '0')}  ${bytes
+        .slice(i, i + perLine)
+        .join(' ')
+        .toUpperCase()}`,
+    );
   }
   return lines;
 }

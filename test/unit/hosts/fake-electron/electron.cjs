@@ -11,13 +11,19 @@ const readyPromise = new Promise((r) => (ready = r));
 Object.assign(app, {
   isPackaged: false,
   name: 'x',
-  setName: (n) => { app.name = n; record.events.push(['setName', n]); },
+  setName: (n) => {
+    app.name = n;
+    record.events.push(['setName', n]);
+  },
   setPath: (k, v) => record.events.push(['setPath', k, v]),
   getPath: (k) => path.join(process.env.COSEM_STUDIO_DATA, k),
   getVersion: () => '9.9.9-fake',
   requestSingleInstanceLock: () => true,
   whenReady: () => readyPromise,
-  quit: () => { record.events.push(['quit']); app.emit('quit-requested'); },
+  quit: () => {
+    record.events.push(['quit']);
+    app.emit('quit-requested');
+  },
   exit: (code) => record.events.push(['exit', code]),
 });
 setTimeout(() => ready(), 10);
@@ -31,11 +37,23 @@ class BrowserWindow extends EventEmitter {
     record.windows.push(this);
     setTimeout(() => this.emit('ready-to-show'), 5);
   }
-  static getAllWindows() { return record.windows; }
-  loadURL(url) { this.url = url; record.events.push(['loadURL', url]); return Promise.resolve(); }
-  isDestroyed() { return false; }
-  isMinimized() { return false; }
-  show() { record.events.push(['show']); }
+  static getAllWindows() {
+    return record.windows;
+  }
+  loadURL(url) {
+    this.url = url;
+    record.events.push(['loadURL', url]);
+    return Promise.resolve();
+  }
+  isDestroyed() {
+    return false;
+  }
+  isMinimized() {
+    return false;
+  }
+  show() {
+    record.events.push(['show']);
+  }
   focus() {}
   restore() {}
 }
@@ -43,12 +61,25 @@ class BrowserWindow extends EventEmitter {
 module.exports = {
   app,
   BrowserWindow,
-  dialog: { showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showMessageBox: async () => ({}), showErrorBox: (t, m) => record.events.push(['errorBox', t, m]) },
+  dialog: {
+    showSaveDialog: async () => ({ canceled: true }),
+    showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+    showMessageBox: async () => ({}),
+    showErrorBox: (t, m) => record.events.push(['errorBox', t, m]),
+  },
   ipcMain: { handle: (c, l) => record.ipc.set(c, l), removeHandler: (c) => record.ipc.delete(c), on: () => {} },
   Menu: { buildFromTemplate: (t) => ({ template: t }), setApplicationMenu: (m) => (record.menu = m) },
   nativeTheme: { shouldUseDarkColors: false },
   protocol: { registerSchemesAsPrivileged: (s) => record.schemes.push(...s), handle: (scheme, h) => record.protocols.set(scheme, h) },
-  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => { throw new Error('unavailable'); }, decryptString: () => { throw new Error('unavailable'); } },
+  safeStorage: {
+    isEncryptionAvailable: () => false,
+    encryptString: () => {
+      throw new Error('unavailable');
+    },
+    decryptString: () => {
+      throw new Error('unavailable');
+    },
+  },
   session: {
     defaultSession: {
       setPermissionRequestHandler: (h) => (record.session.permission = h),

@@ -58,6 +58,6 @@ const watchdog = setTimeout(() => {
   console.log(JSON.stringify(report));
   process.exit(0);
 })().catch((e) => {
-  console.log(JSON.stringify({ error: String(e && e.stack || e) }));
+  console.log(JSON.stringify({ error: String((e && e.stack) || e) }));
   process.exit(2);
 });

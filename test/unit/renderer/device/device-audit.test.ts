@@ -54,7 +54,9 @@ const entries: AuditEntryView[] = [
 ];
 
 const rows = (): string[][] =>
-  [...document.querySelectorAll('table[aria-label="Changes to this meter"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()));
+  [...document.querySelectorAll('table[aria-label="Changes to this meter"] tbody tr')].map((tr) =>
+    [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()),
+  );
 
 describe('the audit list', () => {
   it("lists this device's changes newest first, with every column", async () => {
@@ -62,7 +64,16 @@ describe('the audit list', () => {
     expect(api.callsOf('audit.list').map((c) => c.arg)).toEqual([{ deviceId: 'device-1' }]);
     expect(rows()).toEqual([
       ['07/12/2026, 11:05:00 UTC+1', 'Write', '1-0:99.1.0.255 (class 7)', 'capture_period (attribute 4)', '900', '900', 'read-write-denied (3)', 'installer'],
-      ['07/12/2026, 11:00:01 UTC+1', 'Set clock', '0-0:1.0.0.255 (class 8)', 'time (attribute 2)', '2026-12-07T12:00:00+01:00', '2026-12-07T11:00:01+01:00', 'ok', 'installer'],
+      [
+        '07/12/2026, 11:00:01 UTC+1',
+        'Set clock',
+        '0-0:1.0.0.255 (class 8)',
+        'time (attribute 2)',
+        '2026-12-07T12:00:00+01:00',
+        '2026-12-07T11:00:01+01:00',
+        'ok',
+        'installer',
+      ],
     ]);
     expect(document.querySelector('[aria-labelledby="audit-title"] .panel-head')!.textContent).toContain('2 changes');
   });
@@ -76,7 +87,14 @@ describe('the audit list', () => {
   it('Export audit CSV exports this device and says what was saved', async () => {
     const api = await openApp('#/devices/device-1', config, (a) => {
       a.handle('audit.list', () => entries);
-      a.handle('export.auditCsv', () => ({ status: 'saved', fileName: 'audit-device-1.csv', path: '/tmp/audit-device-1.csv', downloadUrl: null, rows: 2, bytes: 300 }));
+      a.handle('export.auditCsv', () => ({
+        status: 'saved',
+        fileName: 'audit-device-1.csv',
+        path: '/tmp/audit-device-1.csv',
+        downloadUrl: null,
+        rows: 2,
+        bytes: 300,
+      }));
     });
     click(button('Export audit CSV'));
     await settle();
@@ -84,10 +102,17 @@ describe('the audit list', () => {
     expect(document.body.textContent).toContain('Saved 2 rows to audit-device-1.csv');
   });
 
-  it('Report (PDF) asks the backend for this device\'s report and says where it was saved', async () => {
+  it("Report (PDF) asks the backend for this device's report and says where it was saved", async () => {
     const api = await openApp('#/devices/device-1', config, (a) => {
       a.handle('audit.list', () => entries);
-      a.handle('report.device', () => ({ status: 'saved', fileName: 'commissioning-Meter-A.pdf', path: '/tmp/commissioning-Meter-A.pdf', downloadUrl: null, rows: 1, bytes: 40_000 }));
+      a.handle('report.device', () => ({
+        status: 'saved',
+        fileName: 'commissioning-Meter-A.pdf',
+        path: '/tmp/commissioning-Meter-A.pdf',
+        downloadUrl: null,
+        rows: 1,
+        bytes: 40_000,
+      }));
     });
     click(button('Report (PDF)'));
     await settle();

@@ -22,7 +22,8 @@ beforeAll(() => {
 afterAll(() => setTimeDisplay(previousDisplay));
 afterEach(() => closeApp());
 
-const meterA = (extra: Partial<PhysicalDevice> = {}): PhysicalDevice => device('device-1', 'Meter A', 'connection-1', { accessSecurity: 'low', password: 'Pa55word', allowChanges: true, ...extra });
+const meterA = (extra: Partial<PhysicalDevice> = {}): PhysicalDevice =>
+  device('device-1', 'Meter A', 'connection-1', { accessSecurity: 'low', password: 'Pa55word', allowChanges: true, ...extra });
 
 const setup = (extra: Partial<PhysicalDevice> = {}, thresholdS = 10): Partial<AppConfig> => ({
   settings: { globalEnabled: false, clockDriftThresholdS: thresholdS },
@@ -171,7 +172,14 @@ describe('the confirmation', () => {
   it("a meter's refusal shows with its reason", async () => {
     const message = 'The meter refused to write Clock 0-0:1.0.0.255 attribute 2: read-write-denied (3)';
     await testWithDrift(3600, setup(), (a) =>
-      a.handle('meter.setClock', () => ({ ...setClockAnswer, ok: false, meterTimeAfter: null, driftAfter: null, written: null, error: { name: 'AccessError', code: 'access-denied', message } })),
+      a.handle('meter.setClock', () => ({
+        ...setClockAnswer,
+        ok: false,
+        meterTimeAfter: null,
+        driftAfter: null,
+        written: null,
+        error: { name: 'AccessError', code: 'access-denied', message },
+      })),
     );
     click(button("Set clock to this computer's time"));
     click(button('Set clock', dialog()!));

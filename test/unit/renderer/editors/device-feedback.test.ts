@@ -49,7 +49,9 @@ describe('a failed Test', () => {
   it('prints the step error once', async () => {
     const api = await openApp('#/devices/device-1', oneDevice());
     const message = 'no TCP connection to 127.0.0.1:4059 within 5000 ms';
-    api.handle('devices.test', () => failedTest({ step: 'link', ok: false, ms: 5003, detail: message, error: { name: 'TimeoutError', code: 'timeout', message } }));
+    api.handle('devices.test', () =>
+      failedTest({ step: 'link', ok: false, ms: 5003, detail: message, error: { name: 'TimeoutError', code: 'timeout', message } }),
+    );
     click(button('Test'));
     await settle();
     expect(count(message)).toBe(1);
@@ -59,7 +61,13 @@ describe('a failed Test', () => {
     const api = await openApp('#/devices/device-1', oneDevice({ accessSecurity: 'low', password: 'wrong123' }));
     const message = 'The meter rejected the password (AARE diagnostic 13, authentication-failure): check the Password of the physical device';
     api.handle('devices.test', () =>
-      failedTest({ step: 'association', ok: false, ms: 40, detail: message, error: { name: 'AssociationError', code: 'association-rejected', message, fields: ['password', 'authenticationKey'] } }),
+      failedTest({
+        step: 'association',
+        ok: false,
+        ms: 40,
+        detail: message,
+        error: { name: 'AssociationError', code: 'association-rejected', message, fields: ['password', 'authenticationKey'] },
+      }),
     );
     const password = () => labelled('Password') as HTMLInputElement;
     expect(password().getAttribute('aria-invalid')).toBe('false');
@@ -76,10 +84,20 @@ describe('a failed Test', () => {
 
   it('marks the keys when the meter cannot decipher', async () => {
     const key = '000102030405060708090A0B0C0D0E0F';
-    const api = await openApp('#/devices/device-1', oneDevice({ clientAddress: 1, accessSecurity: 'high-gmac', transportSecurity: 'authenticated-encryption', authenticationKey: key, blockCipherKey: key }));
-    const message = 'The meter could not decipher our association request: check the Block cipher key, the Authentication key, the client system title and the invocation counter';
+    const api = await openApp(
+      '#/devices/device-1',
+      oneDevice({ clientAddress: 1, accessSecurity: 'high-gmac', transportSecurity: 'authenticated-encryption', authenticationKey: key, blockCipherKey: key }),
+    );
+    const message =
+      'The meter could not decipher our association request: check the Block cipher key, the Authentication key, the client system title and the invocation counter';
     api.handle('devices.test', () =>
-      failedTest({ step: 'association', ok: false, ms: 40, detail: message, error: { name: 'CipheringError', code: 'meter-could-not-decipher', message, fields: ['blockCipherKey', 'authenticationKey'] } }),
+      failedTest({
+        step: 'association',
+        ok: false,
+        ms: 40,
+        detail: message,
+        error: { name: 'CipheringError', code: 'meter-could-not-decipher', message, fields: ['blockCipherKey', 'authenticationKey'] },
+      }),
     );
     click(button('Test'));
     await settle();

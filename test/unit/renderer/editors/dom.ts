@@ -16,7 +16,8 @@ export function hasLabel(text: string, root: ParentNode = document): boolean {
 
 export function button(text: string, root: ParentNode = document): HTMLButtonElement {
   const found = [...root.querySelectorAll('button')].filter((b) => b.textContent?.trim() === text || b.textContent?.trim().startsWith(`${text} `));
-  if (found.length === 0) throw new Error(`no button "${text}"; buttons: ${[...root.querySelectorAll('button')].map((b) => JSON.stringify(b.textContent?.trim())).join(', ')}`);
+  if (found.length === 0)
+    throw new Error(`no button "${text}"; buttons: ${[...root.querySelectorAll('button')].map((b) => JSON.stringify(b.textContent?.trim())).join(', ')}`);
   return found[0] as HTMLButtonElement;
 }
 

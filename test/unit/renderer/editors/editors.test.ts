@@ -103,7 +103,9 @@ describe('physical device editor', () => {
     expect(messageOf(pw())).toBe('Hexadecimal digits, two per byte.');
     choose(labelled('Access security') as HTMLSelectElement, 'High');
 
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     const sent = api.callsOf('devices.save');
     expect(sent).toHaveLength(1);
@@ -133,7 +135,9 @@ describe('physical device editor', () => {
     expect(field.getAttribute('aria-invalid')).toBe('true');
 
     click(button('Save'));
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     expect(api.callsOf('devices.save')).toEqual([]);
     expect(document.body.textContent).toContain('Physical device not saved');
@@ -142,7 +146,9 @@ describe('physical device editor', () => {
     // The rule's place now holds the field's hint again.
     expect(messageOf(field)).toBe('0 to 255');
     expect(field.getAttribute('aria-invalid')).toBe('false');
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     const sent = api.callsOf('devices.save');
     expect(sent).toHaveLength(1);
@@ -161,7 +167,9 @@ describe('physical device editor', () => {
         problems: [{ path: 'devices[3].name', message: 'Name: "Meter A" is used by another physical device' }],
       });
     });
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     expect(api.callsOf('devices.save')).toHaveLength(1);
     expect(messageOf(labelled('Name'))).toBe('Name: "Meter A" is used by another physical device');
@@ -176,7 +184,13 @@ describe('physical device editor', () => {
       ok: false,
       steps: [
         { step: 'link', ok: true, ms: 12, detail: 'TCP 127.0.0.1:4059' },
-        { step: 'association', ok: false, ms: 340, detail: '', error: { name: 'AssociationError', code: 'rejected', message: 'the meter refused the association: authentication failure' } },
+        {
+          step: 'association',
+          ok: false,
+          ms: 340,
+          detail: '',
+          error: { name: 'AssociationError', code: 'rejected', message: 'the meter refused the association: authentication failure' },
+        },
       ],
       identity: { logicalDeviceName: 'VMT0000001', serialNumber: '12345678', firmware: null },
       clock: { meterTime: null, driftSeconds: -4.5 },
@@ -219,7 +233,9 @@ describe('Main page', () => {
     expect((labelled('Client address') as HTMLInputElement).value).toBe('16');
     expect(api.callsOf('devices.save')).toEqual([]);
     choose(labelled('Connection') as HTMLSelectElement, 'Lab TCP');
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     expect(api.config.devices.map((d) => d.id)).toEqual(['device-1', 'device-2']);
   });
@@ -311,7 +327,9 @@ describe('cosem group editor', () => {
 
     const names = [...document.querySelectorAll<HTMLInputElement>('input[id$="-obis"]')];
     names.forEach((el, i) => type(el, `1-0:1.8.${i}.255`));
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     const saved = api.callsOf('groups.save');
     expect(saved).toHaveLength(1);
@@ -357,7 +375,9 @@ describe('connection editor', () => {
     (labelled('IEC 62056-21 mode E') as HTMLInputElement).click();
     flushSync();
     expect(hasLabel('Baud rate')).toBe(false);
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     expect(api.config.connections[0]).toMatchObject({ type: 'serial', serial: { path: '/dev/ttyUSB0', modeE: true } });
   });
@@ -366,7 +386,15 @@ describe('connection editor', () => {
     const api = await open('#/connections/connection-1', { connections: [tcpConnection('connection-1', 'Lab TCP')] });
     api.handle('connections.test', () => ({
       ok: false,
-      steps: [{ step: 'open', ok: false, ms: 5003, detail: '', error: { name: 'TimeoutError', code: 'timeout', message: 'no TCP connection to 127.0.0.1:4059 within 5000 ms' } }],
+      steps: [
+        {
+          step: 'open',
+          ok: false,
+          ms: 5003,
+          detail: '',
+          error: { name: 'TimeoutError', code: 'timeout', message: 'no TCP connection to 127.0.0.1:4059 within 5000 ms' },
+        },
+      ],
     }));
     click(button('Test'));
     await settle();
@@ -393,7 +421,9 @@ describe('cosem value rows', () => {
     });
     click(button('Add value'));
     type(labelled('OBIS code') as HTMLInputElement, '1-0:1.8.0.255');
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     expect(api.callsOf('groups.save')).toEqual([]);
     expect(messageOf(labelled('Physical device'))).toBe('Physical device is missing: choose the physical device to read from');

@@ -44,7 +44,14 @@ export function fakeApi(initial: Partial<AppConfig> = {}): FakeApi {
   const api: FakeApi = {
     calls,
     config: parseConfig({ ...emptyConfig(), ...initial }),
-    info: { version: '0.1.0', mode: 'electron', platform: 'linux', dataDir: '/tmp/x', clientSystemTitle: '0011223344556677', demo: { installed: false, meterRunning: false, port: null } },
+    info: {
+      version: '0.1.0',
+      mode: 'electron',
+      platform: 'linux',
+      dataDir: '/tmp/x',
+      clientSystemTitle: '0011223344556677',
+      demo: { installed: false, meterRunning: false, port: null },
+    },
     status: { polling: false, connections: {}, devices: {}, groups: {} },
     handle: <M extends ApiMethod>(method: M, handler: Handler<M>) => {
       handlers[method] = handler as (typeof handlers)[M];

@@ -49,7 +49,9 @@ describe('FormState', () => {
 
   it("keeps the backend's problems at their fields until they change", () => {
     const form = new FormState(PhysicalDeviceSchema, { ...newDevice(emptyConfig()), connectionId: 'connection-1' });
-    form.refused(new ApiCallError({ name: 'InputError', code: 'invalid-config', message: 'top', problems: [{ path: 'devices[0].name', message: 'Name: taken' }] }));
+    form.refused(
+      new ApiCallError({ name: 'InputError', code: 'invalid-config', message: 'top', problems: [{ path: 'devices[0].name', message: 'Name: taken' }] }),
+    );
     expect(form.error('name')).toBe('Name: taken');
     expect(form.formError).toBe('top');
     form.touch('name');

@@ -78,7 +78,11 @@ describe('Import configuration', () => {
 
   it('lists other problems by item name', async () => {
     await openApp('#/', {}, realImport);
-    const bad = { ...exported, devices: [device('device-2', 'Garage meter', 'connection-1', { serverAddress: 300 })], groups: [{ id: 'g1', name: 'Energy', values: [{ id: 'v1', name: 'Import', deviceId: 'device-2', obis: 'x', classId: 3 }] }] };
+    const bad = {
+      ...exported,
+      devices: [device('device-2', 'Garage meter', 'connection-1', { serverAddress: 300 })],
+      groups: [{ id: 'g1', name: 'Energy', values: [{ id: 'v1', name: 'Import', deviceId: 'device-2', obis: 'x', classId: 3 }] }],
+    };
     await chooseFile(JSON.stringify(bad));
     click(button('Import', document.querySelector('[role="dialog"]')!));
     await settle();

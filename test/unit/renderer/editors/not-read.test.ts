@@ -40,7 +40,16 @@ describe('Main says why nothing is read', () => {
         polling: true,
         connections: { 'connection-1': { state: 'disabled', lastReadAt: null, lastError: null, notRead: null } },
         devices: { 'device-1': { state: 'not-read', lastReadAt: null, lastError: null, notRead: 'its connection "Lab TCP" is off' } },
-        groups: { 'group-1': { state: 'not-read', lastReadAt: null, lastError: null, notRead: 'the connection "Lab TCP" of physical device "Meter A" is off', nextDueAt: null, skipped: 0 } },
+        groups: {
+          'group-1': {
+            state: 'not-read',
+            lastReadAt: null,
+            lastError: null,
+            notRead: 'the connection "Lab TCP" of physical device "Meter A" is off',
+            nextDueAt: null,
+            skipped: 0,
+          },
+        },
       };
     });
     const banner = document.querySelector('.polling')!.textContent!;

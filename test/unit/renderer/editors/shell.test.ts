@@ -72,7 +72,14 @@ describe('shell', () => {
     const api = await openApp('#/', config());
     expect(document.querySelector('.polling')!.textContent).toContain('Polling is off');
     expect(document.querySelector('.polling')!.textContent).toContain('Global enable is off');
-    api.emit('status', { polling: true, connections: {}, devices: { 'device-1': { state: 'error', lastReadAt: null, lastError: { name: 'TimeoutError', code: 'timeout', message: 'no answer within 5000 ms', at: 1 } } }, groups: {} });
+    api.emit('status', {
+      polling: true,
+      connections: {},
+      devices: {
+        'device-1': { state: 'error', lastReadAt: null, lastError: { name: 'TimeoutError', code: 'timeout', message: 'no answer within 5000 ms', at: 1 } },
+      },
+      groups: {},
+    });
     flushSync();
     expect(document.querySelector('.polling')!.textContent).toContain('Polling is on');
     expect(document.body.textContent).toContain('no answer within 5000 ms');
@@ -99,7 +106,12 @@ describe('cog dialog', () => {
 
 describe('export and import of the configuration', () => {
   it('exports without secrets unless asked, as a file download', async () => {
-    const api = await openApp('#/', config(), (a) => a.handle('config.export', ({ includeSecrets }: { includeSecrets: boolean }) => ({ json: `{"secrets":${includeSecrets}}`, fileName: 'cosem-studio.json' })));
+    const api = await openApp('#/', config(), (a) =>
+      a.handle('config.export', ({ includeSecrets }: { includeSecrets: boolean }) => ({
+        json: `{"secrets":${includeSecrets}}`,
+        fileName: 'cosem-studio.json',
+      })),
+    );
     const created: Blob[] = [];
     const createObjectURL = vi.fn((b: Blob) => {
       created.push(b);

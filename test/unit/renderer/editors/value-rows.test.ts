@@ -26,7 +26,9 @@ const chosenClass = (i: number): string => {
 };
 const nameOf = (i: number): string => (inRow(i, 'Name') as HTMLInputElement).value;
 const submit = (): void => {
-  button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  button('Save')
+    .closest('form')!
+    .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
 };
 
 describe('an OBIS code typed into a value row', () => {

@@ -188,7 +188,9 @@ describe.each(ITEM_LISTS)('the pages of %s use their kind', (list) => {
     expect(api.callsOf(`${list}.test` as never).map((c) => (c.arg as { id: string }).id)).toEqual([id]);
     expect(document.querySelector('section[aria-labelledby$="test-title"] [role="alert"]')!.textContent).toBe('the meter did not answer');
 
-    button('Save').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Save')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     expect(api.callsOf(`${list}.save` as never)).toHaveLength(1);
     expect(document.querySelector('.notice.ok')!.textContent).toBe('Saved.');
@@ -244,4 +246,3 @@ describe('the context', () => {
     expect(api.callsOf('app.info').length).toBeGreaterThanOrEqual(1);
   });
 });
-

@@ -6,13 +6,20 @@ import { errorText } from '../../../../renderer/src/lib/error-text.js';
 describe('errorText', () => {
   it("says an Error's message, a refused call's included, without its name", () => {
     expect(errorText(new Error('the link failed'))).toBe('the link failed');
-    const refused = new ApiCallError({ name: 'ConfigError', code: 'invalid-config', message: 'Name is missing: text of 1 to 64 characters is allowed', problems: [] });
+    const refused = new ApiCallError({
+      name: 'ConfigError',
+      code: 'invalid-config',
+      message: 'Name is missing: text of 1 to 64 characters is allowed',
+      problems: [],
+    });
     expect(errorText(refused)).toBe('Name is missing: text of 1 to 64 characters is allowed');
     expect(errorText(new InputError('Connections', 30, 'at most 30 are allowed'))).toBe(new InputError('Connections', 30, 'at most 30 are allowed').message);
   });
 
   it('says the message of an ApiError that arrived as a plain object', () => {
-    expect(errorText({ name: 'TransportError', code: 'backend-unavailable', message: 'the connection to Cosem Studio was lost' })).toBe('the connection to Cosem Studio was lost');
+    expect(errorText({ name: 'TransportError', code: 'backend-unavailable', message: 'the connection to Cosem Studio was lost' })).toBe(
+      'the connection to Cosem Studio was lost',
+    );
   });
 
   it('says anything else thrown as text', () => {

@@ -12,10 +12,53 @@ afterEach(() => closeApp());
 
 const right = (id: number, name: string, write = false) => ({ id, name, access: write ? 'read-and-write' : 'read-only', read: true, write, selectors: [] });
 const OBJECTS: MeterObjectView[] = [
-  { obis: '0-0:22.0.0.255', classId: 23, className: 'IEC HDLC setup', version: 1, name: 'IEC HDLC setup', rightsGiven: true, attributes: [right(1, 'logical_name'), right(2, 'comm_speed', true), right(3, 'window_size_transmit')], methods: [] },
-  { obis: '0-0:96.3.10.255', classId: 70, className: 'Disconnect control', version: 0, name: 'Disconnect control', rightsGiven: true, attributes: [right(1, 'logical_name'), right(2, 'output_state'), right(3, 'control_state')], methods: [{ id: 1, name: 'remote_disconnect', access: 'access', call: true }, { id: 2, name: 'remote_reconnect', access: 'no-access', call: false }] },
-  { obis: '0-0:1.0.0.255', classId: 8, className: 'Clock', version: 0, name: 'Clock', rightsGiven: true, attributes: [right(1, 'logical_name'), { id: 5, name: 'daylight_savings_begin', access: 'write-only', read: false, write: true, selectors: [] }, { id: 7, name: 'daylight_savings_deviation', access: 'write-only', read: false, write: true, selectors: [] }], methods: [] },
-  { obis: '1-0:32.7.0.255', classId: 3, className: 'Register', version: 0, name: 'Voltage L1', rightsGiven: true, attributes: [right(1, 'logical_name'), right(2, 'value', true), right(3, 'scaler_unit')], methods: [] },
+  {
+    obis: '0-0:22.0.0.255',
+    classId: 23,
+    className: 'IEC HDLC setup',
+    version: 1,
+    name: 'IEC HDLC setup',
+    rightsGiven: true,
+    attributes: [right(1, 'logical_name'), right(2, 'comm_speed', true), right(3, 'window_size_transmit')],
+    methods: [],
+  },
+  {
+    obis: '0-0:96.3.10.255',
+    classId: 70,
+    className: 'Disconnect control',
+    version: 0,
+    name: 'Disconnect control',
+    rightsGiven: true,
+    attributes: [right(1, 'logical_name'), right(2, 'output_state'), right(3, 'control_state')],
+    methods: [
+      { id: 1, name: 'remote_disconnect', access: 'access', call: true },
+      { id: 2, name: 'remote_reconnect', access: 'no-access', call: false },
+    ],
+  },
+  {
+    obis: '0-0:1.0.0.255',
+    classId: 8,
+    className: 'Clock',
+    version: 0,
+    name: 'Clock',
+    rightsGiven: true,
+    attributes: [
+      right(1, 'logical_name'),
+      { id: 5, name: 'daylight_savings_begin', access: 'write-only', read: false, write: true, selectors: [] },
+      { id: 7, name: 'daylight_savings_deviation', access: 'write-only', read: false, write: true, selectors: [] },
+    ],
+    methods: [],
+  },
+  {
+    obis: '1-0:32.7.0.255',
+    classId: 3,
+    className: 'Register',
+    version: 0,
+    name: 'Voltage L1',
+    rightsGiven: true,
+    attributes: [right(1, 'logical_name'), right(2, 'value', true), right(3, 'scaler_unit')],
+    methods: [],
+  },
 ];
 
 const config = (allowChanges: boolean): Partial<AppConfig> => ({
@@ -29,13 +72,33 @@ function readAnswer(arg: { obis: string; classId: number; attribute?: number }):
   if (arg.classId === 3) {
     const attributes: MeterAttributeView[] = [
       { id: 2, name: 'value', text: '230.1 V', raw: '2301', json: { type: 'long-unsigned', value: 2301 }, error: null },
-      { id: 3, name: 'scaler_unit', text: 'scaler -1, unit V (35)', raw: '{-1, enum 35}', json: { type: 'structure', items: [{ type: 'integer', value: -1 }, { type: 'enum', value: 35 }] }, error: null },
+      {
+        id: 3,
+        name: 'scaler_unit',
+        text: 'scaler -1, unit V (35)',
+        raw: '{-1, enum 35}',
+        json: {
+          type: 'structure',
+          items: [
+            { type: 'integer', value: -1 },
+            { type: 'enum', value: 35 },
+          ],
+        },
+        error: null,
+      },
     ];
     return { ...base, attributes: attributes.filter((a) => arg.attribute === undefined || a.id === arg.attribute) };
   }
-  if (arg.classId === 70) return { ...base, attributes: [{ id: 2, name: 'output_state', text: 'connected (true)', raw: 'true', json: { type: 'boolean', value: true }, error: null }] };
+  if (arg.classId === 70)
+    return {
+      ...base,
+      attributes: [{ id: 2, name: 'output_state', text: 'connected (true)', raw: 'true', json: { type: 'boolean', value: true }, error: null }],
+    };
   const baud = ['300', '600', '1200', '2400', '4800', '9600', '19200', '38400', '57600', '115200'][speed];
-  return { ...base, attributes: [{ id: 2, name: 'comm_speed', text: `${baud} baud (${speed})`, raw: `enum ${speed}`, json: { type: 'enum', value: speed }, error: null }] };
+  return {
+    ...base,
+    attributes: [{ id: 2, name: 'comm_speed', text: `${baud} baud (${speed})`, raw: `enum ${speed}`, json: { type: 'enum', value: speed }, error: null }],
+  };
 }
 
 async function openMeter(allowChanges: boolean, write?: (arg: ApiArgs<'meter.write'>) => ChangeView) {
@@ -44,23 +107,47 @@ async function openMeter(allowChanges: boolean, write?: (arg: ApiArgs<'meter.wri
     a.handle('meter.objects', () => ({ deviceId: 'device-1', readAt: Date.now(), referencing: 'ln', objects: OBJECTS }));
     a.handle('meter.read', readAnswer);
     // As the backend answers: the audit's text, and the values read before and after.
-    a.handle('meter.write', write ?? ((arg: ApiArgs<'meter.write'>) => {
-      // The contract leaves the value to the class's type; these tests write whole numbers.
-      const value = arg.value as { type: string; value: number };
-      if (arg.classId === 3) return { ok: true, before: 'long-unsigned 2301', after: `long-unsigned ${value.value}`, values: { before: { type: 'long-unsigned', value: 2301 }, after: value }, error: null };
-      const before = speed;
-      speed = value.value;
-      return { ok: true, before: `enum ${before}`, after: `enum ${speed}`, values: { before: { type: 'enum', value: before }, after: { type: 'enum', value: speed } }, error: null };
+    a.handle(
+      'meter.write',
+      write ??
+        ((arg: ApiArgs<'meter.write'>) => {
+          // The contract leaves the value to the class's type; these tests write whole numbers.
+          const value = arg.value as { type: string; value: number };
+          if (arg.classId === 3)
+            return {
+              ok: true,
+              before: 'long-unsigned 2301',
+              after: `long-unsigned ${value.value}`,
+              values: { before: { type: 'long-unsigned', value: 2301 }, after: value },
+              error: null,
+            };
+          const before = speed;
+          speed = value.value;
+          return {
+            ok: true,
+            before: `enum ${before}`,
+            after: `enum ${speed}`,
+            values: { before: { type: 'enum', value: before }, after: { type: 'enum', value: speed } },
+            error: null,
+          };
+        }),
+    );
+    a.handle('meter.action', () => ({
+      ok: true,
+      before: 'output_state connected (true); control_state connected (1)',
+      after: 'output_state disconnected (false); control_state disconnected (0)',
+      error: null,
     }));
-    a.handle('meter.action', () => ({ ok: true, before: 'output_state connected (true); control_state connected (1)', after: 'output_state disconnected (false); control_state disconnected (0)', error: null }));
   });
   await settle();
   return api;
 }
 
-const open = (obis: string) => click([...document.querySelectorAll<HTMLButtonElement>('[aria-label="Objects"] button.object')].find((b) => b.textContent?.includes(obis))!);
+const open = (obis: string) =>
+  click([...document.querySelectorAll<HTMLButtonElement>('[aria-label="Objects"] button.object')].find((b) => b.textContent?.includes(obis))!);
 const dialog = () => document.querySelector('[role="dialog"], [role="alertdialog"]');
-const hasButton = (text: string) => [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === text || b.textContent?.trim().startsWith(`${text} `));
+const hasButton = (text: string) =>
+  [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === text || b.textContent?.trim().startsWith(`${text} `));
 
 describe('meter page changes', () => {
   it('offers no Write or Call while the device does not allow changes, and says which setting to turn on', async () => {
@@ -103,7 +190,9 @@ describe('meter page changes', () => {
     click(button('Write…'));
     click(button('Confirm write'));
     await settle();
-    expect(api.callsOf('meter.write')).toEqual([{ method: 'meter.write', arg: { deviceId: 'device-1', obis: '0-0:22.0.0.255', classId: 23, attribute: 2, value: { type: 'enum', value: 6 } } }]);
+    expect(api.callsOf('meter.write')).toEqual([
+      { method: 'meter.write', arg: { deviceId: 'device-1', obis: '0-0:22.0.0.255', classId: 23, attribute: 2, value: { type: 'enum', value: 6 } } },
+    ]);
     expect(dialog()?.textContent).toContain('Written, and read back.');
     // The values as the editor and the table show them, not the audit's "enum 6".
     expect(dialog()?.querySelector('[data-testid="before"]')?.textContent).toBe('9600 baud (5)');
@@ -113,7 +202,12 @@ describe('meter page changes', () => {
   });
 
   it("shows the meter's reason when it refuses a write", async () => {
-    const api = await openMeter(true, () => ({ ok: false, before: '9600 baud (5)', after: '9600 baud (5)', error: { name: 'AccessError', code: 'read-write-denied', message: 'The meter refused the write: read-write-denied (3)' } }));
+    const api = await openMeter(true, () => ({
+      ok: false,
+      before: '9600 baud (5)',
+      after: '9600 baud (5)',
+      error: { name: 'AccessError', code: 'read-write-denied', message: 'The meter refused the write: read-write-denied (3)' },
+    }));
     open('0-0:22.0.0.255');
     click(button('Write comm_speed'));
     await settle();
@@ -155,12 +249,16 @@ describe('meter page changes', () => {
     expect(api.callsOf('meter.read')).toHaveLength(0);
     expect(document.querySelector('[role="alert"]')).toBeNull();
     expect(dialog()?.querySelector('[data-testid="old-value"]')?.textContent).toBe('not known (could not be read)');
-    expect(dialog()?.querySelector('.unread')?.textContent).toBe('The current value could not be read (this association may write it but not read it). The editor starts blank, as integer: give the whole value to write.');
+    expect(dialog()?.querySelector('.unread')?.textContent).toBe(
+      'The current value could not be read (this association may write it but not read it). The editor starts blank, as integer: give the whole value to write.',
+    );
     const input = labelled('New value') as HTMLInputElement;
     expect(input.value).toBe('0');
     type(input, '60');
     click(button('Write…'));
-    expect(dialog()?.querySelector('[data-testid="confirm-text"]')?.textContent?.replace(/\s+/g, ' ')).toContain('from not known (could not be read) to 60 min?');
+    expect(dialog()?.querySelector('[data-testid="confirm-text"]')?.textContent?.replace(/\s+/g, ' ')).toContain(
+      'from not known (could not be read) to 60 min?',
+    );
     click(button('Cancel', dialog()!));
     await settle();
 
@@ -185,7 +283,9 @@ describe('meter page changes', () => {
     expect(api.callsOf('meter.action')).toHaveLength(0);
     click(button('Confirm call'));
     await settle();
-    expect(api.callsOf('meter.action')).toEqual([{ method: 'meter.action', arg: { deviceId: 'device-1', obis: '0-0:96.3.10.255', classId: 70, method: 1, parameters: { type: 'integer', value: 0 } } }]);
+    expect(api.callsOf('meter.action')).toEqual([
+      { method: 'meter.action', arg: { deviceId: 'device-1', obis: '0-0:96.3.10.255', classId: 70, method: 1, parameters: { type: 'integer', value: 0 } } },
+    ]);
     expect(dialog()?.querySelector('[data-testid="before"]')?.textContent).toContain('output_state connected (true)');
     expect(dialog()?.querySelector('[data-testid="after"]')?.textContent).toContain('output_state disconnected (false)');
   });

@@ -25,15 +25,40 @@ afterEach(() => {
   setLineChartFactory(null);
 });
 
-const right = (id: number, name: string, read = true, write = false) => ({ id, name, access: read && write ? 'read-and-write' : read ? 'read-only' : write ? 'write-only' : 'no-access', read, write, selectors: [] });
-const object = (obis: string, classId: number, className: string, name: string, attributes: MeterObjectView['attributes'], methods: MeterObjectView['methods'] = []): MeterObjectView => ({ obis, classId, className, version: classId === 7 ? 1 : 0, name, rightsGiven: true, attributes, methods });
+const right = (id: number, name: string, read = true, write = false) => ({
+  id,
+  name,
+  access: read && write ? 'read-and-write' : read ? 'read-only' : write ? 'write-only' : 'no-access',
+  read,
+  write,
+  selectors: [],
+});
+const object = (
+  obis: string,
+  classId: number,
+  className: string,
+  name: string,
+  attributes: MeterObjectView['attributes'],
+  methods: MeterObjectView['methods'] = [],
+): MeterObjectView => ({ obis, classId, className, version: classId === 7 ? 1 : 0, name, rightsGiven: true, attributes, methods });
 
 const OBJECTS: MeterObjectView[] = [
-  object('0-0:1.0.0.255', 8, 'Clock', 'Clock', [right(1, 'logical_name'), right(2, 'time', true, true), right(3, 'time_zone', true, true), right(4, 'status')], [{ id: 1, name: 'adjust_to_quarter', access: 'access', call: true }]),
+  object(
+    '0-0:1.0.0.255',
+    8,
+    'Clock',
+    'Clock',
+    [right(1, 'logical_name'), right(2, 'time', true, true), right(3, 'time_zone', true, true), right(4, 'status')],
+    [{ id: 1, name: 'adjust_to_quarter', access: 'access', call: true }],
+  ),
   object('1-0:1.8.0.255', 3, 'Register', 'Active energy import (+A), total', [right(2, 'value'), right(3, 'scaler_unit')]),
   object('1-0:2.8.0.255', 3, 'Register', 'Active energy export (-A), total', [right(2, 'value'), right(3, 'scaler_unit')]),
   object('0-0:22.0.0.255', 23, 'IEC HDLC setup', 'IEC HDLC setup', [right(2, 'comm_speed', true, true), right(3, 'window_size_transmit')]),
-  object('1-0:99.1.0.255', 7, 'Profile generic', 'Load profile with recording period 1', [right(2, 'buffer'), right(3, 'capture_objects'), right(4, 'capture_period', true, true)]),
+  object('1-0:99.1.0.255', 7, 'Profile generic', 'Load profile with recording period 1', [
+    right(2, 'buffer'),
+    right(3, 'capture_objects'),
+    right(4, 'capture_period', true, true),
+  ]),
   object('0-0:40.0.0.255', 15, 'Association LN', 'Current association', [right(2, 'object_list'), right(7, 'secret', false, true)]),
   object('0-0:25.3.0.255', 44, 'PPP setup', '', []),
 ];
@@ -58,28 +83,74 @@ function chartAnswer(arg: { profileId: number; range: { from: number; to: number
 function readAnswer(arg: { obis: string; classId: number; attribute?: number; entries?: number }): MeterReadView {
   const base = { deviceId: 'device-1', obis: arg.obis, classId: arg.classId, readAt: Date.now() };
   if (arg.classId === 8) {
-    return { ...base, className: 'Clock', attributes: [
-      { id: 2, name: 'time', text: '2026-12-07 10:00:00 +01:00', raw: 'datetime 2026-12-07 10:00:00 +01:00 Mon', details: [{ label: 'drift from this computer', text: '+2.5 s' }], error: null },
-      { id: 3, name: 'time_zone', text: '-60 min (UTC+01:00)', raw: '-60', error: null },
-      { id: 4, name: 'status', text: 'ok (0x00)', raw: '0', error: null },
-    ].filter((a) => arg.attribute === undefined || a.id === arg.attribute) };
+    return {
+      ...base,
+      className: 'Clock',
+      attributes: [
+        {
+          id: 2,
+          name: 'time',
+          text: '2026-12-07 10:00:00 +01:00',
+          raw: 'datetime 2026-12-07 10:00:00 +01:00 Mon',
+          details: [{ label: 'drift from this computer', text: '+2.5 s' }],
+          error: null,
+        },
+        { id: 3, name: 'time_zone', text: '-60 min (UTC+01:00)', raw: '-60', error: null },
+        { id: 4, name: 'status', text: 'ok (0x00)', raw: '0', error: null },
+      ].filter((a) => arg.attribute === undefined || a.id === arg.attribute),
+    };
   }
   if (arg.classId === 7 && arg.attribute === 2) {
-    return { ...base, className: 'Profile generic', attributes: [{ id: 2, name: 'buffer', text: '2 rows of 2 columns', raw: null, error: null }], buffer: {
-      columns: [{ name: 'Clock', obis: '0-0:1.0.0.255', classId: 8, attribute: 2, unit: null }, { name: 'Active energy import (+A), total', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, unit: 'kWh' }],
-      rows: [{ captureAt: Date.UTC(2026, 11, 7, 9), cells: ['2026-12-07T10:00:00+01:00', '12.5'] }, { captureAt: Date.UTC(2026, 11, 7, 9, 15), cells: ['2026-12-07T10:15:00+01:00', '12.75'] }],
-      profileId: 3,
-      range: BUFFER_RANGE,
-    } };
+    return {
+      ...base,
+      className: 'Profile generic',
+      attributes: [{ id: 2, name: 'buffer', text: '2 rows of 2 columns', raw: null, error: null }],
+      buffer: {
+        columns: [
+          { name: 'Clock', obis: '0-0:1.0.0.255', classId: 8, attribute: 2, unit: null },
+          { name: 'Active energy import (+A), total', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, unit: 'kWh' },
+        ],
+        rows: [
+          { captureAt: Date.UTC(2026, 11, 7, 9), cells: ['2026-12-07T10:00:00+01:00', '12.5'] },
+          { captureAt: Date.UTC(2026, 11, 7, 9, 15), cells: ['2026-12-07T10:15:00+01:00', '12.75'] },
+        ],
+        profileId: 3,
+        range: BUFFER_RANGE,
+      },
+    };
   }
   if (arg.classId === 7) {
-    return { ...base, className: 'Profile generic', attributes: [
-      { id: 3, name: 'capture_objects', text: '2 objects', raw: '[…]', table: { columns: ['Class', 'OBIS code', 'Attribute', 'Data index', 'Name'], rows: [['Clock (8)', '0-0:1.0.0.255', '2', '0', 'Clock'], ['Register (3)', '1-0:1.8.0.255', '2', '0', 'Active energy import (+A), total']] }, error: null },
-      { id: 4, name: 'capture_period', text: '900 s', raw: '900', error: null },
-    ] };
+    return {
+      ...base,
+      className: 'Profile generic',
+      attributes: [
+        {
+          id: 3,
+          name: 'capture_objects',
+          text: '2 objects',
+          raw: '[…]',
+          table: {
+            columns: ['Class', 'OBIS code', 'Attribute', 'Data index', 'Name'],
+            rows: [
+              ['Clock (8)', '0-0:1.0.0.255', '2', '0', 'Clock'],
+              ['Register (3)', '1-0:1.8.0.255', '2', '0', 'Active energy import (+A), total'],
+            ],
+          },
+          error: null,
+        },
+        { id: 4, name: 'capture_period', text: '900 s', raw: '900', error: null },
+      ],
+    };
   }
   if (arg.classId === 44) {
-    return { ...base, className: 'PPP setup', attributes: [{ id: 2, name: 'attribute 2', text: 'octets 0102', raw: 'octets 0102', error: null }, { id: 3, name: 'attribute 3', text: null, raw: null, error: 'the meter refused: read-write-denied' }] };
+    return {
+      ...base,
+      className: 'PPP setup',
+      attributes: [
+        { id: 2, name: 'attribute 2', text: 'octets 0102', raw: 'octets 0102', error: null },
+        { id: 3, name: 'attribute 3', text: null, raw: null, error: 'the meter refused: read-write-denied' },
+      ],
+    };
   }
   return { ...base, className: 'IEC HDLC setup', attributes: [{ id: 2, name: 'comm_speed', text: '9600 baud (5)', raw: 'enum 5', error: null }] };
 }
@@ -96,12 +167,22 @@ async function openMeter() {
 }
 
 const treeButtons = () => [...document.querySelectorAll<HTMLButtonElement>('[aria-label="Objects"] button.object')];
-const attributeRows = () => [...document.querySelectorAll('table[aria-label="Attributes"] tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
+const attributeRows = () =>
+  [...document.querySelectorAll('table[aria-label="Attributes"] tbody tr')].map((r) =>
+    [...r.querySelectorAll('td')].map((td) => td.textContent?.replace(/\s+/g, ' ').trim() ?? ''),
+  );
 
 describe('meter page tree', () => {
   it('groups by class, then by OBIS group, in order', () => {
     const tree = objectTree(OBJECTS, '');
-    expect(tree.map((b) => `${b.classId} ${b.className} ${b.count}`)).toEqual(['3 Register 2', '7 Profile generic 1', '8 Clock 1', '15 Association LN 1', '23 IEC HDLC setup 1', '44 PPP setup 1']);
+    expect(tree.map((b) => `${b.classId} ${b.className} ${b.count}`)).toEqual([
+      '3 Register 2',
+      '7 Profile generic 1',
+      '8 Clock 1',
+      '15 Association LN 1',
+      '23 IEC HDLC setup 1',
+      '44 PPP setup 1',
+    ]);
     expect(tree[0]!.groups.map((g) => g.label)).toEqual(['Electricity (1-0)']);
     expect(obisGroupOf('0-0:1.0.0.255').label).toBe('Abstract (0-0)');
     expect(obisGroupOf('7-1:3.0.0.255').label).toBe('Gas (7-1)');
@@ -116,7 +197,10 @@ describe('meter page tree', () => {
     const summaries = [...document.querySelectorAll('[aria-label="Objects"] summary')].map((s) => s.textContent?.replace(/\s+/g, ' ').trim());
     expect(summaries).toContain('Register (3) · 2');
     type(labelled('Search objects') as HTMLInputElement, 'energy');
-    expect(treeButtons().map((b) => b.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['1-0:1.8.0.255 Active energy import (+A), total', '1-0:2.8.0.255 Active energy export (-A), total']);
+    expect(treeButtons().map((b) => b.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      '1-0:1.8.0.255 Active energy import (+A), total',
+      '1-0:2.8.0.255 Active energy export (-A), total',
+    ]);
     type(labelled('Search objects') as HTMLInputElement, 'profile');
     expect(treeButtons().map((b) => b.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['1-0:99.1.0.255 Load profile with recording period 1']);
     type(labelled('Search objects') as HTMLInputElement, 'hdlc');
@@ -198,7 +282,13 @@ describe('meter page object', () => {
     click(treeButtons().find((b) => b.textContent?.includes('1-0:99.1.0.255'))!);
     click(button('Read entries'));
     await settle();
-    expect(api.callsOf('profiles.chart').at(-1)!.arg).toEqual({ profileId: 3, range: BUFFER_RANGE, energy: 'interval', maxPoints: 1500, timeZone: new Intl.DateTimeFormat().resolvedOptions().timeZone });
+    expect(api.callsOf('profiles.chart').at(-1)!.arg).toEqual({
+      profileId: 3,
+      range: BUFFER_RANGE,
+      energy: 'interval',
+      maxPoints: 1500,
+      timeZone: new Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
     const chart = () => charts.find((c) => c.label === 'Channels of Load profile with recording period 1 over time')!.specs.at(-1)!;
     expect(chart().range).toEqual(BUFFER_RANGE);
     expect(chart().lines.map((l) => [l.label, l.points.map((p) => p.y)])).toEqual([['Active energy import (+A), total per 15 min (kWh)', [0.25]]]);

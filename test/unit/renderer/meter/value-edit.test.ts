@@ -18,7 +18,10 @@ describe('value editor by type', () => {
     const shift = spec({ type: 'long', value: 0 }, { field: 'shift_time parameters', range: [-900, 900] });
     expect(parse(shift, '-900')).toEqual({ ok: true, json: { type: 'long', value: -900 } });
     expect(parse(shift, '901')).toEqual({ ok: false, error: 'shift_time parameters: 901 is not valid: long from -900 to 900 is allowed' });
-    expect(parse(spec({ type: 'long64-unsigned', value: '1' }), '18446744073709551615')).toEqual({ ok: true, json: { type: 'long64-unsigned', value: '18446744073709551615' } });
+    expect(parse(spec({ type: 'long64-unsigned', value: '1' }), '18446744073709551615')).toEqual({
+      ok: true,
+      json: { type: 'long64-unsigned', value: '18446744073709551615' },
+    });
     expect(parse(spec({ type: 'long64-unsigned', value: '1' }), '18446744073709551616').ok).toBe(false);
   });
 
@@ -61,19 +64,43 @@ describe('value editor by type', () => {
     expect(initialInput(s)).toEqual({ text: '2026-12-07T10:00:00', deviation: '-60' });
     const r = parse(s, '2026-12-08T11:30:15', { deviation: '-120' });
     expect(r).toEqual({ ok: true, json: { type: 'octet-string', value: '07ea0c0802' + '0b1e0f00' + 'ff88' + '80' } });
-    expect(parse(s, '2026-12-08T11:30', { deviation: '' })).toEqual({ ok: true, json: { type: 'octet-string', value: '07ea0c0802' + '0b1e0000' + '8000' + '80' } });
-    expect(parse(s, '2026-12-08T11:30', { deviation: '900' })).toMatchObject({ ok: false, error: expect.stringMatching(/^time deviation: "900" is not valid/) });
+    expect(parse(s, '2026-12-08T11:30', { deviation: '' })).toEqual({
+      ok: true,
+      json: { type: 'octet-string', value: '07ea0c0802' + '0b1e0000' + '8000' + '80' },
+    });
+    expect(parse(s, '2026-12-08T11:30', { deviation: '900' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^time deviation: "900" is not valid/),
+    });
     expect(parse(s, '')).toMatchObject({ ok: false, error: expect.stringMatching(/^time: "" is not valid: a date and a time are required/) });
     expect(editorKind(spec({ type: 'octet-string', value: '0102' }, { dateTime: true }))).toBe('octets');
   });
 
   it('structures and arrays as typed JSON, prefilled and checked element by element', () => {
-    const current: DlmsJson = { type: 'structure', items: [{ type: 'integer', value: -1 }, { type: 'enum', value: 30 }] };
+    const current: DlmsJson = {
+      type: 'structure',
+      items: [
+        { type: 'integer', value: -1 },
+        { type: 'enum', value: 30 },
+      ],
+    };
     const s = spec(current, { field: 'scaler_unit' });
     expect(editorKind(s)).toBe('json');
     expect(JSON.parse(initialInput(s).text)).toEqual(current);
-    expect(parse(s, '{"type":"structure","items":[{"type":"integer","value":-2},{"type":"enum","value":30}]}')).toEqual({ ok: true, json: { type: 'structure', items: [{ type: 'integer', value: -2 }, { type: 'enum', value: 30 }] } });
-    expect(parse(s, '{"type":"structure","items":[{"type":"integer","value":300}]}')).toMatchObject({ ok: false, error: expect.stringMatching(/^scaler_unit\.items\[0\]\.value: 300 is not valid/) });
+    expect(parse(s, '{"type":"structure","items":[{"type":"integer","value":-2},{"type":"enum","value":30}]}')).toEqual({
+      ok: true,
+      json: {
+        type: 'structure',
+        items: [
+          { type: 'integer', value: -2 },
+          { type: 'enum', value: 30 },
+        ],
+      },
+    });
+    expect(parse(s, '{"type":"structure","items":[{"type":"integer","value":300}]}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^scaler_unit\.items\[0\]\.value: 300 is not valid/),
+    });
     expect(parse(s, '{nope')).toMatchObject({ ok: false, error: expect.stringMatching(/^scaler_unit: .* JSON of a typed value/) });
   });
 
@@ -83,6 +110,14 @@ describe('value editor by type', () => {
     expect(methodParameters(8, 6)).toMatchObject({ initial: { type: 'long', value: 0 }, range: [-900, 900] });
     expect(methodParameters(9, 1)).toMatchObject({ initial: { type: 'long-unsigned', value: 1 } });
     expect(methodParameters(8193, 1).known).toBe(false);
-    expect(scalerUnitOf({ type: 'structure', items: [{ type: 'integer', value: -1 }, { type: 'enum', value: 35 }] })).toEqual({ scaler: -1, unit: 'V' });
+    expect(
+      scalerUnitOf({
+        type: 'structure',
+        items: [
+          { type: 'integer', value: -1 },
+          { type: 'enum', value: 35 },
+        ],
+      }),
+    ).toEqual({ scaler: -1, unit: 'V' });
   });
 });

@@ -21,15 +21,38 @@ describe('chart axes', () => {
     const { canvas, remove } = sizedCanvas(800, 240);
     const T = Date.UTC(2026, 11, 7);
     const lines = linesFromSeries([
-      { seriesId: 1, name: 'Energy', obis: '1-0:1.8.0.255', unit: 'Wh', quantity: 'value', period: 'interval', aggregation: 'none', times: [T, T + 60_000], values: [100, 200] },
-      { seriesId: 2, name: 'Voltage L1', obis: '1-0:32.7.0.255', unit: 'V', quantity: 'value', period: 'interval', aggregation: 'none', times: [T, T + 60_000], values: [230.1, 230.4] },
+      {
+        seriesId: 1,
+        name: 'Energy',
+        obis: '1-0:1.8.0.255',
+        unit: 'Wh',
+        quantity: 'value',
+        period: 'interval',
+        aggregation: 'none',
+        times: [T, T + 60_000],
+        values: [100, 200],
+      },
+      {
+        seriesId: 2,
+        name: 'Voltage L1',
+        obis: '1-0:32.7.0.255',
+        unit: 'V',
+        quantity: 'value',
+        period: 'interval',
+        aggregation: 'none',
+        times: [T, T + 60_000],
+        values: [230.1, 230.4],
+      },
     ]);
     const chart = createChartJsLine(canvas, { lines, range: { from: T, to: T + 120_000 } });
     try {
       for (const unit of ['Wh', 'V']) {
         const texts = drawn.filter((d) => d.text === unit);
         expect(texts.length, `"${unit}" is written`).toBeGreaterThan(0);
-        expect(texts.every((d) => d.rotation === 0), `"${unit}" is level`).toBe(true);
+        expect(
+          texts.every((d) => d.rotation === 0),
+          `"${unit}" is level`,
+        ).toBe(true);
       }
       const wh = drawn.find((d) => d.text === 'Wh')!;
       const v = drawn.find((d) => d.text === 'V')!;

@@ -97,4 +97,11 @@ export function reading(valueId: string, name: string, obis: string, value: numb
 }
 
 export const EMPTY_STATUS = { polling: true, connections: {}, devices: {}, groups: {} };
-export const INFO = { version: '0.0.0', mode: 'web', platform: 'linux', dataDir: '/tmp', clientSystemTitle: '0000000000000000', demo: { installed: false, meterRunning: false, port: null } };
+export const INFO = {
+  version: '0.0.0',
+  mode: 'web',
+  platform: 'linux',
+  dataDir: '/tmp',
+  clientSystemTitle: '0000000000000000',
+  demo: { installed: false, meterRunning: false, port: null },
+};

@@ -22,12 +22,28 @@ let api: FakeApi;
 
 function configWithClock() {
   const config = demoConfig();
-  config.groups[0]!.values.push({ id: 'v-clock', enable: true, name: 'Clock', deviceId: 'dev-1', obis: '0-0:1.0.0.255', classId: 8, attribute: 2, entries: null });
+  config.groups[0]!.values.push({
+    id: 'v-clock',
+    enable: true,
+    name: 'Clock',
+    deviceId: 'dev-1',
+    obis: '0-0:1.0.0.255',
+    classId: 8,
+    attribute: 2,
+    entries: null,
+  });
   return config;
 }
 
 const clockReading = (readAt: number) =>
-  reading('v-clock', 'Clock', '0-0:1.0.0.255', 0, '', readAt, { classId: 8, kind: 'clock', value: '2026-01-15T12:00:00+00:00', text: '2026-01-15T12:00:00+00:00', unit: null, status: '0' });
+  reading('v-clock', 'Clock', '0-0:1.0.0.255', 0, '', readAt, {
+    classId: 8,
+    kind: 'clock',
+    value: '2026-01-15T12:00:00+00:00',
+    text: '2026-01-15T12:00:00+00:00',
+    unit: null,
+    status: '0',
+  });
 
 async function open(status: unknown = EMPTY_STATUS, chart: unknown[] = [], answers: Record<string, () => unknown> = {}): Promise<void> {
   api = fakeApi({
@@ -38,7 +54,11 @@ async function open(status: unknown = EMPTY_STATUS, chart: unknown[] = [], answe
     'readings.latest': () => ({
       groupId: 'grp-1',
       readAt: T0 - 1000,
-      readings: [reading('v-energy', 'Active energy import', '1-0:1.8.0.255', 1234.5, 'kWh', T0 - 1000), reading('v-power', 'Active power', '1-0:1.7.0.255', 230, 'W', T0 - 1000), clockReading(T0 - 1000)],
+      readings: [
+        reading('v-energy', 'Active energy import', '1-0:1.8.0.255', 1234.5, 'kWh', T0 - 1000),
+        reading('v-power', 'Active power', '1-0:1.7.0.255', 230, 'W', T0 - 1000),
+        clockReading(T0 - 1000),
+      ],
       failures: [],
     }),
     'readings.chart': () => chart,
@@ -132,7 +152,10 @@ describe('live values', () => {
     api.emit('readings', {
       groupId: 'grp-1',
       readAt: T0 + 10_000,
-      readings: [reading('v-energy', 'Active energy import', '1-0:1.8.0.255', 1235, 'kWh', T0 + 10_000), reading('v-power', 'Active power', '1-0:1.7.0.255', 231, 'W', T0 + 10_000)],
+      readings: [
+        reading('v-energy', 'Active energy import', '1-0:1.8.0.255', 1235, 'kWh', T0 + 10_000),
+        reading('v-power', 'Active power', '1-0:1.7.0.255', 231, 'W', T0 + 10_000),
+      ],
       failures: [],
     });
     expect(text('v-energy', 'Value')).toBe('1235');
@@ -141,7 +164,10 @@ describe('live values', () => {
   });
 
   it('say why an enabled group is not read, instead of promising a first poll', async () => {
-    const notRead = { ...EMPTY_STATUS, groups: { 'grp-1': { state: 'not-read', lastReadAt: null, lastError: null, notRead: 'its connection "Lab TCP" is off' } } };
+    const notRead = {
+      ...EMPTY_STATUS,
+      groups: { 'grp-1': { state: 'not-read', lastReadAt: null, lastError: null, notRead: 'its connection "Lab TCP" is off' } },
+    };
     await open(notRead, [], { 'readings.latest': () => null });
     const hint = document.querySelector('section[aria-labelledby="live-grp-1"] .hint')!.textContent!.replace(/\s+/g, ' ').trim();
     expect(hint).toMatch(/^Not read: its connection "Lab TCP" is off\./);
@@ -150,9 +176,30 @@ describe('live values', () => {
 
   it("show an association's object list as a table of objects, not a count alone", async () => {
     const config = configWithClock();
-    config.groups[0]!.values.push({ id: 'v-assoc', enable: true, name: 'Association', deviceId: 'dev-1', obis: '0-0:40.0.0.255', classId: 15, attribute: 2, entries: null });
-    const table = { columns: ['Class', 'OBIS code', 'Version', 'Name'], rows: [['3 Register', '1-0:1.8.0.255', '0', 'Active energy import'], ['8 Clock', '0-0:1.0.0.255', '0', 'Clock']] };
-    const association = reading('v-assoc', 'Association', '0-0:40.0.0.255', 0, '', T0 - 1000, { classId: 15, kind: 'value', value: null, text: '2 objects', table });
+    config.groups[0]!.values.push({
+      id: 'v-assoc',
+      enable: true,
+      name: 'Association',
+      deviceId: 'dev-1',
+      obis: '0-0:40.0.0.255',
+      classId: 15,
+      attribute: 2,
+      entries: null,
+    });
+    const table = {
+      columns: ['Class', 'OBIS code', 'Version', 'Name'],
+      rows: [
+        ['3 Register', '1-0:1.8.0.255', '0', 'Active energy import'],
+        ['8 Clock', '0-0:1.0.0.255', '0', 'Clock'],
+      ],
+    };
+    const association = reading('v-assoc', 'Association', '0-0:40.0.0.255', 0, '', T0 - 1000, {
+      classId: 15,
+      kind: 'value',
+      value: null,
+      text: '2 objects',
+      table,
+    });
     await open(EMPTY_STATUS, [], {
       'config.get': () => config,
       'readings.latest': () => ({ groupId: 'grp-1', readAt: T0 - 1000, readings: [association], failures: [] }),
@@ -169,7 +216,19 @@ describe('live values', () => {
 
 describe('the history chart', () => {
   it('draws the first minute of readings across the chart, not at the right edge of "Last 1 h"', async () => {
-    await open(EMPTY_STATUS, [{ seriesId: 1, name: 'Voltage L1', obis: '1-0:32.7.0.255', unit: 'V', quantity: 'value', period: 'interval', aggregation: 'none', times: [T0 - 10_000, T0 - 5000], values: [230.1, 230.4] }]);
+    await open(EMPTY_STATUS, [
+      {
+        seriesId: 1,
+        name: 'Voltage L1',
+        obis: '1-0:32.7.0.255',
+        unit: 'V',
+        quantity: 'value',
+        period: 'interval',
+        aggregation: 'none',
+        times: [T0 - 10_000, T0 - 5000],
+        values: [230.1, 230.4],
+      },
+    ]);
     const history = charts.find((c) => c.label?.startsWith('History'))!;
     const range = history.specs.at(-1)!.range;
     expect(range.to).toBe(T0);

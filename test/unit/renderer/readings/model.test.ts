@@ -102,7 +102,12 @@ describe('live values', () => {
   it('merges polls by value id, counts changes for the flash, keeps device failures of the newest poll', () => {
     let s = mergeReadings(EMPTY_LIVE, { groupId: 'g', readAt: T0, readings: [r('a', 1, T0), r('b', 2, T0)], failures: [] }, false);
     expect(s.changes).toEqual({});
-    s = mergeReadings(s, { groupId: 'g', readAt: T0 + 1, readings: [r('a', 1, T0 + 1), r('b', 3, T0 + 1)], failures: [{ deviceId: 'd2', error: { name: 'E', code: 'c', message: 'no answer' } }] });
+    s = mergeReadings(s, {
+      groupId: 'g',
+      readAt: T0 + 1,
+      readings: [r('a', 1, T0 + 1), r('b', 3, T0 + 1)],
+      failures: [{ deviceId: 'd2', error: { name: 'E', code: 'c', message: 'no answer' } }],
+    });
     expect(s.changes).toEqual({ b: 1 });
     expect(s.byValue['b']!.value).toBe(3);
     expect(s.failures['d2']!.error.message).toBe('no answer');

@@ -68,7 +68,11 @@ beforeAll(() => {
     register += stepAt(i);
     items.push({
       type: 'structure',
-      items: [{ type: 'date-time', value: dateTimeOf(FIRST + i * Q) }, { type: 'unsigned', value: i % 5 === 0 ? 0x88 : 0 }, { type: 'double-long-unsigned', value: register }],
+      items: [
+        { type: 'date-time', value: dateTimeOf(FIRST + i * Q) },
+        { type: 'unsigned', value: i % 5 === 0 ? 0x88 : 0 },
+        { type: 'double-long-unsigned', value: register },
+      ],
     });
   }
   const table = profileRows(COLUMNS, { type: 'array', items }, { scalerUnits: SCALERS, capturePeriodSeconds: 900 });
@@ -82,7 +86,12 @@ afterAll(() => {
 
 /** The backend's profiles.* answers, from the database, by the backend's own ProfileService. */
 function profileHandlers(): Handlers {
-  const service = new ProfileService({} as SessionServices, () => db, {} as ReadingsQueries, () => {});
+  const service = new ProfileService(
+    {} as SessionServices,
+    () => db,
+    {} as ReadingsQueries,
+    () => {},
+  );
   const info = () => service.list('dev-1');
   return {
     'profiles.list': () => info(),
@@ -272,8 +281,23 @@ describe('the CSV dialog', () => {
     // The poller stores a new row 20 minutes later, then another read ends.
     nowMs = T0 + 20 * MINUTE;
     const newest = T0;
-    const items: DlmsValue[] = [{ type: 'structure', items: [{ type: 'date-time', value: dateTimeOf(newest) }, { type: 'unsigned', value: 0 }, { type: 'double-long-unsigned', value: 9_999_999 }] }];
-    db.recordProfile({ deviceId: 'dev-1', obis: OBIS, name: 'Load profile', readAt: nowMs, ...profileRows(COLUMNS, { type: 'array', items }, { scalerUnits: SCALERS, capturePeriodSeconds: 900 }) });
+    const items: DlmsValue[] = [
+      {
+        type: 'structure',
+        items: [
+          { type: 'date-time', value: dateTimeOf(newest) },
+          { type: 'unsigned', value: 0 },
+          { type: 'double-long-unsigned', value: 9_999_999 },
+        ],
+      },
+    ];
+    db.recordProfile({
+      deviceId: 'dev-1',
+      obis: OBIS,
+      name: 'Load profile',
+      readAt: nowMs,
+      ...profileRows(COLUMNS, { type: 'array', items }, { scalerUnits: SCALERS, capturePeriodSeconds: 900 }),
+    });
     button('Read more', section()).click();
     await settle();
     api.emit('progress', { jobId: 'job-1', state: 'done', done: 1, total: 1, rows: 96, profileId: 1, error: null });

@@ -68,17 +68,48 @@ function baseHandlers(now: number, extra: Handlers = {}) {
           }
         : null,
     'readings.chart': () => [
-      { ...READINGS, seriesId: 1, name: 'Active energy import', obis: '1-0:1.8.0.255', unit: 'kWh', times: [now - 120_000, now - 60_000], values: [1234.3, 1234.4] },
+      {
+        ...READINGS,
+        seriesId: 1,
+        name: 'Active energy import',
+        obis: '1-0:1.8.0.255',
+        unit: 'kWh',
+        times: [now - 120_000, now - 60_000],
+        values: [1234.3, 1234.4],
+      },
       { ...READINGS, seriesId: 2, name: 'Active power', obis: '1-0:1.7.0.255', unit: 'W', times: [now - 120_000, now - 60_000], values: [228, null] },
     ],
-    'profiles.list': () => [{ id: 7, deviceId: 'dev-1', obis: '1-0:99.1.0.255', name: 'Load profile', rows: 2, firstCaptureAt: now - 3_600_000, lastCaptureAt: now - 900_000 }],
+    'profiles.list': () => [
+      { id: 7, deviceId: 'dev-1', obis: '1-0:99.1.0.255', name: 'Load profile', rows: 2, firstCaptureAt: now - 3_600_000, lastCaptureAt: now - 900_000 },
+    ],
     // The energy used per interval (each from two consecutive rows), or the register as read.
     'profiles.chart': (a: { energy?: string }) =>
       a.energy === 'register'
         ? [{ ...READINGS, seriesId: 11, name: 'Energy +A', obis: '1-0:1.8.0.255', unit: 'kWh', times: [now - 3_600_000, now - 900_000], values: [10, 11] }]
-        : [{ seriesId: 11, name: 'Energy +A', obis: '1-0:1.8.0.255', unit: 'kWh', quantity: 'energy', period: 'interval', aggregation: 'none', times: [now - 1_800_000], ends: [now - 900_000], values: [1] }],
+        : [
+            {
+              seriesId: 11,
+              name: 'Energy +A',
+              obis: '1-0:1.8.0.255',
+              unit: 'kWh',
+              quantity: 'energy',
+              period: 'interval',
+              aggregation: 'none',
+              times: [now - 1_800_000],
+              ends: [now - 900_000],
+              values: [1],
+            },
+          ],
     'profiles.table': () => ({
-      profile: { id: 7, deviceId: 'dev-1', obis: '1-0:99.1.0.255', name: 'Load profile', rows: 2, firstCaptureAt: now - 3_600_000, lastCaptureAt: now - 900_000 },
+      profile: {
+        id: 7,
+        deviceId: 'dev-1',
+        obis: '1-0:99.1.0.255',
+        name: 'Load profile',
+        rows: 2,
+        firstCaptureAt: now - 3_600_000,
+        lastCaptureAt: now - 900_000,
+      },
       columns: [{ name: 'Energy +A', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, unit: 'kWh' }],
       rows: [
         { captureAt: now - 3_600_000, cells: ['10'] },
@@ -112,7 +143,7 @@ describe('ReadingsView', () => {
   });
 
   afterEach(() => {
-      vi.restoreAllMocks();
+    vi.restoreAllMocks();
   });
 
   async function open(groupId: string | null, extra: Handlers = {}): Promise<void> {
@@ -262,7 +293,13 @@ describe('ReadingsView', () => {
     expect(section).not.toBeNull();
     expect(api.callsOf('profiles.list')).toEqual([{ deviceId: 'dev-1' }]);
     // Newest row 15 min ago: the last 24 hours are shown.
-    expect(api.callsOf('profiles.chart')[0]).toEqual({ profileId: 7, range: { from: T0 - 86_400_000, to: T0 }, maxPoints: 1500, energy: 'interval', timeZone: ZONE });
+    expect(api.callsOf('profiles.chart')[0]).toEqual({
+      profileId: 7,
+      range: { from: T0 - 86_400_000, to: T0 },
+      maxPoints: 1500,
+      energy: 'interval',
+      timeZone: ZONE,
+    });
     const rows = [...section.querySelectorAll('table tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim()));
     expect(rows.map((r) => r[1])).toEqual(['10', '11']);
     expect(section.querySelector('.pager .buttons')?.textContent?.replace(/\s+/g, ' ').trim()).toBe('First Previous Rows 1–2 of 2 Next Last');
@@ -303,7 +340,13 @@ describe('ReadingsView', () => {
     expect(section.textContent).toContain('Read cancelled after 2 of 4 parts, 48 rows');
     // The chart and table show the range just read together with the one shown before.
     expect(api.callsOf('profiles.chart').length).toBe(chartsBefore + 1);
-    expect(api.callsOf('profiles.chart').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, maxPoints: 1500, energy: 'interval', timeZone: ZONE });
+    expect(api.callsOf('profiles.chart').at(-1)).toEqual({
+      profileId: 7,
+      range: { from: T0 - 2 * 86_400_000, to: T0 },
+      maxPoints: 1500,
+      energy: 'interval',
+      timeZone: ZONE,
+    });
     expect(api.callsOf('profiles.table').at(-1)).toEqual({ profileId: 7, range: { from: T0 - 2 * 86_400_000, to: T0 }, page: { kind: 'first' }, limit: 24 });
   });
 
@@ -345,7 +388,12 @@ describe('ReadingsView', () => {
     expect(document.querySelector('.selection')).toBeNull();
     // The hour is drawn from just before its first reading (2 minutes ago) on: the drag is across that.
     const shown = T0 - 126_000;
-    expect(api.callsOf('readings.chart').at(-1)).toEqual({ groupId: 'grp-1', range: { from: shown + 10 * 60_000, to: shown + 40 * 60_000 }, maxPoints: 1500, timeZone: ZONE });
+    expect(api.callsOf('readings.chart').at(-1)).toEqual({
+      groupId: 'grp-1',
+      range: { from: shown + 10 * 60_000, to: shown + 40 * 60_000 },
+      maxPoints: 1500,
+      timeZone: ZONE,
+    });
     expect((document.getElementById('history-grp-1-range') as HTMLSelectElement).value).toBe('custom');
     // A click is not a drag.
     pointer('pointerdown', 50);
@@ -369,6 +417,8 @@ describe('ReadingsView', () => {
       error: { name: 'AccessError', code: 'read-denied', message: 'The meter refused to read the buffer (read-write-denied)' },
     });
     await settle();
-    expect(section.querySelector('[role="alert"]')?.textContent).toBe('The profile could not be read: The meter refused to read the buffer (read-write-denied)');
+    expect(section.querySelector('[role="alert"]')?.textContent).toBe(
+      'The profile could not be read: The meter refused to read the buffer (read-write-denied)',
+    );
   });
 });

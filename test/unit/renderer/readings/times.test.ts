@@ -81,8 +81,26 @@ describe("a group's Test results", () => {
       readAt: WINTER,
       readings: [
         r({ valueId: 'a' }),
-        r({ valueId: 'b', name: 'Clock', obis: '0-0:1.0.0.255', classId: 8, kind: 'clock', value: '2026-12-06T23:30:00+00:00', text: '2026-12-06T23:30:00+00:00', unit: null, status: '0' }),
-        r({ valueId: 'c', name: 'Voltage', obis: '1-0:32.7.0.255', value: null, text: '', unit: null, error: { name: 'AccessError', code: 'object-undefined', message: 'The meter has no such object' } }),
+        r({
+          valueId: 'b',
+          name: 'Clock',
+          obis: '0-0:1.0.0.255',
+          classId: 8,
+          kind: 'clock',
+          value: '2026-12-06T23:30:00+00:00',
+          text: '2026-12-06T23:30:00+00:00',
+          unit: null,
+          status: '0',
+        }),
+        r({
+          valueId: 'c',
+          name: 'Voltage',
+          obis: '1-0:32.7.0.255',
+          value: null,
+          text: '',
+          unit: null,
+          error: { name: 'AccessError', code: 'object-undefined', message: 'The meter has no such object' },
+        }),
       ],
       failures: [],
     });

@@ -9,7 +9,13 @@ import { useMounted } from '../mounted.js';
 
 const NOTE = 'recovery: the meter dropped the link during a GET-with-list of 7 attributes; reading one attribute per request from now on';
 const entries: TraceEntryView[] = [
-  { seq: 1, time: T0, direction: 'tx', hex: '7EA0070321931E047E', summary: 'SNRM P/F; client proposes the defaults (no parameters): max info field tx=128 rx=128, window tx=1 rx=1' },
+  {
+    seq: 1,
+    time: T0,
+    direction: 'tx',
+    hex: '7EA0070321931E047E',
+    summary: 'SNRM P/F; client proposes the defaults (no parameters): max info field tx=128 rx=128, window tx=1 rx=1',
+  },
   { seq: 2, time: T0 + 5, direction: 'note', hex: '', summary: NOTE },
   { seq: 3, time: T0 + 9, direction: 'rx', hex: '7EA00A03000210739F7E', summary: 'UA P/F' },
 ];
@@ -39,7 +45,10 @@ describe('TraceView shows notes', () => {
       'status.get': () => EMPTY_STATUS,
       'ports.list': () => [],
       'trace.links': () => [{ connectionId: 'conn-1', entries: 3, lastSeq: 3 }],
-      'trace.watch': () => ({ watchId: 'w1', link: { connectionId: 'conn-1', entries: 3, lastSeq: 3, bytes: 1000, budgetBytes: 1e6, paused: false, skipped: 0 } }),
+      'trace.watch': () => ({
+        watchId: 'w1',
+        link: { connectionId: 'conn-1', entries: 3, lastSeq: 3, bytes: 1000, budgetBytes: 1e6, paused: false, skipped: 0 },
+      }),
       'trace.unwatch': () => ({ stopped: true }),
       'trace.get': () => entries,
     });

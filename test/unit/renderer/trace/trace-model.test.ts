@@ -3,18 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEntryView } from '../../../../core/app/api/types.js';
 import { jobStartNote } from '../../../../core/app/trace-notes.js';
 import { traceEntryBytes } from '../../../../core/app/trace-budget.js';
-import {
-  TraceStore,
-  compileFilter,
-  entriesText,
-  entryMatches,
-  hexLines,
-  hexPreview,
-  toRanges,
-} from '../../../../renderer/src/views/trace/trace-model.js';
+import { TraceStore, compileFilter, entriesText, entryMatches, hexLines, hexPreview, toRanges } from '../../../../renderer/src/views/trace/trace-model.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12);
-const e = (seq: number, summary = `s${seq}`, hex = '7e', direction: TraceEntryView['direction'] = seq % 2 ? 'tx' : 'rx'): TraceEntryView => ({ seq, time: T0 + seq, direction, hex, summary });
+const e = (seq: number, summary = `s${seq}`, hex = '7e', direction: TraceEntryView['direction'] = seq % 2 ? 'tx' : 'rx'): TraceEntryView => ({
+  seq,
+  time: T0 + seq,
+  direction,
+  hex,
+  summary,
+});
 
 /** Filter to the end at once (the view does it in slices). */
 function filterAll(store: TraceStore): number {
@@ -49,7 +47,9 @@ describe('the store', () => {
     const batch = (from: number) =>
       Array.from({ length: 1000 }, (_, k) => {
         const seq = from + k;
-        return seq % 500 === 0 ? e(seq, jobStartNote('poll', `group "Energy ${seq / 500}" (2 values)`), '', 'note') : e(seq, `I-frame GET-Response ${seq}`, `7EA0${(seq % 256).toString(16).padStart(2, '0').toUpperCase()}7E`);
+        return seq % 500 === 0
+          ? e(seq, jobStartNote('poll', `group "Energy ${seq / 500}" (2 values)`), '', 'note')
+          : e(seq, `I-frame GET-Response ${seq}`, `7EA0${(seq % 256).toString(16).padStart(2, '0').toUpperCase()}7E`);
       });
     for (let s = 1; s <= 20_000; s += 1000) store.append(batch(s));
     store.setFilter('ENERGY');
@@ -91,7 +91,11 @@ describe('the store', () => {
     store.append([e(11, 'abc'), e(12, 'abc'), e(13, 'abc'), e(14, 'abc')]);
     filterAll(store);
     expect(store.shown().map((x) => x.seq)).toEqual([6, 8, 10, 11, 12, 13, 14]);
-    expect(store.shownRanges()).toEqual([{ from: 6, to: 6 }, { from: 8, to: 8 }, { from: 10, to: 14 }]);
+    expect(store.shownRanges()).toEqual([
+      { from: 6, to: 6 },
+      { from: 8, to: 8 },
+      { from: 10, to: 14 },
+    ]);
   });
 
   it("selects a job's frames: from its start note up to the next one", () => {
@@ -117,7 +121,12 @@ describe('the store', () => {
   });
 
   it('turns seqs into ranges', () => {
-    expect(toRanges([5, 1, 2, 3, 9, 10, 7])).toEqual([{ from: 1, to: 3 }, { from: 5, to: 5 }, { from: 7, to: 7 }, { from: 9, to: 10 }]);
+    expect(toRanges([5, 1, 2, 3, 9, 10, 7])).toEqual([
+      { from: 1, to: 3 },
+      { from: 5, to: 5 },
+      { from: 7, to: 7 },
+      { from: 9, to: 10 },
+    ]);
     expect(toRanges([])).toEqual([]);
   });
 });

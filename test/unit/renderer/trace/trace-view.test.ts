@@ -19,7 +19,9 @@ function link(lastSeq: number, extra: Partial<TraceLinkView> = {}): TraceLinkVie
 }
 
 function rows(): string[][] {
-  return [...document.querySelectorAll('tr[data-seq]')].map((r) => [...r.querySelectorAll('td')].slice(1).map((td) => td.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
+  return [...document.querySelectorAll('tr[data-seq]')].map((r) =>
+    [...r.querySelectorAll('td')].slice(1).map((td) => td.textContent?.replace(/\s+/g, ' ').trim() ?? ''),
+  );
 }
 
 function seqs(): number[] {
@@ -27,7 +29,9 @@ function seqs(): number[] {
 }
 
 function button(text: string | RegExp): HTMLButtonElement {
-  const b = [...document.querySelectorAll('button')].find((x) => (typeof text === 'string' ? x.textContent?.trim() === text : text.test(x.textContent?.trim() ?? '')));
+  const b = [...document.querySelectorAll('button')].find((x) =>
+    typeof text === 'string' ? x.textContent?.trim() === text : text.test(x.textContent?.trim() ?? ''),
+  );
   if (b === undefined) throw new Error(`no button "${text}"`);
   return b;
 }
@@ -49,7 +53,11 @@ describe('TraceView', () => {
     vi.restoreAllMocks();
   });
 
-  async function open(extra: Handlers = {}, props: Record<string, unknown> = {}, held: TraceEntryView[] = [entry(1, 'tx', AARQ, 'I-frame AARQ (LN, low security)'), entry(2, 'rx', '7EA00A03000210739F7E', 'UA')]): Promise<void> {
+  async function open(
+    extra: Handlers = {},
+    props: Record<string, unknown> = {},
+    held: TraceEntryView[] = [entry(1, 'tx', AARQ, 'I-frame AARQ (LN, low security)'), entry(2, 'rx', '7EA00A03000210739F7E', 'UA')],
+  ): Promise<void> {
     api = fakeApi({
       'config.get': () => demoConfig(),
       'app.info': () => INFO,
@@ -157,7 +165,13 @@ describe('TraceView', () => {
     selectButtons[0]!.click();
     flushSync();
     expect(document.querySelector('.status')?.textContent?.trim()).toBe('Selected the 3 entries of this job: Copy or Export takes them.');
-    expect([...document.querySelectorAll<HTMLInputElement>('tr[data-seq] input[type=checkbox]')].map((c) => c.checked)).toEqual([true, true, true, false, false]);
+    expect([...document.querySelectorAll<HTMLInputElement>('tr[data-seq] input[type=checkbox]')].map((c) => c.checked)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
     button('Copy').click();
     await settle();
     expect(writeText.mock.calls[0]![0].split('\n')).toHaveLength(5);
@@ -173,7 +187,13 @@ describe('TraceView', () => {
     await typeFilter('snrm');
     button('Export shown').click();
     await settle();
-    expect(api.callsOf('trace.export')[1]).toEqual({ connectionId: 'conn-1', ranges: [{ from: 2, to: 2 }, { from: 5, to: 5 }] });
+    expect(api.callsOf('trace.export')[1]).toEqual({
+      connectionId: 'conn-1',
+      ranges: [
+        { from: 2, to: 2 },
+        { from: 5, to: 5 },
+      ],
+    });
     await typeFilter('');
     button('Export').click();
     await settle();
