@@ -25,8 +25,8 @@ const CONTENT_TYPES = {
 /** A file name safe in a header and on any OS: no path, no control or quoting characters. */
 export function safeFileName(suggested: string, kind: keyof typeof CONTENT_TYPES): string {
   const base = suggested.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are what this removes from the header value
   const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes from the header value
     .replace(/[\u0000-\u001f\u007f"<>:|?*;]/g, '_')
     .replace(/^\.+/, '')
     .trim()
