@@ -30,8 +30,11 @@ export interface RequestInFlight {
 }
 
 /**
- * The error classes take the union of their codes as a type argument (`new CipheringError<SessionCipheringCode>(...)`),
- * so a module that declares its codes has every one checked by the compiler; without it a code is any string.
+ * Each error class has a closed union of its codes declared beside it (`DecodeErrorCode`, ...), its type
+ * parameter's bound and default, so a misspelt or new code fails to compile until it is added there. A
+ * module may narrow further with a subset as the type argument (`new CipheringError<SessionCipheringCode>(...)`).
+ * DlmsError itself, the root, keeps `code: string`: the errors of electron's services (ReadingsError, ...)
+ * declare their own unions, and a code read back off the wire is whatever the other side sent.
  */
 export class DlmsError extends Error {
   readonly code: string;
@@ -62,7 +65,39 @@ export class DlmsError extends Error {
 }
 
 /** Bytes that cannot be what they claim to be: truncated, bad CRC, impossible length, unknown tag. */
-export class DecodeError<Code extends string = string> extends DlmsError {
+/** Every code a DecodeError carries in this tree; the compiler refuses any other. */
+export type DecodeErrorCode =
+  | 'decode'
+  | 'bad-address'
+  | 'bad-bit-string'
+  | 'bad-conformance'
+  | 'bad-control'
+  | 'bad-description'
+  | 'bad-enum'
+  | 'bad-fcs'
+  | 'bad-flag'
+  | 'bad-format'
+  | 'bad-hcs'
+  | 'bad-integer'
+  | 'bad-length'
+  | 'bad-object-list'
+  | 'bad-oid'
+  | 'bad-parameters'
+  | 'bad-utf8'
+  | 'bad-version'
+  | 'ciphered-apdu'
+  | 'duplicate-field'
+  | 'length-beyond-data'
+  | 'missing-field'
+  | 'too-deep'
+  | 'too-long'
+  | 'trailing-bytes'
+  | 'truncated'
+  | 'unexpected-tag'
+  | 'unknown-oid'
+  | 'unknown-tag';
+
+export class DecodeError<Code extends DecodeErrorCode = DecodeErrorCode> extends DlmsError {
   declare readonly code: Code;
   /** Offset in the buffer being decoded where the problem was seen. */
   readonly offset: number;
@@ -78,7 +113,29 @@ export class DecodeError<Code extends string = string> extends DlmsError {
 }
 
 /** The peer broke the protocol: an answer that does not fit the question, a wrong invoke id, ... */
-export class RemoteProtocolError<Code extends string = string> extends DlmsError {
+/** Every code a RemoteProtocolError carries (core/session's SessionRemoteCode is a subset). */
+export type RemoteProtocolErrorCode =
+  | 'remote-protocol'
+  | 'apdu-too-long'
+  | 'bad-counter-object'
+  | 'bad-list-response'
+  | 'bad-read-response'
+  | 'bad-receive-sequence'
+  | 'bad-write-response'
+  | 'block-sequence'
+  | 'exception-response'
+  | 'no-challenge'
+  | 'no-initiate-response'
+  | 'no-scaler-unit'
+  | 'no-system-title'
+  | 'stale-answer'
+  | 'too-long'
+  | 'unexpected-answer'
+  | 'unexpected-ua'
+  | 'unexpected-value'
+  | 'unsolicited';
+
+export class RemoteProtocolError<Code extends RemoteProtocolErrorCode = RemoteProtocolErrorCode> extends DlmsError {
   declare readonly code: Code;
   constructor(message: string, code: Code = 'remote-protocol' as Code) {
     super(code, message);
@@ -86,7 +143,30 @@ export class RemoteProtocolError<Code extends string = string> extends DlmsError
 }
 
 /** We were asked to do something the protocol or the current state does not allow. */
-export class LocalProtocolError<Code extends string = string> extends DlmsError {
+/** Every code a LocalProtocolError carries (core/session's SessionLocalCode is a subset). */
+export type LocalProtocolErrorCode =
+  | 'local-protocol'
+  | 'bad-schedule-transition'
+  | 'bad-state'
+  | 'busy'
+  | 'cancelled'
+  | 'concurrent-read'
+  | 'link-not-held'
+  | 'link-not-open'
+  | 'lost-operation'
+  | 'meter-fault'
+  | 'no-challenge'
+  | 'no-clock'
+  | 'no-dedicated-key'
+  | 'no-object-list'
+  | 'no-progress'
+  | 'not-associated'
+  | 'not-sn'
+  | 'too-many-rounds'
+  | 'unexpected-result'
+  | 'value-too-long';
+
+export class LocalProtocolError<Code extends LocalProtocolErrorCode = LocalProtocolErrorCode> extends DlmsError {
   declare readonly code: Code;
   constructor(message: string, code: Code = 'local-protocol' as Code) {
     super(code, message);
@@ -94,7 +174,19 @@ export class LocalProtocolError<Code extends string = string> extends DlmsError 
 }
 
 /** The meter refused the association (AARE result and diagnostic). */
-export class AssociationError<Code extends string = string> extends DlmsError {
+/** Every code an AssociationError carries (core/session's SessionAssociationCode is a subset). */
+export type AssociationErrorCode =
+  | 'association-rejected'
+  | 'association-accepted'
+  | 'authentication-failure'
+  | 'authentication-required'
+  | 'ciphering-required'
+  | 'hls-meter-unverified'
+  | 'hls-rejected'
+  | 'initiate-error'
+  | 'initiate-refused';
+
+export class AssociationError<Code extends AssociationErrorCode = AssociationErrorCode> extends DlmsError {
   declare readonly code: Code;
   readonly result: number;
   readonly diagnosticSource: 'acse-service-user' | 'acse-service-provider' | 'none';
@@ -119,7 +211,34 @@ export class AssociationError<Code extends string = string> extends DlmsError {
 }
 
 /** The meter answered a GET/SET/ACTION/READ/WRITE with an error result. */
-export class AccessError<Code extends string = string> extends DlmsError {
+/**
+ * The standard's names of data-access-result and action-result (IEC 62056-5-3), which core/apdu/results.ts
+ * gives an AccessError as its code.
+ */
+export type AccessResultName =
+  | 'success'
+  | 'data-block-number-invalid'
+  | 'data-block-unavailable'
+  | 'hardware-fault'
+  | 'long-action-aborted'
+  | 'long-get-aborted'
+  | 'long-set-aborted'
+  | 'no-long-action-in-progress'
+  | 'no-long-get-in-progress'
+  | 'no-long-set-in-progress'
+  | 'object-class-inconsistent'
+  | 'object-unavailable'
+  | 'object-undefined'
+  | 'other-reason'
+  | 'read-write-denied'
+  | 'scope-of-access-violated'
+  | 'temporary-failure'
+  | 'type-unmatched';
+
+/** Every code an AccessError carries: a result name, or ours when the meter's result has none. */
+export type AccessErrorCode = 'access-denied' | 'access-failed' | 'action-failed' | 'confirmed-service-error' | AccessResultName;
+
+export class AccessError<Code extends AccessErrorCode = AccessErrorCode> extends DlmsError {
   declare readonly code: Code;
   /** The data-access-result or action-result number the meter sent. */
   readonly result: number;
@@ -135,7 +254,38 @@ export class AccessError<Code extends string = string> extends DlmsError {
 }
 
 /** Ciphering, deciphering or authentication-tag problems (security issue). */
-export class CipheringError<Code extends string = string> extends DlmsError {
+/**
+ * Every code a CipheringError carries: core/security's SecurityCipheringCode and core/session's
+ * SessionCipheringCode are subsets.
+ */
+export type CipheringErrorCode =
+  | 'ciphering'
+  | 'bad-length'
+  | 'bad-security-control'
+  | 'bad-system-title'
+  | 'ciphering-not-supported'
+  | 'ciphering-required'
+  | 'counter-exhausted'
+  | 'deciphering-error'
+  | 'foreign-system-title'
+  | 'invocation-counter-error'
+  | 'invocation-counter-too-low'
+  | 'meter-could-not-decipher'
+  | 'no-dedicated-key'
+  | 'no-system-title'
+  | 'not-ciphered'
+  | 'replayed-counter'
+  | 'tag-mismatch'
+  | 'trailing-bytes'
+  | 'truncated'
+  | 'unexpected-content'
+  | 'unprotected-answer'
+  | 'unsupported'
+  | 'weaker-protection'
+  | 'wrong-authentication-key'
+  | 'wrong-block-cipher-key';
+
+export class CipheringError<Code extends CipheringErrorCode = CipheringErrorCode> extends DlmsError {
   declare readonly code: Code;
   constructor(message: string, code: Code = 'ciphering' as Code) {
     super(code, message);
@@ -143,7 +293,37 @@ export class CipheringError<Code extends string = string> extends DlmsError {
 }
 
 /** The link below the application layer failed: DM, FRMR, disconnect, too many retries. */
-export class TransportError<Code extends string = string> extends DlmsError {
+/** Every code a TransportError carries: the links', the ports', the sockets' and the report printer's. */
+export type TransportErrorCode =
+  | 'transport'
+  | 'closed'
+  | 'connect-failed'
+  | 'connect-timeout'
+  | 'connection-closed'
+  | 'connection-lost'
+  | 'connection-refused'
+  | 'connection-reset'
+  | 'host-not-found'
+  | 'host-unreachable'
+  | 'job-cancelled'
+  | 'link-closed'
+  | 'mode-e-baud-rate'
+  | 'mode-e-garbage'
+  | 'mode-e-no-answer'
+  | 'no-chromium'
+  | 'not-a-serial-port'
+  | 'pdf-failed'
+  | 'pdf-timeout'
+  | 'port-busy'
+  | 'port-disconnected'
+  | 'port-failed'
+  | 'port-not-found'
+  | 'port-open-failed'
+  | 'port-permission'
+  | 'unsupported-line-settings'
+  | 'write-failed';
+
+export class TransportError<Code extends TransportErrorCode = TransportErrorCode> extends DlmsError {
   declare readonly code: Code;
   constructor(message: string, code: Code = 'transport' as Code) {
     super(code, message);
@@ -151,7 +331,10 @@ export class TransportError<Code extends string = string> extends DlmsError {
 }
 
 /** No answer in time. Raised by the session when `tick(now)` passes a deadline. */
-export class TimeoutError<Code extends string = string> extends DlmsError {
+/** TimeoutError has the one code. */
+export type TimeoutErrorCode = 'timeout';
+
+export class TimeoutError<Code extends TimeoutErrorCode = TimeoutErrorCode> extends DlmsError {
   declare readonly code: Code;
   constructor(message: string, code: Code = 'timeout' as Code) {
     super(code, message);
@@ -159,11 +342,15 @@ export class TimeoutError<Code extends string = string> extends DlmsError {
 }
 
 /** A value given by a person or a configuration that does not fit the field's rule. */
-export class InputError extends DlmsError {
+/** InputError (and ConfigError, the CLI's UsageError) has the one code. */
+export type InputErrorCode = 'invalid-input';
+
+export class InputError<Code extends InputErrorCode = InputErrorCode> extends DlmsError {
+  declare readonly code: Code;
   readonly field: string;
   readonly value: string;
 
-  constructor(field: string, value: unknown, rule: string, code = 'invalid-input') {
+  constructor(field: string, value: unknown, rule: string, code: Code = 'invalid-input' as Code) {
     const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
     super(code, `${field}: ${shown} is not valid: ${rule}`);
     this.field = field;
@@ -184,7 +371,8 @@ export function serializeError(err: unknown): SerializedError {
 
 /**
  * The error again on the other side of a worker or IPC boundary: the same class where it is one of
- * ours (so `instanceof` still works), with the same code and message.
+ * ours (so `instanceof` still works), with the same code and message. The code is taken as the other
+ * side sent it: both sides are built from this file, so it is one of the class's codes.
  */
 export function deserializeError(e: SerializedError): DlmsError {
   const d = e.details ?? {};
@@ -193,26 +381,26 @@ export function deserializeError(e: SerializedError): DlmsError {
   const make = (): DlmsError => {
     switch (e.name) {
       case 'DecodeError':
-        return new DecodeError('', num('offset'), e.code);
+        return new DecodeError('', num('offset'), e.code as DecodeErrorCode);
       case 'RemoteProtocolError':
-        return new RemoteProtocolError(e.message, e.code);
+        return new RemoteProtocolError(e.message, e.code as RemoteProtocolErrorCode);
       case 'LocalProtocolError':
-        return new LocalProtocolError(e.message, e.code);
+        return new LocalProtocolError(e.message, e.code as LocalProtocolErrorCode);
       case 'AssociationError': {
         const source = str('diagnosticSource');
         const known = source === 'acse-service-user' || source === 'acse-service-provider' ? source : 'none';
-        return new AssociationError(e.message, num('result'), known, num('diagnostic'), e.code);
+        return new AssociationError(e.message, num('result'), known, num('diagnostic'), e.code as AssociationErrorCode);
       }
       case 'AccessError':
-        return new AccessError(e.message, num('result'), e.code);
+        return new AccessError(e.message, num('result'), e.code as AccessErrorCode);
       case 'CipheringError':
-        return new CipheringError(e.message, e.code);
+        return new CipheringError(e.message, e.code as CipheringErrorCode);
       case 'TransportError':
-        return new TransportError(e.message, e.code);
+        return new TransportError(e.message, e.code as TransportErrorCode);
       case 'TimeoutError':
-        return new TimeoutError(e.message, e.code);
+        return new TimeoutError(e.message, e.code as TimeoutErrorCode);
       case 'InputError':
-        return Object.assign(new InputError('', '', '', e.code), { field: str('field'), value: str('value') });
+        return Object.assign(new InputError('', '', '', e.code as InputErrorCode), { field: str('field'), value: str('value') });
       default:
         return new DlmsError(e.code, e.message);
     }

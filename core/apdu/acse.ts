@@ -411,7 +411,8 @@ export function decodeUserInformation(bytes: Uint8Array): UserInformation {
     const name = CIPHERED_APDU_NAMES.get(tag);
     if (name === undefined) {
       throw new DecodeError(
-        `user-information holds xDLMS tag 0x${hex2(tag)}; an InitiateRequest (01), InitiateResponse (08), ConfirmedServiceError (0e) or a ciphered one is expected`,
+        `user-information holds xDLMS tag 0x${hex2(tag)}; an InitiateRequest (01), InitiateResponse (08), ConfirmedServiceError (0e) or a ciphered one ` +
+          `is expected`,
         0,
         'unknown-tag',
       );

@@ -190,12 +190,22 @@ export function describeApdu(apdu: Apdu, options: DescribeOptions = {}): string 
         apdu.responseAllowed === false ? ' response-allowed=false' : '',
         apdu.proposedQualityOfService !== undefined ? ` qos=${apdu.proposedQualityOfService}` : '',
       ].join('');
-      return `InitiateRequest${extras} dlms-version=${apdu.proposedDlmsVersionNumber} ${conformance(apdu.proposedConformance)} client-max-receive-pdu-size=${apdu.clientMaxReceivePduSize}`;
+      return (
+        `InitiateRequest${extras} dlms-version=${apdu.proposedDlmsVersionNumber} ${conformance(apdu.proposedConformance)} ` +
+        `client-max-receive-pdu-size=${apdu.clientMaxReceivePduSize}`
+      );
     }
     case 'initiate-response':
-      return `InitiateResponse${apdu.negotiatedQualityOfService !== undefined ? ` qos=${apdu.negotiatedQualityOfService}` : ''} dlms-version=${apdu.negotiatedDlmsVersionNumber} ${conformance(apdu.negotiatedConformance)} server-max-receive-pdu-size=${apdu.serverMaxReceivePduSize} vaa-name=0x${apdu.vaaName.toString(16).toUpperCase().padStart(4, '0')}`;
+      return (
+        `InitiateResponse${apdu.negotiatedQualityOfService !== undefined ? ` qos=${apdu.negotiatedQualityOfService}` : ''} ` +
+        `dlms-version=${apdu.negotiatedDlmsVersionNumber} ${conformance(apdu.negotiatedConformance)} ` +
+        `server-max-receive-pdu-size=${apdu.serverMaxReceivePduSize} vaa-name=0x${apdu.vaaName.toString(16).toUpperCase().padStart(4, '0')}`
+      );
     case 'confirmed-service-error':
-      return `ConfirmedServiceError ${apdu.service} ${apdu.errorType}=${serviceErrorValueName(apdu.errorType, apdu.error)}(${apdu.error}): ${confirmedServiceErrorText(apdu)}`;
+      return (
+        `ConfirmedServiceError ${apdu.service} ${apdu.errorType}=${serviceErrorValueName(apdu.errorType, apdu.error)}(${apdu.error}): ` +
+        `${confirmedServiceErrorText(apdu)}`
+      );
     case 'get-request-normal':
       return `GET.request-normal invoke=${hex2(apdu.invokeIdAndPriority)} ${attribute(apdu)}${selection(apdu.accessSelection, o)}`;
     case 'get-request-next':
@@ -212,13 +222,22 @@ export function describeApdu(apdu: Apdu, options: DescribeOptions = {}): string 
     case 'get-response-with-list':
       return `GET.response-with-list invoke=${hex2(apdu.invokeIdAndPriority)} ${list(apdu.results, (g) => getDataResult(g, o))}`;
     case 'set-request-normal':
-      return `SET.request-normal invoke=${hex2(apdu.invokeIdAndPriority)} ${attribute(apdu)}${selection(apdu.accessSelection, o)} value: ${value(apdu.value, o)}`;
+      return (
+        `SET.request-normal invoke=${hex2(apdu.invokeIdAndPriority)} ${attribute(apdu)}${selection(apdu.accessSelection, o)} value: ` +
+        `${value(apdu.value, o)}`
+      );
     case 'set-request-with-first-datablock':
-      return `SET.request-with-first-datablock invoke=${hex2(apdu.invokeIdAndPriority)} ${attribute(apdu)}${selection(apdu.accessSelection, o)} ${block(apdu.datablock)}`;
+      return (
+        `SET.request-with-first-datablock invoke=${hex2(apdu.invokeIdAndPriority)} ${attribute(apdu)}${selection(apdu.accessSelection, o)} ` +
+        `${block(apdu.datablock)}`
+      );
     case 'set-request-with-datablock':
       return `SET.request-with-datablock invoke=${hex2(apdu.invokeIdAndPriority)} ${block(apdu.datablock)}`;
     case 'set-request-with-list':
-      return `SET.request-with-list invoke=${hex2(apdu.invokeIdAndPriority)} ${list(apdu.attributes, (d) => attribute(d) + selection(d.accessSelection, o))} values: ${list(apdu.values, (v) => value(v, o))}`;
+      return (
+        `SET.request-with-list invoke=${hex2(apdu.invokeIdAndPriority)} ${list(apdu.attributes, (d) => attribute(d) + selection(d.accessSelection, o))} ` +
+        `values: ${list(apdu.values, (v) => value(v, o))}`
+      );
     case 'set-request-with-list-and-first-datablock':
       return `SET.request-with-list-and-first-datablock invoke=${hex2(apdu.invokeIdAndPriority)} ${list(apdu.attributes, attribute)} ${block(apdu.datablock)}`;
     case 'set-response-normal':
@@ -238,7 +257,10 @@ export function describeApdu(apdu: Apdu, options: DescribeOptions = {}): string 
     case 'action-request-next-pblock':
       return `ACTION.request-next-pblock invoke=${hex2(apdu.invokeIdAndPriority)} block=${apdu.blockNumber}`;
     case 'action-request-with-list':
-      return `ACTION.request-with-list invoke=${hex2(apdu.invokeIdAndPriority)} ${list(apdu.methods, method)} params: ${list(apdu.methodInvocationParameters, (v) => value(v, o))}`;
+      return (
+        `ACTION.request-with-list invoke=${hex2(apdu.invokeIdAndPriority)} ${list(apdu.methods, method)} params: ` +
+        `${list(apdu.methodInvocationParameters, (v) => value(v, o))}`
+      );
     case 'action-request-with-first-pblock':
       return `ACTION.request-with-first-pblock invoke=${hex2(apdu.invokeIdAndPriority)} ${method(apdu)} ${block(apdu.pblock)}`;
     case 'action-request-with-list-and-first-pblock':
@@ -260,14 +282,20 @@ export function describeApdu(apdu: Apdu, options: DescribeOptions = {}): string 
       return `EXCEPTION-Response state-error=${state} service-error=${se.kind}${counter}`;
     }
     case 'general-block-transfer':
-      return `General-Block-Transfer last_block=${apdu.lastBlock ? 1 : 0} streaming=${apdu.streaming ? 1 : 0} window=${apdu.windowSize} block=${apdu.blockNumber} ack=${apdu.blockNumberAcknowledged} block_data_len=${apdu.blockData.length}`;
+      return (
+        `General-Block-Transfer last_block=${apdu.lastBlock ? 1 : 0} streaming=${apdu.streaming ? 1 : 0} window=${apdu.windowSize} ` +
+        `block=${apdu.blockNumber} ack=${apdu.blockNumberAcknowledged} block_data_len=${apdu.blockData.length}`
+      );
     case 'event-notification-request': {
       const time = apdu.time === undefined ? '' : ` time=${value({ type: 'octet-string', value: apdu.time }, o)}`;
       return `Event-Notification-Request${time} ${attribute(apdu)} value: ${value(apdu.value, o)}`;
     }
     case 'data-notification': {
       const time = apdu.dateTime.length === 0 ? '' : ` time=${value({ type: 'octet-string', value: apdu.dateTime }, o)}`;
-      return `Data-Notification id=0x${apdu.longInvokeIdAndPriority.toString(16).toUpperCase().padStart(8, '0')}${time} body: ${value(apdu.notificationBody, o)}`;
+      return (
+        `Data-Notification id=0x${apdu.longInvokeIdAndPriority.toString(16).toUpperCase().padStart(8, '0')}${time} body: ` +
+        `${value(apdu.notificationBody, o)}`
+      );
     }
     case 'read-request':
       return `ReadRequest ${list(apdu.variables, (v) => variable(v, o))}`;
@@ -275,7 +303,10 @@ export function describeApdu(apdu: Apdu, options: DescribeOptions = {}): string 
       return `ReadResponse ${list(apdu.results, (r) => readResult(r, o))}`;
     case 'write-request':
     case 'unconfirmed-write-request':
-      return `${apdu.kind === 'write-request' ? 'WriteRequest' : 'UnconfirmedWriteRequest'} ${list(apdu.variables, (v) => variable(v, o))} values: ${list(apdu.values, (v) => value(v, o))}`;
+      return (
+        `${apdu.kind === 'write-request' ? 'WriteRequest' : 'UnconfirmedWriteRequest'} ${list(apdu.variables, (v) => variable(v, o))} values: ` +
+        `${list(apdu.values, (v) => value(v, o))}`
+      );
     case 'write-response':
       return `WriteResponse ${list(apdu.results, writeResult)}`;
     default: {

@@ -3,11 +3,11 @@
  * core/errors.ts errors that carry them: data-access-result (GET/SET/READ/WRITE), action-result,
  * EXCEPTION-Response and ConfirmedServiceError.
  */
-import { AccessError, AssociationError, CipheringError, type DlmsError, RemoteProtocolError } from '../errors.js';
+import { AccessError, type AccessResultName, AssociationError, CipheringError, type DlmsError, RemoteProtocolError } from '../errors.js';
 import type { ConfirmedServiceError, CosemAttributeDescriptor, CosemMethodDescriptor, ExceptionResponse, ServiceErrorName } from './types.js';
 
 interface ResultInfo {
-  readonly name: string;
+  readonly name: AccessResultName;
   /** What happened, in the meter engineer's words. */
   readonly text: string;
   /** What to do about it, when there is something to do. */
@@ -111,7 +111,7 @@ function sentence(info: ResultInfo | undefined, code: number, kind: string): str
 }
 
 /** The standard's name of a data-access-result, e.g. 'object-undefined'; undefined when not defined. */
-export function dataAccessResultName(code: number): string | undefined {
+export function dataAccessResultName(code: number): AccessResultName | undefined {
   return DATA_ACCESS_RESULTS.get(code)?.name;
 }
 
@@ -120,7 +120,7 @@ export function dataAccessResultText(code: number): string {
   return sentence(DATA_ACCESS_RESULTS.get(code), code, 'data-access-result');
 }
 
-export function actionResultName(code: number): string | undefined {
+export function actionResultName(code: number): AccessResultName | undefined {
   return ACTION_RESULTS.get(code)?.name;
 }
 

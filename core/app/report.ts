@@ -119,13 +119,18 @@ export function profileChartSvg(p: ReportProfile, formatTime: (ms: number) => st
   if (current.length > 0) segments.push(current.join(' '));
   const unit = p.unit === null ? '' : ` ${p.unit}`;
   const lines = segments.map((s) => `<polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="${s}"/>`).join('');
-  const axis = `<line x1="${CHART.left}" y1="${CHART.top + h}" x2="${CHART.left + w}" y2="${CHART.top + h}" stroke="#888"/><line x1="${CHART.left}" y1="${CHART.top}" x2="${CHART.left}" y2="${CHART.top + h}" stroke="#888"/>`;
+  const axis =
+    `<line x1="${CHART.left}" y1="${CHART.top + h}" x2="${CHART.left + w}" y2="${CHART.top + h}" stroke="#888"/><line x1="${CHART.left}" ` +
+    `y1="${CHART.top}" x2="${CHART.left}" y2="${CHART.top + h}" stroke="#888"/>`;
   const labels =
     `<text x="${CHART.left - 4}" y="${CHART.top + 4}" text-anchor="end" font-size="10">${e(formatNumber(hi))}${e(unit)}</text>` +
     `<text x="${CHART.left - 4}" y="${CHART.top + h}" text-anchor="end" font-size="10">${e(formatNumber(lo))}${e(unit)}</text>` +
     `<text x="${CHART.left}" y="${CHART.height - 8}" font-size="10">${e(formatTime(t0))}</text>` +
     `<text x="${CHART.left + w}" y="${CHART.height - 8}" text-anchor="end" font-size="10">${e(formatTime(t1))}</text>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART.width} ${CHART.height}" width="${CHART.width}" height="${CHART.height}" role="img" aria-label="${e(`${p.channel} per interval, ${p.times.length} rows`)}">${axis}${lines}${labels}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART.width} ${CHART.height}" width="${CHART.width}" height="${CHART.height}" role="img" ` +
+    `aria-label="${e(`${p.channel} per interval, ${p.times.length} rows`)}">${axis}${lines}${labels}</svg>`
+  );
 }
 
 function formatNumber(v: number): string {
@@ -180,8 +185,10 @@ export function renderReport(r: ReportInput): string {
   const profile =
     r.profile === null
       ? '<p class="muted">This device has no stored load profile.</p>'
-      : `<p>${e(r.profile.name)} <span class="mono">${e(r.profile.obis)}</span>: ${e(r.profile.channel)} per interval, ${r.profile.times.length} rows of the last day.</p>${profileChartSvg(r.profile, t)}`;
-  return `<!doctype html>
+      : `<p>${e(r.profile.name)} <span class="mono">${e(r.profile.obis)}</span>: ${e(r.profile.channel)} per interval, ${r.profile.times.length} rows of ` +
+        `the last day.</p>${profileChartSvg(r.profile, t)}`;
+  return (
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -191,9 +198,11 @@ export function renderReport(r: ReportInput): string {
 <style>
   body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2330; margin: 24px auto; max-width: 900px; padding: 0 16px; }
   h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 22px 0 8px; border-bottom: 1px solid #d5d9e0; padding-bottom: 4px; }
-  table { border-collapse: collapse; width: 100%; margin: 4px 0; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e5e8ee; vertical-align: top; }
+  table { border-collapse: collapse; width: 100%; margin: 4px 0; } ` +
+    `th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e5e8ee; vertical-align: top; }
   th { background: #f2f4f7; font-weight: 600; } .num { text-align: right; font-variant-numeric: tabular-nums; }
-  .muted { color: #667085; } .ok { color: #1a7f37; font-weight: 600; } .bad { color: #c0262d; font-weight: 600; } .mono { font-family: ui-monospace, monospace; }
+  .muted { color: #667085; } .ok { color: #1a7f37; font-weight: 600; } ` +
+    `.bad { color: #c0262d; font-weight: 600; } .mono { font-family: ui-monospace, monospace; }
   @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table { break-inside: auto; } tr { break-inside: avoid; } }
 </style>
 </head>
@@ -216,5 +225,6 @@ ${readings}
 ${profile}
 </body>
 </html>
-`;
+`
+  );
 }

@@ -123,18 +123,27 @@ export function passwordProblem(access: AccessSecurity, password: string, hex: b
   if (hex) {
     const digits = keyDigits(password);
     if (!/^[0-9a-fA-F]*$/.test(digits)) {
-      return `${D.password}: with "${D.passwordHex}" on, only hexadecimal digits (0-9, A-F) are allowed, two per byte (spaces, colons or dashes between bytes are ignored)`;
+      return (
+        `${D.password}: with "${D.passwordHex}" on, only hexadecimal digits (0-9, A-F) are allowed, two per byte (spaces, colons or dashes between bytes ` +
+        `are ignored)`
+      );
     }
     if (digits.length === 0 || digits.length % 2 !== 0) {
       return `${D.password}: hexadecimal digits come in pairs, two per byte: an even count from 2 is expected, ${digits.length} given`;
     }
     if (access === 'high' && digits.length > HIGH_SECRET_MAX_BYTES * 2) {
-      return `${D.password}: ${aesKey}: 2 to ${HIGH_SECRET_MAX_BYTES * 2} hexadecimal digits (1 to ${HIGH_SECRET_MAX_BYTES} bytes, padded with zero bytes to ${HIGH_SECRET_MAX_BYTES}) are allowed, ${digits.length} given`;
+      return (
+        `${D.password}: ${aesKey}: 2 to ${HIGH_SECRET_MAX_BYTES * 2} hexadecimal digits (1 to ${HIGH_SECRET_MAX_BYTES} bytes, padded with zero bytes to ` +
+        `${HIGH_SECRET_MAX_BYTES}) are allowed, ${digits.length} given`
+      );
     }
     return undefined;
   }
   if (!PRINTABLE_ASCII.test(password)) {
-    return `${D.password}: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as bytes; for other bytes turn on "${D.passwordHex}"`;
+    return (
+      `${D.password}: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as ` +
+      `bytes; for other bytes turn on "${D.passwordHex}"`
+    );
   }
   if (access === 'high' && password.length > HIGH_SECRET_MAX_BYTES) {
     return `${D.password}: ${aesKey}: 1 to ${HIGH_SECRET_MAX_BYTES} characters are allowed (a shorter one is padded with zero bytes), ${password.length} given`;

@@ -180,7 +180,8 @@ export function dateTimeFromEpochMs(ms: number, deviationMinutes: number, clockS
     throw new InputError(
       'deviation',
       deviationMinutes,
-      `whole minutes from local time to UTC, -${MAX_DEVIATION_MINUTES} to ${MAX_DEVIATION_MINUTES} (-60 is UTC+01:00), or ${DEVIATION_NOT_SPECIFIED} for not specified`,
+      `whole minutes from local time to UTC, -${MAX_DEVIATION_MINUTES} to ${MAX_DEVIATION_MINUTES} (-60 is UTC+01:00), or ${DEVIATION_NOT_SPECIFIED} ` +
+        `for not specified`,
     );
   }
   if (!Number.isInteger(clockStatus) || clockStatus < 0 || clockStatus > 255) {

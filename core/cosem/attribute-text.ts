@@ -114,7 +114,9 @@ function securityPolicyText(n: number, version: number | undefined): string {
   const v0 = SECURITY_POLICY_V0[n] ?? 'not defined';
   const bits = SECURITY_POLICY_V1_BITS.filter((_, i) => (n & (1 << i)) !== 0);
   const unknownBits = n & ~0x3f;
-  const v1 = `${bits.length === 0 ? 'no protection' : bits.join(', ')}${unknownBits === 0 ? '' : ', bits not defined'} (0x${n.toString(16).toUpperCase().padStart(2, '0')})`;
+  const v1 =
+    `${bits.length === 0 ? 'no protection' : bits.join(', ')}${unknownBits === 0 ? '' : ', bits not defined'} ` +
+    `(0x${n.toString(16).toUpperCase().padStart(2, '0')})`;
   if (version === 0) return `${v0} (${n})`;
   if (version !== undefined) return v1;
   // Without the object's version, a value only version 1 can have is a bit map; 0..3 read either way.

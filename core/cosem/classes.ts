@@ -230,7 +230,8 @@ export const COSEM_CLASSES: readonly CosemClass[] = Object.freeze([
       [
         5,
         'xDLMS_context_info',
-        'structure{bit-string(24) conformance, long-unsigned max_receive_pdu_size, long-unsigned max_send_pdu_size, unsigned dlms_version_number, integer quality_of_service, octet-string cyphering_info}',
+        'structure{bit-string(24) conformance, long-unsigned max_receive_pdu_size, long-unsigned max_send_pdu_size, unsigned dlms_version_number, ' +
+          'integer quality_of_service, octet-string cyphering_info}',
       ],
       [6, 'authentication_mechanism_name', 'object identifier'],
       [7, 'secret', 'octet-string'],
@@ -270,7 +271,8 @@ export const COSEM_CLASSES: readonly CosemClass[] = Object.freeze([
       [
         7,
         'image_to_activate_info',
-        'array of structure{double-long-unsigned image_to_activate_size, octet-string image_to_activate_identification, octet-string image_to_activate_signature}',
+        'array of structure{double-long-unsigned image_to_activate_size, octet-string image_to_activate_identification, octet-string ' +
+          'image_to_activate_signature}',
       ],
     ],
     [

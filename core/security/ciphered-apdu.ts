@@ -14,7 +14,7 @@ import { checkSystemTitle, SYSTEM_TITLE_LENGTH } from './keys.js';
 import type { CipheringKeys } from './keys.js';
 import type { CryptoProvider } from './provider.js';
 import { protect, unprotect } from './suite0.js';
-import type { CipheringErrorCode, ProtectParams, Unprotected } from './suite0.js';
+import type { SecurityCipheringCode, ProtectParams, Unprotected } from './suite0.js';
 
 export type CipheringMode = 'glo' | 'ded' | 'general-glo' | 'general-ded';
 
@@ -155,17 +155,17 @@ export interface DecipheredApdu extends Unprotected {
 function readLength(b: Uint8Array, at: number, what: string): { value: number; next: number } {
   const first = b[at];
   if (first === undefined) {
-    throw new CipheringError<CipheringErrorCode>(`The ciphered APDU ends before the ${what} length (at byte ${at})`, 'truncated');
+    throw new CipheringError<SecurityCipheringCode>(`The ciphered APDU ends before the ${what} length (at byte ${at})`, 'truncated');
   }
   let value = first;
   let next = at + 1;
   if (first >= 0x80) {
     const n = first & 0x7f;
     if (n === 0 || n > 4) {
-      throw new CipheringError<CipheringErrorCode>(`The ${what} length uses ${n} length byte(s); 1 to 4 are allowed (at byte ${at})`, 'bad-length');
+      throw new CipheringError<SecurityCipheringCode>(`The ${what} length uses ${n} length byte(s); 1 to 4 are allowed (at byte ${at})`, 'bad-length');
     }
     if (next + n > b.length) {
-      throw new CipheringError<CipheringErrorCode>(`The ciphered APDU ends inside the ${what} length (at byte ${at})`, 'truncated');
+      throw new CipheringError<SecurityCipheringCode>(`The ciphered APDU ends inside the ${what} length (at byte ${at})`, 'truncated');
     }
     value = 0;
     for (let i = 0; i < n; i++) value = value * 256 + b[next + i]!;
@@ -173,7 +173,7 @@ function readLength(b: Uint8Array, at: number, what: string): { value: number; n
   }
   const remaining = b.length - next;
   if (value > remaining) {
-    throw new CipheringError<CipheringErrorCode>(`The ${what} claims ${value} byte(s) but only ${remaining} follow (at byte ${at})`, 'truncated');
+    throw new CipheringError<SecurityCipheringCode>(`The ${what} claims ${value} byte(s) but only ${remaining} follow (at byte ${at})`, 'truncated');
   }
   return { value, next };
 }
@@ -186,11 +186,11 @@ function describeTag(tag: number): string {
 
 /**
  * Unwrap and decipher one ciphered APDU. Everything wrong with the bytes is a CipheringError (see
- * CipheringErrorCode in suite0.ts); a missing or malformed key or title given by the caller is an InputError.
+ * SecurityCipheringCode in suite0.ts); a missing or malformed key or title given by the caller is an InputError.
  */
 export function decipherApdu(crypto: CryptoProvider, p: DecipherApduParams, cipheredApdu: Uint8Array): DecipheredApdu {
   const tag = cipheredApdu[0];
-  if (tag === undefined) throw new CipheringError<CipheringErrorCode>('The ciphered APDU is empty', 'truncated');
+  if (tag === undefined) throw new CipheringError<SecurityCipheringCode>('The ciphered APDU is empty', 'truncated');
   let mode: CipheringMode;
   let at = 1;
   let systemTitle: Uint8Array | undefined;
@@ -202,7 +202,7 @@ export function decipherApdu(crypto: CryptoProvider, p: DecipherApduParams, ciph
     mode = tag === TAG_GENERAL_GLO_CIPHERING ? 'general-glo' : 'general-ded';
     const title = readLength(cipheredApdu, at, 'system title');
     if (title.value !== SYSTEM_TITLE_LENGTH && title.value !== 0) {
-      throw new CipheringError<CipheringErrorCode>(
+      throw new CipheringError<SecurityCipheringCode>(
         `The system title in ${describeTag(tag)} has ${title.value} byte(s); 8 are expected (at byte ${at})`,
         'bad-system-title',
       );
@@ -211,15 +211,16 @@ export function decipherApdu(crypto: CryptoProvider, p: DecipherApduParams, ciph
     systemTitle = title.value === 0 ? p.peerSystemTitle : cipheredApdu.slice(title.next, title.next + SYSTEM_TITLE_LENGTH);
     at = title.next + title.value;
   } else if (tag === TAG_GENERAL_CIPHERING || tag === TAG_GENERAL_SIGNING) {
-    throw new CipheringError<CipheringErrorCode>(
-      `APDU 0x${hex2(tag)} is ${tag === TAG_GENERAL_CIPHERING ? 'general-ciphering' : 'general-signing'}, which is not supported (only glo-, ded-, general-glo and general-ded ciphering)`,
+    throw new CipheringError<SecurityCipheringCode>(
+      `APDU 0x${hex2(tag)} is ${tag === TAG_GENERAL_CIPHERING ? 'general-ciphering' : 'general-signing'}, which is not supported (only glo-, ded-, ` +
+        `general-glo and general-ded ciphering)`,
       'unsupported',
     );
   } else {
-    throw new CipheringError<CipheringErrorCode>(`APDU tag 0x${hex2(tag)} is not a ciphered APDU (at byte 0)`, 'not-ciphered');
+    throw new CipheringError<SecurityCipheringCode>(`APDU tag 0x${hex2(tag)} is not a ciphered APDU (at byte 0)`, 'not-ciphered');
   }
   if (systemTitle === undefined) {
-    throw new CipheringError<CipheringErrorCode>(
+    throw new CipheringError<SecurityCipheringCode>(
       `${describeTag(tag)} does not carry the sender's system title: the peer's system title (from the AARQ/AARE) is needed to decipher it`,
       'no-system-title',
     );
@@ -229,12 +230,12 @@ export function decipherApdu(crypto: CryptoProvider, p: DecipherApduParams, ciph
   const length = readLength(cipheredApdu, at, 'ciphered content');
   const end = length.next + length.value;
   if (end !== cipheredApdu.length) {
-    throw new CipheringError<CipheringErrorCode>(`${cipheredApdu.length - end} byte(s) follow the ciphered content (at byte ${end})`, 'trailing-bytes');
+    throw new CipheringError<SecurityCipheringCode>(`${cipheredApdu.length - end} byte(s) follow the ciphered content (at byte ${end})`, 'trailing-bytes');
   }
   const dedicated = mode === 'ded' || mode === 'general-ded';
   const key = dedicated ? p.dedicatedKey : p.keys.blockCipherKey;
   if (key === undefined) {
-    throw new CipheringError<CipheringErrorCode>(`${describeTag(tag)} is ciphered with the dedicated key, and no Dedicated key is set`, 'no-dedicated-key');
+    throw new CipheringError<SecurityCipheringCode>(`${describeTag(tag)} is ciphered with the dedicated key, and no Dedicated key is set`, 'no-dedicated-key');
   }
   const keyField = dedicated ? 'Dedicated key' : 'Block cipher key';
   const u = unprotect(crypto, { systemTitle, key, authenticationKey: p.keys.authenticationKey, keyField }, cipheredApdu.subarray(length.next, end));
@@ -252,13 +253,14 @@ function checkContent(tag: number, expectedPlain: number | undefined, u: Unprote
   if (fits) return;
   const what = expectedPlain === undefined ? 'an xDLMS APDU' : `a plain 0x${hex2(expectedPlain)}`;
   if (u.policy === 'encryption') {
-    throw new CipheringError<CipheringErrorCode>(
-      `${describeTag(tag)} (IC ${u.invocationCounter}) does not decipher to ${what}: check the ${keyField} (it differs from the sender's) and the sender's system title`,
+    throw new CipheringError<SecurityCipheringCode>(
+      `${describeTag(tag)} (IC ${u.invocationCounter}) does not decipher to ${what}: check the ${keyField} (it differs from the sender's) and the ` +
+        `sender's system title`,
       'wrong-block-cipher-key',
     );
   }
   if (expectedPlain !== undefined) {
-    throw new CipheringError<CipheringErrorCode>(
+    throw new CipheringError<SecurityCipheringCode>(
       `${describeTag(tag)} (IC ${u.invocationCounter}) holds APDU ${inner === undefined ? '(empty)' : `0x${hex2(inner)}`} instead of ${what}`,
       'unexpected-content',
     );

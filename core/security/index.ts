@@ -21,7 +21,7 @@ export {
   securityControlByte,
   TAG_LENGTH,
   unprotect,
-  type CipheringErrorCode,
+  type SecurityCipheringCode,
   type ProtectParams,
   type SecurityPolicy,
   type Unprotected,

@@ -34,10 +34,11 @@ const SC_COMPRESSION = 0x80;
  * The codes of the CipheringErrors that core/security throws about ciphered bytes (suite0.ts and
  * ciphered-apdu.ts give it as the type argument of every `new CipheringError`, so the compiler keeps
  * this list whole). Other layers add their own: the session's SessionCipheringCode
- * (core/session/errors.ts) and the meter's service errors (core/apdu/results.ts). Keys and titles
+ * (core/session/errors.ts) and the meter's service errors (core/apdu/results.ts); core/errors.ts's
+ * CipheringErrorCode is the whole set, of which this is a subset. Keys and titles
  * the caller gives wrong are InputErrors, not CipheringErrors.
  */
-export type CipheringErrorCode =
+export type SecurityCipheringCode =
   | 'bad-security-control'
   | 'truncated'
   | 'tag-mismatch'
@@ -219,7 +220,7 @@ function checkSecurityControl(sc: number): void {
             ? 'neither authentication nor encryption'
             : undefined;
   if (problem !== undefined) {
-    throw new CipheringError<CipheringErrorCode>(`The security control byte 0x${toHex(Uint8Array.of(sc))} asks for ${problem}`, 'bad-security-control');
+    throw new CipheringError<SecurityCipheringCode>(`The security control byte 0x${toHex(Uint8Array.of(sc))} asks for ${problem}`, 'bad-security-control');
   }
 }
 
@@ -235,7 +236,7 @@ function checkSecurityControl(sc: number): void {
 export function unprotect(crypto: CryptoProvider, p: UnprotectParams, content: Uint8Array): Unprotected {
   const keyField = p.keyField ?? 'Block cipher key';
   if (content.length < HEADER_LENGTH) {
-    throw new CipheringError<CipheringErrorCode>(
+    throw new CipheringError<SecurityCipheringCode>(
       `The ciphered content has ${content.length} byte(s); the security control byte and the invocation counter alone take 5`,
       'truncated',
     );
@@ -256,8 +257,9 @@ export function unprotect(crypto: CryptoProvider, p: UnprotectParams, content: U
     return { securityControl: sc, policy, invocationCounter, plaintext };
   }
   if (rest.length < TAG_LENGTH) {
-    throw new CipheringError<CipheringErrorCode>(
-      `The ciphered content (SC 0x${toHex(Uint8Array.of(sc))}) has ${rest.length} byte(s) after the invocation counter; the authentication tag alone takes ${TAG_LENGTH}`,
+    throw new CipheringError<SecurityCipheringCode>(
+      `The ciphered content (SC 0x${toHex(Uint8Array.of(sc))}) has ${rest.length} byte(s) after the invocation counter; the authentication tag alone ` +
+        `takes ${TAG_LENGTH}`,
       'truncated',
     );
   }
@@ -267,8 +269,9 @@ export function unprotect(crypto: CryptoProvider, p: UnprotectParams, content: U
   if (policy === 'authentication') {
     const ok = crypto.aesGcmDecrypt(p.key, iv, additionalData(sc, p.authenticationKey, body), EMPTY, tag);
     if (ok === null) {
-      throw new CipheringError<CipheringErrorCode>(
-        `The authentication tag of the received APDU (IC ${invocationCounter}) does not match: the Authentication key or the ${keyField} differs from the sender's, the sender's system title is wrong, or the message was altered`,
+      throw new CipheringError<SecurityCipheringCode>(
+        `The authentication tag of the received APDU (IC ${invocationCounter}) does not match: the Authentication key or the ${keyField} differs from ` +
+          `the sender's, the sender's system title is wrong, or the message was altered`,
         'tag-mismatch',
       );
     }
@@ -280,13 +283,15 @@ export function unprotect(crypto: CryptoProvider, p: UnprotectParams, content: U
   // Only the first block is needed to see whether the keystream (key and IV) was right.
   const head = crypto.aesGcmDecryptUnverified(p.key, iv, body.subarray(0, Math.min(body.length, 16)));
   if (looksLikeXdlmsApdu(head)) {
-    throw new CipheringError<CipheringErrorCode>(
-      `The received APDU (IC ${invocationCounter}) deciphers, but its authentication tag does not match: check the Authentication key (it differs from the sender's)`,
+    throw new CipheringError<SecurityCipheringCode>(
+      `The received APDU (IC ${invocationCounter}) deciphers, but its authentication tag does not match: check the Authentication key (it differs from ` +
+        `the sender's)`,
       'wrong-authentication-key',
     );
   }
-  throw new CipheringError<CipheringErrorCode>(
-    `The received APDU (IC ${invocationCounter}) does not decipher and its authentication tag does not match: check the ${keyField} (it differs from the sender's) and the sender's system title`,
+  throw new CipheringError<SecurityCipheringCode>(
+    `The received APDU (IC ${invocationCounter}) does not decipher and its authentication tag does not match: check the ${keyField} (it differs from ` +
+      `the sender's) and the sender's system title`,
     'wrong-block-cipher-key',
   );
 }

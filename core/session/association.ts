@@ -122,13 +122,15 @@ export class AssociationProcedure implements Procedure<AssociationContext> {
       const oursCiphered = security?.ciphered === true;
       if (theirsCiphered && !oursCiphered) {
         return new CipheringError<SessionCipheringCode>(
-          `The meter requires ciphering (it refused the association and named the ${aare.applicationContextName} context): set the Transport security, the keys and the system title the meter is configured for`,
+          `The meter requires ciphering (it refused the association and named the ${aare.applicationContextName} context): set the Transport security, ` +
+            `the keys and the system title the meter is configured for`,
           'ciphering-required',
         );
       }
       if (!theirsCiphered && oursCiphered && aare.resultSourceDiagnostic.diagnostic === 2) {
         return new CipheringError<SessionCipheringCode>(
-          'The meter refused the ciphered association (application context not supported): this client address may not use ciphering on this meter; set Transport security to none or use the client address meant for it',
+          'The meter refused the ciphered association (application context not supported): this client address may not use ciphering on this meter; ' +
+            'set Transport security to none or use the client address meant for it',
           'ciphering-not-supported',
         );
       }
@@ -166,7 +168,8 @@ export class AssociationProcedure implements Procedure<AssociationContext> {
     const info = decodeUserInformation(ctx.unprotect(aare.userInformation));
     if (info.kind === 'confirmed-service-error') {
       return new AssociationError<SessionAssociationCode>(
-        `The meter refused the xDLMS context (${info.service}: ${info.errorType} error ${info.error}): check the DLMS version, the PDU size and the conformance it supports`,
+        `The meter refused the xDLMS context (${info.service}: ${info.errorType} error ${info.error}): check the DLMS version, the PDU size and the ` +
+          `conformance it supports`,
         aare.result,
         'none',
         info.error,
@@ -235,7 +238,8 @@ export class AssociationProcedure implements Procedure<AssociationContext> {
     if (apdu.result !== 0) {
       return fail(
         new AssociationError<SessionAssociationCode>(
-          `High-level authentication failed: the meter rejected our answer to its challenge (reply_to_HLS_authentication, action-result ${apdu.result}): ${secretHint}`,
+          `High-level authentication failed: the meter rejected our answer to its challenge (reply_to_HLS_authentication, action-result ` +
+            `${apdu.result}): ${secretHint}`,
           0,
           'none',
           apdu.result,
@@ -248,7 +252,8 @@ export class AssociationProcedure implements Procedure<AssociationContext> {
     if (proof === null || !hls.verify(hlsParams(ctx, hls.mechanism, 'server'), proof)) {
       return fail(
         new AssociationError<SessionAssociationCode>(
-          `High-level authentication failed: the meter's answer to our challenge (f(CtoS)) did not verify, so it does not hold the same secret: ${secretHint}, or this is not the meter you think`,
+          `High-level authentication failed: the meter's answer to our challenge (f(CtoS)) did not verify, so it does not hold the same secret: ` +
+            `${secretHint}, or this is not the meter you think`,
           0,
           'none',
           0,
@@ -300,12 +305,14 @@ function cipheredRefusal(aare: Aare, ctx: AssociationContext): DlmsError | null 
   if (!decipheringError) return null;
   if (isCipheredTag(info[0]!)) {
     return new CipheringError<SessionCipheringCode>(
-      'The meter could not accept our ciphered association request although our keys match its keys: our invocation counter is most likely below the one the meter expects. Set the Invocation counter OBIS code (usually 0-0:43.1.0.255) so the counter is read from the meter first',
+      'The meter could not accept our ciphered association request although our keys match its keys: our invocation counter is most likely below the ' +
+        'one the meter expects. Set the Invocation counter OBIS code (usually 0-0:43.1.0.255) so the counter is read from the meter first',
       'invocation-counter-too-low',
     );
   }
   return new CipheringError<SessionCipheringCode>(
-    'The meter could not decipher our association request: check the Block cipher key, the Authentication key, the client system title and the invocation counter',
+    'The meter could not decipher our association request: check the Block cipher key, the Authentication key, the client system title and the ' +
+      'invocation counter',
     'meter-could-not-decipher',
   );
 }

@@ -211,7 +211,8 @@ export class ClientSession implements AssociationContext {
     const seconds = this.options.responseTimeoutMs / 1000;
     this.fail(
       new TimeoutError<SessionTimeoutCode>(
-        `No answer from the meter after ${tries} ${tries === 1 ? 'try' : 'tries'} of ${seconds} s: check the cable or probe, the baud rate, the addresses and that the meter is powered`,
+        `No answer from the meter after ${tries} ${tries === 1 ? 'try' : 'tries'} of ${seconds} s: check the cable or probe, the baud rate, the ` +
+          `addresses and that the meter is powered`,
       ),
       true,
     );

@@ -2,8 +2,9 @@
  * The session's words for what went wrong, built on the APDU layer's result texts so that every
  * refusal reads the same wherever it surfaces, and the codes its errors carry: one union per error
  * class, given as the class's type argument wherever core/session makes an error, so the compiler
- * refuses a code that is not listed here. (Errors the session passes on from the layers below keep
- * those layers' codes: the APDU results, core/security's CipheringErrorCode, the links' codes.)
+ * refuses a code that is not listed here. Each is a subset of its class's union in core/errors.ts
+ * (the type arguments' bounds check that). (Errors the session passes on from the layers below keep
+ * those layers' codes: the APDU results, core/security's SecurityCipheringCode, the links' codes.)
  */
 import { associationErrorFromAare } from '../apdu/association-errors.js';
 import { accessError, actionError, exceptionError, obisText, serviceError } from '../apdu/results.js';
@@ -44,7 +45,7 @@ export type SessionRemoteCode =
 /** The meter refused the association, or HLS failed (a plain AARE refusal is core/apdu's). */
 export type SessionAssociationCode = 'authentication-required' | 'ciphering-required' | 'hls-meter-unverified' | 'hls-rejected' | 'initiate-refused';
 
-/** Ciphering as the association sees it (core/security's CipheringErrorCode covers the APDU itself). */
+/** Ciphering as the association sees it (core/security's SecurityCipheringCode covers the APDU itself). */
 export type SessionCipheringCode =
   | 'ciphering-not-supported'
   | 'ciphering-required'

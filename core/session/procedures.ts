@@ -9,7 +9,7 @@ import type { AccessSelection, Apdu, AttributeWithSelection, GetDataResult, Vari
 import { decodeData, decodeDataBytes, encodeDataBytes } from '../axdr/codec.js';
 import type { DlmsValue } from '../axdr/types.js';
 import { ByteReader } from '../bytes.js';
-import { AccessError, DecodeError, DlmsError, LocalProtocolError, RemoteProtocolError } from '../errors.js';
+import { AccessError, DecodeError, type DecodeErrorCode, DlmsError, LocalProtocolError, RemoteProtocolError } from '../errors.js';
 import { BlockCollector } from './block-collector.js';
 import {
   accessErrorFor,
@@ -79,7 +79,8 @@ function decodeValue(bytes: Uint8Array, what: string): DlmsValue | DlmsError {
   try {
     return decodeDataBytes(bytes);
   } catch (e) {
-    if (e instanceof DlmsError) return new DecodeError(`${what}: ${e.message}`, e instanceof DecodeError ? e.offset : 0, e.code);
+    // decodeDataBytes throws DecodeErrors (and TypeErrors for bugs), so the code is a DecodeErrorCode.
+    if (e instanceof DlmsError) return new DecodeError(`${what}: ${e.message}`, e instanceof DecodeError ? e.offset : 0, e.code as DecodeErrorCode);
     throw e;
   }
 }
@@ -517,7 +518,8 @@ export class SetProcedure extends ShortNameAware {
     if (!hasConformance(ctx.negotiated.negotiatedConformance, 'block-transfer-with-set-or-write')) {
       return fail(
         new LocalProtocolError<SessionLocalCode>(
-          `Writing ${describeRef(this.ref)} needs ${data.length + SET_NORMAL_OVERHEAD} bytes but the meter takes at most ${maxPdu} and did not agree to block transfer with SET`,
+          `Writing ${describeRef(this.ref)} needs ${data.length + SET_NORMAL_OVERHEAD} bytes but the meter takes at most ${maxPdu} and did not agree ` +
+            `to block transfer with SET`,
           'value-too-long',
         ),
       );
@@ -611,7 +613,8 @@ export class ActionProcedure extends ShortNameAware {
     if (size > maxPdu) {
       return fail(
         new LocalProtocolError<SessionLocalCode>(
-          `Invoking ${describeRef(this.method)} needs ${size} bytes but the meter takes at most ${maxPdu} in one request${cipheringOverhead(ctx.options) > 0 ? ' once ciphered' : ''}; shorten the parameters`,
+          `Invoking ${describeRef(this.method)} needs ${size} bytes but the meter takes at most ${maxPdu} in one ` +
+            `request${cipheringOverhead(ctx.options) > 0 ? ' once ciphered' : ''}; shorten the parameters`,
           'value-too-long',
         ),
       );

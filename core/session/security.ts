@@ -152,7 +152,8 @@ export class SessionSecurity {
     }
     if (this.lastServerCounter !== null && d.invocationCounter <= this.lastServerCounter) {
       throw new CipheringError<SessionCipheringCode>(
-        `The meter's invocation counter did not increase (${d.invocationCounter} after ${this.lastServerCounter}): the answer is a replay or from another session, and was refused`,
+        `The meter's invocation counter did not increase (${d.invocationCounter} after ${this.lastServerCounter}): the answer is a replay or from ` +
+          `another session, and was refused`,
         'replayed-counter',
       );
     }

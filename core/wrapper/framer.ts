@@ -1,5 +1,5 @@
 import { appendHeld } from '../bytes.js';
-import { DecodeError, InputError } from '../errors.js';
+import { DecodeError, type DecodeErrorCode, InputError } from '../errors.js';
 import { decodeWrapper, MAX_WRAPPER_APDU, readWrapperHeader, WRAPPER_HEADER_LENGTH, WRAPPER_VERSION, type WrapperMessage } from './message.js';
 
 export type WrapperFramerResult =
@@ -111,6 +111,6 @@ export class WrapperFramer {
 
 const NEED_DATA: WrapperFramerResult = { kind: 'need-data' };
 
-function error(message: string, offset: number, code: string): WrapperFramerResult {
+function error(message: string, offset: number, code: DecodeErrorCode): WrapperFramerResult {
   return { kind: 'error', error: new DecodeError(message, offset, code) };
 }

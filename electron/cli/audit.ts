@@ -21,13 +21,17 @@ const OPTIONS: OptionSpec[] = [
 const HELP = usage(
   'audit',
   '[--device NAME|ID] [--csv FILE]',
-  "Lists the changes made to meters, newest first: time, device, what was changed, before, after, the\nresult (ok or the meter's reason) and who. They are kept in the data folder's readings database\n(readings.sqlite, the app's), written there by set-clock, write, action and the app.",
+  "Lists the changes made to meters, newest first: time, device, what was changed, before, after, the\nresult (ok or the meter's reason) and who. They " +
+    "are kept in the data folder's readings database\n(readings.sqlite, the app's), written there by set-clock, write, action and the app.",
   OPTIONS,
 );
 
 function line(e: AuditEntry): string {
   const member = `${e.kind === 'action' ? 'method' : 'attribute'} ${e.member} ${e.memberName}`;
-  return `${new Date(e.at).toISOString()}  ${e.deviceName}  ${e.kind}  ${e.obis} class ${e.classId} ${member}: ${e.before} -> ${e.after}  ${e.result}  (${e.who})`;
+  return (
+    `${new Date(e.at).toISOString()}  ${e.deviceName}  ${e.kind}  ${e.obis} class ${e.classId} ${member}: ${e.before} -> ${e.after}  ${e.result}  ` +
+    `(${e.who})`
+  );
 }
 
 export const auditCommand: Command = {

@@ -30,7 +30,8 @@ const TAIL: OptionSpec[] = [
 ];
 const LINK_SYNOPSIS = '(--tcp HOST:PORT | --serial PATH | --config FILE [--device NAME]) [device options]';
 const AUDIT_NOTE =
-  "The change is its own confirmation (nothing asks): it goes into the audit of the data folder's\nreadings database (readings.sqlite, as the app's), refused or not; `cosem-studio audit` lists it.";
+  "The change is its own confirmation (nothing asks): it goes into the audit of the data folder's\nreadings database (readings.sqlite, as the app's), " +
+  'refused or not; `cosem-studio audit` lists it.';
 
 /** How the audit names a device: by its name in the configuration, else by its link and client. */
 export interface AuditDevice {
@@ -45,7 +46,8 @@ export function auditDevice(args: ParsedArgs, settings: DeviceLinkSettings): Aud
       throw new UsageError(
         '--device',
         device.name,
-        `the physical device does not allow changes: turn "${FIELD_LABELS.device.allowChanges}" on for it (in the app, or "allowChanges": true in the configuration)`,
+        `the physical device does not allow changes: turn "${FIELD_LABELS.device.allowChanges}" on for it (in the app, or "allowChanges": true in the ` +
+          `configuration)`,
       );
     }
     return { id: device.id, name: device.name };
@@ -135,7 +137,8 @@ const SET_CLOCK_OPTIONS: OptionSpec[] = [
 const SET_CLOCK_HELP = usage(
   'set-clock',
   `${LINK_SYNOPSIS} [--time ISO] [--utc]`,
-  `Sets the meter's clock (0-0:1.0.0.255) to this computer's time, or to --time, in the time zone and\ndaylight saving status the meter expects, and prints its drift before and after. Exit 1 when the\nmeter refuses or the drift after is over 1 s.\n${AUDIT_NOTE}`,
+  `Sets the meter's clock (0-0:1.0.0.255) to this computer's time, or to --time, in the time zone and\ndaylight saving status the meter expects, and ` +
+    `prints its drift before and after. Exit 1 when the\nmeter refuses or the drift after is over 1 s.\n${AUDIT_NOTE}`,
   SET_CLOCK_OPTIONS,
 );
 
@@ -197,7 +200,10 @@ const WRITE_OPTIONS: OptionSpec[] = [...COMMON, ...TAIL];
 const WRITE_HELP = usage(
   'write',
   `${LINK_SYNOPSIS} OBIS:CLASS:ATTR VALUE`,
-  'Writes one attribute, reads it back and prints it before and after. VALUE is the typed value as\nJSON, as `read --json` prints it (e.g. \'{"type":"long-unsigned","value":900}\'), or plain where the\nattribute\'s type is known (it is read first): a whole number for integers and enums, true or false,\ntext for strings, an octet-string as text or as hexadecimal after 0x. A negative number goes after --\n(write [options] -- OBIS:CLASS:ATTR -5). Exit 1 when the meter refuses (with its reason) or reads back\nanother value.\n' +
+  'Writes one attribute, reads it back and prints it before and after. VALUE is the typed value as\nJSON, as `read --json` prints it (e.g. ' +
+    '\'{"type":"long-unsigned","value":900}\'), or plain where the\nattribute\'s type is known (it is read first): a whole number for integers and ' +
+    'enums, true or false,\ntext for strings, an octet-string as text or as hexadecimal after 0x. A negative number goes after --\n(write [options] -- ' +
+    'OBIS:CLASS:ATTR -5). Exit 1 when the meter refuses (with its reason) or reads back\nanother value.\n' +
     AUDIT_NOTE,
   WRITE_OPTIONS,
 );
@@ -264,7 +270,9 @@ const ACTION_OPTIONS: OptionSpec[] = [...COMMON, ...TAIL];
 const ACTION_HELP = usage(
   'action',
   `${LINK_SYNOPSIS} OBIS:CLASS:METHOD [VALUE]`,
-  'Calls one method and prints the attributes it changes (where known: disconnect control, profile\nreset and capture, register reset, clock, ...) before and after. VALUE is the typed parameter as\nJSON, e.g. \'{"type":"integer","value":0}\'; without it the method is called with none. Exit 1 when\nthe meter refuses (with its reason).\n' +
+  'Calls one method and prints the attributes it changes (where known: disconnect control, profile\nreset and capture, register reset, clock, ...) ' +
+    'before and after. VALUE is the typed parameter as\nJSON, e.g. \'{"type":"integer","value":0}\'; without it the method is called with none. Exit 1 ' +
+    'when\nthe meter refuses (with its reason).\n' +
     AUDIT_NOTE,
   ACTION_OPTIONS,
 );

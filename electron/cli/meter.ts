@@ -59,11 +59,15 @@ const OPTIONS: OptionSpec[] = [
   {
     name: '--preset',
     value: 'NAME',
-    help: `${Object.keys(METER_PRESETS).join(', ')}: a meter that makes a client use its fallbacks (minimal: no lists, no blocks, PDU 128; strict: as --strict); the other options still apply`,
+    help:
+      `${Object.keys(METER_PRESETS).join(', ')}: a meter that makes a client use its fallbacks (minimal: no lists, no blocks, PDU 128; strict: as ` +
+      `--strict); the other options still apply`,
   },
   {
     name: '--strict',
-    help: 'a strict meter: HDLC 128 bytes / window 1, lists of at most 10, the link dropped on a list holding a buffer or selective access, silence for a service not negotiated',
+    help:
+      'a strict meter: HDLC 128 bytes / window 1, lists of at most 10, the link dropped on a list holding a buffer or selective access, silence for a ' +
+      'service not negotiated',
   },
   { name: '--password', value: 'TEXT', help: 'the Low password of client 17 and of every low --client (default 00000000)' },
   { name: '--high-secret', value: 'TEXT', help: 'add client 18: HLS High (mechanism 2) with this secret, 1 to 16 characters padded with zeros to 16 bytes' },
@@ -71,7 +75,9 @@ const OPTIONS: OptionSpec[] = [
     name: '--client',
     value: 'A:M[:P[:R]]',
     repeat: true,
-    help: `a client the meter knows (repeat; replaces the default 16, 17, 1): address A, mechanism M (${CLIENT_MECHANISMS.join(', ')}), policy P (${SECURITY_POLICIES.join(', ')}; default none), rights R (read-only or read-write; default read-only for none, else read-write)`,
+    help:
+      `a client the meter knows (repeat; replaces the default 16, 17, 1): address A, mechanism M (${CLIENT_MECHANISMS.join(', ')}), policy P ` +
+      `(${SECURITY_POLICIES.join(', ')}; default none), rights R (read-only or read-write; default read-only for none, else read-write)`,
   },
   { name: '--hls-secret', value: 'TEXT', help: 'the secret of every --client with high, high-md5, high-sha1 or high-sha256' },
   { name: '--system-title', value: 'HEX', help: "the meter's system title, 16 hexadecimal characters (default CSM, 0, the serial number)" },
@@ -286,7 +292,8 @@ export function describeClients(config: ResolvedMeterConfig): string {
 
 function describeMeter(config: ResolvedMeterConfig): string[] {
   return [
-    `${config.strict ? 'strict ' : ''}virtual meter ${config.logicalDeviceName} (serial ${config.serialNumber}), system title ${toHex(config.security.systemTitle).toUpperCase()}`,
+    `${config.strict ? 'strict ' : ''}virtual meter ${config.logicalDeviceName} (serial ${config.serialNumber}), system title ` +
+      `${toHex(config.security.systemTitle).toUpperCase()}`,
     `  clients ${describeClients(config)}`,
   ];
 }

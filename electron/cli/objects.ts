@@ -67,7 +67,10 @@ export function objectsFromList(list: DlmsValue): ListedObject[] {
 /** One line of the listing: OBIS, class id and name, version, base name, access rights, standard name. */
 export function objectLine(o: ListedObject): string {
   const bn = o.baseName !== undefined ? ` 0x${o.baseName.toString(16).toUpperCase().padStart(4, '0')}` : '';
-  return `${o.obis.padEnd(18)} ${String(o.classId).padStart(3)} ${o.className.padEnd(24)} v${o.version}${bn}  ${o.attributes}${o.methods ? ` | ${o.methods}` : ''}  ${o.name}`;
+  return (
+    `${o.obis.padEnd(18)} ${String(o.classId).padStart(3)} ${o.className.padEnd(24)} v${o.version}${bn}  ` +
+    `${o.attributes}${o.methods ? ` | ${o.methods}` : ''}  ${o.name}`
+  );
 }
 
 export const objectsCommand: Command = {

@@ -22,7 +22,8 @@ const OPTIONS: OptionSpec[] = [
 const HELP = usage(
   'poll',
   'CONFIG.json [--once] [--db FILE] [--csv DIR]',
-  "Runs the configuration's enabled groups on their intervals, as the app does, while the global switch\nis on; Ctrl+C stops. One line per group read: its values, or why it failed.",
+  "Runs the configuration's enabled groups on their intervals, as the app does, while the global switch\nis on; Ctrl+C stops. One line per group read: " +
+    'its values, or why it failed.',
   OPTIONS,
 );
 

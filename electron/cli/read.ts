@@ -29,7 +29,9 @@ const OPTIONS: OptionSpec[] = [
 const HELP = usage(
   'read',
   '(--tcp HOST:PORT | --serial PATH | --config FILE) [device options] OBIS[:CLASS[:ATTR]]...',
-  'Reads each value and prints it scaled, with its unit. CLASS defaults to the class the OBIS code\nnames: 8 for the clock (0-0:1.0.0.255), 7 for profiles (C = 98, 99), 15 for associations (0-0:40.0.x),\n23 for HDLC setups (0-0:22.0.x), ..., 3 for electricity quantities (A = 1), 1 (Data) otherwise.\nATTR defaults to the value attribute of the class; profiles give their rows.',
+  'Reads each value and prints it scaled, with its unit. CLASS defaults to the class the OBIS code\nnames: 8 for the clock (0-0:1.0.0.255), 7 for ' +
+    'profiles (C = 98, 99), 15 for associations (0-0:40.0.x),\n23 for HDLC setups (0-0:22.0.x), ..., 3 for electricity quantities (A = 1), 1 (Data) ' +
+    'otherwise.\nATTR defaults to the value attribute of the class; profiles give their rows.',
   OPTIONS,
 );
 

@@ -26,7 +26,8 @@ const OPTIONS: OptionSpec[] = [
 const HELP = usage(
   'report',
   '(--tcp HOST:PORT | --serial PATH | --config FILE [--device NAME]) [device options] --out FILE.html|FILE.pdf',
-  "Runs a Test and writes the device's commissioning report: identity, link and addresses (never a\nsecret), the Test's steps with their times, the clock before and after, the changes of this visit\n(the data folder's audit), the newest stored readings and the last day of the load profile.",
+  "Runs a Test and writes the device's commissioning report: identity, link and addresses (never a\nsecret), the Test's steps with their times, the " +
+    "clock before and after, the changes of this visit\n(the data folder's audit), the newest stored readings and the last day of the load profile.",
   OPTIONS,
 );
 
@@ -60,7 +61,8 @@ export const reportCommand: Command = {
       if (format === '.html') writeFileSync(out, html);
       else await htmlToPdf(html, out);
       io.out(
-        `wrote ${out}: ${test === null ? 'no Test' : test.ok ? 'Test passed' : 'Test FAILED'}, ${changes} ${changes === 1 ? 'change' : 'changes'} in this visit`,
+        `wrote ${out}: ${test === null ? 'no Test' : test.ok ? 'Test passed' : 'Test FAILED'}, ${changes} ${changes === 1 ? 'change' : 'changes'} in ` +
+          `this visit`,
       );
     } finally {
       db.close();

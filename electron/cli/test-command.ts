@@ -10,7 +10,8 @@ const OPTIONS: OptionSpec[] = [...LINK_OPTIONS, ...DEVICE_OPTIONS, { name: '--js
 const HELP = usage(
   'test',
   '(--tcp HOST:PORT | --serial PATH | --config FILE) [device options]',
-  "Opens the link, negotiates, associates, reads the meter's identity and clock (with its drift from\nthis computer) and releases, reporting each step with its time, or the step that failed and why.",
+  "Opens the link, negotiates, associates, reads the meter's identity and clock (with its drift from\nthis computer) and releases, reporting each step " +
+    'with its time, or the step that failed and why.',
   OPTIONS,
 );
 

@@ -7,7 +7,8 @@ const OPTIONS: OptionSpec[] = [{ name: '--help', help: 'this text' }];
 const HELP = usage(
   'validate',
   'CONFIG.json',
-  'Checks the configuration (the file the app exports) against every field, range, default and limit of\nthe spec. Prints each problem as "path: message" and exits 1, or prints "ok" and exits 0.',
+  'Checks the configuration (the file the app exports) against every field, range, default and limit of\nthe spec. Prints each problem as "path: ' +
+    'message" and exits 1, or prints "ok" and exits 0.',
   OPTIONS,
 );
 

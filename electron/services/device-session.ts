@@ -238,9 +238,16 @@ export async function withDeviceSession<T>(
       return sessionOn(settings, ctx, transport, settings.clientAddress, security, true, async (client) => {
         const association = await client.open();
         const learned = ctx.meterLimits?.peek(settings.deviceId)?.summary() ?? null;
+        const hdlcFrames = association.link
+          ? `, HDLC frames ${association.link.maxInfoTx}/${association.link.maxInfoRx} bytes, window ${association.link.windowTx}`
+          : '';
         ctx.onStep?.(
           'association',
-          `${settings.authentication === 'none' ? 'no authentication' : settings.authentication}, ${settings.securityPolicy === 'none' ? 'no ciphering' : settings.securityPolicy}; max PDU ${association.serverMaxReceivePduSize}${association.link ? `, HDLC frames ${association.link.maxInfoTx}/${association.link.maxInfoRx} bytes, window ${association.link.windowTx}` : ''}${learned === null ? '' : `; ${learned}`}`,
+          `${settings.authentication === 'none' ? 'no authentication' : settings.authentication}, ` +
+            `${settings.securityPolicy === 'none' ? 'no ciphering' : settings.securityPolicy}; max PDU ` +
+            `${association.serverMaxReceivePduSize}` +
+            hdlcFrames +
+            `${learned === null ? '' : `; ${learned}`}`,
         );
         try {
           return await work(client);

@@ -185,8 +185,10 @@ export async function testDevice(
         const where = (part: 'serialNumber' | 'firmware'): string => (targets[part] === null ? ' (not in the object list)' : ` (${targets[part]!.obis})`);
         done(
           'identity',
-          `${identity.logicalDeviceName ?? '?'}, serial ${identity.serialNumber ?? '?'}${where('serialNumber')}, firmware ${identity.firmware ?? '?'}${where('firmware')}` +
-            `${missing ? ` (${missing} not readable)` : ''}${listProblem !== null ? ` (object list not readable: ${listProblem}; the standard codes were read)` : ''}`,
+          `${identity.logicalDeviceName ?? '?'}, serial ${identity.serialNumber ?? '?'}${where('serialNumber')}, firmware ` +
+            `${identity.firmware ?? '?'}${where('firmware')}` +
+            `${missing ? ` (${missing} not readable)` : ''}` +
+            `${listProblem !== null ? ` (object list not readable: ${listProblem}; the standard codes were read)` : ''}`,
         );
         current = 'clock';
         progress();

@@ -19,15 +19,28 @@ export function silenceHint(settings: DeviceLinkSettings, request: SerializedErr
   const service = request?.service;
   if (service === 'link' || (service === undefined && settings.transport === 'hdlc')) {
     if (link.kind === 'tcp') {
-      return `nothing on ${link.host}:${link.port} answered the HDLC SNRM: check the ${D.interfaceType} (a meter or gateway that speaks WRAPPER on this port ignores HDLC frames), ${addresses}`;
+      return (
+        `nothing on ${link.host}:${link.port} answered the HDLC SNRM: check the ${D.interfaceType} (a meter or gateway that speaks WRAPPER on this port ` +
+        `ignores HDLC frames), ${addresses}`
+      );
     }
-    return `nothing on ${link.path} answered the HDLC SNRM: check the cable or the optical probe (seated on the meter's port), the ${C['serial.baudRate']}, ${C['serial.parity']} and ${C['serial.stopBits']}${link.modeE ? '' : `, ${C['serial.modeE']} for an optical port`}, ${addresses}, and that the meter is powered`;
+    return (
+      `nothing on ${link.path} answered the HDLC SNRM: check the cable or the optical probe (seated on the meter's port), the ${C['serial.baudRate']}, ` +
+      `${C['serial.parity']} and ${C['serial.stopBits']}${link.modeE ? '' : `, ${C['serial.modeE']} for an optical port`}, ${addresses}, and that the ` +
+      `meter is powered`
+    );
   }
   if (service === 'association' && settings.transport === 'wrapper') {
-    return `nothing answered the AARQ on the wrapper: check the ${D.interfaceType} (HDLC on this port?), the ${D.serverAddress} (the meter's wPort, 1 for the management logical device) and the ${D.clientAddress} (the client's wPort)`;
+    return (
+      `nothing answered the AARQ on the wrapper: check the ${D.interfaceType} (HDLC on this port?), the ${D.serverAddress} (the meter's wPort, 1 for the ` +
+      `management logical device) and the ${D.clientAddress} (the client's wPort)`
+    );
   }
   if (service === 'association') {
-    return `the meter took the HDLC link but not the association: check the ${D.clientAddress}, the ${D.accessSecurity} and ${D.password}, and the ${D.transportSecurity} with its keys`;
+    return (
+      `the meter took the HDLC link but not the association: check the ${D.clientAddress}, the ${D.accessSecurity} and ${D.password}, and the ` +
+      `${D.transportSecurity} with its keys`
+    );
   }
   if (service !== undefined && service !== 'release' && service !== 'disconnect') {
     return 'the meter went silent after this request: it may not take it (the trace shows the request), or the line dropped';

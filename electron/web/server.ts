@@ -49,7 +49,10 @@ type TokenCheck = 'ok' | 'missing' | 'wrong';
 /** `attachment` with an ASCII fallback name and the exact UTF-8 one (a device name may be "Zähler 3"). */
 export function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+  return (
+    `attachment; filename="${ascii}"; ` +
+    `filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`
+  );
 }
 
 function digest(text: string): Buffer {
@@ -155,7 +158,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const rejectUpgrade = (socket: Duplex, status: number, reason: string, text: string): void => {
     const body = `${text}\n`;
     socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `\r\n${body}`,
     );
   };
 

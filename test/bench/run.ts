@@ -34,6 +34,7 @@ import { WrapperLink } from '../../core/wrapper/link.js';
 import { fuzzInputsPerSecond } from '../fuzz/bench.js';
 import { maximumConfiguration, runSoak, startMeters } from '../soak/soak.js';
 import { cliStartMs } from './cli-start.js';
+import { flag, optionValue, parseArgs, usageOf, type OptionSpec, type ParsedArgs } from '../../electron/cli/args.js';
 import { EIGHTEEN_REGISTERS } from './year-meter.js';
 
 interface Figure {
@@ -353,15 +354,38 @@ const RUNNERS: { readonly names: readonly string[]; readonly run: () => Figure |
   { names: ['cli_start_ms'], run: () => ({ name: 'cli_start_ms', unit: 'ms', target: '< 250', value: cliStartMs() }) },
 ];
 
-const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter((p) => p !== '') : null;
+const OPTIONS: OptionSpec[] = [
+  { name: '--json', help: 'end with one JSON line of the figures' },
+  { name: '--only', value: 'PREFIXES', help: 'run only the figures whose names start with one of these (comma-separated)' },
+  { name: '--help', short: 'h', help: 'this text' },
+];
+let args: ParsedArgs;
+try {
+  args = parseArgs(process.argv.slice(2), OPTIONS, false);
+} catch (e) {
+  console.error(`npm run bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+}
+if (flag(args, '--help')) {
+  console.log(usageOf('npm run bench --', '[--json] [--only PREFIXES]', 'Runs the benchmarks and prints each figure with its target.', OPTIONS));
+  process.exit(0);
+}
+const onlyText = optionValue(args, '--only');
+const only = onlyText === undefined ? null : onlyText.split(',').filter((p) => p !== '');
+const known = RUNNERS.flatMap((r) => r.names);
+for (const prefix of only ?? []) {
+  if (!known.some((n) => n.startsWith(prefix))) {
+    console.error(`npm run bench: --only: ${JSON.stringify(prefix)} is not valid: no figure starts with it; the figures are ${known.join(', ')}`);
+    process.exit(2);
+  }
+}
 const figures: Figure[] = [];
 for (const runner of RUNNERS) {
   if (only !== null && !runner.names.some((n) => only.some((prefix) => n.startsWith(prefix)))) continue;
   figures.push(...[await runner.run()].flat());
 }
 
-const json = process.argv.includes('--json');
+const json = flag(args, '--json');
 for (const f of figures) {
   const target = f.target ? `   (target ${f.target} ${f.unit})` : '';
   console.log(`${f.name.padEnd(28)} ${String(f.value).padStart(10)} ${f.unit}${target}`);

@@ -266,11 +266,13 @@ export async function runUiScenario(log: (line: string) => void = () => {}): Pro
 /** The run step by step: each step's longest task, its long tasks, and what ran in its longest frame. */
 export function describeRun(r: UiScenarioResult): string[] {
   const lines = [
-    `ui_long_task_max_ms ${r.max}; the year read in ${r.readSeconds.toFixed(1)} s ("Read ${r.rowsRead} rows"); the table by ${r.paging.by === 'last' ? 'Last' : `${r.paging.clicks} x Next`}, ${r.paging.reachedEnd ? 'at its end' : 'NOT at its end'}`,
+    `ui_long_task_max_ms ${r.max}; the year read in ${r.readSeconds.toFixed(1)} s ("Read ${r.rowsRead} rows"); the table by ` +
+      `${r.paging.by === 'last' ? 'Last' : `${r.paging.clicks} x Next`}, ${r.paging.reachedEnd ? 'at its end' : 'NOT at its end'}`,
   ];
   for (const [name, s] of Object.entries(r.steps)) {
     lines.push(
-      `  ${name.padEnd(14)} longest ${String(s.max).padStart(5)} ms  ${String(s.count).padStart(4)} long tasks  blocked ${String(s.blockedMs).padStart(6)} ms of ${s.wallMs} ms${s.counted ? '' : '  (not counted)'}`,
+      `  ${name.padEnd(14)} longest ${String(s.max).padStart(5)} ms  ${String(s.count).padStart(4)} long tasks  blocked ` +
+        `${String(s.blockedMs).padStart(6)} ms of ${s.wallMs} ms${s.counted ? '' : '  (not counted)'}`,
     );
     if (s.worst.length > 0) lines.push(`  ${''.padEnd(14)} ${s.worst.join('; ')}`);
   }

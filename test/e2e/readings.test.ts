@@ -102,7 +102,8 @@ describe('e2e: readings a metering engineer can trust', () => {
     await profile.getByText(/\d+ rows stored/).waitFor({ timeout: 20_000 });
     await profile.getByRole('button', { name: 'Read range...' }).click();
     const from = await page.evaluate(
-      `(() => { const d = new Date(Date.now() - ${31 * DAY}); const p = (n) => String(n).padStart(2, '0'); return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()); })()`,
+      `(() => { const d = new Date(Date.now() - ${31 * DAY}); const p = (n) => String(n).padStart(2, '0'); return d.getFullYear() + '-' + ` +
+        `p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()); })()`,
     );
     await profile.getByLabel('Read from').fill(String(from));
     await profile.getByRole('button', { name: 'Read', exact: true }).click();

@@ -147,7 +147,9 @@ describe('the Trace page with 20,000 frames while a 1 s group polls', () => {
     await monitor.step('readings page (baseline)', () => page.waitForTimeout(seconds * 1000), { counted: false });
     const framesMeanwhile = (await link())!.lastSeq - seqBefore;
     console.log(
-      `Readings page, ${seconds} s while the 1 s group polls (${framesMeanwhile} new frames on the link): trace ${bytes.trace} B/s ${(bytes.trace / seconds).toFixed(0)}, other events ${(bytes.events / seconds).toFixed(0)} B/s, replies ${(bytes.replies / seconds).toFixed(0)} B/s`,
+      `Readings page, ${seconds} s while the 1 s group polls (${framesMeanwhile} new frames on the link): trace ${bytes.trace} B/s ` +
+        `${(bytes.trace / seconds).toFixed(0)}, other events ${(bytes.events / seconds).toFixed(0)} B/s, replies ${(bytes.replies / seconds).toFixed(0)} ` +
+        `B/s`,
     );
     expect(framesMeanwhile).toBeGreaterThan(0);
     expect(bytes.trace).toBe(0);
@@ -200,7 +202,8 @@ describe('the Trace page with 20,000 frames while a 1 s group polls', () => {
     expect(filtered.shown).toBeLessThan(filtered.held);
     const notes = await page.locator('tr[data-seq] td.summary').allTextContents();
     console.log(
-      `Filter "start of poll": ${filtered.shown} of ${filtered.held} rows, e.g. ${[...new Set(notes.map((s) => s.replace(/\s+/g, ' ').trim()))].slice(0, 3).join(' | ')}`,
+      `Filter "start of poll": ${filtered.shown} of ${filtered.held} rows, e.g. ` +
+        `${[...new Set(notes.map((s) => s.replace(/\s+/g, ' ').trim()))].slice(0, 3).join(' | ')}`,
     );
     expect(notes.length).toBeGreaterThan(0);
     expect(notes.every((s) => /start of poll: group "Demo readings" \(\d+ values?: .+\) on "Demo meter"/.test(s))).toBe(true);

@@ -125,7 +125,8 @@ describe('every bad value is refused at its field and nothing is saved', () => {
     await refused(
       host,
       '',
-      "IP address is missing: a TCP connection needs the meter's or its gateway's address: an IPv4 address such as 192.168.1.10, an IPv6 address such as fd00::10, or a host name such as meter-7.example.net is allowed",
+      "IP address is missing: a TCP connection needs the meter's or its gateway's address: an IPv4 address such as 192.168.1.10, an IPv6 address such " +
+        'as fd00::10, or a host name such as meter-7.example.net is allowed',
     );
     await refused(name, '', `Name: "" ${NAME_RULE}`);
     await refused(name, LONG_NAME, LONG_NAME_MESSAGE);
@@ -198,7 +199,8 @@ describe('every bad value is refused at its field and nothing is saved', () => {
     const client = field('Client address');
     // The rule, as the hint, is the Interface type's: 128 and 300 fit neither HDLC's one byte.
     const hdlcClient = (v: number): string =>
-      `Client address: ${v} is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255`;
+      `Client address: ${v} is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER ` +
+      `interface allows up to 255`;
     await refused(client, '300', hdlcClient(300));
     await refused(client, '128', hdlcClient(128));
     await field('Interface type').selectOption({ label: 'WRAPPER' });

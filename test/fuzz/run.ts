@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   const limit = args.count !== undefined ? `${args.count} inputs` : `${args.seconds} s`;
   console.log(
     `fuzz: seed ${args.seed}, ${limit} per target; fails on an exception other than a typed DlmsError, an input over ${SLOW_INPUT_MS} ms, ` +
-      `or retained heap (sampled every ${HEAP_SAMPLE_EVERY} inputs${gc ? ' after a full GC' : ''}) growing over +${mib(HEAP_GROWTH_BOUND)} MiB past its first sample`,
+      (`or retained heap (sampled every ${HEAP_SAMPLE_EVERY} inputs${gc ? ' after a full GC' : ''}) growing over +${mib(HEAP_GROWTH_BOUND)} MiB past ` +
+        `its first sample`),
   );
   const results: CampaignResult[] = [];
   for (const target of createTargets(args.targets)) {

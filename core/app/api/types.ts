@@ -332,7 +332,10 @@ export interface MeterAttributeView {
   readonly text: string | null;
   /** The A-XDR value as it came, one line; null when not read. */
   readonly raw: string | null;
-  /** The value as read, in the typed JSON form `meter.write` takes (core/axdr/json.ts), for an editor to start from; absent when not read or too large to edit. */
+  /**
+   * The value as read, in the typed JSON form `meter.write` takes (core/axdr/json.ts), for an editor to start from; absent when
+   * not read or too large to edit.
+   */
   readonly json?: DlmsJson;
   /** What else the class makes of it (a clock's drift, a register's scaler). */
   readonly details?: readonly { readonly label: string; readonly text: string }[];

@@ -46,7 +46,8 @@ export function checkRequest(request: ReadRequest): Obis {
     throw new InputError(
       'COSEM class id',
       classId,
-      `an interface class of the Blue Book (1 Data, 3 Register, 7 Profile generic, 8 Clock, ...) or ${MANUFACTURER_CLASS_MIN} to ${USER_GROUP_CLASS_MAX} for a manufacturer's or user group's class`,
+      `an interface class of the Blue Book (1 Data, 3 Register, 7 Profile generic, 8 Clock, ...) or ${MANUFACTURER_CLASS_MIN} to ` +
+        `${USER_GROUP_CLASS_MAX} for a manufacturer's or user group's class`,
     );
   }
   const { attribute, entries, from, to } = request;

@@ -62,7 +62,8 @@ export async function readWithRecovery(
   const again = first === null ? requests.map((_, i) => i) : first.flatMap((r, i) => (r.error !== null && isRecoverable(r.error) ? [i] : []));
   note(limits.learnFrom(cause));
   note(
-    `Recovery: ${cause.message.replace(/[.:]\s*$/, '')}; reading ${again.length} ${again.length === 1 ? 'value' : 'values'} again on a new connection, one attribute per request`,
+    `Recovery: ${cause.message.replace(/[.:]\s*$/, '')}; reading ${again.length} ${again.length === 1 ? 'value' : 'values'} again on a new connection, ` +
+      `one attribute per request`,
   );
   // A reconnected meter may have been reprogrammed: scalers and capture objects are asked afresh.
   cache.invalidate();

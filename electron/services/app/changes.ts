@@ -55,7 +55,8 @@ export class ChangeService {
       throw new InputError(
         FIELD_LABELS.device.allowChanges,
         'off',
-        `physical device "${device.name}" does not allow changes: turn "${FIELD_LABELS.device.allowChanges}" on on its page to write, call methods or set the clock`,
+        `physical device "${device.name}" does not allow changes: turn "${FIELD_LABELS.device.allowChanges}" on on its page to write, call methods or ` +
+          `set the clock`,
       );
     }
     return device;

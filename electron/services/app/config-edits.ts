@@ -15,6 +15,8 @@ const KIND: Record<ItemList, string> = ITEM_TITLES;
 
 /** A delete that would leave another item pointing at nothing. */
 export class ItemInUseError extends DlmsError {
+  declare readonly code: 'in-use';
+
   constructor(message: string) {
     super('in-use', message);
   }
@@ -41,12 +43,18 @@ export function usersOf(config: AppConfig, list: ItemList, id: string): string |
   if (list === 'connections') {
     const users = config.devices.filter((d) => d.connectionId === id).map((d) => d.name);
     if (users.length === 0) return null;
-    return `physical device${users.length === 1 ? '' : 's'} ${quoted(users)} ${users.length === 1 ? 'uses' : 'use'} it; choose another connection for ${users.length === 1 ? 'it' : 'them'} or delete ${users.length === 1 ? 'it' : 'them'} first`;
+    return (
+      `physical device${users.length === 1 ? '' : 's'} ${quoted(users)} ${users.length === 1 ? 'uses' : 'use'} it; choose another connection for ` +
+      `${users.length === 1 ? 'it' : 'them'} or delete ${users.length === 1 ? 'it' : 'them'} first`
+    );
   }
   if (list === 'devices') {
     const users = config.groups.flatMap((g) => g.values.filter((v) => v.deviceId === id).map((v) => `${v.name}" of group "${g.name}`));
     if (users.length === 0) return null;
-    return `cosem value${users.length === 1 ? '' : 's'} ${quoted(users)} ${users.length === 1 ? 'reads' : 'read'} from it; choose another physical device for ${users.length === 1 ? 'it' : 'them'} or delete ${users.length === 1 ? 'it' : 'them'} first`;
+    return (
+      `cosem value${users.length === 1 ? '' : 's'} ${quoted(users)} ${users.length === 1 ? 'reads' : 'read'} from it; choose another physical device for ` +
+      `${users.length === 1 ? 'it' : 'them'} or delete ${users.length === 1 ? 'it' : 'them'} first`
+    );
   }
   return null;
 }

@@ -210,7 +210,9 @@ function partlyRead(failed: readonly { slice: Range; error: ApiError }[], total:
   return {
     name: first.error.name,
     code: 'partly-read',
-    message: `${failed.length} of ${total} parts of the range could not be read (the first from ${day} UTC): ${first.error.message}. The other parts were read and stored; read the range again for the rest.`,
+    message:
+      `${failed.length} of ${total} parts of the range could not be read (the first from ${day} UTC): ${first.error.message}. The other parts were read ` +
+      `and stored; read the range again for the rest.`,
   };
 }
 

@@ -123,7 +123,9 @@ export function isoTimestamp(ms: number, timeZone: 'utc' | 'local'): string {
   let text: string;
   let millis: number;
   if (timeZone === 'utc') {
-    text = `${year(d.getUTCFullYear())}-${TWO[d.getUTCMonth() + 1]}-${TWO[d.getUTCDate()]}T${TWO[d.getUTCHours()]}:${TWO[d.getUTCMinutes()]}:${TWO[d.getUTCSeconds()]}`;
+    text =
+      `${year(d.getUTCFullYear())}-${TWO[d.getUTCMonth() + 1]}-${TWO[d.getUTCDate()]}T` +
+      `${TWO[d.getUTCHours()]}:${TWO[d.getUTCMinutes()]}:${TWO[d.getUTCSeconds()]}`;
     millis = d.getUTCMilliseconds();
   } else {
     text = `${year(d.getFullYear())}-${TWO[d.getMonth() + 1]}-${TWO[d.getDate()]}T${TWO[d.getHours()]}:${TWO[d.getMinutes()]}:${TWO[d.getSeconds()]}`;

@@ -89,7 +89,8 @@ export function driverLine(s: SerialLineSettings, platform: NodeJS.Platform = pr
   if (s.dataBits === 8) {
     if (s.parity === 'mark') return { open: { ...plain, parity: 'none', stopBits: 2 }, shape: null };
     throw new TransportError(
-      `${describeLine(s)}: the serial driver on ${platform === 'darwin' ? 'macOS' : 'Linux'} cannot send 8 data bits with space parity; use 7 data bits with space parity, or Windows`,
+      `${describeLine(s)}: the serial driver on ${platform === 'darwin' ? 'macOS' : 'Linux'} cannot send 8 data bits with space parity; use 7 data ` +
+        `bits with space parity, or Windows`,
       'unsupported-line-settings',
     );
   }

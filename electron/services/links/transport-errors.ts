@@ -38,7 +38,8 @@ export function connectError(host: string, port: number, err: unknown): Transpor
   switch (code) {
     case 'ECONNREFUSED':
       return new TransportError(
-        `Could not connect to ${where}: nothing there accepts connections on port ${port} (connection refused): check the port, and that the meter's or gateway's TCP server is on`,
+        `Could not connect to ${where}: nothing there accepts connections on port ${port} (connection refused): check the port, and that the meter's ` +
+          `or gateway's TCP server is on`,
         'connection-refused',
       );
     case 'ENOTFOUND':

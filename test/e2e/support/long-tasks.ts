@@ -62,7 +62,8 @@ export async function monitorLongTasks(context: BrowserContext, page: Page): Pro
   });
   // In the page (no DOM types here: the script is text). The observer is there before the app's
   // first script; `buffered` adds what the page had before it was observed.
-  await context.addInitScript(`(() => {
+  await context.addInitScript(
+    `(() => {
     if (!PerformanceObserver.supportedEntryTypes.includes('longtask')) return;
     // Each batch goes to the test through a binding; a flush waits until the test has them all.
     const inflight = new Set();
@@ -85,7 +86,8 @@ export async function monitorLongTasks(context: BrowserContext, page: Page): Pro
         start: performance.timeOrigin + e.startTime,
         duration: e.duration,
         renderAt: e.renderStart > 0 ? e.renderStart - e.startTime : 0,
-        scripts: (e.scripts || []).map((x) => ({ invoker: String(x.invoker || x.invokerType || ''), fn: String(x.sourceFunctionName || ''), duration: x.duration })),
+        scripts: (e.scripts || []).map((x) => ({ invoker: String(x.invoker || x.invokerType || ''), ` +
+      `fn: String(x.sourceFunctionName || ''), duration: x.duration })),
       })));
     };
     let frameObserver = null;
@@ -98,7 +100,8 @@ export async function monitorLongTasks(context: BrowserContext, page: Page): Pro
       if (frameObserver) reportFrames(frameObserver.takeRecords());
       await Promise.all([...inflight]);
     };
-  })();`);
+  })();`,
+  );
 
   const ranges: { name: string; from: number; to: number }[] = [];
   const steps: Record<string, StepTasks> = {};

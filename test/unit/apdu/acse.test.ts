@@ -232,10 +232,12 @@ describe('AARE', () => {
 
   it('explains each acse-service-user diagnostic with what to change', () => {
     expect(aareDiagnosticText(rejected(1))).toBe(
-      'The meter rejected the association: no reason given (AARE diagnostic 1, no-reason-given): check the Client address, the Access security and Logical name referencing',
+      'The meter rejected the association: no reason given (AARE diagnostic 1, no-reason-given): check the Client address, the Access security and ' +
+        'Logical name referencing',
     );
     expect(aareDiagnosticText(rejected(2))).toBe(
-      'The meter rejected the association: application context not supported (AARE diagnostic 2, application-context-name-not-supported): the meter may need short names (switch Logical name referencing off) or ciphering (Transport security)',
+      'The meter rejected the association: application context not supported (AARE diagnostic 2, application-context-name-not-supported): the meter ' +
+        'may need short names (switch Logical name referencing off) or ciphering (Transport security)',
     );
     expect(aareDiagnosticText(rejected(11))).toContain(
       'authentication mechanism not recognised (AARE diagnostic 11, authentication-mechanism-name-not-recognised)',
@@ -243,7 +245,8 @@ describe('AARE', () => {
     expect(aareDiagnosticText(rejected(12))).toContain('authentication mechanism name required (AARE diagnostic 12');
     expect(aareDiagnosticText(rejected(14))).toContain('authentication required (AARE diagnostic 14, authentication-required): set Access security');
     expect(aareDiagnosticText(rejected(13, { mechanismName: 'high-gmac' }))).toBe(
-      'The meter rejected the authentication (AARE diagnostic 13, authentication-failure): check the Authentication key and the HLS secret of the physical device',
+      'The meter rejected the authentication (AARE diagnostic 13, authentication-failure): check the Authentication key and the HLS secret of the ' +
+        'physical device',
     );
     for (let d = 0; d <= 14; d++) expect(aareDiagnosticText(rejected(d))).toMatch(/^The meter rejected the/);
     expect(aareDiagnosticText(rejected(99))).toContain('diagnostic 99, which the standard does not define');
@@ -252,7 +255,8 @@ describe('AARE', () => {
   it('explains provider diagnostics, transient rejections and an initiate error in user-information', () => {
     const provider = rejected(2, { resultSourceDiagnostic: { source: 'acse-service-provider', diagnostic: 2 } });
     expect(aareDiagnosticText(provider)).toBe(
-      "The meter's ACSE layer rejected the association: no common ACSE version (AARE provider diagnostic 2, no-common-acse-version): the meter does not speak this ACSE version",
+      "The meter's ACSE layer rejected the association: no common ACSE version (AARE provider diagnostic 2, no-common-acse-version): the meter does " +
+        'not speak this ACSE version',
     );
     const err = associationErrorFromAare(provider);
     expect(err.diagnosticSource).toBe('acse-service-provider');
@@ -265,7 +269,8 @@ describe('AARE', () => {
     // ConfirmedServiceError: initiate-error / initiate / pdu-size-too-short
     const withInitiateError = rejected(1, { userInformation: fromHex('0e010603') });
     expect(aareDiagnosticText(withInitiateError)).toContain(
-      'The xDLMS part says: the proposed maximum receive PDU size is too small for the meter: raise it (ConfirmedServiceError initiate-error: initiate / pdu-size-too-short)',
+      'The xDLMS part says: the proposed maximum receive PDU size is too small for the meter: raise it (ConfirmedServiceError initiate-error: initiate ' +
+        '/ pdu-size-too-short)',
     );
   });
 });

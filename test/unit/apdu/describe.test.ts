@@ -8,7 +8,8 @@ const line = (hex: string, showSecrets = false): string => describeApdu(decodeAp
 describe('describeApdu: one line per APDU for the trace view', () => {
   it('GET requests and responses of the traces', () => {
     expect(line('c001c600070100630100ff0201010204020412000809060000010000ff0f02120000090c07ea0b16ff01322c00000000090c07ea0b16ff013231000000000100')).toBe(
-      'GET.request-normal invoke=C6 class=7 (Profile generic) obis=1-0:99.1.0.255 attr=2 selective access by range (selector 1) {{8, octets 0000010000ff, 2, 0}, datetime 2026-11-22 01:50:44 +00:00, datetime 2026-11-22 01:50:49 +00:00, []}',
+      'GET.request-normal invoke=C6 class=7 (Profile generic) obis=1-0:99.1.0.255 attr=2 selective access by range (selector 1) {{8, octets ' +
+        '0000010000ff, 2, 0}, datetime 2026-11-22 01:50:44 +00:00, datetime 2026-11-22 01:50:49 +00:00, []}',
     );
     expect(line('c001c000080000010000ff0200')).toBe('GET.request-normal invoke=C0 class=8 (Clock) obis=0-0:1.0.0.255 attr=2');
     expect(line('c401c000090c07ea0b160701331200000000')).toBe('GET.response-normal invoke=C0 data: datetime 2026-11-22 01:51:18 +00:00 Sun');
@@ -31,11 +32,17 @@ describe('describeApdu: one line per APDU for the trace view', () => {
   it('ACSE: passwords hidden unless asked for, user-information decoded', () => {
     const aarq = '603fa109060760857405080101a60a040875746930baf3f3078a0207808b0760857405080201ac0780054775727578be10040e01000000065f1f040020525fffff';
     expect(line(aarq)).toBe(
-      'AARQ context=logical-name calling-AP-title=75746930baf3f307 acse-requirements=authentication mechanism=low calling-authentication-value=(5 bytes hidden) InitiateRequest dlms-version=6 conformance=0x20525F (general-block-transfer,priority-mgmt-supported,block-transfer-with-get-or-read,multiple-references,access,get,set,selective-access,event-notification,action) client-max-receive-pdu-size=65535',
+      'AARQ context=logical-name calling-AP-title=75746930baf3f307 acse-requirements=authentication mechanism=low calling-authentication-value=(5 ' +
+        'bytes hidden) InitiateRequest dlms-version=6 conformance=0x20525F ' +
+        '(general-block-transfer,priority-mgmt-supported,block-transfer-with-get-or-read,multiple-references,' +
+        'access,get,set,selective-access,event-notification,action) ' +
+        'client-max-receive-pdu-size=65535',
     );
     expect(line(aarq, true)).toContain("calling-authentication-value=4775727578 ('Gurux')");
     expect(line('6129a109060760857405080101a203020101a305a10302010dbe10040e0800065f1f040000121d02000007')).toBe(
-      'AARE context=logical-name result=rejected-permanent(1) diagnostic=acse-service-user:13 (authentication-failure) InitiateResponse dlms-version=6 conformance=0x00121D (block-transfer-with-get-or-read,multiple-references,get,set,selective-access,action) server-max-receive-pdu-size=512 vaa-name=0x0007',
+      'AARE context=logical-name result=rejected-permanent(1) diagnostic=acse-service-user:13 (authentication-failure) InitiateResponse dlms-version=6 ' +
+        'conformance=0x00121D (block-transfer-with-get-or-read,multiple-references,get,set,selective-access,action) server-max-receive-pdu-size=512 ' +
+        'vaa-name=0x0007',
     );
     expect(line('6203800100')).toBe('RLRQ reason=0');
   });

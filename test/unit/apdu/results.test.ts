@@ -55,7 +55,8 @@ describe('data-access-result', () => {
     expect(err.result).toBe(4);
     expect(err.code).toBe('object-undefined');
     expect(accessError(3, 'Writing x').message).toBe(
-      'Writing x failed: the meter denied access to this attribute (read-write-denied, 3): this client address or Access security level has no right to it; use one that has (e.g. a higher association)',
+      'Writing x failed: the meter denied access to this attribute (read-write-denied, 3): this client address or Access security level has no right ' +
+        'to it; use one that has (e.g. a higher association)',
     );
     expect(accessError(99, 'Reading x').code).toBe('access-failed');
   });
@@ -70,7 +71,8 @@ describe('action-result', () => {
     const what = methodInvocationText('Invoking', { classId: 70, instanceId: fromHex('0000600300ff'), methodId: 1 });
     const err = actionError(13, what);
     expect(err.message).toBe(
-      'Invoking 0-0:96.3.0.255 method 1 failed: this association may not invoke that method (scope-of-access-violated, 13): connect with a client address and Access security level that has the right',
+      'Invoking 0-0:96.3.0.255 method 1 failed: this association may not invoke that method (scope-of-access-violated, 13): connect with a client ' +
+        'address and Access security level that has the right',
     );
     expect(err.result).toBe(13);
     expect(err.code).toBe('scope-of-access-violated');
@@ -101,7 +103,8 @@ describe('EXCEPTION-Response', () => {
     const other = exceptionError(exception({ kind: 'service-not-supported' }), 'Reading the clock');
     expect(other).toBeInstanceOf(RemoteProtocolError);
     expect(other.message).toBe(
-      'Reading the clock failed: the meter does not support this service; check Logical name referencing and the services it negotiated (EXCEPTION-Response service-not-allowed / service-not-supported)',
+      'Reading the clock failed: the meter does not support this service; check Logical name referencing and the services it negotiated ' +
+        '(EXCEPTION-Response service-not-allowed / service-not-supported)',
     );
   });
 });
@@ -110,7 +113,8 @@ describe('ConfirmedServiceError', () => {
   it('explains initiate errors and makes an AssociationError of them', () => {
     const e = { kind: 'confirmed-service-error', service: 'initiate-error', errorType: 'initiate', error: 2 } as const;
     expect(confirmedServiceErrorText(e)).toBe(
-      'the meter supports none of the proposed services: check Logical name referencing (the meter may use short names) and the proposed conformance (ConfirmedServiceError initiate-error: initiate / incompatible-conformance)',
+      'the meter supports none of the proposed services: check Logical name referencing (the meter may use short names) and the proposed conformance ' +
+        '(ConfirmedServiceError initiate-error: initiate / incompatible-conformance)',
     );
     const err = serviceError(e, 'Opening the association');
     expect(err).toBeInstanceOf(AssociationError);

@@ -79,11 +79,13 @@ describe('configuration edits', () => {
     const e = await t.fail('connections.delete', { id: 'c1' });
     expect(e.code).toBe('in-use');
     expect(e.message).toBe(
-      'Connection "Connection c1" cannot be deleted: physical devices "Kitchen meter" and "Garage meter" use it; choose another connection for them or delete them first.',
+      'Connection "Connection c1" cannot be deleted: physical devices "Kitchen meter" and "Garage meter" use it; choose another connection for them or ' +
+        'delete them first.',
     );
     const e2 = await t.fail('devices.delete', { id: 'd1' });
     expect(e2.message).toBe(
-      'Physical device "Kitchen meter" cannot be deleted: cosem value "Import" of group "Energy" reads from it; choose another physical device for it or delete it first.',
+      'Physical device "Kitchen meter" cannot be deleted: cosem value "Import" of group "Energy" reads from it; choose another physical device for it ' +
+        'or delete it first.',
     );
     const e3 = await t.fail('groups.delete', { id: 'nope' });
     expect(e3.message).toMatch(/no cosem group has this ID/);

@@ -38,7 +38,7 @@ function config(globalEnabled = true): AppConfig {
   );
 }
 
-const refused = serializeError(new TransportError('connection refused by 127.0.0.1:4059', 'connect-refused'));
+const refused = serializeError(new TransportError('connection refused by 127.0.0.1:4059', 'connection-refused'));
 
 let board: StatusBoard | null = null;
 afterEach(() => board?.close());
@@ -79,7 +79,7 @@ describe("a device's polling health comes from the scheduler", () => {
       state: 'backing-off',
       retryAt: T0 + INTERVAL_S * 1000,
       lastReadAt: null,
-      lastError: { name: 'TransportError', code: 'connect-refused', message: 'connection refused by 127.0.0.1:4059', at: T0 },
+      lastError: { name: 'TransportError', code: 'connection-refused', message: 'connection refused by 127.0.0.1:4059', at: T0 },
       notRead: null,
     });
 
@@ -120,7 +120,7 @@ describe("a device's polling health comes from the scheduler", () => {
       state: 'backing-off',
       retryAt: T0 + INTERVAL_S * 1000,
       lastReadAt: T0 + 5000,
-      lastError: { at: T0, code: 'connect-refused' },
+      lastError: { at: T0, code: 'connection-refused' },
     });
 
     // A Test that fails while polling backs off: its failure, newer, is the one shown.

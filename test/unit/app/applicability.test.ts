@@ -125,7 +125,8 @@ describe('connections and values', () => {
 describe('validation follows the same rules', () => {
   it('TCP needs host and port; serial needs its port; the other settings are kept but ignored', () => {
     expect(onlyProblem(configWith([['connections', 0, 'tcp', 'host'], '']), 'connections[0].tcp.host')).toBe(
-      "IP address is missing: a TCP connection needs the meter's or its gateway's address: an IPv4 address such as 192.168.1.10, an IPv6 address such as fd00::10, or a host name such as meter-7.example.net is allowed",
+      "IP address is missing: a TCP connection needs the meter's or its gateway's address: an IPv4 address such as 192.168.1.10, an IPv6 address such " +
+        'as fd00::10, or a host name such as meter-7.example.net is allowed',
     );
     expect(onlyProblem(configWith([['connections', 0, 'tcp', 'port'], undefined]), 'connections[0].tcp.port')).toBe(
       "Port is missing: a TCP connection needs the port: a whole number from 1 to 65535 (4059 is the wrapper's usual one)",
@@ -160,7 +161,8 @@ describe('validation follows the same rules', () => {
   it('HDLC client address is at most 127; the wrapper allows 255', () => {
     expectValid(device({ clientAddress: 127 }));
     expect(onlyProblem(device({ clientAddress: 128 }), 'devices[0].clientAddress')).toBe(
-      'Client address: 128 is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255',
+      'Client address: 128 is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface ' +
+        'allows up to 255',
     );
     expectValid(device({ clientAddress: 255, interfaceType: 'wrapper' }));
   });
@@ -180,12 +182,14 @@ describe('validation follows the same rules', () => {
     for (const pw of ['0123456789ABCDEF0', 'x'.repeat(128)]) {
       const message = onlyProblem(device({ accessSecurity: 'high', password: pw }), 'devices[0].password');
       expect(message).toBe(
-        `Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 1 to 16 characters are allowed (a shorter one is padded with zero bytes), ${pw.length} given`,
+        `Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 1 to 16 characters are allowed (a shorter one is padded ` +
+          `with zero bytes), ${pw.length} given`,
       );
       expect(message).not.toContain(pw);
     }
     expect(onlyProblem(device({ accessSecurity: 'low', password: 'pässwörd' }), 'devices[0].password')).toBe(
-      'Password: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as bytes; for other bytes turn on "Password is hexadecimal"',
+      'Password: only printable ASCII characters (letters, digits, punctuation and space) are allowed, since the meter receives the characters as ' +
+        'bytes; for other bytes turn on "Password is hexadecimal"',
     );
     expect(onlyProblem(device({ accessSecurity: 'low', password: 'x'.repeat(129) }), 'devices[0].password')).toBe(
       'Password: at most 128 characters are allowed, 129 given',
@@ -207,7 +211,8 @@ describe('validation follows the same rules', () => {
     expectValid(hex('high-sha256', '00'.repeat(40)));
     const high33 = '00112233445566778899AABBCCDDEEFF00';
     expect(onlyProblem(hex('high', high33), 'devices[0].password')).toBe(
-      'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 2 to 32 hexadecimal digits (1 to 16 bytes, padded with zero bytes to 16) are allowed, 34 given',
+      'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 2 to 32 hexadecimal digits (1 to 16 bytes, padded with zero ' +
+        'bytes to 16) are allowed, 34 given',
     );
     for (const [pw, count] of [
       ['123', 3],
@@ -221,7 +226,8 @@ describe('validation follows the same rules', () => {
     for (const pw of ['00GG', 'secret']) {
       const message = onlyProblem(hex('high', pw), 'devices[0].password');
       expect(message).toBe(
-        'Password: with "Password is hexadecimal" on, only hexadecimal digits (0-9, A-F) are allowed, two per byte (spaces, colons or dashes between bytes are ignored)',
+        'Password: with "Password is hexadecimal" on, only hexadecimal digits (0-9, A-F) are allowed, two per byte (spaces, colons or dashes between ' +
+          'bytes are ignored)',
       );
       expect(message).not.toContain(pw);
     }

@@ -64,7 +64,8 @@ export const CASES: readonly FieldCase[] = [
     good: [0, 127],
     bad: [-1, 128, 256, 300],
     message: (s) =>
-      `Client address: ${s} is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255`,
+      `Client address: ${s} is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER ` +
+      `interface allows up to 255`,
   },
   {
     path: [...DEV, 'clientAddress'],

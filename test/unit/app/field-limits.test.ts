@@ -170,7 +170,8 @@ describe("a value's attribute must be one of its class", () => {
   it('the last attribute of a class is allowed, the next is not', () => {
     expectValid(configWith([[...v, 'classId'], 7], [[...v, 'attribute'], 8]));
     expect(onlyProblem(configWith([[...v, 'classId'], 7], [[...v, 'attribute'], 9]), 'groups[0].values[0].attribute')).toBe(
-      'Attribute: 9 is not valid: PROFILE GENERIC (ID: 7) has the attributes 1 logical_name, 2 buffer, 3 capture_objects, 4 capture_period, 5 sort_method, 6 sort_object, 7 entries_in_use, 8 profile_entries',
+      'Attribute: 9 is not valid: PROFILE GENERIC (ID: 7) has the attributes 1 logical_name, 2 buffer, 3 capture_objects, 4 capture_period, 5 ' +
+        'sort_method, 6 sort_object, 7 entries_in_use, 8 profile_entries',
     );
     expect(onlyProblem(configWith([[...v, 'classId'], 1], [[...v, 'attribute'], 3]), 'groups[0].values[0].attribute')).toBe(
       'Attribute: 3 is not valid: DATA (ID: 1) has the attributes 1 logical_name, 2 value',
@@ -208,7 +209,9 @@ describe('the file', () => {
       {
         path: 'devices[0]',
         message:
-          '"pasword", "key" are not fields of a physical device; its fields are id, enable, connectionId, name, serverAddressType, serverAddress, serialNumber, logicalServerAddress, clientAddress, accessSecurity, password, passwordHex, interfaceType, transportSecurity, invocationCounterObis, authenticationKey, blockCipherKey, dedicatedKey, logicalNameReferencing, responseTimeoutMs, allowChanges',
+          '"pasword", "key" are not fields of a physical device; its fields are id, enable, connectionId, name, serverAddressType, serverAddress, ' +
+          'serialNumber, logicalServerAddress, clientAddress, accessSecurity, password, passwordHex, interfaceType, transportSecurity, ' +
+          'invocationCounterObis, authenticationKey, blockCipherKey, dedicatedKey, logicalNameReferencing, responseTimeoutMs, allowChanges',
       },
     ]);
   });

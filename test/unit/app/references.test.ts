@@ -60,7 +60,8 @@ describe('references between items', () => {
     const cfg = baseConfig();
     cfg.connections = [...(cfg.connections as Json[]), ...connections(5)];
     expect(onlyProblem({ ...cfg, devices: [{ id: 'm', name: 'M', connectionId: 'x' }], groups: [] }, 'devices[0].connectionId')).toBe(
-      'Connection: "x" is not valid: no connection has this ID; the connections are "tcp-1" (Gateway), "serial-1" (Probe), "c0" (C0), "c1" (C1), "c2" (C2) and 2 more',
+      'Connection: "x" is not valid: no connection has this ID; the connections are "tcp-1" (Gateway), "serial-1" (Probe), "c0" (C0), "c1" (C1), "c2" ' +
+        '(C2) and 2 more',
     );
   });
 
@@ -143,7 +144,8 @@ describe('every problem at once', () => {
       {
         path: 'devices[0].clientAddress',
         message:
-          'Client address: 300 is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255',
+          'Client address: 300 is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER ' +
+          'interface allows up to 255',
       },
       {
         path: 'devices[0].blockCipherKey',
@@ -166,12 +168,15 @@ describe('every problem at once', () => {
       {
         path: 'devices[1]',
         message:
-          'A physical device is expected here as a group of fields (id, enable, connectionId, name, serverAddressType, serverAddress, serialNumber, logicalServerAddress, clientAddress, accessSecurity, password, passwordHex, interfaceType, transportSecurity, invocationCounterObis, authenticationKey, blockCipherKey, dedicatedKey, logicalNameReferencing, responseTimeoutMs, allowChanges); "meter" was given',
+          'A physical device is expected here as a group of fields (id, enable, connectionId, name, serverAddressType, serverAddress, serialNumber, ' +
+          'logicalServerAddress, clientAddress, accessSecurity, password, passwordHex, interfaceType, transportSecurity, invocationCounterObis, ' +
+          'authenticationKey, blockCipherKey, dedicatedKey, logicalNameReferencing, responseTimeoutMs, allowChanges); "meter" was given',
       },
       {
         path: 'groups[0].values[0].classId',
         message:
-          'COSEM class id: 2 is not valid: one of 1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 15, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28, 29, 40, 41, 42, 43, 45, 47, 48, 62, 64, 68, 70, 71 is allowed',
+          'COSEM class id: 2 is not valid: one of 1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 15, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28, 29, 40, 41, 42, 43, ' +
+          '45, 47, 48, 62, 64, 68, 70, 71 is allowed',
       },
     ]);
   });

@@ -148,7 +148,8 @@ describe('one schema for forms and the IPC boundary', () => {
       {
         path: 'clientAddress',
         message:
-          'Client address: 128 is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255',
+          'Client address: 128 is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER ' +
+          'interface allows up to 255',
       },
       {
         path: 'blockCipherKey',

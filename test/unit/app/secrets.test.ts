@@ -96,7 +96,8 @@ describe('secrets never appear in messages', () => {
       expect(err.field).toBe('devices[0].password');
       expect(err.value).toBe('"••••••••"');
       expect(err.message).toBe(
-        'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 1 to 16 characters are allowed (a shorter one is padded with zero bytes), 17 given (at devices[0].password)',
+        'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 1 to 16 characters are allowed (a shorter one is padded ' +
+          'with zero bytes), 17 given (at devices[0].password)',
       );
     }
   });

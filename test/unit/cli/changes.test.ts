@@ -159,7 +159,8 @@ describe('cosem-studio write, action, set-clock: arguments', () => {
     const text = await run('write', ...low(), SPEED, 'fast');
     expect(text.code).toBe(2);
     expect(text.err).toBe(
-      'cosem-studio write: VALUE: "fast" is not valid: the attribute is an enum: a whole number from 0 to 255, or the typed value as JSON, e.g. {"type":"enum","value":0}',
+      'cosem-studio write: VALUE: "fast" is not valid: the attribute is an enum: a whole number from 0 to 255, or the typed value as JSON, e.g. ' +
+        '{"type":"enum","value":0}',
     );
     const range = await run('write', ...low(), SPEED, '300');
     expect(range.code).toBe(2);

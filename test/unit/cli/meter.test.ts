@@ -214,7 +214,9 @@ describe('the meter served', () => {
       const { hdlcPort, wrapperPort } = await within(ready, 10_000, 'the meter listening');
       expect(out.slice(0, 5).join('\n')).toMatch(
         new RegExp(
-          `^virtual meter \\S+ \\(serial 4242\\), system title [0-9A-F]{16}\\n {2}clients 16 \\(none, read-only\\), 17 \\(low, read-write\\), 1 \\(high-gmac, authenticated-encryption, read-write\\)\\n {2}HDLC {4}on 127\\.0\\.0\\.1:${hdlcPort} .*\\n {2}wrapper on 127\\.0\\.0\\.1:${wrapperPort} .*\\nCtrl\\+C stops it$`,
+          `^virtual meter \\S+ \\(serial 4242\\), system title [0-9A-F]{16}\\n {2}clients 16 \\(none, read-only\\), 17 \\(low, read-write\\), 1 ` +
+            `\\(high-gmac, authenticated-encryption, read-write\\)\\n {2}HDLC {4}on 127\\.0\\.0\\.1:${hdlcPort} .*\\n {2}wrapper on ` +
+            `127\\.0\\.0\\.1:${wrapperPort} .*\\nCtrl\\+C stops it$`,
         ),
       );
       const viaHdlc = await runCli('read', '--tcp', `127.0.0.1:${hdlcPort}`, '1-0:99.1.0.255');

@@ -109,55 +109,58 @@ describe.each(METER_KINDS.flatMap((m) => (['hdlc', 'wrapper'] as const).map((f) 
       }
     });
 
-    it('writes the load profile capture period and the demand period; both read back, audited; a clock time as a DLMS date-time goes as its 12 bytes', async () => {
-      const { settings, link, audit, change } = device(meter, framing, 'low');
-      try {
-        const period = await writeAttribute(settings, link, {}, change, {
-          obis: '1-0:99.1.0.255',
-          classId: 7,
-          attribute: 4,
-          value: { type: 'double-long-unsigned', value: 1800 },
-        });
-        expect(period.error).toBeNull();
-        expect(period.afterValue).toEqual({ type: 'double-long-unsigned', value: 1800 });
-        const demand = await writeAttribute(settings, link, {}, change, {
-          obis: '1-0:1.4.0.255',
-          classId: 5,
-          attribute: 8,
-          value: { type: 'double-long-unsigned', value: 600 },
-        });
-        expect(demand.error).toBeNull();
-        expect(demand.afterValue).toEqual({ type: 'double-long-unsigned', value: 600 });
-        expect(audit.map((e) => [e.obis, e.memberName, e.after, e.result])).toEqual([
-          ['1-0:99.1.0.255', 'capture_period', '1800', 'ok'],
-          ['1-0:1.4.0.255', 'period', '600', 'ok'],
-        ]);
-        // The clock's time is an octet-string(12): a date-time given as such is sent as its 12 bytes.
-        const time = await writeAttribute(settings, link, {}, change, {
-          obis: '0-0:1.0.0.255',
-          classId: 8,
-          attribute: 2,
-          value: { type: 'date-time', value: dateTimeFromEpochMs(Date.now(), 0) },
-        });
-        expect(time.error).toBeNull();
-        expect(time.afterValue?.type).toBe('octet-string');
-        // Back as they were, for the other framing's run.
-        await writeAttribute(settings, link, {}, change, {
-          obis: '1-0:99.1.0.255',
-          classId: 7,
-          attribute: 4,
-          value: { type: 'double-long-unsigned', value: 900 },
-        });
-        await writeAttribute(settings, link, {}, change, {
-          obis: '1-0:1.4.0.255',
-          classId: 5,
-          attribute: 8,
-          value: { type: 'double-long-unsigned', value: 900 },
-        });
-      } finally {
-        await link.close();
-      }
-    });
+    it(
+      'writes the load profile capture period and the demand period; both read back, audited; ' + 'a clock time as a DLMS date-time goes as its 12 bytes',
+      async () => {
+        const { settings, link, audit, change } = device(meter, framing, 'low');
+        try {
+          const period = await writeAttribute(settings, link, {}, change, {
+            obis: '1-0:99.1.0.255',
+            classId: 7,
+            attribute: 4,
+            value: { type: 'double-long-unsigned', value: 1800 },
+          });
+          expect(period.error).toBeNull();
+          expect(period.afterValue).toEqual({ type: 'double-long-unsigned', value: 1800 });
+          const demand = await writeAttribute(settings, link, {}, change, {
+            obis: '1-0:1.4.0.255',
+            classId: 5,
+            attribute: 8,
+            value: { type: 'double-long-unsigned', value: 600 },
+          });
+          expect(demand.error).toBeNull();
+          expect(demand.afterValue).toEqual({ type: 'double-long-unsigned', value: 600 });
+          expect(audit.map((e) => [e.obis, e.memberName, e.after, e.result])).toEqual([
+            ['1-0:99.1.0.255', 'capture_period', '1800', 'ok'],
+            ['1-0:1.4.0.255', 'period', '600', 'ok'],
+          ]);
+          // The clock's time is an octet-string(12): a date-time given as such is sent as its 12 bytes.
+          const time = await writeAttribute(settings, link, {}, change, {
+            obis: '0-0:1.0.0.255',
+            classId: 8,
+            attribute: 2,
+            value: { type: 'date-time', value: dateTimeFromEpochMs(Date.now(), 0) },
+          });
+          expect(time.error).toBeNull();
+          expect(time.afterValue?.type).toBe('octet-string');
+          // Back as they were, for the other framing's run.
+          await writeAttribute(settings, link, {}, change, {
+            obis: '1-0:99.1.0.255',
+            classId: 7,
+            attribute: 4,
+            value: { type: 'double-long-unsigned', value: 900 },
+          });
+          await writeAttribute(settings, link, {}, change, {
+            obis: '1-0:1.4.0.255',
+            classId: 5,
+            attribute: 8,
+            value: { type: 'double-long-unsigned', value: 900 },
+          });
+        } finally {
+          await link.close();
+        }
+      },
+    );
 
     it("refuses a public client's write with the meter's reason, and audits the refusal", async () => {
       const { settings, link, audit, change } = device(meter, framing, 'public');

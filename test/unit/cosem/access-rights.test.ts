@@ -75,7 +75,8 @@ describe('attribute text of the classes the meter page decodes', () => {
       value: new Uint8Array(),
     });
     expect(attributeShown(15, 5, context).text).toBe(
-      'conformance: block-transfer-with-get-or-read, get, set, selective-access; max receive PDU 1024 bytes; max send PDU 512 bytes; DLMS version 6; quality of service 0',
+      'conformance: block-transfer-with-get-or-read, get, set, selective-access; max receive PDU 1024 bytes; max send PDU 512 bytes; DLMS version 6; ' +
+        'quality of service 0',
     );
     expect(attributeShown(64, 5, { type: 'octet-string', value: Uint8Array.of(0x4d, 0x4d, 0x4d, 0, 0, 0xbc, 0x61, 0x4e) }).text).toBe(
       '4D4D4D0000BC614E (manufacturer MMM)',

@@ -394,7 +394,8 @@ describe('HdlcLink as a client on its own', () => {
       {
         kind: 'closed',
         reason:
-          'the meter rejected a frame (FRMR) and dropped the link: rejected control field 0x10, because the information field was longer than it accepts (lower the maximum information field length); open the link again',
+          'the meter rejected a frame (FRMR) and dropped the link: rejected control field 0x10, because the information field was longer than it ' +
+          'accepts (lower the maximum information field length); open the link again',
       },
     ]);
   });

@@ -25,7 +25,8 @@ describe.skipIf(!existsSync(CHROMIUM))('browser mode in Chromium', () => {
     mkdirSync(join(site, 'assets'), { recursive: true });
     writeFileSync(
       join(site, 'index.html'),
-      '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><script>document.body.dataset.inline = "ran"</script></body></html>',
+      '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><script>document.body.dataset.inline = ' +
+        '"ran"</script></body></html>',
     );
     writeFileSync(
       join(site, 'assets', 'app.js'),

@@ -158,7 +158,8 @@ describe('the mode E sign-on of the hand-held unit', () => {
     expect(error).toBeInstanceOf(TransportError);
     expect((error as TransportError).code).toBe('mode-e-no-answer');
     expect((error as TransportError).message).toBe(
-      "The meter did not answer the IEC 62056-21 sign-on (/?!) on /dev/ttyFAKE0 within 2.5 s: check that the optical probe sits flat on the meter's optical port with its cable pointing down, and that the meter's optical port is on",
+      "The meter did not answer the IEC 62056-21 sign-on (/?!) on /dev/ttyFAKE0 within 2.5 s: check that the optical probe sits flat on the meter's " +
+        "optical port with its cable pointing down, and that the meter's optical port is on",
     );
     expect(port.switched).toEqual([]);
   });

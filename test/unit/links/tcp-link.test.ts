@@ -141,7 +141,8 @@ describe('a TCP link', () => {
     const error = await failure(link(false, closed).run(async () => 'never'));
     expect(error.code).toBe('connection-refused');
     expect(error.message).toBe(
-      `Could not connect to 127.0.0.1:${closed}: nothing there accepts connections on port ${closed} (connection refused): check the port, and that the meter's or gateway's TCP server is on`,
+      `Could not connect to 127.0.0.1:${closed}: nothing there accepts connections on port ${closed} (connection refused): check the port, and that ` +
+        `the meter's or gateway's TCP server is on`,
     );
   });
 

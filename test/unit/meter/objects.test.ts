@@ -100,13 +100,16 @@ describe('the object model', () => {
     expect(denied.length).toBeLessThan(10);
   });
 
-  it('answers object-undefined (4) for an unknown object, object-class-inconsistent (9) for a wrong class, read-write-denied (3) for a missing attribute', () => {
-    const c = publicClient(meter);
-    expect(c.getRefusal(3, '1-0:99.8.0.255', 2)).toBe(4);
-    expect(c.getRefusal(1, '1-0:1.8.0.255', 2)).toBe(9);
-    expect(c.getRefusal(3, '1-0:1.8.0.255', 4)).toBe(3);
-    expect(c.getRefusal(3, '1-0:1.8.0.255', -1)).toBe(3);
-  });
+  it(
+    'answers object-undefined (4) for an unknown object, object-class-inconsistent (9) for a wrong class, ' + 'read-write-denied (3) for a missing attribute',
+    () => {
+      const c = publicClient(meter);
+      expect(c.getRefusal(3, '1-0:99.8.0.255', 2)).toBe(4);
+      expect(c.getRefusal(1, '1-0:1.8.0.255', 2)).toBe(9);
+      expect(c.getRefusal(3, '1-0:1.8.0.255', 4)).toBe(3);
+      expect(c.getRefusal(3, '1-0:1.8.0.255', -1)).toBe(3);
+    },
+  );
 
   it('reads the identity, scaler/unit and measurement values a meter engineer expects', () => {
     const c = publicClient(meter);

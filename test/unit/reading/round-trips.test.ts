@@ -144,27 +144,30 @@ describe('round trips of a group read', () => {
     expect(b.map((r) => [r.value, r.unit, r.error])).toEqual(a.map((r) => [r.value, r.unit, r.error]));
   });
 
-  it('a profile by Entries: entries_in_use with the group, then the buffer with the columns scaler_units; afterwards the same two rounds without metadata', async () => {
-    const { client, transport } = connectMeter({ meter: { maxListItems: 20 }, session: { maxListItems: 20 } });
-    await client.open();
-    const cache = new DeviceCache();
-    const rec = recording(client);
-    const group: ReadRequest[] = [
-      { name: 'Energy', obis: '1-0:1.8.0.255', classId: 3 },
-      { name: 'Load profile', obis: '1-0:99.1.0.255', classId: 7, entries: 4 },
-    ];
-    const now = () => transport.now();
-    await readValues(rec.client, cache, group, { now });
-    expect(rec.calls).toEqual([
-      // The first round asks only what selects the rows, so its answer fits one 128-byte frame.
-      ['3 1-0:1.8.0.255 2', '3 1-0:1.8.0.255 3', '7 1-0:99.1.0.255 3', '7 1-0:99.1.0.255 7'],
-      // 1-0:1.8.0 is known by now; the capture period and the other energy columns' scaler_units come
-      // in the round of the buffer (which the session reads alone).
-      ['7 1-0:99.1.0.255 4', '3 1-0:2.8.0.255 3', '3 1-0:3.8.0.255 3', '3 1-0:4.8.0.255 3', '7 1-0:99.1.0.255 2 sel2'],
-    ]);
-    await readValues(rec.client, cache, group, { now });
-    expect(rec.calls.slice(2)).toEqual([['3 1-0:1.8.0.255 2', '7 1-0:99.1.0.255 7'], ['7 1-0:99.1.0.255 2 sel2']]);
-  });
+  it(
+    'a profile by Entries: entries_in_use with the group, then the buffer with the columns scaler_units; ' + 'afterwards the same two rounds without metadata',
+    async () => {
+      const { client, transport } = connectMeter({ meter: { maxListItems: 20 }, session: { maxListItems: 20 } });
+      await client.open();
+      const cache = new DeviceCache();
+      const rec = recording(client);
+      const group: ReadRequest[] = [
+        { name: 'Energy', obis: '1-0:1.8.0.255', classId: 3 },
+        { name: 'Load profile', obis: '1-0:99.1.0.255', classId: 7, entries: 4 },
+      ];
+      const now = () => transport.now();
+      await readValues(rec.client, cache, group, { now });
+      expect(rec.calls).toEqual([
+        // The first round asks only what selects the rows, so its answer fits one 128-byte frame.
+        ['3 1-0:1.8.0.255 2', '3 1-0:1.8.0.255 3', '7 1-0:99.1.0.255 3', '7 1-0:99.1.0.255 7'],
+        // 1-0:1.8.0 is known by now; the capture period and the other energy columns' scaler_units come
+        // in the round of the buffer (which the session reads alone).
+        ['7 1-0:99.1.0.255 4', '3 1-0:2.8.0.255 3', '3 1-0:3.8.0.255 3', '3 1-0:4.8.0.255 3', '7 1-0:99.1.0.255 2 sel2'],
+      ]);
+      await readValues(rec.client, cache, group, { now });
+      expect(rec.calls.slice(2)).toEqual([['3 1-0:1.8.0.255 2', '7 1-0:99.1.0.255 7'], ['7 1-0:99.1.0.255 2 sel2']]);
+    },
+  );
 
   it('a profile by range, once its capture objects are known, is read in the same round as the rest', async () => {
     const { client, transport } = connectMeter();

@@ -50,18 +50,22 @@ function energyLine(deviceId: string, range: { from: number; to: number }, maxPo
 }
 
 describe('per-interval energy chart against the CSV', () => {
-  it('a day: one point per interval, each the step between two consecutive CSV rows, over the span between them (the first counted from the row before the day)', async () => {
-    const day = { from: T0 + DAY, to: T0 + 2 * DAY };
-    const { energy } = energyLine('day', day, MAX_POINTS);
-    // The intervals that end in (from, to]: from the row at `from` (itself ending the interval
-    // before the day) to the row at `to`.
-    const csv = await csvRows('day', { from: day.from, to: day.to + 1 });
-    expect(energy).toMatchObject({ quantity: 'energy', period: 'interval', aggregation: 'none' });
-    expect(energy.times).toEqual(csv.times.slice(0, -1));
-    expect(energy.ends).toEqual(csv.times.slice(1));
-    expect(energy.values).toEqual(csv.steps);
-    expect(Math.max(...(energy.values as number[]))).toBe(345);
-  });
+  it(
+    'a day: one point per interval, each the step between two consecutive CSV rows, over the span between them (the first counted from the row before ' +
+      'the day)',
+    async () => {
+      const day = { from: T0 + DAY, to: T0 + 2 * DAY };
+      const { energy } = energyLine('day', day, MAX_POINTS);
+      // The intervals that end in (from, to]: from the row at `from` (itself ending the interval
+      // before the day) to the row at `to`.
+      const csv = await csvRows('day', { from: day.from, to: day.to + 1 });
+      expect(energy).toMatchObject({ quantity: 'energy', period: 'interval', aggregation: 'none' });
+      expect(energy.times).toEqual(csv.times.slice(0, -1));
+      expect(energy.ends).toEqual(csv.times.slice(1));
+      expect(energy.values).toEqual(csv.steps);
+      expect(Math.max(...(energy.values as number[]))).toBe(345);
+    },
+  );
 
   it('the first row of all has no row before it: no made-up interval ends there', async () => {
     const { energy } = energyLine('day', { from: T0 - DAY, to: T0 + DAY });

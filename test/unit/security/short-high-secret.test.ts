@@ -84,7 +84,8 @@ describe('High (mechanism 2) with a short secret', () => {
     const e = error as InputError;
     expect(e.field).toBe('Password');
     expect(e.message).toBe(
-      'Password: "17 bytes" is not valid: High (mechanism 2) uses the password as an AES-128 key: 1 to 16 bytes (characters) are allowed, a shorter one is padded with zero bytes',
+      'Password: "17 bytes" is not valid: High (mechanism 2) uses the password as an AES-128 key: 1 to 16 bytes (characters) are allowed, a shorter ' +
+        'one is padded with zero bytes',
     );
     expect(e.message).not.toContain('ABCD');
     // An empty secret is still a missing Password.

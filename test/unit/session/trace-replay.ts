@@ -118,7 +118,10 @@ export function traceDateTime(dt: {
   clockStatus: number;
 }): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `datetime ${p(dt.year, 4)}-${p(dt.month)}-${p(dt.dayOfMonth)} ${p(dt.hour)}:${p(dt.minute)}:${p(dt.second)}.${p(dt.hundredths)} dow=${dt.dayOfWeek} dev=${dt.deviation} status=${dt.clockStatus.toString(16).padStart(2, '0')}`;
+  return (
+    `datetime ${p(dt.year, 4)}-${p(dt.month)}-${p(dt.dayOfMonth)} ${p(dt.hour)}:${p(dt.minute)}:${p(dt.second)}.${p(dt.hundredths)} dow=${dt.dayOfWeek} ` +
+    `dev=${dt.deviation} status=${dt.clockStatus.toString(16).padStart(2, '0')}`
+  );
 }
 
 /** Pull a hex field out of a note: `calling_AP_title=757469994c5434f3`. */

@@ -49,7 +49,7 @@ describe('Main shows a device backing off', () => {
           'device-1': {
             state: 'backing-off',
             lastReadAt: null,
-            lastError: { name: 'TransportError', code: 'connect-refused', message: 'nothing accepts connections on port 4059', at: FAILED_AT },
+            lastError: { name: 'TransportError', code: 'connection-refused', message: 'nothing accepts connections on port 4059', at: FAILED_AT },
             notRead: null,
             retryAt: RETRY_AT,
           },

@@ -25,7 +25,8 @@ describe('Client address', () => {
     for (const given of ['300', '128', '-1']) {
       type(client, given);
       expect(messageOf(client)).toBe(
-        `Client address: ${given} is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER interface allows up to 255`,
+        `Client address: ${given} is not valid: an HDLC client address is one byte, 0 to 127 (16 = public client, 1 = management); only the WRAPPER ` +
+          `interface allows up to 255`,
       );
     }
     choose(labelled('Interface type') as HTMLSelectElement, 'WRAPPER');
@@ -89,7 +90,8 @@ describe('a failed Test', () => {
       oneDevice({ clientAddress: 1, accessSecurity: 'high-gmac', transportSecurity: 'authenticated-encryption', authenticationKey: key, blockCipherKey: key }),
     );
     const message =
-      'The meter could not decipher our association request: check the Block cipher key, the Authentication key, the client system title and the invocation counter';
+      'The meter could not decipher our association request: check the Block cipher key, the Authentication key, the client system title and the ' +
+      'invocation counter';
     api.handle('devices.test', () =>
       failedTest({
         step: 'association',

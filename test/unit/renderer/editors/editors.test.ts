@@ -89,7 +89,8 @@ describe('physical device editor', () => {
     expect(pw().getAttribute('aria-invalid')).toBe('false');
     type(pw(), 'abcdefghijklmnopq');
     expect(messageOf(pw())).toBe(
-      'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 1 to 16 characters are allowed (a shorter one is padded with zero bytes), 17 given',
+      'Password: Access security "High" (mechanism 2) uses the password as an AES-128 key: 1 to 16 characters are allowed (a shorter one is padded ' +
+        'with zero bytes), 17 given',
     );
 
     click(labelled('Password is hexadecimal') as HTMLInputElement);

@@ -249,8 +249,9 @@ describe('meter page changes', () => {
     expect(api.callsOf('meter.read')).toHaveLength(0);
     expect(document.querySelector('[role="alert"]')).toBeNull();
     expect(dialog()?.querySelector('[data-testid="old-value"]')?.textContent).toBe('not known (could not be read)');
-    expect(dialog()?.querySelector('.unread')?.textContent).toBe(
-      'The current value could not be read (this association may write it but not read it). The editor starts blank, as integer: give the whole value to write.',
+    expect(dialog()?.querySelector('.unread')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'The current value could not be read (this association may write it but not read it). The editor starts blank, as integer: give the whole value ' +
+        'to write.',
     );
     const input = labelled('New value') as HTMLInputElement;
     expect(input.value).toBe('0');
