@@ -62,7 +62,8 @@ export function dlmsValueToJsonText(v: DlmsValue): string {
   return JSON.stringify(dlmsValueToJson(v));
 }
 
-const INTEGER_RANGES = {
+/** The values each whole-number type of at most 32 bits holds, as A-XDR encodes them (the editors and the CLI take them from here). */
+export const INTEGER_RANGES = {
   integer: [-128, 127],
   long: [-32768, 32767],
   'double-long': [-2147483648, 2147483647],
@@ -73,7 +74,8 @@ const INTEGER_RANGES = {
   bcd: [0, 255],
 } as const satisfies Partial<Record<DataTypeName, readonly [number, number]>>;
 
-const BIG_RANGES = {
+/** The values of the 64-bit whole-number types, as bigints. */
+export const BIG_RANGES = {
   long64: [-(2n ** 63n), 2n ** 63n - 1n],
   'long64-unsigned': [0n, 2n ** 64n - 1n],
 } as const;

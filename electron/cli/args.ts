@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs as parseArgv, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../../core/errors.js';
+import type { Io } from '../cli.js';
 
 export interface OptionSpec {
   /** `--name`; with `value` the next argument (or `--name=VALUE`) is its value. */
@@ -146,6 +147,34 @@ export function choiceOption<T extends string>(args: ParsedArgs, name: string, c
   if (text === undefined) return undefined;
   if (!(choices as readonly string[]).includes(text)) throw new UsageError(name, text, `one of ${choices.join(', ')}`);
   return text as T;
+}
+
+/** What a command declares: its options, its help text and whether it takes arguments that are not options. */
+export interface CommandSpec {
+  readonly options: readonly OptionSpec[];
+  readonly help: string;
+  /** Default true; false refuses any argument that is not an option. */
+  readonly positionals?: boolean;
+}
+
+/**
+ * A command: its arguments read against its options, and `--help` answered (the help text, exit 0)
+ * before `run` sees them. `run` returns the exit code.
+ */
+export function command<I extends Io>(
+  spec: CommandSpec,
+  run: (args: ParsedArgs, io: I) => Promise<number>,
+): { run(argv: readonly string[], io: I): Promise<number> } {
+  return {
+    async run(argv, io) {
+      const args = parseArgs(argv, spec.options, spec.positionals ?? true);
+      if (flag(args, '--help')) {
+        io.out(spec.help);
+        return 0;
+      }
+      return run(args, io);
+    },
+  };
 }
 
 /** The help text: `program` is what is typed before the options (`cosem-studio read`, `npm run web --`). */

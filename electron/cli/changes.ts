@@ -16,7 +16,7 @@ import { invokeMethod, setClock, writeAttribute, type ChangeContext, type Change
 import { withDeviceSession, type DeviceSessionContext } from '../services/device-session.js';
 import type { Link } from '../services/links/link.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../services/readings/readings-database.js';
-import { flag, optionValue, parseArgs, usage, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
+import { command, flag, type OptionSpec, optionValue, type ParsedArgs, usage, UsageError } from './args.js';
 import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs, fromConfig } from './device-options.js';
 import { dataDirectory } from './installation-context.js';
@@ -145,34 +145,27 @@ const SET_CLOCK_HELP = usage(
 /** The largest drift after setting that counts as set. */
 const SET_TOLERANCE_SECONDS = 1;
 
-export const setClockCommand: Command = {
-  async run(argv, io: Io) {
-    const args = parseArgs(argv, SET_CLOCK_OPTIONS, false);
-    if (flag(args, '--help')) {
-      io.out(SET_CLOCK_HELP);
-      return 0;
-    }
-    const timeText = optionValue(args, '--time');
-    const time = timeText === undefined ? undefined : isoTime(timeText, '--time');
-    const utc = flag(args, '--utc');
-    const { device, r } = await withChangeSession(args, io, async (s) => ({
-      device: s.device,
-      r: await setClock(s.settings, s.link, s.context, s.change, { ...(time === undefined ? {} : { time }), utc }),
-    }));
-    const settled = r.ok && r.driftAfter !== null && Math.abs(r.driftAfter) <= SET_TOLERANCE_SECONDS;
-    if (flag(args, '--json')) {
-      io.out(JSON.stringify({ device: device.name, ...r, ok: settled }, null, 2));
-    } else {
-      io.out(`device             ${device.name}`);
-      if (r.meterTimeBefore !== null || r.ok) io.out(`meter time before  ${r.meterTimeBefore ?? 'not read'}  drift ${signed(r.driftBefore)}`);
-      if (r.written !== null) io.out(`set to             ${r.written}`);
-      if (r.ok) io.out(`meter time after   ${r.meterTimeAfter ?? 'not read'}  drift ${signed(r.driftAfter)}`);
-    }
-    if (r.error !== null) io.err(`cosem-studio set-clock: ${failure(r.error)}`);
-    else if (!settled) io.err(`cosem-studio set-clock: the drift after setting is ${signed(r.driftAfter)}, over ${SET_TOLERANCE_SECONDS} s`);
-    return settled ? 0 : 1;
-  },
-};
+export const setClockCommand: Command = command({ options: SET_CLOCK_OPTIONS, help: SET_CLOCK_HELP, positionals: false }, async (args, io: Io) => {
+  const timeText = optionValue(args, '--time');
+  const time = timeText === undefined ? undefined : isoTime(timeText, '--time');
+  const utc = flag(args, '--utc');
+  const { device, r } = await withChangeSession(args, io, async (s) => ({
+    device: s.device,
+    r: await setClock(s.settings, s.link, s.context, s.change, { ...(time === undefined ? {} : { time }), utc }),
+  }));
+  const settled = r.ok && r.driftAfter !== null && Math.abs(r.driftAfter) <= SET_TOLERANCE_SECONDS;
+  if (flag(args, '--json')) {
+    io.out(JSON.stringify({ device: device.name, ...r, ok: settled }, null, 2));
+  } else {
+    io.out(`device             ${device.name}`);
+    if (r.meterTimeBefore !== null || r.ok) io.out(`meter time before  ${r.meterTimeBefore ?? 'not read'}  drift ${signed(r.driftBefore)}`);
+    if (r.written !== null) io.out(`set to             ${r.written}`);
+    if (r.ok) io.out(`meter time after   ${r.meterTimeAfter ?? 'not read'}  drift ${signed(r.driftAfter)}`);
+  }
+  if (r.error !== null) io.err(`cosem-studio set-clock: ${failure(r.error)}`);
+  else if (!settled) io.err(`cosem-studio set-clock: the drift after setting is ${signed(r.driftAfter)}, over ${SET_TOLERANCE_SECONDS} s`);
+  return settled ? 0 : 1;
+});
 
 // ---------------------------------------------------------------------------------------------- write / action
 
@@ -212,58 +205,51 @@ function sameValue(a: DlmsValue, b: DlmsValue): boolean {
   return JSON.stringify(dlmsValueToJson(a)) === JSON.stringify(dlmsValueToJson(b));
 }
 
-export const writeCommand: Command = {
-  async run(argv, io: Io) {
-    const args = parseArgs(argv, WRITE_OPTIONS);
-    if (flag(args, '--help')) {
-      io.out(WRITE_HELP);
-      return 0;
-    }
-    const [targetText, valueText] = positionals(args, 'write', 2, 2, 'OBIS:CLASS:ATTR VALUE');
-    const target = parseMemberTarget(targetText!, 'ATTR');
-    // JSON is checked before anything is sent; a plain value needs the attribute's type first.
-    const given = isJsonValue(valueText!) ? jsonValueArgument(valueText!) : null;
-    const name = attributeName(target.classId, target.member) ?? `attribute ${target.member}`;
-    const { device, value, r } = await withChangeSession(args, io, async (s) => {
-      let value = given;
-      if (value === null) {
-        const ref = { classId: target.classId, logicalName: obisToBytes(parseObis(target.obis)), attributeId: target.member };
-        let known: DlmsValue | null = null;
-        let why = 'the type of the attribute is not known';
-        try {
-          known = await withDeviceSession(s.settings, s.link, s.context, (client) => client.get(ref));
-        } catch (e) {
-          if (!(e instanceof AccessError)) throw e;
-          why = `the meter did not give the attribute to read its type (${e.code})`;
-        }
-        value = valueArgument(valueText!, known, why);
+export const writeCommand: Command = command({ options: WRITE_OPTIONS, help: WRITE_HELP }, async (args, io: Io) => {
+  const [targetText, valueText] = positionals(args, 'write', 2, 2, 'OBIS:CLASS:ATTR VALUE');
+  const target = parseMemberTarget(targetText!, 'ATTR');
+  // JSON is checked before anything is sent; a plain value needs the attribute's type first.
+  const given = isJsonValue(valueText!) ? jsonValueArgument(valueText!) : null;
+  const name = attributeName(target.classId, target.member) ?? `attribute ${target.member}`;
+  const { device, value, r } = await withChangeSession(args, io, async (s) => {
+    let value = given;
+    if (value === null) {
+      const ref = { classId: target.classId, logicalName: obisToBytes(parseObis(target.obis)), attributeId: target.member };
+      let known: DlmsValue | null = null;
+      let why = 'the type of the attribute is not known';
+      try {
+        known = await withDeviceSession(s.settings, s.link, s.context, (client) => client.get(ref));
+      } catch (e) {
+        if (!(e instanceof AccessError)) throw e;
+        why = `the meter did not give the attribute to read its type (${e.code})`;
       }
-      return {
-        device: s.device,
-        value,
-        r: await writeAttribute(s.settings, s.link, s.context, s.change, { obis: target.obis, classId: target.classId, attribute: target.member, value }),
-      };
-    });
-    const secret = isSecretAttribute(target.classId, target.member);
-    // The clock's time runs on between the write and the read back.
-    const running = target.classId === 8 && target.member === 2;
-    const readBack = r.ok && r.afterValue !== null && !running && !sameValue(r.afterValue, value);
-    changeOutput(
-      io,
-      flag(args, '--json'),
-      device,
-      { obis: target.obis, classId: target.classId, attribute: target.member, name },
-      `${target.obis} class ${target.classId} attribute ${target.member} (${name})`,
-      r,
-      {
-        afterValue: r.afterValue === null || secret ? null : dlmsValueToJson(r.afterValue),
-      },
-    );
-    if (r.error !== null) io.err(`cosem-studio write: ${failure(r.error)}`);
-    else if (readBack) io.err(`cosem-studio write: the meter reads back ${r.after}, not the value written`);
-    return r.ok && !readBack ? 0 : 1;
-  },
-};
+      value = valueArgument(valueText!, known, why);
+    }
+    return {
+      device: s.device,
+      value,
+      r: await writeAttribute(s.settings, s.link, s.context, s.change, { obis: target.obis, classId: target.classId, attribute: target.member, value }),
+    };
+  });
+  const secret = isSecretAttribute(target.classId, target.member);
+  // The clock's time runs on between the write and the read back.
+  const running = target.classId === 8 && target.member === 2;
+  const readBack = r.ok && r.afterValue !== null && !running && !sameValue(r.afterValue, value);
+  changeOutput(
+    io,
+    flag(args, '--json'),
+    device,
+    { obis: target.obis, classId: target.classId, attribute: target.member, name },
+    `${target.obis} class ${target.classId} attribute ${target.member} (${name})`,
+    r,
+    {
+      afterValue: r.afterValue === null || secret ? null : dlmsValueToJson(r.afterValue),
+    },
+  );
+  if (r.error !== null) io.err(`cosem-studio write: ${failure(r.error)}`);
+  else if (readBack) io.err(`cosem-studio write: the meter reads back ${r.after}, not the value written`);
+  return r.ok && !readBack ? 0 : 1;
+});
 
 const ACTION_OPTIONS: OptionSpec[] = [...COMMON, ...TAIL];
 
@@ -277,35 +263,28 @@ const ACTION_HELP = usage(
   ACTION_OPTIONS,
 );
 
-export const actionCommand: Command = {
-  async run(argv, io: Io) {
-    const args = parseArgs(argv, ACTION_OPTIONS);
-    if (flag(args, '--help')) {
-      io.out(ACTION_HELP);
-      return 0;
-    }
-    const [targetText, valueText] = positionals(args, 'action', 1, 2, 'OBIS:CLASS:METHOD [VALUE]');
-    const target = parseMemberTarget(targetText!, 'METHOD');
-    const parameters = valueText === undefined ? undefined : jsonValueArgument(valueText);
-    const name = methodName(target.classId, target.member) ?? `method ${target.member}`;
-    const { device, r } = await withChangeSession(args, io, async (s) => ({
-      device: s.device,
-      r: await invokeMethod(s.settings, s.link, s.context, s.change, {
-        obis: target.obis,
-        classId: target.classId,
-        method: target.member,
-        ...(parameters === undefined ? {} : { parameters }),
-      }),
-    }));
-    changeOutput(
-      io,
-      flag(args, '--json'),
-      device,
-      { obis: target.obis, classId: target.classId, method: target.member, name },
-      `${target.obis} class ${target.classId} method ${target.member} (${name})`,
-      r,
-    );
-    if (r.error !== null) io.err(`cosem-studio action: ${failure(r.error)}`);
-    return r.ok ? 0 : 1;
-  },
-};
+export const actionCommand: Command = command({ options: ACTION_OPTIONS, help: ACTION_HELP }, async (args, io: Io) => {
+  const [targetText, valueText] = positionals(args, 'action', 1, 2, 'OBIS:CLASS:METHOD [VALUE]');
+  const target = parseMemberTarget(targetText!, 'METHOD');
+  const parameters = valueText === undefined ? undefined : jsonValueArgument(valueText);
+  const name = methodName(target.classId, target.member) ?? `method ${target.member}`;
+  const { device, r } = await withChangeSession(args, io, async (s) => ({
+    device: s.device,
+    r: await invokeMethod(s.settings, s.link, s.context, s.change, {
+      obis: target.obis,
+      classId: target.classId,
+      method: target.member,
+      ...(parameters === undefined ? {} : { parameters }),
+    }),
+  }));
+  changeOutput(
+    io,
+    flag(args, '--json'),
+    device,
+    { obis: target.obis, classId: target.classId, method: target.member, name },
+    `${target.obis} class ${target.classId} method ${target.member} (${name})`,
+    r,
+  );
+  if (r.error !== null) io.err(`cosem-studio action: ${failure(r.error)}`);
+  return r.ok ? 0 : 1;
+});

@@ -7,7 +7,7 @@ import type { Command, Io } from '../cli.js';
 import { exportGroupCsv, exportProfileCsv } from '../services/csv/export.js';
 import { CSV_PRESET_NAMES, CSV_PRESETS, describeCsvPresets } from '../services/csv/format.js';
 import { openReadingsDatabase } from '../services/readings/readings-database.js';
-import { choiceOption, flag, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { choiceOption, command, type OptionSpec, optionValue, usage, UsageError } from './args.js';
 
 const OPTIONS: OptionSpec[] = [
   { name: '--db', value: 'FILE', help: 'the readings database' },
@@ -35,49 +35,41 @@ function time(text: string | undefined, option: string, fallback: number): numbe
   return ms;
 }
 
-export const exportCommand: Command = {
-  async run(argv, io: Io) {
-    const args = parseArgs(argv, OPTIONS);
-    if (flag(args, '--help')) {
-      io.out(HELP);
-      return 0;
-    }
-    const dbFile = optionValue(args, '--db');
-    const out = optionValue(args, '--csv');
-    if (dbFile === undefined) throw new UsageError('--db', '', 'the readings database is needed');
-    if (!existsSync(dbFile)) throw new UsageError('--db', dbFile, 'no such file');
-    if (out === undefined) throw new UsageError('--csv', '', 'the file to write is needed');
-    const group = optionValue(args, '--group');
-    const profile = optionValue(args, '--profile');
-    if ((group === undefined) === (profile === undefined)) throw new UsageError('--group', group ?? '', 'give --group NAME or --profile DEVICE:OBIS');
-    const from = time(optionValue(args, '--from'), '--from', 0);
-    const to = time(optionValue(args, '--to'), '--to', Date.now() + 1);
-    const preset = choiceOption(args, '--format', CSV_PRESET_NAMES) ?? 'standard';
-    const db = openReadingsDatabase({ folder: dirname(dbFile), fileName: basename(dbFile) });
-    try {
-      const format = CSV_PRESETS[preset];
-      let result;
-      if (group !== undefined) {
-        let groupId = group;
-        const configFile = optionValue(args, '--config');
-        if (configFile !== undefined) {
-          const config = parseConfigJson(readFileSync(configFile, 'utf8'));
-          const g = config.groups.find((x) => x.name === group);
-          if (g === undefined)
-            throw new UsageError('--group', group, `the groups are ${config.groups.map((x) => JSON.stringify(x.name)).join(', ') || 'none'}`);
-          groupId = g.id;
-        }
-        result = await exportGroupCsv(db, { groupId, from, to }, out, { format });
-      } else {
-        const at = profile!.indexOf(':');
-        if (at <= 0) throw new UsageError('--profile', profile!, 'DEVICE:OBIS, e.g. device-1:1-0:99.1.0.255');
-        const obis = formatObis(parseObis(profile!.slice(at + 1), '--profile'));
-        result = await exportProfileCsv(db, { deviceId: profile!.slice(0, at), obis, from, to }, out, { format });
+export const exportCommand: Command = command({ options: OPTIONS, help: HELP }, async (args, io: Io) => {
+  const dbFile = optionValue(args, '--db');
+  const out = optionValue(args, '--csv');
+  if (dbFile === undefined) throw new UsageError('--db', '', 'the readings database is needed');
+  if (!existsSync(dbFile)) throw new UsageError('--db', dbFile, 'no such file');
+  if (out === undefined) throw new UsageError('--csv', '', 'the file to write is needed');
+  const group = optionValue(args, '--group');
+  const profile = optionValue(args, '--profile');
+  if ((group === undefined) === (profile === undefined)) throw new UsageError('--group', group ?? '', 'give --group NAME or --profile DEVICE:OBIS');
+  const from = time(optionValue(args, '--from'), '--from', 0);
+  const to = time(optionValue(args, '--to'), '--to', Date.now() + 1);
+  const preset = choiceOption(args, '--format', CSV_PRESET_NAMES) ?? 'standard';
+  const db = openReadingsDatabase({ folder: dirname(dbFile), fileName: basename(dbFile) });
+  try {
+    const format = CSV_PRESETS[preset];
+    let result;
+    if (group !== undefined) {
+      let groupId = group;
+      const configFile = optionValue(args, '--config');
+      if (configFile !== undefined) {
+        const config = parseConfigJson(readFileSync(configFile, 'utf8'));
+        const g = config.groups.find((x) => x.name === group);
+        if (g === undefined) throw new UsageError('--group', group, `the groups are ${config.groups.map((x) => JSON.stringify(x.name)).join(', ') || 'none'}`);
+        groupId = g.id;
       }
-      io.out(`${result.file}: ${result.rows} rows`);
-      return 0;
-    } finally {
-      db.close();
+      result = await exportGroupCsv(db, { groupId, from, to }, out, { format });
+    } else {
+      const at = profile!.indexOf(':');
+      if (at <= 0) throw new UsageError('--profile', profile!, 'DEVICE:OBIS, e.g. device-1:1-0:99.1.0.255');
+      const obis = formatObis(parseObis(profile!.slice(at + 1), '--profile'));
+      result = await exportProfileCsv(db, { deviceId: profile!.slice(0, at), obis, from, to }, out, { format });
     }
-  },
-};
+    io.out(`${result.file}: ${result.rows} rows`);
+    return 0;
+  } finally {
+    db.close();
+  }
+});

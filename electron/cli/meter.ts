@@ -6,7 +6,19 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command, Io } from '../cli.js';
-import { choiceOption, flag, integerOption, integerValue, optionValue, parseArgs, usage, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
+import {
+  choiceOption,
+  command,
+  flag,
+  integerOption,
+  integerValue,
+  type OptionSpec,
+  optionValue,
+  parseArgs,
+  type ParsedArgs,
+  usage,
+  UsageError,
+} from './args.js';
 import { toHex } from '../../core/bytes.js';
 import {
   CLIENT_MECHANISMS,
@@ -305,52 +317,45 @@ export interface MeterIo extends Io {
   readonly listening?: (where: { hdlcPort: number | null; wrapperPort: number | null }) => void;
 }
 
-export const meterCommand: Command = {
-  async run(argv, io: MeterIo) {
-    const args = parseArgs(argv, OPTIONS, false);
-    if (flag(args, '--help')) {
-      io.out(HELP);
-      return 0;
-    }
-    const { meter, place } = meterPlan(args);
-    const stopped = (): Promise<void> =>
-      io.stop ??
-      new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-    const log = (line: string): void => io.out(line);
-    if (place.kind === 'serial') {
-      const served = await startVirtualMeterSerial({
-        path: place.path,
-        meter,
-        line: place.line,
-        ...(place.modeE !== null && { modeE: place.modeE }),
-        echo: place.echo,
-        log,
-      });
-      for (const l of describeMeter(served.meter.config)) io.out(l);
-      const signOn =
-        place.modeE !== null
-          ? `IEC 62056-21 mode E sign-on at 300 baud 7E1, then up to ${place.modeE.maxBaudRate ?? 19200} baud`
-          : describeLine(lineSettings(place.line));
-      io.out(`  HDLC    on ${place.path} (${signOn})`);
-      io.out('Ctrl+C stops it');
-      io.listening?.({ hdlcPort: null, wrapperPort: null });
-      await stopped();
-      await served.close();
-      return 0;
-    }
-    const server = await startVirtualMeterServer({ hdlcPort: place.hdlcPort, wrapperPort: place.wrapperPort, meter, log });
-    const c = server.meter.config;
-    for (const l of describeMeter(c)) io.out(l);
-    if (server.hdlcPort !== null)
-      io.out(`  HDLC    on ${HOST}:${server.hdlcPort}  server address: logical ${c.hdlc.logicalAddress}, physical ${c.hdlc.physicalAddress}`);
-    if (server.wrapperPort !== null) io.out(`  wrapper on ${HOST}:${server.wrapperPort}  wPort ${c.wrapperPort}`);
+export const meterCommand: Command = command({ options: OPTIONS, help: HELP, positionals: false }, async (args, io: MeterIo) => {
+  const { meter, place } = meterPlan(args);
+  const stopped = (): Promise<void> =>
+    io.stop ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  const log = (line: string): void => io.out(line);
+  if (place.kind === 'serial') {
+    const served = await startVirtualMeterSerial({
+      path: place.path,
+      meter,
+      line: place.line,
+      ...(place.modeE !== null && { modeE: place.modeE }),
+      echo: place.echo,
+      log,
+    });
+    for (const l of describeMeter(served.meter.config)) io.out(l);
+    const signOn =
+      place.modeE !== null
+        ? `IEC 62056-21 mode E sign-on at 300 baud 7E1, then up to ${place.modeE.maxBaudRate ?? 19200} baud`
+        : describeLine(lineSettings(place.line));
+    io.out(`  HDLC    on ${place.path} (${signOn})`);
     io.out('Ctrl+C stops it');
-    io.listening?.({ hdlcPort: server.hdlcPort, wrapperPort: server.wrapperPort });
+    io.listening?.({ hdlcPort: null, wrapperPort: null });
     await stopped();
-    await server.close();
+    await served.close();
     return 0;
-  },
-};
+  }
+  const server = await startVirtualMeterServer({ hdlcPort: place.hdlcPort, wrapperPort: place.wrapperPort, meter, log });
+  const c = server.meter.config;
+  for (const l of describeMeter(c)) io.out(l);
+  if (server.hdlcPort !== null)
+    io.out(`  HDLC    on ${HOST}:${server.hdlcPort}  server address: logical ${c.hdlc.logicalAddress}, physical ${c.hdlc.physicalAddress}`);
+  if (server.wrapperPort !== null) io.out(`  wrapper on ${HOST}:${server.wrapperPort}  wPort ${c.wrapperPort}`);
+  io.out('Ctrl+C stops it');
+  io.listening?.({ hdlcPort: server.hdlcPort, wrapperPort: server.wrapperPort });
+  await stopped();
+  await server.close();
+  return 0;
+});

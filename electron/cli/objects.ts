@@ -4,7 +4,7 @@ import type { DlmsValue } from '../../core/axdr/types.js';
 import { formatObis, obisFromBytes, obisToBytes, parseObis, standardName } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
 import { withDeviceSession } from '../services/device-session.js';
-import { flag, parseArgs, usage, type OptionSpec } from './args.js';
+import { command, flag, type OptionSpec, usage } from './args.js';
 import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
 
@@ -73,40 +73,33 @@ export function objectLine(o: ListedObject): string {
   );
 }
 
-export const objectsCommand: Command = {
-  async run(argv, io: Io) {
-    const args = parseArgs(argv, OPTIONS, false);
-    if (flag(args, '--help')) {
-      io.out(HELP);
-      return 0;
-    }
-    const settings = deviceFromArgs(args);
-    const objects: ListedObject[] = await withDeviceLink(args, settings, io, ({ link, context }) =>
-      withDeviceSession(settings, link, context, async (client) => {
-        if (settings.referencing === 'sn') {
-          return (await client.readObjectList()).map((o) => {
-            const obis = obisFromBytes(o.logicalName);
-            return {
-              obis: formatObis(obis),
-              classId: o.classId,
-              className: className(o.classId),
-              version: o.version,
-              baseName: o.baseName,
-              attributes: '',
-              methods: '',
-              name: standardName(obis) ?? '',
-            };
-          });
-        }
-        return objectsFromList(await client.get({ classId: 15, logicalName: obisToBytes(parseObis('0-0:40.0.0.255')), attributeId: 2 }));
-      }),
-    );
-    if (flag(args, '--json')) {
-      io.out(JSON.stringify(objects, null, 2));
-      return 0;
-    }
-    for (const o of objects) io.out(objectLine(o));
-    io.out(`${objects.length} objects`);
+export const objectsCommand: Command = command({ options: OPTIONS, help: HELP, positionals: false }, async (args, io: Io) => {
+  const settings = deviceFromArgs(args);
+  const objects: ListedObject[] = await withDeviceLink(args, settings, io, ({ link, context }) =>
+    withDeviceSession(settings, link, context, async (client) => {
+      if (settings.referencing === 'sn') {
+        return (await client.readObjectList()).map((o) => {
+          const obis = obisFromBytes(o.logicalName);
+          return {
+            obis: formatObis(obis),
+            classId: o.classId,
+            className: className(o.classId),
+            version: o.version,
+            baseName: o.baseName,
+            attributes: '',
+            methods: '',
+            name: standardName(obis) ?? '',
+          };
+        });
+      }
+      return objectsFromList(await client.get({ classId: 15, logicalName: obisToBytes(parseObis('0-0:40.0.0.255')), attributeId: 2 }));
+    }),
+  );
+  if (flag(args, '--json')) {
+    io.out(JSON.stringify(objects, null, 2));
     return 0;
-  },
-};
+  }
+  for (const o of objects) io.out(objectLine(o));
+  io.out(`${objects.length} objects`);
+  return 0;
+});

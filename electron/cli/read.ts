@@ -11,7 +11,7 @@ import { formatObis, parseObis } from '../../core/obis.js';
 import type { Command, Io } from '../cli.js';
 import { writeCsvFile } from '../services/csv/writer.js';
 import { CSV_PRESETS } from '../services/csv/format.js';
-import { flag, integerOption, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { command, flag, integerOption, type OptionSpec, optionValue, usage, UsageError } from './args.js';
 import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, LINK_OPTIONS, deviceFromArgs } from './device-options.js';
 
@@ -105,43 +105,34 @@ function show(r: Reading): string[] {
   }
 }
 
-export const readCommand: Command = {
-  async run(argv, io: Io) {
-    const args = parseArgs(argv, OPTIONS);
-    if (flag(args, '--help')) {
-      io.out(HELP);
-      return 0;
-    }
-    if (args.positionals.length === 0) throw new UsageError('OBIS', '', 'name at least one value to read, e.g. 1-0:1.8.0.255');
-    const entries = integerOption(args, '--entries', 1, 32767);
-    const from = optionValue(args, '--from');
-    const to = optionValue(args, '--to');
-    const requests = args.positionals.map((t, i) => ({
-      ...parseTarget(t, i),
-      ...(entries !== undefined ? { entries } : {}),
-      ...(from !== undefined ? { from: isoTime(from, '--from') } : {}),
-      ...(to !== undefined ? { to: isoTime(to, '--to') } : {}),
-    }));
-    const settings = deviceFromArgs(args);
-    const readings: Reading[] = await withDeviceLink(args, settings, io, ({ link, context }) =>
-      readDevice(settings, link, context, new DeviceCache(), requests),
+export const readCommand: Command = command({ options: OPTIONS, help: HELP }, async (args, io: Io) => {
+  if (args.positionals.length === 0) throw new UsageError('OBIS', '', 'name at least one value to read, e.g. 1-0:1.8.0.255');
+  const entries = integerOption(args, '--entries', 1, 32767);
+  const from = optionValue(args, '--from');
+  const to = optionValue(args, '--to');
+  const requests = args.positionals.map((t, i) => ({
+    ...parseTarget(t, i),
+    ...(entries !== undefined ? { entries } : {}),
+    ...(from !== undefined ? { from: isoTime(from, '--from') } : {}),
+    ...(to !== undefined ? { to: isoTime(to, '--to') } : {}),
+  }));
+  const settings = deviceFromArgs(args);
+  const readings: Reading[] = await withDeviceLink(args, settings, io, ({ link, context }) => readDevice(settings, link, context, new DeviceCache(), requests));
+  const csv = optionValue(args, '--csv');
+  if (csv !== undefined) {
+    const profiles = readings.filter((r): r is Extract<Reading, { kind: 'profile' }> => r.kind === 'profile' && r.error === null);
+    if (profiles.length !== 1) throw new UsageError('--csv', csv, 'writes the rows of exactly one profile (PROFILE GENERIC) read');
+    const p = profiles[0]!;
+    const header = ['time', ...p.columns.map((c) => `${c.name} (${formatObis(c.obis)})${c.unit ? ` [${c.unit}]` : ''}`)];
+    const result = await writeCsvFile(
+      csv,
+      header,
+      p.rows.map((row) => [row.timestamp ?? '', ...row.values]),
+      { format: CSV_PRESETS.standard },
     );
-    const csv = optionValue(args, '--csv');
-    if (csv !== undefined) {
-      const profiles = readings.filter((r): r is Extract<Reading, { kind: 'profile' }> => r.kind === 'profile' && r.error === null);
-      if (profiles.length !== 1) throw new UsageError('--csv', csv, 'writes the rows of exactly one profile (PROFILE GENERIC) read');
-      const p = profiles[0]!;
-      const header = ['time', ...p.columns.map((c) => `${c.name} (${formatObis(c.obis)})${c.unit ? ` [${c.unit}]` : ''}`)];
-      const result = await writeCsvFile(
-        csv,
-        header,
-        p.rows.map((row) => [row.timestamp ?? '', ...row.values]),
-        { format: CSV_PRESETS.standard },
-      );
-      io.err(`${csv}: ${result.rows} rows`);
-    }
-    if (flag(args, '--json')) io.out(JSON.stringify(readings, jsonReplacer, 2));
-    else for (const r of readings) for (const line of show(r)) io.out(line);
-    return readings.some((r) => r.error !== null) ? 1 : 0;
-  },
-};
+    io.err(`${csv}: ${result.rows} rows`);
+  }
+  if (flag(args, '--json')) io.out(JSON.stringify(readings, jsonReplacer, 2));
+  else for (const r of readings) for (const line of show(r)) io.out(line);
+  return readings.some((r) => r.error !== null) ? 1 : 0;
+});

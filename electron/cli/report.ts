@@ -7,7 +7,7 @@ import type { Command, Io } from '../cli.js';
 import { testDevice, type DeviceTestReport } from '../services/device-test.js';
 import { openReadingsDatabase } from '../services/readings/readings-database.js';
 import { gatherReport, htmlToPdf } from '../services/report.js';
-import { flag, optionValue, parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { command, flag, type OptionSpec, optionValue, usage, UsageError } from './args.js';
 import { auditDevice } from './changes.js';
 import { withDeviceLink } from './device-link.js';
 import { DEVICE_OPTIONS, deviceItemsFromArgs, LINK_OPTIONS } from './device-options.js';
@@ -31,42 +31,35 @@ const HELP = usage(
   OPTIONS,
 );
 
-export const reportCommand: Command = {
-  async run(argv, io: Io) {
-    const args = parseArgs(argv, OPTIONS, false);
-    if (flag(args, '--help')) {
-      io.out(HELP);
-      return 0;
-    }
-    const out = optionValue(args, '--out');
-    if (out === undefined) throw new UsageError('--out', '', 'give the file to write: FILE.html or FILE.pdf');
-    const format = extname(out).toLowerCase();
-    if (format !== '.html' && format !== '.pdf') throw new UsageError('--out', out, 'the file must end in .html or .pdf');
-    const sinceText = optionValue(args, '--since');
-    const since = sinceText === undefined ? undefined : isoTime(sinceText, '--since');
-    const items = deviceItemsFromArgs(args);
-    const settings = deviceLinkSettings(items.device, items.connection);
-    // A device of the command line is known to the audit by the name `set-clock`, `write` and `action` give it.
-    const device = optionValue(args, '--config') !== undefined ? items.device : { ...items.device, ...auditDevice(args, settings) };
-    let test: DeviceTestReport | null = null;
-    if (!flag(args, '--no-test')) test = await withDeviceLink(args, settings, io, ({ link, context }) => testDevice(settings, link, context));
-    const db = openReadingsDatabase({ folder: dataDirectory() });
-    let html: string;
-    try {
-      const config = { ...items.config, devices: items.config.devices.map((d) => (d.id === items.device.id ? device : d)) };
-      html = renderReport(
-        gatherReport({ config, device, db, test, ...(since === undefined ? {} : { since }), appVersion: process.env['npm_package_version'] ?? 'cli' }),
-      );
-      const changes = db.auditEntries(device.id).filter((c) => c.at >= (since ?? Date.now() - 86_400_000)).length;
-      if (format === '.html') writeFileSync(out, html);
-      else await htmlToPdf(html, out);
-      io.out(
-        `wrote ${out}: ${test === null ? 'no Test' : test.ok ? 'Test passed' : 'Test FAILED'}, ${changes} ${changes === 1 ? 'change' : 'changes'} in ` +
-          `this visit`,
-      );
-    } finally {
-      db.close();
-    }
-    return test === null || test.ok ? 0 : 1;
-  },
-};
+export const reportCommand: Command = command({ options: OPTIONS, help: HELP, positionals: false }, async (args, io: Io) => {
+  const out = optionValue(args, '--out');
+  if (out === undefined) throw new UsageError('--out', '', 'give the file to write: FILE.html or FILE.pdf');
+  const format = extname(out).toLowerCase();
+  if (format !== '.html' && format !== '.pdf') throw new UsageError('--out', out, 'the file must end in .html or .pdf');
+  const sinceText = optionValue(args, '--since');
+  const since = sinceText === undefined ? undefined : isoTime(sinceText, '--since');
+  const items = deviceItemsFromArgs(args);
+  const settings = deviceLinkSettings(items.device, items.connection);
+  // A device of the command line is known to the audit by the name `set-clock`, `write` and `action` give it.
+  const device = optionValue(args, '--config') !== undefined ? items.device : { ...items.device, ...auditDevice(args, settings) };
+  let test: DeviceTestReport | null = null;
+  if (!flag(args, '--no-test')) test = await withDeviceLink(args, settings, io, ({ link, context }) => testDevice(settings, link, context));
+  const db = openReadingsDatabase({ folder: dataDirectory() });
+  let html: string;
+  try {
+    const config = { ...items.config, devices: items.config.devices.map((d) => (d.id === items.device.id ? device : d)) };
+    html = renderReport(
+      gatherReport({ config, device, db, test, ...(since === undefined ? {} : { since }), appVersion: process.env['npm_package_version'] ?? 'cli' }),
+    );
+    const changes = db.auditEntries(device.id).filter((c) => c.at >= (since ?? Date.now() - 86_400_000)).length;
+    if (format === '.html') writeFileSync(out, html);
+    else await htmlToPdf(html, out);
+    io.out(
+      `wrote ${out}: ${test === null ? 'no Test' : test.ok ? 'Test passed' : 'Test FAILED'}, ${changes} ${changes === 1 ? 'change' : 'changes'} in ` +
+        `this visit`,
+    );
+  } finally {
+    db.close();
+  }
+  return test === null || test.ok ? 0 : 1;
+});

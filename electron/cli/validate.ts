@@ -1,7 +1,7 @@
 /** `cosem-studio validate`: check a configuration file against every rule of the spec. */
 import { validateConfig } from '../../core/app/validate.js';
 import type { Command, Io } from '../cli.js';
-import { configFileArgument, flag, parseArgs, usage, type OptionSpec } from './args.js';
+import { command, configFileArgument, type OptionSpec, usage } from './args.js';
 
 const OPTIONS: OptionSpec[] = [{ name: '--help', help: 'this text' }];
 const HELP = usage(
@@ -12,27 +12,20 @@ const HELP = usage(
   OPTIONS,
 );
 
-export const validateCommand: Command = {
-  async run(argv, io: Io) {
-    const args = parseArgs(argv, OPTIONS);
-    if (flag(args, '--help')) {
-      io.out(HELP);
-      return 0;
-    }
-    const text = configFileArgument(args);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      io.out(`(file): not JSON: ${(e as Error).message}`);
-      return 1;
-    }
-    const result = validateConfig(json);
-    if (result.ok) {
-      io.out('ok');
-      return 0;
-    }
-    for (const p of result.problems) io.out(`${p.path === '' ? '(file)' : p.path}: ${p.message}`);
+export const validateCommand: Command = command({ options: OPTIONS, help: HELP }, async (args, io: Io) => {
+  const text = configFileArgument(args);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    io.out(`(file): not JSON: ${(e as Error).message}`);
     return 1;
-  },
-};
+  }
+  const result = validateConfig(json);
+  if (result.ok) {
+    io.out('ok');
+    return 0;
+  }
+  for (const p of result.problems) io.out(`${p.path === '' ? '(file)' : p.path}: ${p.message}`);
+  return 1;
+});

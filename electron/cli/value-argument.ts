@@ -5,22 +5,20 @@
  * text for strings (an octet-string also as hexadecimal with a 0x prefix). Anything else is JSON.
  */
 import { dateTimeFromBytes, dateTimeFromIso, dateTimeToBytes } from '../../core/axdr/datetime.js';
-import { dlmsValueFromJson } from '../../core/axdr/json.js';
+import { BIG_RANGES, dlmsValueFromJson, INTEGER_RANGES as AXDR_INTEGER_RANGES } from '../../core/axdr/json.js';
 import type { DataTypeName, DlmsValue } from '../../core/axdr/types.js';
 import { UsageError } from './args.js';
 
 const FIELD = 'VALUE';
 
+/** The whole-number types plain text may give, with their ranges: A-XDR's (core/axdr/json.ts) except bcd, which is given as JSON. */
 const INTEGER_RANGES: Partial<Record<DataTypeName, readonly [bigint, bigint]>> = {
-  integer: [-128n, 127n],
-  long: [-32768n, 32767n],
-  'double-long': [-2147483648n, 2147483647n],
-  unsigned: [0n, 255n],
-  'long-unsigned': [0n, 65535n],
-  'double-long-unsigned': [0n, 4294967295n],
-  long64: [-(2n ** 63n), 2n ** 63n - 1n],
-  'long64-unsigned': [0n, 2n ** 64n - 1n],
-  enum: [0n, 255n],
+  ...Object.fromEntries(
+    Object.entries(AXDR_INTEGER_RANGES)
+      .filter(([type]) => type !== 'bcd')
+      .map(([type, [lo, hi]]) => [type, [BigInt(lo), BigInt(hi)]]),
+  ),
+  ...BIG_RANGES,
 };
 
 /** 12 bytes whose fields are those of a date-time (each a usual value or one of its special ones). */

@@ -11,28 +11,26 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../core/app/schema.js';
-import { ensureRendererBuilt } from './support/build.js';
-import { openBrowser, SCREENSHOTS, type BrowserSession } from './support/browser.js';
-import { ApiRefused, configWith, importConfig, openApi, type ApiSocket, type Counts } from './support/limits-api.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { openEmptyAppInBrowser, type EmptyAppInBrowser } from './support/app-in-browsers.js';
+import { SCREENSHOTS, type BrowserSession } from './support/browser.js';
+import { ApiRefused, configWith, importConfig, type ApiSocket, type Counts } from './support/limits-api.js';
+import type { WebServer } from './support/web-server.js';
 
+let app: EmptyAppInBrowser;
 let server: WebServer;
 let api: ApiSocket;
 let browser: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  server = await startWebServer({ args: ['--no-demo'] });
-  api = await openApi(server.url);
-  browser = await openBrowser();
+  app = await openEmptyAppInBrowser();
+  ({ server, api } = app);
+  browser = app.browser;
   page = browser.page;
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-  await server?.stop();
+  await app?.close();
 });
 
 const POLL = { timeout: 10_000, interval: 100 };

@@ -5,8 +5,8 @@
  * public client) showing the meter's reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
-import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
+import type { VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
+import { openMeterAndAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
 import type { BrowserSession } from './support/browser.js';
 import { importConfig, type ApiSocket } from './support/limits-api.js';
 import type { WebServer } from './support/web-server.js';
@@ -33,13 +33,11 @@ function config(port: number, client: typeof LOW | typeof PUBLIC) {
 
 describe('e2e: changing the meter', () => {
   beforeAll(async () => {
-    meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { serialNumber: 12345678, password: 'Pa55word' } });
-    ({ server, api, light, dark } = app = await openAppInBrowsers());
+    ({ meter, server, api, light, dark } = app = await openMeterAndAppInBrowsers());
   }, 180_000);
 
   afterAll(async () => {
     await app?.close();
-    await meter?.close();
   });
 
   it('writes comm_speed with its confirmation, calls disconnect control, and shows a refusal', async () => {

@@ -5,8 +5,8 @@
  * value row of a group.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
-import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
+import type { VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
+import { openMeterAndAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
 import type { BrowserSession } from './support/browser.js';
 import { downloadOf, parseCsv } from './support/flows-helpers.js';
 import { importConfig, type ApiSocket } from './support/limits-api.js';
@@ -33,13 +33,11 @@ function config(port: number) {
 
 describe('e2e: the meter page', () => {
   beforeAll(async () => {
-    meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { serialNumber: 12345678, password: 'Pa55word' } });
-    ({ server, api, light, dark } = app = await openAppInBrowsers());
+    ({ meter, server, api, light, dark } = app = await openMeterAndAppInBrowsers());
   }, 180_000);
 
   afterAll(async () => {
     await app?.close();
-    await meter?.close();
   });
 
   it('from the device page: search, read the clock and the HDLC setup, the capture objects, Add to group', async () => {

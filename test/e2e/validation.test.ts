@@ -8,11 +8,12 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../core/app/schema.js';
-import { ensureRendererBuilt } from './support/build.js';
-import { openBrowser, type BrowserSession } from './support/browser.js';
-import { importConfig, openApi, type ApiSocket } from './support/limits-api.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { openEmptyAppInBrowser, type EmptyAppInBrowser } from './support/app-in-browsers.js';
+import type { BrowserSession } from './support/browser.js';
+import { importConfig, type ApiSocket } from './support/limits-api.js';
+import type { WebServer } from './support/web-server.js';
 
+let app: EmptyAppInBrowser;
 let server: WebServer;
 let api: ApiSocket;
 let browser: BrowserSession;
@@ -40,18 +41,15 @@ const BASE = {
 };
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  server = await startWebServer({ args: ['--no-demo'] });
-  api = await openApi(server.url);
-  saved = JSON.stringify(await importConfig(api, BASE));
-  browser = await openBrowser();
+  app = await openEmptyAppInBrowser();
+  ({ server, api } = app);
+  browser = app.browser;
   page = browser.page;
+  saved = JSON.stringify(await importConfig(api, BASE));
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-  await server?.stop();
+  await app?.close();
 });
 
 const POLL = { timeout: 10_000, interval: 100 };

@@ -6,7 +6,7 @@
  */
 import { fromHex, toHex } from '../../../core/bytes.js';
 import { dateTimeFromBytes, dateTimeToBytes } from '../../../core/axdr/datetime.js';
-import { dlmsValueFromJson, dlmsValueToJson, type DlmsJson } from '../../../core/axdr/json.js';
+import { BIG_RANGES, dlmsValueFromJson, dlmsValueToJson, INTEGER_RANGES as AXDR_INTEGER_RANGES, type DlmsJson } from '../../../core/axdr/json.js';
 import { DEVIATION_NOT_SPECIFIED, type DlmsDateTime } from '../../../core/axdr/types.js';
 import { InputError } from '../../../core/errors.js';
 import { errorText } from '../lib/error-text.js';
@@ -38,17 +38,15 @@ export interface EditInput {
 
 export type EditResult = { readonly ok: true; readonly json: DlmsJson } | { readonly ok: false; readonly error: string };
 
-export const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
-  integer: [-128, 127],
-  long: [-32768, 32767],
-  'double-long': [-2147483648, 2147483647],
-  unsigned: [0, 255],
-  'long-unsigned': [0, 65535],
-  'double-long-unsigned': [0, 4294967295],
-  enum: [0, 255],
-};
+/**
+ * The ranges the integer and enumeration editors check: A-XDR's (core/axdr/json.ts) except bcd,
+ * which is left to the JSON editor (a byte of two decimal digits, not a count).
+ */
+const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = Object.fromEntries(
+  Object.entries(AXDR_INTEGER_RANGES).filter(([type]) => type !== 'bcd'),
+);
 
-const BIG = new Set(['long64', 'long64-unsigned']);
+const BIG = new Set(Object.keys(BIG_RANGES));
 
 export function editorKind(spec: EditSpec): EditorKind {
   const { type } = spec.initial;

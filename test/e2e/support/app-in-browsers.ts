@@ -3,6 +3,7 @@
  * setting up configurations, and the page open in Chromium twice, in the light and the dark theme;
  * or browser mode as a first run starts it (with the demo), open in one Chromium.
  */
+import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 import { openBrowser, type BrowserSession } from './browser.js';
 import { ensureRendererBuilt } from './build.js';
 import { openApi, type ApiSocket } from './limits-api.js';
@@ -21,6 +22,11 @@ export interface AppInBrowser {
   /** Its `downloads` folder also holds the files a test writes for the page to import. */
   readonly browser: BrowserSession;
   close(): Promise<void>;
+}
+
+/** Browser mode started empty, with an API socket for setting up configurations. */
+export interface EmptyAppInBrowser extends AppInBrowser {
+  readonly api: ApiSocket;
 }
 
 /** Browser mode with its defaults (the demo installed and polling), open in one Chromium. */
@@ -54,6 +60,44 @@ export async function openAppInBrowsers(): Promise<AppInBrowsers> {
       await dark.close();
       await api.close();
       await server.stop();
+    },
+  };
+}
+
+/** Browser mode started empty (no demo), an API socket for setting up configurations, open in one Chromium. */
+export async function openEmptyAppInBrowser(): Promise<EmptyAppInBrowser> {
+  await ensureRendererBuilt();
+  const server = await startWebServer({ args: ['--no-demo'] });
+  const api = await openApi(server.url);
+  const browser = await openBrowser();
+  return {
+    server,
+    api,
+    browser,
+    async close() {
+      await browser.close();
+      await api.close();
+      await server.stop();
+    },
+  };
+}
+
+/** The virtual meter on HDLC over TCP (serial number 12345678, password Pa55word) and the app as openAppInBrowsers opens it. */
+export async function openMeterAndAppInBrowsers(): Promise<AppInBrowsers & { readonly meter: VirtualMeterServer }> {
+  const meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null, meter: { serialNumber: 12345678, password: 'Pa55word' } });
+  let app: AppInBrowsers;
+  try {
+    app = await openAppInBrowsers();
+  } catch (e) {
+    await meter.close();
+    throw e;
+  }
+  return {
+    ...app,
+    meter,
+    async close() {
+      await app.close();
+      await meter.close();
     },
   };
 }

@@ -14,8 +14,9 @@ export function hasLabel(text: string, root: ParentNode = document): boolean {
   return [...root.querySelectorAll('label')].some((l) => l.textContent?.replace(/\s*\*\s*$/, '').trim() === text);
 }
 
-export function button(text: string, root: ParentNode = document): HTMLButtonElement {
-  const found = [...root.querySelectorAll('button')].filter((b) => b.textContent?.trim() === text || b.textContent?.trim().startsWith(`${text} `));
+/** The first button whose text is `text`, or unless `exact` starts with `text` and a space (a count or a hint after it). */
+export function button(text: string, root: ParentNode = document, exact = false): HTMLButtonElement {
+  const found = [...root.querySelectorAll('button')].filter((b) => b.textContent?.trim() === text || (!exact && b.textContent?.trim().startsWith(`${text} `)));
   if (found.length === 0)
     throw new Error(`no button "${text}"; buttons: ${[...root.querySelectorAll('button')].map((b) => JSON.stringify(b.textContent?.trim())).join(', ')}`);
   return found[0] as HTMLButtonElement;

@@ -26,7 +26,7 @@ import ReadingsView from '../../../../renderer/src/views/readings/ReadingsView.s
 import { parseCsv } from '../../../e2e/support/flows-helpers.js';
 import { dateTimeOf, tempFolder } from '../../readings/support.js';
 import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, settle, type FakeApi, type Handlers } from './fake-api.js';
-import { chooseValue as choose, type as typeInto } from '../editors/dom.js';
+import { button, chooseValue as choose, labelled, type as typeInto } from '../editors/dom.js';
 import { useMounted } from '../mounted.js';
 
 const MINUTE = 60_000;
@@ -115,18 +115,6 @@ function section(): Element {
   return s;
 }
 
-function button(text: string, root: ParentNode = document): HTMLButtonElement {
-  const b = [...root.querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
-  if (b === undefined) throw new Error(`no button "${text}"`);
-  return b as HTMLButtonElement;
-}
-
-function inputByLabel(text: string, root: ParentNode = document): HTMLInputElement | HTMLSelectElement {
-  const label = [...root.querySelectorAll('label')].find((l) => l.textContent?.trim() === text);
-  if (label === undefined) throw new Error(`no label "${text}"`);
-  return document.getElementById(label.htmlFor) as HTMLInputElement;
-}
-
 function profileChart(): LineChartSpec {
   const chart = charts.find((c) => c.label === 'Channels of Load profile over time');
   if (chart === undefined) throw new Error('no profile chart');
@@ -180,7 +168,7 @@ describe('the profile chart per interval', () => {
     await settle();
     typeInto(document.getElementById('profile-v-lp-from') as HTMLInputElement, toLocalInput(FIRST));
     typeInto(document.getElementById('profile-v-lp-to') as HTMLInputElement, toLocalInput(T0));
-    button('Show', section()).click();
+    button('Show', section(), true).click();
     await settle(10);
     const spec = profileChart();
     expect(spec.range).toEqual({ from: FIRST, to: T0 });
@@ -207,7 +195,7 @@ describe('the profile chart per interval', () => {
     // The intervals that end in the day, each the step between two consecutive CSV rows.
     const steps = await csvSteps({ from: spec.range.from, to: spec.range.to + 1 });
     expect(line.points.map((p) => p.y)).toEqual(steps);
-    choose(inputByLabel('Energy', section()) as HTMLSelectElement, 'register');
+    choose(labelled('Energy', section()) as HTMLSelectElement, 'register');
     await settle(10);
     expect(api.callsOf('profiles.chart').at(-1)).toMatchObject({ energy: 'register' });
     expect(profileChart().lines.map((l) => l.label)).toEqual(['Active energy import (+A), total (Wh)']);
@@ -230,7 +218,7 @@ describe('"Read more"', () => {
   it('says exactly what the button reads, in one sentence that does not contradict itself', async () => {
     await open({ 'profiles.read': () => ({ jobId: 'job-1' }) });
     const note = section().querySelector('.job')!.textContent!.replace(/\s+/g, ' ').trim();
-    button('Read more', section()).click();
+    button('Read more', section(), true).click();
     await settle();
     const asked = api.callsOf('profiles.read')[0]!.range as { from: number; to: number };
     // The rows shown are the last 24 h: "Read more" reads the 24 h before them, and says so.
@@ -242,11 +230,11 @@ describe('"Read more"', () => {
   it('reads the period shown while it holds no row, and says so', async () => {
     await open({ 'profiles.read': () => ({ jobId: 'job-1' }) });
     // A week in the future of the stored rows: nothing to show.
-    button('▶', section()).click();
+    button('▶', section(), true).click();
     await settle(10);
     const note = section().querySelector('.job')!.textContent!;
     expect(note).toContain('the period shown');
-    button('Read more', section()).click();
+    button('Read more', section(), true).click();
     await settle();
     expect(api.callsOf('profiles.read')[0]!.range).toEqual({ from: T0, to: T0 + DAY });
   });
@@ -274,7 +262,7 @@ describe('times in the profile table', () => {
 describe('the CSV dialog', () => {
   it("defaults to a range that includes the newest stored row after the page's range was fixed", async () => {
     await open({ 'profiles.read': () => ({ jobId: 'job-1' }), 'export.profileCsv': () => ({ status: 'cancelled' }) });
-    button('Read more', section()).click();
+    button('Read more', section(), true).click();
     await settle();
     api.emit('progress', { jobId: 'job-1', state: 'done', done: 1, total: 1, rows: 96, profileId: 1, error: null });
     await settle(10);
@@ -298,19 +286,19 @@ describe('the CSV dialog', () => {
       readAt: nowMs,
       ...profileRows(COLUMNS, { type: 'array', items }, { scalerUnits: SCALERS, capturePeriodSeconds: 900 }),
     });
-    button('Read more', section()).click();
+    button('Read more', section(), true).click();
     await settle();
     api.emit('progress', { jobId: 'job-1', state: 'done', done: 1, total: 1, rows: 96, profileId: 1, error: null });
     await settle(10);
     const stored = db.profiles('dev-1')[0]!;
     expect(stored.lastCaptureAt).toBe(newest);
     expect(section().textContent).toContain(`${stored.rows} rows stored`);
-    button('Export CSV', section()).click();
+    button('Export CSV', section(), true).click();
     flushSync();
     const dialog = document.querySelector('[role="dialog"]')!;
-    const to = (inputByLabel('To', dialog) as HTMLInputElement).value;
+    const to = (labelled('To', dialog) as HTMLInputElement).value;
     expect(to > toLocalInput(newest)).toBe(true);
-    button('Export', dialog).click();
+    button('Export', dialog, true).click();
     await settle();
     const asked = api.callsOf('export.profileCsv')[0]!.range as { from: number; to: number };
     expect(asked.to).toBeGreaterThan(newest);

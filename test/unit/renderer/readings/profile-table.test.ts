@@ -18,7 +18,7 @@ import { toLocalInput } from '../../../../renderer/src/views/readings/range.js';
 import ProfileSection from '../../../../renderer/src/views/readings/ProfileSection.svelte';
 import { LOAD_PROFILE_OBIS, MINUTE, T0, profileRead, tempFolder } from '../../readings/support.js';
 import { fakeApi, settle, type FakeApi } from './fake-api.js';
-import { chooseValue as choose, type as typeInto } from '../editors/dom.js';
+import { button, chooseValue as choose, type as typeInto } from '../editors/dom.js';
 import { useMounted } from '../mounted.js';
 
 const ROWS = 365 * 96;
@@ -74,7 +74,7 @@ async function open(): Promise<void> {
   await settle();
   typeInto(byId('profile-v-lp-from') as HTMLInputElement, toLocalInput(YEAR.from));
   typeInto(byId('profile-v-lp-to') as HTMLInputElement, toLocalInput(YEAR.to));
-  button('Show').click();
+  button('Show', mounted.target, true).click();
   await settle(10);
 }
 
@@ -82,12 +82,6 @@ function byId(id: string): HTMLElement {
   const el = document.getElementById(id);
   if (el === null) throw new Error(`no #${id}`);
   return el;
-}
-
-function button(text: string): HTMLButtonElement {
-  const b = [...mounted.target.querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
-  if (b === undefined) throw new Error(`no button "${text}"`);
-  return b as HTMLButtonElement;
 }
 
 const position = (): string => mounted.target.querySelector('.pager .position')?.textContent?.trim() ?? '';
@@ -103,7 +97,7 @@ async function scrollToEnd(): Promise<void> {
 }
 
 async function click(text: string): Promise<void> {
-  button(text).click();
+  button(text, mounted.target, true).click();
   await settle();
 }
 
@@ -116,8 +110,8 @@ describe('the profile table over a year', () => {
     await open();
     expect(position()).toBe('Rows 1–24 of 35,040');
     expect(shownTimes()[0]).toBe(formatTime(at(0)));
-    expect(button('First').disabled).toBe(true);
-    expect(button('Previous').disabled).toBe(true);
+    expect(button('First', mounted.target, true).disabled).toBe(true);
+    expect(button('Previous', mounted.target, true).disabled).toBe(true);
     const charts = api.callsOf('profiles.chart').length;
 
     await click('Next');
@@ -129,8 +123,8 @@ describe('the profile table over a year', () => {
     expect(shownTimes()[0]).toBe(formatTime(at(ROWS - 24)));
     await scrollToEnd();
     expect(shownTimes().at(-1)).toBe(formatTime(at(ROWS - 1)));
-    expect(button('Next').disabled).toBe(true);
-    expect(button('Last').disabled).toBe(true);
+    expect(button('Next', mounted.target, true).disabled).toBe(true);
+    expect(button('Last', mounted.target, true).disabled).toBe(true);
 
     await click('Previous');
     expect(position()).toBe('Rows 34,993–35,016 of 35,040');

@@ -6,6 +6,7 @@ import { setLineChartFactory } from '../../../../renderer/src/lib/charts/line-ch
 import type { LineChartSpec } from '../../../../renderer/src/lib/charts/series.js';
 import ReadingsView from '../../../../renderer/src/views/readings/ReadingsView.svelte';
 import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, settle, type FakeApi, type Handlers } from './fake-api.js';
+import { button, labelled } from '../editors/dom.js';
 import { useMounted } from '../mounted.js';
 
 /** A chart answer's lines of readings: one point per reading. */
@@ -24,20 +25,6 @@ function rowOf(valueId: string): HTMLTableRowElement {
 
 function cells(valueId: string): string[] {
   return [...rowOf(valueId).querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
-}
-
-function button(text: string, root: ParentNode = document): HTMLButtonElement {
-  const b = [...root.querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
-  if (b === undefined) throw new Error(`no button "${text}"`);
-  return b as HTMLButtonElement;
-}
-
-function inputByLabel(text: string, root: ParentNode = document): HTMLInputElement | HTMLSelectElement {
-  const label = [...root.querySelectorAll('label')].find((l) => l.textContent?.trim() === text);
-  if (label === undefined) throw new Error(`no label "${text}"`);
-  const el = document.getElementById(label.htmlFor);
-  if (el === null) throw new Error(`label "${text}" points at nothing`);
-  return el as HTMLInputElement;
 }
 
 function setValue(el: HTMLInputElement | HTMLSelectElement, value: string): void {
@@ -229,17 +216,17 @@ describe('ReadingsView', () => {
       'export.groupCsv': () => ({ status: 'saved', fileName: 'Energy.csv', path: null, downloadUrl: '/download/abc?token=t', rows: 42, bytes: 999 }),
     });
     const liveSection = document.querySelector('section[aria-labelledby="live-grp-1"]')!;
-    button('Export CSV', liveSection).click();
+    button('Export CSV', liveSection, true).click();
     flushSync();
     const dialog = document.querySelector('[role="dialog"]')!;
     expect(dialog).not.toBeNull();
-    setValue(inputByLabel('From', dialog), '2026-01-10T00:00');
-    setValue(inputByLabel('To', dialog), '2026-01-11T06:30');
-    const preset = inputByLabel('Delimiter and decimal', dialog) as HTMLSelectElement;
+    setValue(labelled('From', dialog), '2026-01-10T00:00');
+    setValue(labelled('To', dialog), '2026-01-11T06:30');
+    const preset = labelled('Delimiter and decimal', dialog) as HTMLSelectElement;
     expect([...preset.options].map((o) => o.textContent)).toEqual(['Comma ( , ) and point ( . )', 'Semicolon ( ; ) and comma ( , )']);
     setValue(preset, 'excel-europe');
-    setValue(inputByLabel('Time zone', dialog), 'local');
-    button('Export', dialog).click();
+    setValue(labelled('Time zone', dialog), 'local');
+    button('Export', dialog, true).click();
     await settle();
     expect(api.callsOf('export.groupCsv')).toEqual([
       {
@@ -259,32 +246,32 @@ describe('ReadingsView', () => {
 
   it('says nothing when the save dialog was cancelled, and refuses a From after To', async () => {
     await open('grp-1', { 'export.groupCsv': () => ({ status: 'cancelled' }) });
-    button('Export CSV', document.querySelector('section[aria-labelledby="live-grp-1"]')!).click();
+    button('Export CSV', document.querySelector('section[aria-labelledby="live-grp-1"]')!, true).click();
     flushSync();
     let dialog = document.querySelector('[role="dialog"]')!;
-    setValue(inputByLabel('From', dialog), '2026-01-12T00:00');
-    setValue(inputByLabel('To', dialog), '2026-01-11T00:00');
-    button('Export', dialog).click();
+    setValue(labelled('From', dialog), '2026-01-12T00:00');
+    setValue(labelled('To', dialog), '2026-01-11T00:00');
+    button('Export', dialog, true).click();
     await settle();
     expect(dialog.querySelector('.field-error')?.textContent).toBe('From must be before To');
     expect(api.callsOf('export.groupCsv')).toEqual([]);
-    setValue(inputByLabel('To', dialog), '2026-01-13T00:00');
-    button('Export', dialog).click();
+    setValue(labelled('To', dialog), '2026-01-13T00:00');
+    button('Export', dialog, true).click();
     await settle();
     expect(api.callsOf('export.groupCsv')).toHaveLength(1);
     expect(api.callsOf('export.groupCsv')[0]!.format).toEqual({ preset: 'standard', timeZone: 'utc' });
     expect(document.querySelector('[role="dialog"]')).toBeNull();
     expect(document.querySelector('[role="status"]')).toBeNull();
     // Escape closes the dialog.
-    button('Export CSV', document.querySelector('section[aria-labelledby="live-grp-1"]')!).focus();
-    button('Export CSV', document.querySelector('section[aria-labelledby="live-grp-1"]')!).click();
+    button('Export CSV', document.querySelector('section[aria-labelledby="live-grp-1"]')!, true).focus();
+    button('Export CSV', document.querySelector('section[aria-labelledby="live-grp-1"]')!, true).click();
     flushSync();
     dialog = document.querySelector('[role="dialog"]')!;
-    expect(document.activeElement).toBe(inputByLabel('From', dialog));
+    expect(document.activeElement).toBe(labelled('From', dialog));
     dialog.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     flushSync();
     expect(document.querySelector('[role="dialog"]')).toBeNull();
-    expect(document.activeElement).toBe(button('Export CSV', document.querySelector('section[aria-labelledby="live-grp-1"]')!));
+    expect(document.activeElement).toBe(button('Export CSV', document.querySelector('section[aria-labelledby="live-grp-1"]')!, true));
   });
 
   it('shows a profile section with its chart and table, and points the user elsewhere when there are no groups', async () => {
@@ -306,7 +293,7 @@ describe('ReadingsView', () => {
     const chart = charts.find((c) => c.label === 'Channels of Load profile over time')!;
     // Energy channels are charted as the energy used (bars) by default; "Register readings" shows the register.
     expect(chart.specs.at(-1)!.lines.map((l) => [l.label, l.draw])).toEqual([['Energy +A per 15 min (kWh)', 'bars']]);
-    setValue(inputByLabel('Energy', section), 'register');
+    setValue(labelled('Energy', section), 'register');
     await settle();
     expect(chart.specs.at(-1)!.lines.map((l) => l.label)).toEqual(['Energy +A (kWh)']);
   });
@@ -315,7 +302,7 @@ describe('ReadingsView', () => {
     await open('grp-1', { 'profiles.read': () => ({ jobId: 'job-9' }), 'profiles.cancel': () => ({ cancelled: true }) });
     const section = document.querySelector('section[aria-labelledby="profile-v-lp-title"]')!;
     expect(section.querySelector('progress')).toBeNull();
-    button('Read more', section).click();
+    button('Read more', section, true).click();
     // The first progress can come before the call answers.
     api.emit('progress', { jobId: 'job-9', state: 'running', done: 1, total: 4, rows: 24, profileId: 7, error: null });
     await settle();
@@ -324,13 +311,13 @@ describe('ReadingsView', () => {
     expect(bar).not.toBeNull();
     expect(bar.max).toBe(4);
     expect(bar.value).toBe(1);
-    expect(inputByLabel('Reading from the meter: 1 of 4 parts, 24 rows', section)).toBe(bar);
+    expect(labelled('Reading from the meter: 1 of 4 parts, 24 rows', section)).toBe(bar);
     api.emit('progress', { jobId: 'other', state: 'running', done: 3, total: 4, rows: 99, profileId: 8, error: null });
     expect(bar.value).toBe(1);
     api.emit('progress', { jobId: 'job-9', state: 'running', done: 2, total: 4, rows: 48, profileId: 7, error: null });
     expect(section.querySelector('progress')!.value).toBe(2);
-    expect(button('Read more', section).disabled).toBe(true);
-    button('Cancel', section).click();
+    expect(button('Read more', section, true).disabled).toBe(true);
+    button('Cancel', section, true).click();
     await settle();
     expect(api.callsOf('profiles.cancel')).toEqual([{ jobId: 'job-9' }]);
     const chartsBefore = api.callsOf('profiles.chart').length;
@@ -353,11 +340,11 @@ describe('ReadingsView', () => {
   it('reads another range of a profile from "Read range..."', async () => {
     await open('grp-1', { 'profiles.read': () => ({ jobId: 'job-2' }) });
     const section = document.querySelector('section[aria-labelledby="profile-v-lp-title"]')!;
-    button('Read range...', section).click();
+    button('Read range...', section, true).click();
     flushSync();
-    setValue(inputByLabel('Read from', section), '2025-12-01T00:00');
-    setValue(inputByLabel('Read to', section), '2025-12-03T00:00');
-    button('Read', section).click();
+    setValue(labelled('Read from', section), '2025-12-01T00:00');
+    setValue(labelled('Read to', section), '2025-12-03T00:00');
+    button('Read', section, true).click();
     await settle();
     expect(api.callsOf('profiles.read')).toEqual([
       { groupId: 'grp-1', valueId: 'v-lp', range: { from: new Date(2025, 11, 1).getTime(), to: new Date(2025, 11, 3).getTime() } },
@@ -405,7 +392,7 @@ describe('ReadingsView', () => {
   it('shows a failed profile read plainly', async () => {
     await open('grp-1', { 'profiles.read': () => ({ jobId: 'job-1' }) });
     const section = document.querySelector('section[aria-labelledby="profile-v-lp-title"]')!;
-    button('Read more', section).click();
+    button('Read more', section, true).click();
     await settle();
     api.emit('progress', {
       jobId: 'job-1',
