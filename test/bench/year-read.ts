@@ -5,6 +5,10 @@
  * progress event. The backend is the one Electron main and browser mode run (engine worker, poller,
  * readings database); the meter runs in a process of its own. The read starts after the group's first
  * poll has ended, so it meets the polls as they are from then on.
+ *
+ * Then `profile_poll_interval_s`: for 20 s after the read, the median time between two polls of that
+ * group (its interval is 1 s; issue 13 saw 6.4 s when every poll read all 32,767 rows again), and the
+ * backend's resident memory before and after those polls.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +24,20 @@ const DAY = 86_400_000;
 const FIRST_POLL_TIMEOUT_MS = 180_000;
 /** Issue 13 measured 350 s before the fix: a read that takes longer is stopped and reported. */
 const READ_TIMEOUT_MS = 900_000;
+/** How long the group's polls are watched after the read. */
+const WATCH_MS = 20_000;
 
-export async function yearReadPollingSeconds(log: (line: string) => void = () => {}): Promise<number> {
+export interface YearReadFigures {
+  /** Read range of the year, seconds. */
+  readonly seconds: number;
+  /** After the read: the median seconds between two polls of the 1 s group. */
+  readonly pollIntervalSeconds: number;
+  /** Resident memory of the process (backend and engine worker) before and after those polls, MB. */
+  readonly rssBeforeMb: number;
+  readonly rssAfterMb: number;
+}
+
+export async function yearReadPolling(log: (line: string) => void = () => {}): Promise<YearReadFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cosem-year-read-'));
   const meter = await startYearMeter();
   const backend = createAppBackend({
@@ -41,11 +57,13 @@ export async function yearReadPollingSeconds(log: (line: string) => void = () =>
   try {
     await backend.start();
     let polls = 0;
+    const pollTimes: number[] = [];
     const firstPoll = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the group's first poll did not end within ${FIRST_POLL_TIMEOUT_MS / 1000} s`)), FIRST_POLL_TIMEOUT_MS);
       backend.events.on('readings', (r: GroupReadings) => {
         if (r.groupId !== YEAR_IDS.groupId) return;
         polls++;
+        pollTimes.push(performance.now());
         clearTimeout(timer);
         resolve();
       });
@@ -88,7 +106,22 @@ export async function yearReadPollingSeconds(log: (line: string) => void = () =>
     log(
       `read ${end.rows} rows in ${seconds.toFixed(1)} s (${end.total} parts); ${profile.rows} rows stored; ${polls - pollsBefore} polls of the group meanwhile`,
     );
-    return Math.round(seconds * 10) / 10;
+
+    // The group alone now: each poll asks only for the rows after the newest stored one.
+    const rssBefore = process.memoryUsage().rss;
+    const watchFrom = pollTimes.length;
+    await new Promise((r) => setTimeout(r, WATCH_MS));
+    const rssAfter = process.memoryUsage().rss;
+    const times = pollTimes.slice(watchFrom);
+    const gaps = times
+      .slice(1)
+      .map((t, i) => t - times[i]!)
+      .sort((a, b) => a - b);
+    if (gaps.length === 0) throw new Error(`the group did not poll twice in ${WATCH_MS / 1000} s after the read`);
+    const median = gaps[gaps.length >> 1]!;
+    const mb = (n: number): number => Math.round(n / 1e5) / 10;
+    log(`then ${times.length} polls in ${WATCH_MS / 1000} s, median ${(median / 1000).toFixed(2)} s apart; resident ${mb(rssBefore)} → ${mb(rssAfter)} MB`);
+    return { seconds: Math.round(seconds * 10) / 10, pollIntervalSeconds: Math.round(median / 10) / 100, rssBeforeMb: mb(rssBefore), rssAfterMb: mb(rssAfter) };
   } finally {
     await backend.close();
     meter.stop();
