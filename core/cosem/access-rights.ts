@@ -56,8 +56,8 @@ const ATTRIBUTE_MODES: readonly string[] = [
   'authenticated-read-and-write',
 ];
 const METHOD_MODES: readonly string[] = ['no-access', 'access', 'authenticated-access'];
-/** Version 3 bits 2..7, in order. */
-const PROTECTION_BITS = [
+/** Version 3 bits 2..7, in order (security setup version 1 names its policy bits the same). */
+export const PROTECTION_BITS: readonly string[] = [
   'authenticated request',
   'encrypted request',
   'digitally signed request',

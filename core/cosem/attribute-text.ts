@@ -15,6 +15,7 @@ import { className } from './class-names.js';
 import { findCosemClass } from './classes.js';
 import { scalerUnitFromValue } from './scaler.js';
 import { unitSymbol } from './units.js';
+import { PROTECTION_BITS } from './access-rights.js';
 
 export interface AttributeTable {
   readonly columns: readonly string[];
@@ -101,14 +102,8 @@ const SECURITY_POLICY_V0: Readonly<Record<number, string>> = {
   2: 'all messages encrypted',
   3: 'all messages authenticated and encrypted',
 };
-const SECURITY_POLICY_V1_BITS = [
-  'authenticated request',
-  'encrypted request',
-  'digitally signed request',
-  'authenticated response',
-  'encrypted response',
-  'digitally signed response',
-];
+/** Security setup version 1: bits 2..7 of the policy, the same protections access rights name. */
+const SECURITY_POLICY_V1_BITS = PROTECTION_BITS;
 
 function securityPolicyText(n: number, version: number | undefined): string {
   const v0 = SECURITY_POLICY_V0[n] ?? 'not defined';

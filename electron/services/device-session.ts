@@ -16,8 +16,7 @@ import type { MeterLimitsBook, SessionLimits } from '../../core/app/reading/mete
 import { WrapperLink } from '../../core/wrapper/link.js';
 import type { InvocationCounterStore } from './invocation-counters.js';
 import type { Link, LinkTransport } from './links/link.js';
-import { SerialLink } from './links/serial-link.js';
-import { TcpLink } from './links/tcp-link.js';
+import { makeLink } from './links/make-link.js';
 import { nodeCrypto } from './node-crypto.js';
 import type { LinkTrace } from './trace.js';
 import type { Engine, EngineLink } from './engine/host.js';
@@ -27,17 +26,7 @@ import type { SessionSpec } from './engine/protocol.js';
 const PUBLIC_CLIENT = 16;
 
 export function linkFor(settings: DeviceLinkSettings): Link {
-  const l = settings.link;
-  if (l.kind === 'tcp') return new TcpLink({ host: l.host, port: l.port, persistent: l.persistent, connectTimeoutMs: l.connectTimeoutMs });
-  return new SerialLink({
-    path: l.path,
-    baudRate: l.baudRate,
-    dataBits: l.dataBits,
-    stopBits: l.stopBits,
-    parity: l.parity,
-    flowControl: l.flowControl,
-    modeE: l.modeE,
-  });
+  return makeLink(settings.link);
 }
 
 /** What work may ask of a session, wherever it runs: in this thread or in the engine worker. */

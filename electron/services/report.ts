@@ -169,6 +169,22 @@ export function findChromium(): string | null {
 }
 
 /** Print the HTML to a PDF file with a headless Chromium (no network, a fresh profile, at most `timeoutMs`). */
+
+/**
+ * Chromium without a window, a sandbox, the GPU or any call home: how the report is printed, and how
+ * the end-to-end tests drive the app (a fresh profile each time, given beside these).
+ */
+export const CHROMIUM_HEADLESS_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export async function htmlToPdf(html: string, file: string, timeoutMs = 60_000): Promise<void> {
   const chromium = findChromium();
   if (chromium === null) {
@@ -179,14 +195,7 @@ export async function htmlToPdf(html: string, file: string, timeoutMs = 60_000):
     const page = join(dir, 'report.html');
     writeFileSync(page, html);
     const args = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_HEADLESS_ARGS,
       `--user-data-dir=${join(dir, 'profile')}`,
       '--no-pdf-header-footer',
       `--print-to-pdf=${file}`,

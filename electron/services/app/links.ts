@@ -3,31 +3,16 @@
  * meter behind a connection holds one conversation at a time. A connection whose settings changed
  * gets a new link (the old one is closed); a removed connection's link is closed.
  */
-import type { TcpLinkSettings, SerialLinkSettings } from '../../../core/app/link-settings.js';
 import type { AppConfig, Connection } from '../../../core/app/schema.js';
 import type { Link } from '../links/link.js';
-import { SerialLink } from '../links/serial-link.js';
-import { TcpLink } from '../links/tcp-link.js';
+import { makeLink, type LinkSettings } from '../links/make-link.js';
 
-export type LinkSettings = TcpLinkSettings | SerialLinkSettings;
+export { makeLink, type LinkSettings };
 
 export function connectionLinkSettings(c: Connection): LinkSettings {
   return c.type === 'tcp'
     ? { kind: 'tcp', host: c.tcp.host, port: c.tcp.port ?? 0, persistent: c.tcp.persistent, connectTimeoutMs: c.tcp.connectTimeoutMs }
     : { kind: 'serial', ...c.serial };
-}
-
-export function makeLink(l: LinkSettings): Link {
-  if (l.kind === 'tcp') return new TcpLink({ host: l.host, port: l.port, persistent: l.persistent, connectTimeoutMs: l.connectTimeoutMs });
-  return new SerialLink({
-    path: l.path,
-    baudRate: l.baudRate,
-    dataBits: l.dataBits,
-    stopBits: l.stopBits,
-    parity: l.parity,
-    flowControl: l.flowControl,
-    modeE: l.modeE,
-  });
 }
 
 export class LinkRegistry {

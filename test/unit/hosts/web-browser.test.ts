@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyConfig } from '../../../core/app/new-items.js';
 import { startWebServer, type WebServer } from '../../../electron/web/server.js';
 import { fakeBackend, tempDir } from './fixtures.js';
+import { CHROMIUM_HEADLESS_ARGS } from '../../../electron/services/report.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** The page's body dataset, read in the page (the tests' TypeScript has no DOM types). */
@@ -39,16 +40,7 @@ describe.skipIf(!existsSync(CHROMIUM))('browser mode in Chromium', () => {
     server = await startWebServer({ rendererDir: site, createBackend: () => fakeBackend(), log: () => {} });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_HEADLESS_ARGS],
       timeout: 20_000,
     });
   }, 40_000);
