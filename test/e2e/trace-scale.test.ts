@@ -17,28 +17,8 @@ import { ensureRendererBuilt } from './support/build.js';
 import { monitorLongTasks, type LongTaskMonitor } from './support/long-tasks.js';
 import { openApi, type ApiSocket } from './support/limits-api.js';
 import { startWebServer, type WebServer } from './support/web-server.js';
+import { EIGHTEEN_REGISTERS } from '../bench/year-meter.js';
 
-/** The virtual meter's registers (class 3): with the load profile, the group of the issue. */
-const REGISTERS = [
-  '1-0:1.8.0.255',
-  '1-0:1.8.1.255',
-  '1-0:1.8.2.255',
-  '1-0:2.8.0.255',
-  '1-0:3.8.0.255',
-  '1-0:4.8.0.255',
-  '1-0:1.7.0.255',
-  '1-0:2.7.0.255',
-  '1-0:3.7.0.255',
-  '1-0:4.7.0.255',
-  '1-0:32.7.0.255',
-  '1-0:52.7.0.255',
-  '1-0:72.7.0.255',
-  '1-0:31.7.0.255',
-  '1-0:51.7.0.255',
-  '1-0:71.7.0.255',
-  '1-0:14.7.0.255',
-  '1-0:13.7.0.255',
-];
 /** The page's globals the functions run in the browser use (this project's tests have no DOM types). */
 type PageGlobals = { document: { querySelector(selector: string): { textContent: string | null } | null } };
 const FRAMES = 20_000;
@@ -103,7 +83,7 @@ beforeAll(async () => {
     interval: 1,
     values: [
       { ...profile, entries: 2880 },
-      ...REGISTERS.map((obis, i) => ({
+      ...EIGHTEEN_REGISTERS.map((obis, i) => ({
         id: `value-r${i + 1}`,
         enable: true,
         name: `Register ${obis}`,

@@ -5,7 +5,7 @@
  * appending a poll gives new lines and leaves the old ones as they were.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChartSeriesView, ReadingView } from '../../../core/app/api/types.js';
+import type { ChartSeriesView } from '../../../core/app/api/types.js';
 import {
   appendable,
   appendReadings,
@@ -19,6 +19,7 @@ import {
   trimBefore,
   type SpanPoint,
 } from '../../../renderer/src/lib/charts/series.js';
+import { registerReading } from './readings/fake-api.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const MIN = 60_000;
@@ -30,25 +31,7 @@ function view(v: Partial<ChartSeriesView> & Pick<ChartSeriesView, 'name' | 'unit
   return { seriesId: 1, obis: '1-0:1.8.0.255', quantity: 'value', period: 'interval', aggregation: 'none', ...v };
 }
 
-function reading(name: string, value: number | string | boolean | null, readAt: number, extra: Partial<ReadingView> = {}): ReadingView {
-  return {
-    valueId: name,
-    deviceId: 'd',
-    name,
-    obis: '1-0:1.8.0.255',
-    classId: 3,
-    attribute: 2,
-    kind: 'register',
-    readAt,
-    captureTime: null,
-    value,
-    text: String(value),
-    unit: 'kWh',
-    status: null,
-    error: null,
-    ...extra,
-  };
-}
+const reading = registerReading;
 
 describe('lines from the chart answer', () => {
   it('draws energy per interval as bars over each interval, labelled by its length', () => {

@@ -4,7 +4,7 @@
  */
 import { flushSync } from 'svelte';
 import { EventHub } from '../../../../core/app/api/rpc.js';
-import type { ApiEventName, ApiEvents } from '../../../../core/app/api/types.js';
+import type { ApiEventName, ApiEvents, ReadingView } from '../../../../core/app/api/types.js';
 import type { ApiInput, ApiMethod, AppConfig } from '../../../../core/app/api/contract.js';
 import type { ApiClient } from '../../../../renderer/src/lib/api.js';
 
@@ -105,3 +105,24 @@ export const INFO = {
   clientSystemTitle: '0000000000000000',
   demo: { installed: false, meterRunning: false, port: null },
 };
+
+/** A register's reading as the API gives it (kWh, device d); `id` is its value's id and its name. */
+export function registerReading(id: string, value: number | string | boolean | null, readAt: number, extra: Partial<ReadingView> = {}): ReadingView {
+  return {
+    valueId: id,
+    deviceId: 'd',
+    name: id,
+    obis: '1-0:1.8.0.255',
+    classId: 3,
+    attribute: 2,
+    kind: 'register',
+    readAt,
+    captureTime: null,
+    value,
+    text: String(value),
+    unit: 'kWh',
+    status: null,
+    error: null,
+    ...extra,
+  };
+}

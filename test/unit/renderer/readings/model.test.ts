@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ReadingView } from '../../../../core/app/api/types.js';
 import { EMPTY_LIVE, mergeReadings } from '../../../../renderer/src/views/readings/live.js';
 import { JobTracker, progressText } from '../../../../renderer/src/views/readings/profile-job.js';
 import {
@@ -15,29 +14,12 @@ import {
   zoomRange,
 } from '../../../../renderer/src/views/readings/range.js';
 import { outcomeMessage } from '../../../../renderer/src/views/readings/export.js';
+import { registerReading } from './fake-api.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const H = 3_600_000;
 
-function r(valueId: string, value: number | string | boolean | null, readAt: number, extra: Partial<ReadingView> = {}): ReadingView {
-  return {
-    valueId,
-    deviceId: 'd',
-    name: valueId,
-    obis: '1-0:1.8.0.255',
-    classId: 3,
-    attribute: 2,
-    kind: 'register',
-    readAt,
-    captureTime: null,
-    value,
-    text: String(value),
-    unit: 'kWh',
-    status: null,
-    error: null,
-    ...extra,
-  };
-}
+const r = registerReading;
 
 describe('ranges', () => {
   it('resolves presets against now and keeps custom ranges', () => {
