@@ -3,27 +3,18 @@
  * off", the failure and when polling tries it again; the port corrected, the device is tried at once
  * and its row says OK.
  */
-import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../electron/services/virtual-meter-server.js';
 import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
 import type { BrowserSession } from './support/browser.js';
 import { importConfig } from './support/limits-api.js';
+import { closedPort } from '../support/ports.js';
 
 let meter: VirtualMeterServer;
 let app: AppInBrowsers;
 
 const POLL = { timeout: 20_000, interval: 100 };
-
-/** A port on 127.0.0.1 that nothing listens on (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 function config(port: number) {
   return {

@@ -3,15 +3,14 @@
  * shows the steps done, the one running and its seconds, and "Cancel test" ends it at once; the hint
  * of a silent TCP port names the Interface type and the addresses.
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppInBrowsers, type AppInBrowsers } from './support/app-in-browsers.js';
 import type { BrowserSession } from './support/browser.js';
 import { importConfig, type ApiSocket } from './support/limits-api.js';
 import type { WebServer } from './support/web-server.js';
+import { silentServer, type SilentServer } from '../support/ports.js';
 
-let silent: net.Server;
-const sockets = new Set<net.Socket>();
+let silent: SilentServer | undefined;
 let app: AppInBrowsers;
 let server: WebServer;
 let api: ApiSocket;
@@ -30,22 +29,17 @@ function config(port: number, responseTimeoutMs: number) {
 
 describe('e2e: a device Test shows its progress and can be cancelled', () => {
   beforeAll(async () => {
-    silent = net.createServer((s) => {
-      sockets.add(s);
-      s.on('error', () => undefined);
-    });
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    silent = await silentServer();
     ({ server, api, light, dark } = app = await openAppInBrowsers());
   }, 180_000);
 
   afterAll(async () => {
     await app?.close();
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => silent?.close(() => r()));
+    await silent?.close();
   });
 
   it('Test on a silent meter: steps, the running step with its seconds, and Cancel test', async () => {
-    await importConfig(api, config((silent.address() as net.AddressInfo).port, 5000));
+    await importConfig(api, config(silent!.port, 5000));
     for (const [scheme, session] of [
       ['light', light],
       ['dark', dark],
@@ -75,7 +69,7 @@ describe('e2e: a device Test shows its progress and can be cancelled', () => {
   }, 90_000);
 
   it('Test that times out on a silent TCP port: the hint names the Interface type and addresses', async () => {
-    await importConfig(api, config((silent.address() as net.AddressInfo).port, 200));
+    await importConfig(api, config(silent!.port, 200));
     const { page } = light;
     await page.goto('about:blank');
     await page.goto(`${server.url}#/devices/device-1`);

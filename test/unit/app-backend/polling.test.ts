@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProgressEvent } from '../../../core/app/api/types.js';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
-import { device, tcpConnection, testBackend, type TestBackend } from './support.js';
+import { device, pollOneValue, tcpConnection, testBackend, type TestBackend } from './support.js';
 
 let server: VirtualMeterServer;
 let t: TestBackend;
@@ -153,14 +153,7 @@ describe('polling', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', 1));
     await t.call('devices.save', device('d1', 'c1'));
-    await t.call('groups.save', {
-      id: 'g1',
-      name: 'G',
-      enable: true,
-      interval: 1,
-      values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
-    });
-    await t.call('settings.save', { globalEnabled: true });
+    await pollOneValue(t);
     const r = await t.next('readings', () => true, 8000);
     expect(r.readings).toEqual([]);
     expect(r.failures[0]!.error.name).toBe('TransportError');
@@ -180,14 +173,7 @@ describe('status says why an item is not read', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', server.hdlcPort!, { enable: false, name: 'Lab TCP' }));
     await t.call('devices.save', device('d1', 'c1', { name: 'Meter A' }));
-    await t.call('groups.save', {
-      id: 'g1',
-      name: 'G',
-      enable: true,
-      interval: 1,
-      values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
-    });
-    await t.call('settings.save', { globalEnabled: true });
+    await pollOneValue(t);
     const s = await t.call('status.get');
     expect(s.polling).toBe(true);
     expect(s.connections['c1']).toMatchObject({ state: 'disabled', notRead: null });
@@ -227,14 +213,7 @@ describe('polling follows the configuration', () => {
     fakeClock();
     await t.call('connections.save', tcpConnection('c1', server.hdlcPort!, { enable: false }));
     await t.call('devices.save', device('d1', 'c1'));
-    await t.call('groups.save', {
-      id: 'g1',
-      name: 'G',
-      enable: true,
-      interval: 1,
-      values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
-    });
-    await t.call('settings.save', { globalEnabled: true });
+    await pollOneValue(t);
     // Five of the group's intervals with the switch on: not one poll of the device starts.
     await vi.advanceTimersByTimeAsync(5 * INTERVAL_MS);
     expect(t.events('readings')).toEqual([]);

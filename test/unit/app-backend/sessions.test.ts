@@ -1,10 +1,10 @@
 /** Test buttons, browsing and the trace against the virtual meter on 127.0.0.1. */
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 import { createPeer, dispatch } from '../../../core/app/api/rpc.js';
 import type { ApiEvents } from '../../../core/app/api/types.js';
-import { device, tcpConnection, testBackend, type TestBackend } from './support.js';
+import { device, pollOneValue, tcpConnection, testBackend, type TestBackend } from './support.js';
+import { closedPort } from '../../support/ports.js';
 
 /** A client that watches traces: the batches pushed to it, and the next one. */
 function tracePeer() {
@@ -50,15 +50,6 @@ afterAll(async () => {
 afterEach(async () => {
   await t?.close();
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('device, connection and group tests', () => {
   it('tests a device step by step, and names the failing step for a wrong password', async () => {
@@ -193,14 +184,7 @@ describe('the trace', () => {
     expect(text.text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(entries.length);
     expect(await t.call('trace.clear', { connectionId: 'c1' })).toEqual({ cleared: entries.length });
     // Polling the device too: no event but the configuration itself (which the editors need) carries it.
-    await t.call('groups.save', {
-      id: 'g1',
-      name: 'G',
-      enable: true,
-      interval: 1,
-      values: [{ id: 'v1', name: 'I', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
-    });
-    await t.call('settings.save', { globalEnabled: true });
+    await pollOneValue(t);
     await t.next('readings', () => true, 8000);
     const statusBefore = t.events('status').length;
     await t.call('settings.save', { globalEnabled: false });

@@ -112,3 +112,18 @@ export const device = (id: string, connectionId: string, extra: Record<string, u
 
 /** The virtual meter's management client: Low authentication with its default password. */
 export const LOW = { clientAddress: 17, accessSecurity: 'low', password: '00000000' } as const;
+
+/**
+ * Saves group g1, read every second, with one value v1 (the energy register of device d1, named
+ * `valueName`), and turns polling on.
+ */
+export async function pollOneValue(t: TestBackend, valueName = 'I'): Promise<void> {
+  await t.call('groups.save', {
+    id: 'g1',
+    name: 'G',
+    enable: true,
+    interval: 1,
+    values: [{ id: 'v1', name: valueName, enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
+  });
+  await t.call('settings.save', { globalEnabled: true });
+}

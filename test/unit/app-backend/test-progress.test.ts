@@ -3,35 +3,18 @@
  * the "No answer" hint fits the link: an SNRM nobody answers on TCP names the Interface type and the
  * addresses (not cables and baud rates), a WRAPPER device on an HDLC port names the Interface type.
  */
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestProgressEvent } from '../../../core/app/api/types.js';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
 import { device, tcpConnection, testBackend, type TestBackend } from './support.js';
-
-/** Accepts connections and never says a word. */
-async function mute(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
+import { silentServer, type SilentServer } from '../../support/ports.js';
 
 let meter: VirtualMeterServer;
-let silent: Awaited<ReturnType<typeof mute>>;
+let silent: SilentServer;
 let t: TestBackend;
 beforeAll(async () => {
   meter = await startVirtualMeterServer({ hdlcPort: 0, wrapperPort: null });
-  silent = await mute();
+  silent = await silentServer();
 });
 afterAll(async () => {
   await silent.close();

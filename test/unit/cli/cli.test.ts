@@ -6,6 +6,7 @@ import { dlmsValueFromJson } from '../../../core/axdr/json.js';
 import { main, type Io } from '../../../electron/cli.js';
 import type { MeterIo } from '../../../electron/cli/meter.js';
 import { startVirtualMeterServer, type VirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
+import { CLIENTS } from '../matrix/support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cosem-cli-'));
 process.env['COSEM_STUDIO_DATA'] = join(dir, 'data');
@@ -148,24 +149,7 @@ describe('cosem-studio test', () => {
   });
 
   it('reports the counter read for a secured device', async () => {
-    const r = await run(
-      'test',
-      '--tcp',
-      tcp,
-      '--client-address',
-      '1',
-      '--auth',
-      'high-gmac',
-      '--security',
-      'authenticated-encryption',
-      '--auth-key',
-      'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF',
-      '--block-key',
-      '000102030405060708090A0B0C0D0E0F',
-      '--ic-obis',
-      '0-0:43.1.0.255',
-      '--json',
-    );
+    const r = await run('test', '--tcp', tcp, ...CLIENTS.gmac.cli, '--json');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out) as { steps: { step: string; ok: boolean }[] };
     expect(report.steps.map((s) => s.step)).toEqual(['link', 'invocation-counter', 'association', 'identity', 'clock', 'release']);

@@ -1,25 +1,16 @@
 /** `cosem-studio poll` says when a device that failed is tried again: the scheduler's next try. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../electron/cli.js';
+import { closedPort } from '../../support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cosem-poll-backoff-'));
 process.env['COSEM_STUDIO_DATA'] = join(dir, 'data');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const IMPORT = { id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 };
-
-/** A port on 127.0.0.1 that nothing listens on (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** A configuration polling one device, every 60 s, on a port nothing answers on. */
 async function unreachableConfig(name: string): Promise<string> {

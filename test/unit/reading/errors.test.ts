@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceCache, readingsOutcome, readValues, type Reading, type ReadRequest } from '../../../core/app/reading/index.js';
+import { emptyReading } from '../../../core/app/reading/value-reader.js';
 import type { DlmsValue } from '../../../core/axdr/types.js';
 import { TimeoutError, TransportError } from '../../../core/errors.js';
 import { connectMeter, ok, refKey, refused, ScriptedClient } from './support.js';
@@ -146,21 +147,10 @@ describe('errors stay with their value', () => {
   });
 
   it('readingsOutcome: refusals are the value problem, a dead link the device problem', () => {
-    const base = {
-      name: 'x',
-      obis: '1-0:1.8.0.255',
-      classId: 3,
-      attribute: 2,
-      readAt: 0,
-      captureTime: null,
-      raw: null,
-      value: null,
-      unit: null,
-      scaler: null,
-      status: null,
+    const r = (error: Reading['error']): Reading => ({
+      ...emptyReading({ name: 'x', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, readAt: 0, error }),
       kind: 'register',
-    } as const;
-    const r = (error: Reading['error']): Reading => ({ ...base, error });
+    });
     const timeout = new TimeoutError('The meter did not answer in 5 s').toJSON();
     const denied = { name: 'AccessError', code: 'read-write-denied', message: 'no' };
     expect(readingsOutcome([])).toEqual({ ok: true });

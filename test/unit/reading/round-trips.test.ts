@@ -2,28 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeviceCache, readValues, type Reading, type ReadingClient, type ReadRequest } from '../../../core/app/reading/index.js';
 import type { AttributeRef } from '../../../core/session/types.js';
 import { formatObis, obisFromBytes } from '../../../core/obis.js';
-import { connectMeter, roundTrips } from './support.js';
-
-const REGISTER_CODES = [
-  '1.8.0',
-  '1.8.1',
-  '1.8.2',
-  '2.8.0',
-  '3.8.0',
-  '4.8.0',
-  '1.7.0',
-  '2.7.0',
-  '3.7.0',
-  '4.7.0',
-  '32.7.0',
-  '52.7.0',
-  '72.7.0',
-  '31.7.0',
-  '51.7.0',
-  '71.7.0',
-  '14.7.0',
-  '13.7.0',
-];
+import { connectMeter, REGISTER_CODES, roundTrips } from './support.js';
 
 /** The spec's largest group: 20 values, here every register of the meter (18 plain, 1 extended, 1 demand). */
 const TWENTY_REGISTERS: readonly ReadRequest[] = [

@@ -17,6 +17,28 @@ import { WrapperLink } from '../../../core/wrapper/link.js';
 /** 2026-11-22T01:51:18Z. */
 export const NOW = Date.UTC(2026, 10, 22, 1, 51, 18);
 
+/** The C.D.E codes of the virtual meter's plain class 3 registers (OBIS 1-0:C.D.E.255). */
+export const REGISTER_CODES: readonly string[] = [
+  '1.8.0',
+  '1.8.1',
+  '1.8.2',
+  '2.8.0',
+  '3.8.0',
+  '4.8.0',
+  '1.7.0',
+  '2.7.0',
+  '3.7.0',
+  '4.7.0',
+  '32.7.0',
+  '52.7.0',
+  '72.7.0',
+  '31.7.0',
+  '51.7.0',
+  '71.7.0',
+  '14.7.0',
+  '13.7.0',
+];
+
 export interface MeterSetup {
   readonly transport?: 'hdlc' | 'wrapper';
   /** 16 public (default) or 17 management with Low authentication. */

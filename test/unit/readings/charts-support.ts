@@ -6,7 +6,7 @@
 import type { DlmsValue } from '../../../core/axdr/types.js';
 import { captureObjectsFromValue, profileRows } from '../../../core/cosem/profile.js';
 import type { ScalerUnit } from '../../../core/cosem/scaler.js';
-import { obisToBytes, parseObis } from '../../../core/obis.js';
+import { captureObject } from '../../../core/meter/values.js';
 import type { ProfileReadInput } from '../../../electron/services/readings/types.js';
 import { MINUTE, T0, dateTimeOf } from './support.js';
 
@@ -15,19 +15,9 @@ export const PROFILE_OBIS = '1-0:99.1.0.255';
 export const ENERGY_OBIS = '1-0:1.8.0.255';
 export const VOLTAGE_OBIS = '1-0:32.7.0.255';
 
-const captureObject = (classId: number, obis: string): DlmsValue => ({
-  type: 'structure',
-  items: [
-    { type: 'long-unsigned', value: classId },
-    { type: 'octet-string', value: obisToBytes(parseObis(obis)) },
-    { type: 'integer', value: 2 },
-    { type: 'long-unsigned', value: 0 },
-  ],
-});
-
 const COLUMNS = captureObjectsFromValue({
   type: 'array',
-  items: [captureObject(8, '0-0:1.0.0.255'), captureObject(1, '0-0:96.10.1.255'), captureObject(3, ENERGY_OBIS), captureObject(3, VOLTAGE_OBIS)],
+  items: [captureObject(8, '0-0:1.0.0.255', 2), captureObject(1, '0-0:96.10.1.255', 2), captureObject(3, ENERGY_OBIS, 2), captureObject(3, VOLTAGE_OBIS, 2)],
 });
 const SCALERS = new Map<string, ScalerUnit>([
   [ENERGY_OBIS, { scaler: 0, unit: 30 }],

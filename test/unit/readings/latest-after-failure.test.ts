@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ReadingsQueries } from '../../../electron/services/app/readings-queries.js';
 import { openReadingsDatabase } from '../../../electron/services/readings/readings-database.js';
 import { startVirtualMeterServer } from '../../../electron/services/virtual-meter-server.js';
-import { device, tcpConnection, testBackend, type TestBackend } from '../app-backend/support.js';
+import { device, pollOneValue, tcpConnection, testBackend, type TestBackend } from '../app-backend/support.js';
 import { groupPoll, tempFolder } from './support.js';
 
 let t: TestBackend | null = null;
@@ -22,14 +22,7 @@ describe('readings.latest after a failed poll', () => {
     t = await testBackend();
     await t.call('connections.save', tcpConnection('c1', meter.hdlcPort!));
     await t.call('devices.save', device('d1', 'c1'));
-    await t.call('groups.save', {
-      id: 'g1',
-      name: 'G',
-      enable: true,
-      interval: 1,
-      values: [{ id: 'v1', name: 'Import', enable: true, deviceId: 'd1', obis: '1-0:1.8.0.255', classId: 3 }],
-    });
-    await t.call('settings.save', { globalEnabled: true });
+    await pollOneValue(t, 'Import');
     const good = await t.next('readings', (r) => r.readings.some((x) => x.error === null), 8000);
     await meter.close();
     const failed = await t.next('readings', (r) => r.failures.length > 0, 10_000);

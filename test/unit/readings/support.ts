@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DlmsDateTime, DlmsValue } from '../../../core/axdr/types.js';
 import { captureObjectsFromValue, profileRows, type ProfileTable } from '../../../core/cosem/profile.js';
+import { captureObject } from '../../../core/meter/values.js';
 import type { ScalerUnit } from '../../../core/cosem/scaler.js';
-import { obisToBytes, parseObis } from '../../../core/obis.js';
 import type { PollInput, ProfileReadInput } from '../../../electron/services/readings/types.js';
 
 export const MINUTE = 60_000;
@@ -34,16 +34,6 @@ export function dateTimeOf(ms: number, deviation = 0): DlmsDateTime {
     clockStatus: 0,
   };
 }
-
-const captureObject = (classId: number, obis: string, attribute: number): DlmsValue => ({
-  type: 'structure',
-  items: [
-    { type: 'long-unsigned', value: classId },
-    { type: 'octet-string', value: obisToBytes(parseObis(obis)) },
-    { type: 'integer', value: attribute },
-    { type: 'long-unsigned', value: 0 },
-  ],
-});
 
 /** The load profile the tests store: clock, +A energy (Wh, scaler -1... shown in kWh), voltage (V), a status byte. */
 export const LOAD_PROFILE_OBIS = '1-0:99.1.0.255';

@@ -5,7 +5,6 @@
  * appending a poll gives new lines and leaves the old ones as they were.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChartSeriesView } from '../../../core/app/api/types.js';
 import {
   appendable,
   appendReadings,
@@ -19,17 +18,14 @@ import {
   trimBefore,
   type SpanPoint,
 } from '../../../renderer/src/lib/charts/series.js';
-import { registerReading } from './readings/fake-api.js';
+import { registerReading, seriesView } from './readings/fake-api.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const MIN = 60_000;
 const H = 60 * MIN;
 const DAY = 24 * H;
 
-/** A chart answer's line: readings one by one unless said otherwise. */
-function view(v: Partial<ChartSeriesView> & Pick<ChartSeriesView, 'name' | 'unit' | 'times' | 'values'>): ChartSeriesView {
-  return { seriesId: 1, obis: '1-0:1.8.0.255', quantity: 'value', period: 'interval', aggregation: 'none', ...v };
-}
+const view = seriesView;
 
 const reading = registerReading;
 

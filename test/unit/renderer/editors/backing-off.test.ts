@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flushSync } from 'svelte';
-import type { AppConfig } from '../../../../core/app/schema.js';
 import { setTimeDisplay } from '../../../../renderer/src/lib/time.js';
-import { device, tcpConnection } from './fake-api.js';
+import { tableRow } from './dom.js';
+import { polledConfig as polled } from './fake-api.js';
 import { closeApp, openApp } from './mount-app.js';
 
 beforeEach(() => void setTimeDisplay({ locale: 'en-GB', timeZone: 'UTC' }));
@@ -16,28 +16,10 @@ afterEach(() => {
   setTimeDisplay({});
 });
 
-const polled = (): Partial<AppConfig> => ({
-  settings: { globalEnabled: true },
-  connections: [tcpConnection('connection-1', 'Lab TCP')],
-  devices: [device('device-1', 'Meter A', 'connection-1')],
-  groups: [
-    {
-      id: 'group-1',
-      enable: true,
-      name: 'Energy',
-      interval: 60,
-      values: [{ id: 'value-1', enable: true, name: 'Import', deviceId: 'device-1', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, entries: null }],
-    },
-  ],
-});
-
 const FAILED_AT = Date.UTC(2026, 10, 1, 8, 0, 0);
 const RETRY_AT = Date.UTC(2026, 10, 1, 8, 1, 0);
 
-const deviceRow = (): HTMLTableRowElement => {
-  const section = document.querySelector('[aria-labelledby="physical-devices-title"]')!;
-  return [...section.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('.c-name')?.textContent === 'Meter A') as HTMLTableRowElement;
-};
+const deviceRow = (): HTMLTableRowElement => tableRow('physical-devices', 'Meter A');
 
 describe('Main shows a device backing off', () => {
   it('its state, its failure and the next try; after a success, OK without them', async () => {

@@ -62,3 +62,9 @@ export async function settle(): Promise<void> {
     flushSync();
   }
 }
+
+/** The row named `name` (its .c-name cell) in the table of the section titled by `#${region}-title`. */
+export function tableRow(region: string, name: string): HTMLTableRowElement {
+  const section = document.querySelector(`[aria-labelledby="${region}-title"]`)!;
+  return [...section.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('.c-name')?.textContent === name) as HTMLTableRowElement;
+}

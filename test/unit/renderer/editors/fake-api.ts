@@ -148,3 +148,19 @@ export function device(id: string, name: string, connectionId: string, extra: Pa
     ...extra,
   };
 }
+
+/** Polling on, one group every 60 s reading the energy register of "Meter A" on "Lab TCP". */
+export const polledConfig = (): Partial<AppConfig> => ({
+  settings: { globalEnabled: true },
+  connections: [tcpConnection('connection-1', 'Lab TCP')],
+  devices: [device('device-1', 'Meter A', 'connection-1')],
+  groups: [
+    {
+      id: 'group-1',
+      enable: true,
+      name: 'Energy',
+      interval: 60,
+      values: [{ id: 'value-1', enable: true, name: 'Import', deviceId: 'device-1', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, entries: null }],
+    },
+  ],
+});

@@ -6,32 +6,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { flushSync } from 'svelte';
 import type { AppConfig } from '../../../../core/app/schema.js';
-import { messageOf, settle } from './dom.js';
-import { device, tcpConnection } from './fake-api.js';
+import { messageOf, settle, tableRow } from './dom.js';
+import { polledConfig, tcpConnection } from './fake-api.js';
 import { closeApp, openApp } from './mount-app.js';
 
 afterEach(() => closeApp());
 
 /** The issue's setup: connection off (the spec's default), device and group on, polling on. */
-const connectionOff = (): Partial<AppConfig> => ({
-  settings: { globalEnabled: true },
-  connections: [{ ...tcpConnection('connection-1', 'Lab TCP'), enable: false }],
-  devices: [device('device-1', 'Meter A', 'connection-1')],
-  groups: [
-    {
-      id: 'group-1',
-      enable: true,
-      name: 'Energy',
-      interval: 60,
-      values: [{ id: 'value-1', enable: true, name: 'Import', deviceId: 'device-1', obis: '1-0:1.8.0.255', classId: 3, attribute: 2, entries: null }],
-    },
-  ],
-});
+const connectionOff = (): Partial<AppConfig> => ({ ...polledConfig(), connections: [{ ...tcpConnection('connection-1', 'Lab TCP'), enable: false }] });
 
-const row = (region: string, name: string): HTMLTableRowElement => {
-  const section = document.querySelector(`[aria-labelledby="${region}-title"]`)!;
-  return [...section.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('.c-name')?.textContent === name) as HTMLTableRowElement;
-};
+const row = tableRow;
 
 describe('Main says why nothing is read', () => {
   it('the banner counts the groups really read, and each row says why it is not read', async () => {

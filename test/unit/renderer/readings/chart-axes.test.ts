@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChartJsLine } from '../../../../renderer/src/lib/charts/chartjs.js';
 import { linesFromSeries } from '../../../../renderer/src/lib/charts/series.js';
 import { recordCanvasDrawing, sizedCanvas, type DrawnText } from '../charts-canvas.js';
+import { seriesView } from './fake-api.js';
 
 let drawn: DrawnText[] = [];
 
@@ -21,28 +22,8 @@ describe('chart axes', () => {
     const { canvas, remove } = sizedCanvas(800, 240);
     const T = Date.UTC(2026, 11, 7);
     const lines = linesFromSeries([
-      {
-        seriesId: 1,
-        name: 'Energy',
-        obis: '1-0:1.8.0.255',
-        unit: 'Wh',
-        quantity: 'value',
-        period: 'interval',
-        aggregation: 'none',
-        times: [T, T + 60_000],
-        values: [100, 200],
-      },
-      {
-        seriesId: 2,
-        name: 'Voltage L1',
-        obis: '1-0:32.7.0.255',
-        unit: 'V',
-        quantity: 'value',
-        period: 'interval',
-        aggregation: 'none',
-        times: [T, T + 60_000],
-        values: [230.1, 230.4],
-      },
+      seriesView({ name: 'Energy', unit: 'Wh', times: [T, T + 60_000], values: [100, 200] }),
+      seriesView({ seriesId: 2, name: 'Voltage L1', obis: '1-0:32.7.0.255', unit: 'V', times: [T, T + 60_000], values: [230.1, 230.4] }),
     ]);
     const chart = createChartJsLine(canvas, { lines, range: { from: T, to: T + 120_000 } });
     try {

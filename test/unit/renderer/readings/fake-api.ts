@@ -4,7 +4,7 @@
  */
 import { flushSync } from 'svelte';
 import { EventHub } from '../../../../core/app/api/rpc.js';
-import type { ApiEventName, ApiEvents, ReadingView } from '../../../../core/app/api/types.js';
+import type { ApiEventName, ApiEvents, ChartSeriesView, ReadingView } from '../../../../core/app/api/types.js';
 import type { ApiInput, ApiMethod, AppConfig } from '../../../../core/app/api/contract.js';
 import type { ApiClient } from '../../../../renderer/src/lib/api.js';
 
@@ -76,24 +76,9 @@ export function demoConfig(): AppConfig {
   } as unknown as AppConfig;
 }
 
+/** A register's reading of device dev-1; `extra` may add fields the API's type does not have (a table). */
 export function reading(valueId: string, name: string, obis: string, value: number, unit: string, readAt: number, extra: Record<string, unknown> = {}) {
-  return {
-    valueId,
-    deviceId: 'dev-1',
-    name,
-    obis,
-    classId: 3,
-    attribute: 2,
-    kind: 'register',
-    readAt,
-    captureTime: null,
-    value,
-    text: String(value),
-    unit,
-    status: null,
-    error: null,
-    ...extra,
-  };
+  return { ...registerReading(valueId, value, readAt, { deviceId: 'dev-1', name, obis, unit }), ...extra };
 }
 
 export const EMPTY_STATUS = { polling: true, connections: {}, devices: {}, groups: {} };
@@ -125,4 +110,9 @@ export function registerReading(id: string, value: number | string | boolean | n
     error: null,
     ...extra,
   };
+}
+
+/** A chart answer's line (series 1, the energy register unless said): readings one by one unless said otherwise. */
+export function seriesView(v: Partial<ChartSeriesView> & Pick<ChartSeriesView, 'name' | 'unit' | 'times' | 'values'>): ChartSeriesView {
+  return { seriesId: 1, obis: '1-0:1.8.0.255', quantity: 'value', period: 'interval', aggregation: 'none', ...v };
 }

@@ -11,7 +11,7 @@ import { setLineChartFactory } from '../../../../renderer/src/lib/charts/line-ch
 import type { LineChartSpec } from '../../../../renderer/src/lib/charts/series.js';
 import { setTimeDisplay } from '../../../../renderer/src/lib/time.js';
 import ReadingsView from '../../../../renderer/src/views/readings/ReadingsView.svelte';
-import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, settle, type FakeApi } from './fake-api.js';
+import { EMPTY_STATUS, INFO, T0, demoConfig, fakeApi, reading, seriesView, settle, type FakeApi } from './fake-api.js';
 import { useMounted } from '../mounted.js';
 
 const TIMEOUT = { name: 'TimeoutError', code: 'timeout', message: 'The meter did not answer within 5 s' };
@@ -216,19 +216,7 @@ describe('live values', () => {
 
 describe('the history chart', () => {
   it('draws the first minute of readings across the chart, not at the right edge of "Last 1 h"', async () => {
-    await open(EMPTY_STATUS, [
-      {
-        seriesId: 1,
-        name: 'Voltage L1',
-        obis: '1-0:32.7.0.255',
-        unit: 'V',
-        quantity: 'value',
-        period: 'interval',
-        aggregation: 'none',
-        times: [T0 - 10_000, T0 - 5000],
-        values: [230.1, 230.4],
-      },
-    ]);
+    await open(EMPTY_STATUS, [seriesView({ name: 'Voltage L1', obis: '1-0:32.7.0.255', unit: 'V', times: [T0 - 10_000, T0 - 5000], values: [230.1, 230.4] })]);
     const history = charts.find((c) => c.label?.startsWith('History'))!;
     const range = history.specs.at(-1)!.range;
     expect(range.to).toBe(T0);

@@ -11,7 +11,7 @@ import { flushSync } from 'svelte';
 import type { DlmsValue } from '../../../../core/axdr/types.js';
 import { captureObjectsFromValue, profileRows } from '../../../../core/cosem/profile.js';
 import type { ScalerUnit } from '../../../../core/cosem/scaler.js';
-import { obisToBytes, parseObis } from '../../../../core/obis.js';
+import { captureObject } from '../../../../core/meter/values.js';
 import { ProfileService } from '../../../../electron/services/app/profiles.js';
 import type { ReadingsQueries } from '../../../../electron/services/app/readings-queries.js';
 import type { SessionServices } from '../../../../electron/services/app/sessions.js';
@@ -36,18 +36,9 @@ const OBIS = '1-0:99.1.0.255';
 
 // ---------------------------------------------------------------- a real profile in a real database
 
-const captureObject = (classId: number, obis: string): DlmsValue => ({
-  type: 'structure',
-  items: [
-    { type: 'long-unsigned', value: classId },
-    { type: 'octet-string', value: obisToBytes(parseObis(obis)) },
-    { type: 'integer', value: 2 },
-    { type: 'long-unsigned', value: 0 },
-  ],
-});
 const COLUMNS = captureObjectsFromValue({
   type: 'array',
-  items: [captureObject(8, '0-0:1.0.0.255'), captureObject(1, '0-0:96.10.1.255'), captureObject(3, '1-0:1.8.0.255')],
+  items: [captureObject(8, '0-0:1.0.0.255', 2), captureObject(1, '0-0:96.10.1.255', 2), captureObject(3, '1-0:1.8.0.255', 2)],
 });
 const SCALERS = new Map<string, ScalerUnit>([['1-0:1.8.0.255', { scaler: 0, unit: 30 }]]);
 /** Wh in interval i: a daily shape up to 345 Wh. */
