@@ -6,7 +6,6 @@
  */
 import type { ProfilePageAt } from '../../core/app/api/types.js';
 import { ProfileService } from '../../electron/services/app/profiles.js';
-import type { ReadingsQueries } from '../../electron/services/app/readings-queries.js';
 import type { SessionServices } from '../../electron/services/app/sessions.js';
 import { openReadingsDatabase } from '../../electron/services/readings/readings-database.js';
 import { openConnection, prepare } from '../../electron/services/readings/sqlite.js';
@@ -38,7 +37,6 @@ try {
   const service = new ProfileService(
     {} as SessionServices,
     () => db,
-    {} as ReadingsQueries,
     () => {},
   );
   const pages: [string, ProfilePageAt][] = [

@@ -75,7 +75,7 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
   };
   let polling: PollingService | null = null;
   const queries = new ReadingsQueries(database);
-  const profiles = new ProfileService(services, database, queries, (p) => events.emit('progress', p));
+  const profiles = new ProfileService(services, database, (p) => events.emit('progress', p));
   const exports = new ExportService(options, database, () => state.config, profiles);
   const changes = new ChangeService(services, database, exports);
   const reports = new ReportService(options, services, database);

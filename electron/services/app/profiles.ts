@@ -12,7 +12,6 @@ import { DeviceCache } from '../../../core/app/reading/index.js';
 import { InputError } from '../../../core/errors.js';
 import type { ReadingsDatabase } from '../readings/readings-database.js';
 import type { TableCell } from '../readings/tables.js';
-import type { ReadingsQueries } from './readings-queries.js';
 import type { ProfileInfo } from '../readings/types.js';
 import { jobStartNote } from '../../../core/app/trace-notes.js';
 import { sessionFor, settingsOf, type SessionServices } from './sessions.js';
@@ -34,7 +33,6 @@ export class ProfileService {
   constructor(
     private readonly services: SessionServices,
     private readonly db: () => ReadingsDatabase,
-    private readonly queries: ReadingsQueries,
     private readonly emit: (p: ProgressEvent) => void,
     /** The computer's clock for rows per second and the time left (tests give their own). */
     private readonly clock: () => number = () => Date.now(),

@@ -172,7 +172,6 @@ describe('Read range (the app service)', () => {
     return new ProfileService(
       services,
       () => db,
-      {} as never,
       (e) => events.push(e),
       clock,
     );

@@ -11,7 +11,6 @@ import { validateCall } from '../../../core/app/api/rpc.js';
 import type { ProfilePageAt } from '../../../core/app/api/types.js';
 import { InputError } from '../../../core/errors.js';
 import { ProfileService } from '../../../electron/services/app/profiles.js';
-import type { ReadingsQueries } from '../../../electron/services/app/readings-queries.js';
 import type { SessionServices } from '../../../electron/services/app/sessions.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../../../electron/services/readings/readings-database.js';
 import { PROFILE_PAGE_COUNT_SQL, PROFILE_ROWS_BACKWARD_SQL, PROFILE_ROWS_SQL } from '../../../electron/services/readings/tables.js';
@@ -150,7 +149,6 @@ describe('a year of rows, paged by capture time', () => {
     const service = new ProfileService(
       {} as SessionServices,
       () => db,
-      {} as ReadingsQueries,
       () => {},
     );
     const view = service.table(profileId, YEAR, { kind: 'last' }, 24);

@@ -13,7 +13,6 @@ import { captureObjectsFromValue, profileRows } from '../../../../core/cosem/pro
 import type { ScalerUnit } from '../../../../core/cosem/scaler.js';
 import { captureObject } from '../../../../core/meter/values.js';
 import { ProfileService } from '../../../../electron/services/app/profiles.js';
-import type { ReadingsQueries } from '../../../../electron/services/app/readings-queries.js';
 import type { SessionServices } from '../../../../electron/services/app/sessions.js';
 import { exportProfileCsv } from '../../../../electron/services/csv/export.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../../../../electron/services/readings/readings-database.js';
@@ -80,7 +79,6 @@ function profileHandlers(): Handlers {
   const service = new ProfileService(
     {} as SessionServices,
     () => db,
-    {} as ReadingsQueries,
     () => {},
   );
   const info = () => service.list('dev-1');

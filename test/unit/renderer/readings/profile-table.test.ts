@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CosemValue } from '../../../../core/app/schema.js';
 import { ProfileService } from '../../../../electron/services/app/profiles.js';
-import type { ReadingsQueries } from '../../../../electron/services/app/readings-queries.js';
 import type { SessionServices } from '../../../../electron/services/app/sessions.js';
 import { openReadingsDatabase, type ReadingsDatabase } from '../../../../electron/services/readings/readings-database.js';
 import { apiContext } from '../../../../renderer/src/lib/api.js';
@@ -56,7 +55,6 @@ async function open(): Promise<void> {
   const service = new ProfileService(
     {} as SessionServices,
     () => db,
-    {} as ReadingsQueries,
     () => {},
   );
   api = fakeApi({
